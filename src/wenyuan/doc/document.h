@@ -1,0 +1,82 @@
+// The document model: what wenyuan knows about one document after import.
+//
+// Offsets: every start/end below is a code point offset into `text` (the cleaned
+// UTF-8 text), half-open [start, end). Regions cover `text` exactly, in order,
+// without gaps or overlap; a free document has one `preview` region over all of it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wenyuan::doc {
+
+enum class Access { kFree, kPaid };
+enum class RegionKind { kPreview, kPaid };
+
+const char* to_string(Access a);
+const char* to_string(RegionKind k);
+
+struct Region {
+  RegionKind kind = RegionKind::kPreview;
+  uint32_t start = 0;
+  uint32_t end = 0;
+};
+
+struct Span {
+  uint32_t start = 0;
+  uint32_t end = 0;
+};
+
+// One node of the 公文 outline: a heading (一、 （一） 1. （1） 第一章 第一节 第一条)
+// or an enumeration item (一是… 二是…). `start`/`end` cover the node's whole
+// extent (heading and body up to the next sibling); `heading` covers the heading
+// text itself (for heading: searches and ranking).
+struct OutlineNode {
+  int level = 1;              // 1 = top level
+  std::string kind;           // "chapter" "section" "article" "cn_num" "paren_cn" "arabic" "paren_arabic" "enum" "heading"
+  std::string marker;         // the numbering as written: "一、" "（一）" "1." "第一条" "一是"
+  std::string title;          // heading text without the marker
+  uint32_t start = 0;
+  uint32_t end = 0;
+  Span heading;
+  std::vector<OutlineNode> children;
+};
+
+// Something cleaning took out of the text; nothing removed is lost.
+struct Removed {
+  std::string reason;         // "paywall_marker" "promo_line" "recurring_header" "recurring_footer" "noise"
+  std::string text;           // the removed characters, verbatim
+  uint32_t position = 0;      // code point offset in cleaned `text` where it stood
+};
+
+struct Document {
+  std::string id;
+  std::string title;
+  std::optional<int> year;
+  std::string date;           // as given (ISO-like if known), may be empty
+  std::string source;
+  std::string category;
+  std::string issuer;         // issuing body (发文机关) where stated
+  std::vector<std::string> tags;
+  Access access = Access::kFree;
+
+  std::string format;         // "txt" "docx" "html" "pdf" "jsonl" "md"
+  std::string encoding;       // detected source encoding ("UTF-8", "GB18030", "UTF-16LE", ...)
+  std::string origin;         // where it came from: path, or path:line for .jsonl
+  std::string original;       // the bytes as imported (file bytes, or the .jsonl line)
+
+  std::string text;           // cleaned UTF-8 text, paragraphs separated by '\n'
+  uint32_t text_chars = 0;    // code points in `text`
+  std::vector<Region> regions;
+  std::vector<OutlineNode> outline;
+  std::vector<Span> paragraphs;
+  std::vector<Span> sentences;
+  std::vector<Removed> removed;
+
+  std::string content_hash;   // hex SHA-256 (libsodium) of title + '\0' + text + access
+  int64_t imported_at = 0;    // unix seconds
+};
+
+}  // namespace wenyuan::doc

@@ -1,0 +1,29 @@
+// Encoding detection and conversion of text files to UTF-8.
+//
+// Order of evidence: a BOM (UTF-8, UTF-16LE/BE) is decisive; otherwise valid UTF-8
+// is UTF-8; otherwise UTF-16 without BOM when the NUL pattern says so; otherwise
+// GB18030 (a superset of GBK and GB2312) when it decodes cleanly; uchardet is
+// consulted for the rest. Chinese mis-detected as something else is a bug.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "wenyuan/core/status.h"
+
+namespace wenyuan::text {
+
+struct DecodedText {
+  std::string utf8;      // valid UTF-8, BOM removed, CRLF/CR turned into '\n'
+  std::string encoding;  // "UTF-8", "UTF-8-BOM", "UTF-16LE", "UTF-16BE", "GB18030", or uchardet's name
+};
+
+// Decodes bytes of a text file. `origin` (a path) names the input in errors,
+// e.g. "notes.txt: not text in any supported encoding (byte 0x81 at offset 1234)".
+Result<DecodedText> decode_text(std::string_view bytes, std::string_view origin);
+
+// Converts UTF-8 to another encoding with iconv ("GB18030", "UTF-16LE", ...).
+// Used by tests and fixtures to make real files in those encodings.
+Result<std::string> encode_text(std::string_view utf8, const char* to_encoding);
+
+}  // namespace wenyuan::text
