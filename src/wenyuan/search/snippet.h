@@ -1,0 +1,31 @@
+// Snippets: whole sentences around matches, with exact highlight ranges.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "wenyuan/doc/document.h"
+
+namespace wenyuan::search {
+
+struct Snippet {
+  std::string text;                                      // UTF-8, a slice of the document text
+  uint32_t start = 0;                                    // code point offset of `text` in the document text
+  uint32_t end = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> highlights; // [start, end) code point offsets into `text`
+};
+
+// Builds up to `max_snippets` snippets of `text` (the document's cleaned text).
+// `matches` are [start, end) code point ranges of matches in `text`, sorted.
+// `sentences` are the document's sentence spans. A snippet is one or more whole
+// sentences around a match, cut to about `max_chars` code points around the
+// match if a sentence is longer; snippets do not overlap and are in text order
+// of the best (most highlights) first.
+std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
+                                   const std::vector<doc::Span>& matches, size_t max_snippets = 3,
+                                   size_t max_chars = 160);
+
+}  // namespace wenyuan::search
