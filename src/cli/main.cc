@@ -1,3 +1,39 @@
-// wenyuan: the command-line interface (placeholder until the subcommands land).
-#include <cstdio>
-int main() { std::puts("wenyuan"); return 0; }
+// wenyuan: the command line. A thin shell over wenyuan::library::Library; every
+// subcommand lives in its own cmd_*.cc and registers itself here.
+#include <CLI/CLI.hpp>
+
+#include <map>
+
+#include "cli/common.h"
+
+int main(int argc, char** argv) {
+  using namespace wenyuan::cli;
+  CLI::App app{
+      "wenyuan (文渊): a self-hosted library of Chinese official documents (公文) with exact search.\n"
+      "Data lives in --data DIR (default $WENYUAN_DATA, else ./wenyuan-data)."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "wenyuan 0.1.0");
+
+  std::map<std::string, Runner> runners;
+  runners["import"] = register_import(app);
+  runners["show"] = register_show(app);
+  runners["list"] = register_list(app);
+  runners["delete"] = register_delete(app);
+  runners["stats"] = register_stats(app);
+  runners["export"] = register_export(app);
+  runners["search"] = register_search(app);
+  runners["reindex"] = register_reindex(app);
+  runners["optimize"] = register_optimize(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitError;
+  }
+  for (auto* sub : app.get_subcommands()) {
+    auto it = runners.find(sub->get_name());
+    if (it != runners.end()) return it->second();
+  }
+  return kExitError;
+}

@@ -1,0 +1,65 @@
+#include "wenyuan/library/json_view.h"
+
+namespace wenyuan::library {
+
+using nlohmann::json;
+
+namespace {
+json optional_year(const std::optional<int>& y) { return y ? json(*y) : json(nullptr); }
+}  // namespace
+
+json outline_json(const std::vector<doc::OutlineNode>& outline) {
+  json out = json::array();
+  for (const auto& n : outline) {
+    out.push_back({{"level", n.level},
+                   {"kind", n.kind},
+                   {"marker", n.marker},
+                   {"title", n.title},
+                   {"start", n.start},
+                   {"end", n.end},
+                   {"heading", {n.heading.start, n.heading.end}},
+                   {"children", outline_json(n.children)}});
+  }
+  return out;
+}
+
+json regions_json(const std::vector<doc::Region>& regions) {
+  json out = json::array();
+  for (const auto& r : regions) out.push_back({{"kind", doc::to_string(r.kind)}, {"start", r.start}, {"end", r.end}});
+  return out;
+}
+
+json metadata_json(const doc::Document& d) {
+  return {{"id", d.id},
+          {"title", d.title},
+          {"year", optional_year(d.year)},
+          {"date", d.date},
+          {"source", d.source},
+          {"category", d.category},
+          {"issuer", d.issuer},
+          {"tags", d.tags},
+          {"access", doc::to_string(d.access)},
+          {"format", d.format},
+          {"encoding", d.encoding},
+          {"origin", d.origin},
+          {"characters", d.text_chars},
+          {"imported_at", d.imported_at}};
+}
+
+json document_json(const doc::Document& d, bool with_removed) {
+  json j = metadata_json(d);
+  j["text"] = d.text;
+  j["regions"] = regions_json(d.regions);
+  j["outline"] = outline_json(d.outline);
+  j["paragraphs"] = d.paragraphs.size();
+  j["sentences"] = d.sentences.size();
+  j["content_hash"] = d.content_hash;
+  if (with_removed) {
+    json removed = json::array();
+    for (const auto& r : d.removed) removed.push_back({{"reason", r.reason}, {"position", r.position}, {"text", r.text}});
+    j["removed"] = std::move(removed);
+  }
+  return j;
+}
+
+}  // namespace wenyuan::library
