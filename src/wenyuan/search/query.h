@@ -11,6 +11,26 @@
 //
 // A malformed query is an error naming what and where (1-based column in code
 // points), never a silent reinterpretation.
+//
+// Lexical rules:
+//   - only ASCII ( ) | " are syntax; full-width （ ） ｜ and Chinese quotes “ ” are
+//     ordinary term characters (（一） and “两个维护” are searched verbatim);
+//   - words are separated by Unicode White_Space (including U+3000);
+//   - '|' always separates: a|b is a OR b; OR is an operator only as a standalone
+//     uppercase bareword (quote it to search for it: "OR");
+//   - '-' excludes only at the start of a token ("2019-2023" is one term); it must be
+//     followed directly by a term, a quoted phrase or a group;
+//   - quotes have no escapes: a phrase runs to the next ASCII '"';
+//   - a field prefix is recognised only for title: heading: year: source: category:
+//     (ASCII, any case); any other "x:" stays part of a plain term (http://…, 10:30).
+//     A field value is a bareword or a quoted phrase (source:"国务院 公报");
+//   - year values may use full-width digits (year:２０２３).
+// Structural rules (so every tree is evaluable by set algebra, without a universe
+// of all documents): a kNot is only a child of a kAnd that has a non-kNot child
+// (so "a | -b" and "a | (-b -c)" are errors, "a (-b -c)" is a -b -c); nested ANDs
+// and ORs are flattened; a one-child group is its child; the query needs at least
+// one positive kTerm. Limits: 4096 code points, 64 leaves (terms and filters),
+// parentheses 32 deep (kTooLarge). Ill-formed UTF-8 is "column N: invalid UTF-8".
 #pragma once
 
 #include <string>
@@ -49,8 +69,9 @@ struct Query {
 };
 
 // Parses `q`. Errors: empty query, unbalanced parentheses or quotes, dangling
-// OR/|, a term that normalizes to nothing, unknown field, bad year, a query
-// with no positive term ("-x" alone). Message: "column N: what is wrong".
+// OR/|, a term that normalizes to nothing, an empty field value, bad year, a
+// query with no positive term ("-x" alone), the limits above. Message:
+// "column N: what is wrong". Never crashes, whatever the bytes.
 Result<Query> parse_query(std::string_view q);
 
 // All positive kTerm nodes (not under a kNot), for highlighting.

@@ -1,0 +1,408 @@
+// The query parser: a hand-written lexer and recursive descent over code points.
+//
+// Choices a reader may wonder about (also documented in query.h):
+// - Only ASCII ( ) | " are syntax. Full-width （ ） ｜ and Chinese quotes “ ” are term
+//   characters: （一） and “两个维护” are things people search for verbatim.
+// - '|' always splits: "a|b" is a OR b (no official text needs a literal ASCII '|').
+// - '-' excludes only at the start of a token; inside a word it is a character
+//   ("2019-2023", "COVID-19").
+// - "name:" is a field only for the known names (title heading year source category,
+//   ASCII case-insensitive); any other "x:" is part of a plain term (URLs, 10:30).
+// - No escapes inside quotes: a phrase runs to the next ASCII '"'.
+#include "wenyuan/search/query.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "wenyuan/text/normalize.h"
+#include "wenyuan/text/utf8.h"
+
+namespace wenyuan::search {
+
+namespace {
+
+constexpr size_t kMaxQueryChars = 4096;
+constexpr size_t kMaxLeaves = 64;
+constexpr int kMaxDepth = 32;
+
+// Unicode White_Space: separates words. The Normalizer deletes these inside a
+// quoted phrase anyway, so a phrase and the words of it differ only in grouping.
+bool is_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+
+bool ends_word(char32_t c) { return is_space(c) || c == U'(' || c == U')' || c == U'"' || c == U'|'; }
+
+std::string col_msg(size_t column, const std::string& what) {
+  return "column " + std::to_string(column) + ": " + what;
+}
+
+enum class Tok { kWord, kPhrase, kField, kLParen, kRParen, kOr, kMinus, kEnd };
+
+struct Token {
+  Tok kind = Tok::kEnd;
+  size_t column = 0;      // 1-based code point column
+  std::string text;       // word / phrase / field value, as written
+  std::string field;      // kField: lowercase field name
+};
+
+// Splits the decoded query into tokens. Errors are syntax the parser cannot see
+// (unclosed quotes, a dangling '-', an empty field value).
+class Lexer {
+ public:
+  explicit Lexer(const std::u32string& q) : q_(q) {}
+
+  Result<std::vector<Token>> run() {
+    std::vector<Token> out;
+    while (true) {
+      while (pos_ < q_.size() && is_space(q_[pos_])) ++pos_;
+      if (pos_ >= q_.size()) break;
+      const size_t col = pos_ + 1;
+      const char32_t c = q_[pos_];
+      if (c == U'(') {
+        out.push_back({Tok::kLParen, col, {}, {}});
+        ++pos_;
+      } else if (c == U')') {
+        out.push_back({Tok::kRParen, col, {}, {}});
+        ++pos_;
+      } else if (c == U'|') {
+        out.push_back({Tok::kOr, col, {}, {}});
+        ++pos_;
+      } else if (c == U'-') {
+        const char32_t next = pos_ + 1 < q_.size() ? q_[pos_ + 1] : U' ';
+        if (is_space(next) || next == U')' || next == U'|' || next == U'-') {
+          return Status::invalid_argument(
+              col_msg(col, "'-' must be followed by a term, a quoted phrase or a group"));
+        }
+        out.push_back({Tok::kMinus, col, {}, {}});
+        ++pos_;
+      } else if (c == U'"') {
+        auto phrase = quoted();
+        if (!phrase) return phrase.status();
+        out.push_back({Tok::kPhrase, col, std::move(*phrase), {}});
+      } else {
+        auto tok = word_or_field();
+        if (!tok) return tok.status();
+        out.push_back(std::move(*tok));
+      }
+    }
+    out.push_back({Tok::kEnd, q_.size() + 1, {}, {}});
+    return out;
+  }
+
+ private:
+  // At a '"': returns the characters up to the closing '"'.
+  Result<std::string> quoted() {
+    const size_t open = pos_;
+    const size_t close = q_.find(U'"', open + 1);
+    if (close == std::u32string::npos) {
+      return Status::invalid_argument(col_msg(open + 1, "unclosed quote"));
+    }
+    pos_ = close + 1;
+    return text::encode_utf8(std::u32string_view(q_).substr(open + 1, close - open - 1));
+  }
+
+  static const char* known_field(std::u32string_view name) {
+    static constexpr const char* kFields[] = {"title", "heading", "year", "source", "category"};
+    for (const char* f : kFields) {
+      const std::string_view fv(f);
+      if (fv.size() != name.size()) continue;
+      bool same = true;
+      for (size_t i = 0; i < fv.size() && same; ++i) {
+        char32_t c = name[i];
+        if (c >= U'A' && c <= U'Z') c = c - U'A' + U'a';
+        same = c == static_cast<char32_t>(fv[i]);
+      }
+      if (same) return f;
+    }
+    return nullptr;
+  }
+
+  Result<Token> word_or_field() {
+    const size_t start = pos_;
+    size_t end = start;
+    while (end < q_.size() && !ends_word(q_[end])) ++end;
+    const std::u32string_view word(q_.data() + start, end - start);
+    const size_t colon = word.find(U':');
+    if (colon != std::u32string_view::npos) {
+      if (const char* field = known_field(word.substr(0, colon))) {
+        pos_ = start + colon + 1;
+        Token t{Tok::kField, start + 1, {}, field};
+        if (pos_ < q_.size() && q_[pos_] == U'"') {
+          auto phrase = quoted();
+          if (!phrase) return phrase.status();
+          t.text = std::move(*phrase);
+        } else {
+          pos_ = end;
+          t.text = text::encode_utf8(word.substr(colon + 1));
+        }
+        return t;
+      }
+    }
+    pos_ = end;
+    Token t{Tok::kWord, start + 1, text::encode_utf8(word), {}};
+    if (t.text == "OR") t.kind = Tok::kOr;
+    return t;
+  }
+
+  const std::u32string& q_;
+  size_t pos_ = 0;
+};
+
+bool parse_year(std::string_view s, int& out) {
+  if (s.empty() || s.size() > 4) return false;
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v < 1 || v > 9999) return false;
+  out = v;
+  return true;
+}
+
+// Recursive descent over the tokens. Precedence: '-' > OR > implicit AND.
+class Parser {
+ public:
+  explicit Parser(std::vector<Token> toks) : toks_(std::move(toks)) {}
+
+  Result<QueryNode> run() {
+    auto root = sequence(0);
+    if (!root) return root.status();
+    if (peek().kind == Tok::kRParen) {
+      return Status::invalid_argument(col_msg(peek().column, "')' has no matching '('"));
+    }
+    return root;
+  }
+
+ private:
+  const Token& peek() const { return toks_[i_]; }
+  const Token& next() { return toks_[i_++]; }
+
+  // query := or_expr+   (until ')' or the end)
+  Result<QueryNode> sequence(int depth) {
+    QueryNode all;
+    all.kind = QueryNode::Kind::kAnd;
+    all.column = peek().column;
+    while (peek().kind != Tok::kEnd && peek().kind != Tok::kRParen) {
+      auto child = or_expr(depth);
+      if (!child) return child.status();
+      add_flattened(all, std::move(*child), QueryNode::Kind::kAnd);
+    }
+    if (all.children.size() == 1) return std::move(all.children.front());
+    return all;
+  }
+
+  // or_expr := unary (('|' | 'OR') unary)*
+  Result<QueryNode> or_expr(int depth) {
+    auto first = unary(depth);
+    if (!first) return first.status();
+    if (peek().kind != Tok::kOr) return first;
+    QueryNode any;
+    any.kind = QueryNode::Kind::kOr;
+    any.column = first->column;
+    add_flattened(any, std::move(*first), QueryNode::Kind::kOr);
+    while (peek().kind == Tok::kOr) {
+      const Token& op = next();
+      const Tok after = peek().kind;
+      if (after == Tok::kEnd || after == Tok::kRParen || after == Tok::kOr) {
+        return Status::invalid_argument(col_msg(op.column, "'" + op_text(op) + "' needs a term after it"));
+      }
+      auto alt = unary(depth);
+      if (!alt) return alt.status();
+      add_flattened(any, std::move(*alt), QueryNode::Kind::kOr);
+    }
+    return any;
+  }
+
+  // unary := '-' primary | primary
+  Result<QueryNode> unary(int depth) {
+    if (peek().kind == Tok::kOr) {
+      return Status::invalid_argument(col_msg(peek().column, "'" + op_text(peek()) + "' needs a term before it"));
+    }
+    if (peek().kind != Tok::kMinus) return primary(depth);
+    const Token& minus = next();
+    auto inner = primary(depth);
+    if (!inner) return inner.status();
+    QueryNode neg;
+    neg.kind = QueryNode::Kind::kNot;
+    neg.column = minus.column;
+    neg.children.push_back(std::move(*inner));
+    return neg;
+  }
+
+  // primary := '(' query ')' | field ':' value | '"' chars '"' | bareword
+  Result<QueryNode> primary(int depth) {
+    const Token& t = next();
+    switch (t.kind) {
+      case Tok::kLParen: {
+        if (depth + 1 > kMaxDepth) {
+          return Status::too_large(col_msg(t.column, "parentheses nested deeper than " + std::to_string(kMaxDepth)));
+        }
+        if (peek().kind == Tok::kRParen) return Status::invalid_argument(col_msg(t.column, "empty parentheses"));
+        auto group = sequence(depth + 1);
+        if (!group) return group.status();
+        if (peek().kind != Tok::kRParen) return Status::invalid_argument(col_msg(t.column, "'(' is not closed"));
+        next();
+        return group;
+      }
+      case Tok::kWord:
+      case Tok::kPhrase:
+        return term(t, Field::kAny);
+      case Tok::kField:
+        return field(t);
+      case Tok::kRParen:
+        return Status::invalid_argument(col_msg(t.column, "')' has no matching '('"));
+      case Tok::kEnd:
+        return Status::invalid_argument(col_msg(t.column, "a term is missing at the end"));
+      default:
+        return Status::invalid_argument(col_msg(t.column, "a term is expected here"));
+    }
+  }
+
+  Result<QueryNode> term(const Token& t, Field f) {
+    QueryNode n;
+    n.kind = QueryNode::Kind::kTerm;
+    n.field = f;
+    n.text = t.text;
+    n.column = t.column;
+    n.normalized = text::Normalizer::instance().normalize(t.text);
+    if (n.normalized.empty()) {
+      return Status::invalid_argument(col_msg(t.column, "\"" + t.text + "\" has no searchable characters"));
+    }
+    return n;
+  }
+
+  Result<QueryNode> field(const Token& t) {
+    if (t.text.empty()) return Status::invalid_argument(col_msg(t.column, "'" + t.field + ":' needs a value"));
+    if (t.field == "title") return term(t, Field::kTitle);
+    if (t.field == "heading") return term(t, Field::kHeading);
+    QueryNode n;
+    n.column = t.column;
+    n.text = t.text;
+    if (t.field == "year") {
+      n.kind = QueryNode::Kind::kYear;
+      // Full-width digits (２０２３) are common in pasted text; NFKC makes them ASCII.
+      const std::string v = text::Normalizer::instance().normalize_utf8(t.text);
+      const size_t dots = v.find("..");
+      const bool ok = dots == std::string::npos
+                          ? parse_year(v, n.year_from) && parse_year(v, n.year_to)
+                          : parse_year(std::string_view(v).substr(0, dots), n.year_from) &&
+                                parse_year(std::string_view(v).substr(dots + 2), n.year_to);
+      if (!ok) {
+        return Status::invalid_argument(
+            col_msg(t.column, "bad year \"" + t.text + "\" (want YYYY or YYYY..YYYY, 1..9999)"));
+      }
+      if (n.year_from > n.year_to) {
+        return Status::invalid_argument(col_msg(t.column, "year range \"" + t.text + "\" runs backwards"));
+      }
+      return n;
+    }
+    n.kind = t.field == "source" ? QueryNode::Kind::kSource : QueryNode::Kind::kCategory;
+    return n;
+  }
+
+  static std::string op_text(const Token& t) { return t.text == "OR" ? "OR" : "|"; }
+
+  // a AND (b AND c) is a AND b AND c; likewise for OR. Keeps the tree shallow and
+  // makes "(-b -c) a" the same as "a -b -c".
+  static void add_flattened(QueryNode& parent, QueryNode child, QueryNode::Kind kind) {
+    if (child.kind == kind) {
+      for (auto& c : child.children) parent.children.push_back(std::move(c));
+    } else {
+      parent.children.push_back(std::move(child));
+    }
+  }
+
+  std::vector<Token> toks_;
+  size_t i_ = 0;
+};
+
+bool is_leaf(const QueryNode& n) {
+  return n.kind != QueryNode::Kind::kAnd && n.kind != QueryNode::Kind::kOr && n.kind != QueryNode::Kind::kNot;
+}
+
+// Structural rules that make every valid tree evaluable by set algebra without a
+// "universe" of all documents: a kNot is a child of a kAnd that also has a
+// non-kNot child; at most kMaxLeaves leaves.
+Status check_tree(const QueryNode& n, size_t& leaves) {
+  if (is_leaf(n)) {
+    if (++leaves > kMaxLeaves) {
+      return Status::too_large(col_msg(n.column, "more than " + std::to_string(kMaxLeaves) + " terms"));
+    }
+    return Status::ok();
+  }
+  bool has_positive_child = false;
+  for (const auto& c : n.children) {
+    if (c.kind == QueryNode::Kind::kNot) {
+      if (n.kind != QueryNode::Kind::kAnd) {
+        return Status::invalid_argument(
+            col_msg(c.column, "an excluded term cannot stand alone here; put a positive term beside it"));
+      }
+    } else {
+      has_positive_child = true;
+    }
+    WENYUAN_RETURN_IF_ERROR(check_tree(c, leaves));
+  }
+  if (n.kind == QueryNode::Kind::kAnd && !has_positive_child) {
+    return Status::invalid_argument(
+        col_msg(n.column, "a group of only excluded terms; put a positive term beside them"));
+  }
+  return Status::ok();
+}
+
+bool has_positive_term(const QueryNode& n) {
+  if (n.kind == QueryNode::Kind::kTerm) return true;
+  if (n.kind == QueryNode::Kind::kNot) return false;
+  return std::any_of(n.children.begin(), n.children.end(), has_positive_term);
+}
+
+void collect_positive(const QueryNode& n, std::vector<const QueryNode*>& out) {
+  if (n.kind == QueryNode::Kind::kTerm) out.push_back(&n);
+  if (n.kind == QueryNode::Kind::kNot) return;
+  for (const auto& c : n.children) collect_positive(c, out);
+}
+
+}  // namespace
+
+Result<Query> parse_query(std::string_view q) {
+  // Decode, rejecting ill-formed UTF-8 with the column of the first bad byte.
+  std::u32string cps;
+  cps.reserve(q.size());
+  for (size_t i = 0; i < q.size();) {
+    const size_t before = i;
+    const char32_t c = text::decode_one(q, i);
+    if (c == 0xFFFD && i - before == 1) {
+      return Status::invalid_argument(col_msg(cps.size() + 1, "invalid UTF-8"));
+    }
+    cps.push_back(c);
+    if (cps.size() > kMaxQueryChars) {
+      return Status::too_large(col_msg(kMaxQueryChars + 1, "query longer than " + std::to_string(kMaxQueryChars) +
+                                                               " characters"));
+    }
+  }
+  if (std::all_of(cps.begin(), cps.end(), is_space)) {
+    return Status::invalid_argument(col_msg(1, "empty query"));
+  }
+  auto toks = Lexer(cps).run();
+  if (!toks) return toks.status();
+  auto root = Parser(std::move(*toks)).run();
+  if (!root) return root.status();
+  if (root->kind == QueryNode::Kind::kNot || !has_positive_term(*root)) {
+    return Status::invalid_argument(col_msg(root->column, "the query has no positive term (only exclusions or filters)"));
+  }
+  size_t leaves = 0;
+  WENYUAN_RETURN_IF_ERROR(check_tree(*root, leaves));
+  return Query{std::string(q), std::move(*root)};
+}
+
+std::vector<const QueryNode*> positive_terms(const QueryNode& root) {
+  std::vector<const QueryNode*> out;
+  collect_positive(root, out);
+  return out;
+}
+
+}  // namespace wenyuan::search
