@@ -21,9 +21,15 @@ struct Snippet {
 // Builds up to `max_snippets` snippets of `text` (the document's cleaned text).
 // `matches` are [start, end) code point ranges of matches in `text`, sorted.
 // `sentences` are the document's sentence spans. A snippet is one or more whole
-// sentences around a match, cut to about `max_chars` code points around the
-// match if a sentence is longer; snippets do not overlap and are in text order
-// of the best (most highlights) first.
+// sentences around a match (widened by whole neighbouring sentences while it fits
+// in `max_chars`), cut to a window of about `max_chars` code points around the
+// match if the sentence is longer. `text` of a snippet is always a verbatim slice
+// of the document text (no ellipsis is inserted: the UI adds one when `start` > 0
+// or `end` is before the end of the text); leading and trailing whitespace is
+// trimmed. Highlights are sorted, overlapping ones merged, and clipped to the
+// snippet. Snippets do not overlap and come best first: most distinct highlighted
+// strings, then most highlights, then earliest in the text. With no matches (a
+// title-only hit) the result is one lead snippet without highlights.
 std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
                                    const std::vector<doc::Span>& matches, size_t max_snippets = 3,
                                    size_t max_chars = 160);

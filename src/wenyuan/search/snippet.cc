@@ -1,0 +1,200 @@
+// Snippet selection (see snippet.h). All positions are code points; bytes appear
+// only when the chosen [start, end) is sliced out of the UTF-8 text.
+//
+// How: every match proposes a candidate, the sentence(s) that contain it (or a
+// window of about max_chars around it when they are longer), widened by whole
+// neighbouring sentences while it still fits in max_chars. Candidates are scored by
+// the number of distinct highlighted strings, then the number of highlights, then
+// position; the best non-overlapping ones are kept.
+#include "wenyuan/search/snippet.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "wenyuan/text/utf8.h"
+
+namespace wenyuan::search {
+
+namespace {
+
+using Range = std::pair<uint32_t, uint32_t>;
+
+bool is_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000 || c == 0xFEFF;
+}
+
+struct Candidate {
+  Range range;
+  size_t distinct = 0;
+  size_t highlights = 0;
+};
+
+class Builder {
+ public:
+  Builder(std::string_view text, const std::vector<doc::Span>& sentences, size_t max_chars)
+      : text_(text), cps_(text::decode_utf8(text)), max_chars_(std::max<size_t>(max_chars, 1)) {
+    const auto n = static_cast<uint32_t>(cps_.size());
+    // Keep only well-formed sentence spans, in order and without overlap; a document
+    // without sentence spans is treated as one long sentence.
+    uint32_t last_end = 0;
+    for (const auto& s : sentences) {
+      const uint32_t b = std::max(s.start, last_end);
+      const uint32_t e = std::min(s.end, n);
+      if (b >= e) continue;
+      sentences_.push_back({b, e});
+      last_end = e;
+    }
+    if (sentences_.empty() && n > 0) sentences_.push_back({0, n});
+  }
+
+  uint32_t size() const { return static_cast<uint32_t>(cps_.size()); }
+
+  // The sentence index containing code point `p`, or the nearest one before it
+  // (sentence spans may leave gaps); -1 if none.
+  int sentence_at(uint32_t p) const {
+    auto it = std::upper_bound(sentences_.begin(), sentences_.end(), p,
+                               [](uint32_t v, const Range& r) { return v < r.first; });
+    if (it == sentences_.begin()) return sentences_.empty() ? -1 : 0;
+    return static_cast<int>(std::prev(it) - sentences_.begin());
+  }
+
+  Range candidate_for(const Range& m) const {
+    int first = sentence_at(m.first);
+    int last = sentence_at(m.second - 1);
+    if (first < 0) return window(m, {0, size()});
+    Range r{std::min(sentences_[first].first, m.first), std::max(sentences_[last].second, m.second)};
+    if (r.second - r.first > max_chars_) return window(m, r);
+    // Widen by whole neighbouring sentences, the following one first (the text
+    // after a match usually finishes its thought), while it fits.
+    bool grew = true;
+    while (grew) {
+      grew = false;
+      if (last + 1 < static_cast<int>(sentences_.size()) &&
+          sentences_[last + 1].second - r.first <= max_chars_) {
+        r.second = sentences_[++last].second;
+        grew = true;
+      }
+      if (first > 0 && r.second - sentences_[first - 1].first <= max_chars_) {
+        r.first = sentences_[--first].first;
+        grew = true;
+      }
+    }
+    return r;
+  }
+
+  // About max_chars code points of `within` around the match, at code point
+  // boundaries (the text stays a verbatim slice; the UI adds any ellipsis).
+  Range window(const Range& m, const Range& within) const {
+    const uint32_t len = m.second - m.first;
+    if (len >= max_chars_) return {m.first, m.first + static_cast<uint32_t>(max_chars_)};
+    const uint32_t slack = static_cast<uint32_t>(max_chars_) - len;
+    uint32_t b = m.first - std::min(m.first - within.first, slack / 2);
+    uint32_t e = std::min<uint32_t>(within.second, b + static_cast<uint32_t>(max_chars_));
+    b = std::max<uint32_t>(within.first, e > max_chars_ ? e - static_cast<uint32_t>(max_chars_) : 0);
+    b = std::min(b, m.first);
+    return {b, std::max(e, m.second)};
+  }
+
+  // Drops leading and trailing whitespace (paragraph indents of 全角 spaces) that
+  // lies outside every match.
+  Range trim(Range r, const std::vector<Range>& matches) const {
+    uint32_t lo = r.second, hi = r.first;  // the span matches cover inside r
+    for (const auto& m : matches) {
+      if (m.second <= r.first || m.first >= r.second) continue;
+      lo = std::min(lo, std::max(m.first, r.first));
+      hi = std::max(hi, std::min(m.second, r.second));
+    }
+    while (r.first < r.second && r.first < lo && is_space(cps_[r.first])) ++r.first;
+    while (r.second > r.first && r.second > hi && is_space(cps_[r.second - 1])) --r.second;
+    return r;
+  }
+
+  // Highlights of `r`, relative to r.first, overlapping ones merged.
+  std::vector<Range> highlights(const Range& r, const std::vector<Range>& matches) const {
+    std::vector<Range> out;
+    for (const auto& m : matches) {
+      if (m.second <= r.first || m.first >= r.second) continue;
+      Range h{std::max(m.first, r.first) - r.first, std::min(m.second, r.second) - r.first};
+      if (!out.empty() && h.first < out.back().second) {
+        out.back().second = std::max(out.back().second, h.second);
+      } else {
+        out.push_back(h);
+      }
+    }
+    return out;
+  }
+
+  size_t distinct(const Range& r, const std::vector<Range>& hs) const {
+    std::set<std::u32string_view> seen;
+    for (const auto& h : hs) seen.insert(std::u32string_view(cps_).substr(r.first + h.first, h.second - h.first));
+    return seen.size();
+  }
+
+  Snippet make(const Range& r, const std::vector<Range>& matches) const {
+    Snippet s;
+    s.start = r.first;
+    s.end = r.second;
+    s.highlights = highlights(r, matches);
+    s.text = text::substr_code_points(text_, r.first, r.second);
+    return s;
+  }
+
+ private:
+  std::string_view text_;
+  std::u32string cps_;
+  size_t max_chars_;
+  std::vector<Range> sentences_;
+};
+
+}  // namespace
+
+std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
+                                   const std::vector<doc::Span>& matches, size_t max_snippets,
+                                   size_t max_chars) {
+  std::vector<Snippet> out;
+  if (max_snippets == 0 || text.empty()) return out;
+  Builder b(text, sentences, max_chars);
+  const uint32_t n = b.size();
+
+  std::vector<Range> ms;
+  for (const auto& m : matches) {
+    const uint32_t e = std::min(m.end, n);
+    if (m.start < e) ms.push_back({m.start, e});
+  }
+  std::sort(ms.begin(), ms.end());
+
+  if (ms.empty()) {  // a title-only hit: the lead of the document, unhighlighted
+    out.push_back(b.make(b.trim(b.candidate_for({0, std::min<uint32_t>(1, n)}), ms), ms));
+    return out;
+  }
+
+  std::vector<Candidate> cands;
+  for (const auto& m : ms) {
+    Candidate c;
+    c.range = b.trim(b.candidate_for(m), ms);
+    if (!cands.empty() && cands.back().range == c.range) continue;
+    const auto hs = b.highlights(c.range, ms);
+    c.highlights = hs.size();
+    c.distinct = b.distinct(c.range, hs);
+    cands.push_back(c);
+  }
+  std::stable_sort(cands.begin(), cands.end(), [](const Candidate& x, const Candidate& y) {
+    return std::tie(y.distinct, y.highlights, x.range.first) < std::tie(x.distinct, x.highlights, y.range.first);
+  });
+  std::vector<Range> taken;
+  for (const auto& c : cands) {
+    if (taken.size() >= max_snippets) break;
+    const bool overlaps = std::any_of(taken.begin(), taken.end(), [&](const Range& t) {
+      return c.range.first < t.second && t.first < c.range.second;
+    });
+    if (overlaps) continue;
+    taken.push_back(c.range);
+    out.push_back(b.make(c.range, ms));
+  }
+  return out;
+}
+
+}  // namespace wenyuan::search

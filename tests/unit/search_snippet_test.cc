@@ -1,0 +1,195 @@
+// Snippets: whole sentences, windows in long sentences, exact highlights in code
+// points (supplementary plane included), best-first choice without overlap, and
+// properties over random matches on real text.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "wenyuan/search/snippet.h"
+#include "wenyuan/text/utf8.h"
+
+namespace wenyuan::search {
+namespace {
+
+using Range = std::pair<uint32_t, uint32_t>;
+
+// A plain sentence splitter for the tests: a sentence ends after 。！？；or a newline.
+std::vector<doc::Span> split_sentences(std::string_view text) {
+  const std::u32string u = text::decode_utf8(text);
+  std::vector<doc::Span> out;
+  uint32_t start = 0;
+  for (uint32_t i = 0; i < u.size(); ++i) {
+    const char32_t c = u[i];
+    if (c == U'。' || c == U'！' || c == U'？' || c == U'；' || c == U'\n') {
+      if (i + 1 > start) out.push_back({start, i + 1});
+      start = i + 1;
+    }
+  }
+  if (start < u.size()) out.push_back({start, static_cast<uint32_t>(u.size())});
+  return out;
+}
+
+// Code point ranges of every occurrence of `needle` in `text`.
+std::vector<doc::Span> find_all(std::string_view text, std::string_view needle) {
+  const std::u32string t = text::decode_utf8(text), n = text::decode_utf8(needle);
+  std::vector<doc::Span> out;
+  for (size_t p = t.find(n); p != std::u32string::npos; p = t.find(n, p + 1)) {
+    out.push_back({static_cast<uint32_t>(p), static_cast<uint32_t>(p + n.size())});
+  }
+  return out;
+}
+
+std::string highlighted(const Snippet& s, size_t k) {
+  return text::substr_code_points(s.text, s.highlights[k].first, s.highlights[k].second);
+}
+
+TEST(Snippets, WholeSentenceAroundTheMatch) {
+  const std::string text = "第一句没有。第二句讲党建工作。第三句也没有。";
+  const auto sentences = split_sentences(text);
+  ASSERT_EQ(sentences.size(), 3u);
+  const auto s = make_snippets(text, sentences, find_all(text, "党建"), 3, 10);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].text, "第二句讲党建工作。");  // neighbours would not fit in 10
+  EXPECT_EQ(s[0].start, 6u);
+  EXPECT_EQ(s[0].end, 15u);
+  ASSERT_EQ(s[0].highlights.size(), 1u);
+  EXPECT_EQ(s[0].highlights[0], Range(4, 6));
+  EXPECT_EQ(highlighted(s[0], 0), "党建");
+}
+
+TEST(Snippets, WidensByNeighbouringSentencesWhileItFits) {
+  const std::string text = "甲。乙讲党建。丙。丁丁丁丁丁丁丁丁丁丁。";
+  const auto s = make_snippets(text, split_sentences(text), find_all(text, "党建"), 3, 10);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].text, "甲。乙讲党建。丙。");  // the 11-char fourth sentence does not fit
+  EXPECT_EQ(highlighted(s[0], 0), "党建");
+}
+
+TEST(Snippets, LongSentenceIsCutToAWindowAroundTheMatch) {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "前";
+  text += "精准搜索";
+  for (int i = 0; i < 100; ++i) text += "后";
+  text += "。";
+  const auto s = make_snippets(text, split_sentences(text), find_all(text, "精准搜索"), 3, 20);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(text::count_code_points(s[0].text), 20u);
+  EXPECT_EQ(s[0].text, text::substr_code_points(text, s[0].start, s[0].end));
+  ASSERT_EQ(s[0].highlights.size(), 1u);
+  EXPECT_EQ(highlighted(s[0], 0), "精准搜索");
+  EXPECT_EQ(s[0].start, 100u - 8u);  // centred: 8 before, 4 matched, 8 after
+}
+
+TEST(Snippets, SupplementaryPlaneCharactersCountOnce) {
+  const std::string text = "\U00030F84\U00030F84甲。乙\U00030F84鋂丙。";
+  const auto matches = find_all(text, "\U00030F84鋂");
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].start, 5u);
+  const auto s = make_snippets(text, split_sentences(text), matches, 3, 5);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].text, "乙\U00030F84鋂丙。");
+  EXPECT_EQ(s[0].start, 4u);
+  ASSERT_EQ(s[0].highlights.size(), 1u);
+  EXPECT_EQ(s[0].highlights[0], Range(1, 3));
+  EXPECT_EQ(highlighted(s[0], 0), "\U00030F84鋂");
+}
+
+TEST(Snippets, OverlappingHighlightsMerge) {
+  const std::string text = "关于党建工作的报告。";
+  const std::vector<doc::Span> matches = {{2, 4}, {3, 6}, {6, 7}};  // 党建, 建工作, 的
+  const auto s = make_snippets(text, split_sentences(text), matches);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].highlights, (std::vector<Range>{{2, 6}, {6, 7}}));
+}
+
+TEST(Snippets, BestFirstNonOverlappingAndCapped) {
+  const std::string text = "甲有经济。乙无。丙有经济和社会。丁无。戊有社会。己有经济。";
+  std::vector<doc::Span> matches = find_all(text, "经济");
+  for (auto m : find_all(text, "社会")) matches.push_back(m);
+  std::sort(matches.begin(), matches.end(), [](auto a, auto b) { return a.start < b.start; });
+  const auto s = make_snippets(text, split_sentences(text), matches, 2, 8);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].text, "丙有经济和社会。");  // two distinct terms wins
+  EXPECT_EQ(s[1].text, "甲有经济。乙无。");  // then the earliest
+  EXPECT_LE(s[1].end, s[0].start);
+}
+
+TEST(Snippets, TrimsIndentAndGivesALeadWithoutMatches) {
+  const std::string text = "　　现在，我代表国务院作报告。\n　　请予审议。";
+  const auto lead = make_snippets(text, split_sentences(text), {});
+  ASSERT_EQ(lead.size(), 1u);
+  EXPECT_TRUE(lead[0].highlights.empty());
+  EXPECT_EQ(lead[0].text.rfind("现在", 0), 0u);
+  EXPECT_EQ(lead[0].start, 2u);
+  // Without sentence spans the text is one sentence and a window is cut.
+  const auto s = make_snippets(text, {}, find_all(text, "审议"), 3, 6);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(highlighted(s[0], 0), "审议");
+  EXPECT_LE(text::count_code_points(s[0].text), 6u);
+}
+
+TEST(Snippets, OutOfRangeMatchesAreIgnored) {
+  const std::string text = "短文。";
+  const auto s = make_snippets(text, split_sentences(text), {{1, 2}, {5, 9}, {2, 2}});
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].highlights, (std::vector<Range>{{1, 2}}));
+  EXPECT_TRUE(make_snippets("", {}, {{0, 1}}).empty());
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Properties over random matches in the real seed sample: every snippet is a
+// verbatim slice at its offsets, at most max_chars long, highlights sorted, disjoint,
+// inside the snippet and covering only matched characters; snippets disjoint.
+TEST(Snippets, PropertiesOnRealText) {
+  const std::string text = read_file(std::string(WENYUAN_TEST_DATA) + "/seed_sample.txt");
+  ASSERT_FALSE(text.empty());
+  const auto sentences = split_sentences(text);
+  const uint32_t n = static_cast<uint32_t>(text::count_code_points(text));
+  std::mt19937 rng(7);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<doc::Span> matches;
+    const int k = std::uniform_int_distribution<int>(1, 12)(rng);
+    for (int i = 0; i < k; ++i) {
+      const uint32_t a = std::uniform_int_distribution<uint32_t>(0, n - 1)(rng);
+      const uint32_t len = std::uniform_int_distribution<uint32_t>(1, 12)(rng);
+      matches.push_back({a, std::min(n, a + len)});
+    }
+    std::sort(matches.begin(), matches.end(), [](auto a, auto b) { return a.start < b.start; });
+    std::vector<bool> matched(n, false);
+    for (auto m : matches)
+      for (uint32_t p = m.start; p < m.end; ++p) matched[p] = true;
+    const size_t max_chars = std::uniform_int_distribution<size_t>(20, 200)(rng);
+    const auto snippets = make_snippets(text, sentences, matches, 3, max_chars);
+    ASSERT_FALSE(snippets.empty());
+    ASSERT_LE(snippets.size(), 3u);
+    for (size_t i = 0; i < snippets.size(); ++i) {
+      const Snippet& s = snippets[i];
+      ASSERT_EQ(s.text, text::substr_code_points(text, s.start, s.end));
+      ASSERT_LE(s.end - s.start, max_chars);
+      ASSERT_FALSE(s.highlights.empty());
+      for (size_t h = 0; h < s.highlights.size(); ++h) {
+        const auto [hb, he] = s.highlights[h];
+        ASSERT_LT(hb, he);
+        ASSERT_LE(he, s.end - s.start);
+        if (h > 0) {
+          ASSERT_GE(hb, s.highlights[h - 1].second);
+        }
+        for (uint32_t p = hb; p < he; ++p) ASSERT_TRUE(matched[s.start + p]);
+      }
+      for (size_t j = 0; j < i; ++j) {
+        ASSERT_TRUE(s.end <= snippets[j].start || snippets[j].end <= s.start);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wenyuan::search
