@@ -1,9 +1,18 @@
 // Encoding detection and conversion of text files to UTF-8.
 //
-// Order of evidence: a BOM (UTF-8, UTF-16LE/BE) is decisive; otherwise valid UTF-8
-// is UTF-8; otherwise UTF-16 without BOM when the NUL pattern says so; otherwise
-// GB18030 (a superset of GBK and GB2312) when it decodes cleanly; uchardet is
-// consulted for the rest. Chinese mis-detected as something else is a bug.
+// Order of evidence:
+//   1. a BOM (UTF-8, UTF-16LE/BE) is decisive;
+//   2. bytes with a NUL are BOM-less UTF-16 when the high bytes clearly say so,
+//      else not text (checked before UTF-8 because ASCII in UTF-16 is valid UTF-8);
+//   3. valid UTF-8 is UTF-8, except short GBK text that is valid UTF-8 by accident
+//      (no 3-byte sequence, plausible GB2312 pairs; see encoding.cc);
+//   4. GB18030 (a superset of GBK and GB2312) when it decodes cleanly, unless it
+//      looks unlike GBK Chinese (Big5, Shift_JIS) and uchardet names an encoding
+//      that also converts cleanly;
+//   5. uchardet is consulted for the rest; its guess is used only if iconv
+//      converts the whole input with it.
+// Chinese mis-detected as something else is a bug.
+// Invariants of a result: valid UTF-8, no U+0000, no '\r', the BOM removed.
 #pragma once
 
 #include <string>
