@@ -1,0 +1,317 @@
+// HTML importer: the readable text of a page, one block element a line.
+//
+// The page is decoded to UTF-8 first (the charset its <meta> declares when the
+// bytes are not already UTF-8, else decode_text's detection) because gumbo
+// parses UTF-8 only. Page furniture (script, style, nav, header, footer, aside,
+// ...) is dropped. The tree is walked with an explicit stack: a page nested
+// 100,000 <div>s deep must not overflow ours.
+
+#include <gumbo.h>
+#include <iconv.h>
+
+#include <cctype>
+#include <cerrno>
+#include <memory>
+#include <optional>
+
+#include "wenyuan/doc/import.h"
+#include "wenyuan/doc/import_internal.h"
+#include "wenyuan/doc/zip_archive.h"
+#include "wenyuan/text/encoding.h"
+#include "wenyuan/text/utf8.h"
+
+namespace wenyuan::doc {
+namespace {
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The charset a page declares in its first 4 KiB: <meta charset="gbk">,
+// <meta http-equiv="Content-Type" content="text/html; charset=gb2312">, or an
+// XML declaration's encoding="...". Lowercase; "" if none.
+std::string declared_charset(std::string_view bytes) {
+  const std::string head = ascii_lower(bytes.substr(0, 4096));
+  auto value_at = [&](size_t p) {
+    while (p < head.size() && (head[p] == ' ' || head[p] == '"' || head[p] == '\'')) ++p;
+    size_t e = p;
+    while (e < head.size() && (std::isalnum(static_cast<unsigned char>(head[e])) || head[e] == '-' || head[e] == '_')) ++e;
+    return head.substr(p, e - p);
+  };
+  for (size_t m = head.find("<meta"); m != std::string::npos; m = head.find("<meta", m + 5)) {
+    const size_t end = head.find('>', m);
+    const size_t c = head.find("charset", m);
+    if (c == std::string::npos || (end != std::string::npos && c > end)) continue;
+    size_t p = c + 7;
+    while (p < head.size() && head[p] == ' ') ++p;
+    if (p < head.size() && head[p] == '=') return value_at(p + 1);
+  }
+  if (head.rfind("<?xml", 0) == 0) {
+    const size_t e = head.find("encoding=");
+    const size_t close = head.find("?>");
+    if (e != std::string::npos && e < close) return value_at(e + 9);
+  }
+  return {};
+}
+
+// Converts `bytes` from `charset` to UTF-8 with iconv; nullopt if iconv does not
+// know the charset or the bytes are not in it.
+std::optional<std::string> convert_from(std::string_view bytes, std::string charset) {
+  // GB2312 and GBK pages routinely use characters only their superset has.
+  if (charset == "gb2312" || charset == "gbk" || charset == "x-gbk" || charset == "cp936") charset = "GB18030";
+  iconv_t cd = iconv_open("UTF-8", charset.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::unique_ptr<void, int (*)(iconv_t)> guard(cd, iconv_close);
+  std::string out(bytes.size() * 2 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size();
+  size_t done = 0;
+  while (in_left > 0) {
+    char* o = out.data() + done;
+    size_t o_left = out.size() - done;
+    const size_t r = iconv(cd, &in, &in_left, &o, &o_left);
+    done = out.size() - o_left;
+    if (r != static_cast<size_t>(-1)) break;
+    if (errno != E2BIG) return std::nullopt;
+    out.resize(out.size() * 2);
+  }
+  out.resize(done);
+  return out;
+}
+
+bool is_cjk(char32_t c) {
+  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+bool is_dropped(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NAV: case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_HEAD: case GUMBO_TAG_IFRAME: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH:
+    case GUMBO_TAG_OBJECT: case GUMBO_TAG_CANVAS: case GUMBO_TAG_SELECT: case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_TEXTAREA:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_block(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_LI: case GUMBO_TAG_BR: case GUMBO_TAG_TR:
+    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN: case GUMBO_TAG_TABLE: case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_HR: case GUMBO_TAG_CENTER: case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_BODY: case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_THEAD: case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT: case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_SUMMARY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+int heading_level(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_H1: return 1;
+    case GUMBO_TAG_H2: return 2;
+    case GUMBO_TAG_H3: return 3;
+    case GUMBO_TAG_H4: return 4;
+    case GUMBO_TAG_H5: return 5;
+    case GUMBO_TAG_H6: return 6;
+    default: return 0;
+  }
+}
+
+// Collects text the way a browser lays it out: runs of HTML whitespace become
+// one space, except a line break between two CJK characters, which becomes
+// nothing (a Chinese sentence wrapped in the source is one sentence).
+class TextBuilder {
+ public:
+  void text(std::string_view s, bool preformatted) {
+    size_t i = 0;
+    while (i < s.size()) {
+      const size_t start = i;
+      const char32_t c = text::decode_one(s, i);
+      if (preformatted) {
+        if (c == '\n') {
+          end_block();
+        } else {
+          line_.append(s.substr(start, i - start));
+        }
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+        pending_space_ = true;
+        pending_newline_ |= (c == '\n' || c == '\r');
+        continue;
+      }
+      if (pending_space_ && !line_.empty() && !(pending_newline_ && is_cjk(last_) && is_cjk(c))) {
+        line_.push_back(' ');
+      }
+      pending_space_ = pending_newline_ = false;
+      line_.append(s.substr(start, i - start));
+      last_ = c;
+    }
+  }
+
+  void cell_separator() {
+    if (!line_.empty()) line_.push_back('\t');
+    pending_space_ = pending_newline_ = false;
+  }
+
+  // Ends the current paragraph; returns its text (trimmed) as written to out.
+  std::string_view end_block() {
+    const size_t before = out_.size();
+    internal::append_paragraph(out_, line_);
+    line_.clear();
+    pending_space_ = pending_newline_ = false;
+    last_ = 0;
+    if (out_.size() == before) return {};
+    return std::string_view(out_).substr(before, out_.size() - before - 1);
+  }
+
+  std::string take() {
+    end_block();
+    return std::move(out_);
+  }
+
+ private:
+  std::string out_;
+  std::string line_;
+  bool pending_space_ = false;
+  bool pending_newline_ = false;
+  char32_t last_ = 0;
+};
+
+std::string collapse_whitespace(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Finds <title> anywhere (it belongs in <head>, but pages put it where they like).
+std::string find_title(const GumboNode* root) {
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT) continue;
+    if (n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == GUMBO_TAG_TITLE) {
+      std::string t;
+      const GumboVector& kids = n->v.element.children;
+      for (unsigned i = 0; i < kids.length; ++i) {
+        const auto* k = static_cast<const GumboNode*>(kids.data[i]);
+        if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE) t += k->v.text.text;
+      }
+      return collapse_whitespace(t);
+    }
+    const GumboVector& kids = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
+    for (unsigned i = kids.length; i > 0; --i) stack.push_back(static_cast<const GumboNode*>(kids.data[i - 1]));
+  }
+  return {};
+}
+
+void extract(const GumboNode* root, RawDocument& doc) {
+  TextBuilder builder;
+  struct Frame {
+    const GumboNode* node;
+    bool leaving;
+  };
+  std::vector<Frame> stack{{root, false}};
+  int pre_depth = 0;
+  int heading = 0;  // level of the <hN> we are inside, 0 outside
+  while (!stack.empty()) {
+    const Frame f = stack.back();
+    stack.pop_back();
+    const GumboNode* n = f.node;
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE || n->type == GUMBO_NODE_CDATA) {
+      builder.text(n->v.text.text, pre_depth > 0);
+      continue;
+    }
+    if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT) continue;  // comments, templates
+    const GumboTag tag = n->type == GUMBO_NODE_ELEMENT ? n->v.element.tag : GUMBO_TAG_HTML;
+    const int level = heading_level(tag);
+    if (f.leaving) {
+      if (tag == GUMBO_TAG_PRE) --pre_depth;
+      if (level > 0 && heading == level) {
+        std::string_view text = builder.end_block();
+        if (!text.empty()) doc.headings.push_back({std::string(text), level});
+        heading = 0;
+      } else if (is_block(tag) || level > 0) {
+        builder.end_block();
+      }
+      continue;
+    }
+    if (is_dropped(tag)) continue;
+    if (is_block(tag) || level > 0) builder.end_block();
+    if (level > 0 && heading == 0) heading = level;
+    if (tag == GUMBO_TAG_PRE) ++pre_depth;
+    if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) builder.cell_separator();
+    stack.push_back({n, true});
+    const GumboVector& kids = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
+    for (unsigned i = kids.length; i > 0; --i) stack.push_back({static_cast<const GumboNode*>(kids.data[i - 1]), false});
+  }
+  doc.text = builder.take();
+}
+
+}  // namespace
+
+Result<RawDocument> import_html(std::string bytes, const std::string& origin, const ImportLimits& limits) {
+  if (bytes.size() > limits.max_file_bytes) {
+    return Status::too_large(origin + ": file is larger than the limit of " + format_bytes(limits.max_file_bytes));
+  }
+  RawDocument doc;
+  doc.format = "html";
+  doc.origin = origin;
+  std::string utf8;
+  const std::string charset = declared_charset(bytes);
+  const bool declared_utf8 = charset == "utf-8" || charset == "utf8";
+  if (!charset.empty() && !declared_utf8 && !text::is_valid_utf8(bytes)) {
+    if (auto converted = convert_from(bytes, charset)) {
+      utf8 = std::move(*converted);
+      doc.encoding = charset == "gb2312" || charset == "gbk" || charset == "gb18030" ? "GB18030" : ascii_lower(charset);
+    }
+  }
+  if (doc.encoding.empty()) {  // no declaration, UTF-8 already, or the declaration was wrong
+    Result<text::DecodedText> decoded = text::decode_text(bytes, origin);
+    if (!decoded) return decoded.status();
+    utf8 = std::move(decoded->utf8);
+    doc.encoding = decoded->encoding;
+  }
+
+  std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
+      gumbo_parse_with_options(&kGumboDefaultOptions, utf8.data(), utf8.size()),
+      [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+  if (!out) return Status::internal(origin + ": the HTML parser failed");
+  extract(out->document, doc);
+  doc.title = find_title(out->document);
+  if (doc.title.empty()) {
+    for (const HeadingHint& h : doc.headings) {
+      if (h.level == 1) {
+        doc.title = h.text;
+        break;
+      }
+    }
+  }
+  WENYUAN_RETURN_IF_ERROR(internal::check_text_limit(doc.text, origin, limits));
+  doc.original = std::move(bytes);
+  return doc;
+}
+
+}  // namespace wenyuan::doc
