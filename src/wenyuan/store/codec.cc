@@ -1,0 +1,228 @@
+#include "wenyuan/store/codec.h"
+
+#include <zstd.h>
+
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <type_traits>
+
+namespace wenyuan::store {
+namespace {
+
+using nlohmann::json;
+
+// Outlines of real 公文 are a handful of levels deep (第一章 > 第一节 > 第一条 >
+// 一、> （一）> 1.); anything deeper than this is a corrupt or hostile blob.
+constexpr int kMaxOutlineDepth = 64;
+
+// Text is valid UTF-8 by the Document invariants; `replace` only keeps a bug
+// elsewhere from turning into an exception here.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+Result<json> parse(std::string_view s, const char* what) {
+  json j = json::parse(s.begin(), s.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::corruption(std::string(what) + ": not valid JSON");
+  if (!j.is_array()) return Status::corruption(std::string(what) + ": expected a JSON array");
+  return j;
+}
+
+// Reads j[key] as T, or reports which field of what is wrong.
+template <typename T>
+Status field(const json& j, const char* key, T& out, const char* what) {
+  if (!j.is_object()) return Status::corruption(std::string(what) + ": expected an object");
+  auto it = j.find(key);
+  if (it == j.end()) return Status::corruption(std::string(what) + ": missing \"" + key + "\"");
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!it->is_string()) return Status::corruption(std::string(what) + ": \"" + key + "\" is not a string");
+    out = it->template get<std::string>();
+  } else {
+    // Range-checked: a negative or oversized number must not wrap into an offset.
+    const bool fits = it->is_number_unsigned()
+                          ? it->template get<uint64_t>() <= uint64_t{std::numeric_limits<T>::max()}
+                          : it->is_number_integer() && !std::is_unsigned_v<T> &&
+                                it->template get<int64_t>() >= int64_t{std::numeric_limits<T>::min()};
+    if (!fits) {
+      return Status::corruption(std::string(what) + ": \"" + key + "\" is not an integer in range");
+    }
+    out = it->template get<T>();
+  }
+  return Status::ok();
+}
+
+json outline_node_to_json(const doc::OutlineNode& n) {
+  json children = json::array();
+  for (const doc::OutlineNode& c : n.children) children.push_back(outline_node_to_json(c));
+  return json{{"level", n.level},   {"kind", n.kind}, {"marker", n.marker},
+              {"title", n.title},   {"start", n.start}, {"end", n.end},
+              {"heading", json::array({n.heading.start, n.heading.end})},
+              {"children", std::move(children)}};
+}
+
+Status outline_node_from_json(const json& j, doc::OutlineNode& n, int depth) {
+  constexpr const char* kWhat = "outline node";
+  if (depth > kMaxOutlineDepth) return Status::corruption("outline: nested deeper than 64 levels");
+  WENYUAN_RETURN_IF_ERROR(field(j, "level", n.level, kWhat));
+  WENYUAN_RETURN_IF_ERROR(field(j, "kind", n.kind, kWhat));
+  WENYUAN_RETURN_IF_ERROR(field(j, "marker", n.marker, kWhat));
+  WENYUAN_RETURN_IF_ERROR(field(j, "title", n.title, kWhat));
+  WENYUAN_RETURN_IF_ERROR(field(j, "start", n.start, kWhat));
+  WENYUAN_RETURN_IF_ERROR(field(j, "end", n.end, kWhat));
+  auto h = j.find("heading");
+  if (h == j.end() || !h->is_array() || h->size() != 2 || !(*h)[0].is_number_unsigned() ||
+      !(*h)[1].is_number_unsigned() || (*h)[0].get<uint64_t>() > UINT32_MAX ||
+      (*h)[1].get<uint64_t>() > UINT32_MAX) {
+    return Status::corruption("outline node: \"heading\" must be [start, end]");
+  }
+  n.heading = {(*h)[0].get<uint32_t>(), (*h)[1].get<uint32_t>()};
+  auto c = j.find("children");
+  if (c == j.end() || !c->is_array()) return Status::corruption("outline node: \"children\" must be an array");
+  n.children.resize(c->size());
+  for (size_t i = 0; i < c->size(); ++i) {
+    WENYUAN_RETURN_IF_ERROR(outline_node_from_json((*c)[i], n.children[i], depth + 1));
+  }
+  return Status::ok();
+}
+
+void put_u32(std::string& out, uint32_t v) {
+  const char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+                     static_cast<char>(v >> 24)};
+  out.append(b, 4);
+}
+
+uint32_t get_u32(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return uint32_t{u[0]} | uint32_t{u[1]} << 8 | uint32_t{u[2]} << 16 | uint32_t{u[3]} << 24;
+}
+
+}  // namespace
+
+std::string tags_to_json(const std::vector<std::string>& tags) { return dump(json(tags)); }
+
+Result<std::vector<std::string>> tags_from_json(std::string_view s) {
+  Result<json> j = parse(s, "tags");
+  if (!j.is_ok()) return j.status();
+  std::vector<std::string> out;
+  out.reserve(j->size());
+  for (const json& t : *j) {
+    if (!t.is_string()) return Status::corruption("tags: element is not a string");
+    out.push_back(t.get<std::string>());
+  }
+  return out;
+}
+
+std::string regions_to_json(const std::vector<doc::Region>& regions) {
+  json a = json::array();
+  for (const doc::Region& r : regions) {
+    a.push_back({{"kind", doc::to_string(r.kind)}, {"start", r.start}, {"end", r.end}});
+  }
+  return dump(a);
+}
+
+Result<std::vector<doc::Region>> regions_from_json(std::string_view s) {
+  Result<json> j = parse(s, "regions");
+  if (!j.is_ok()) return j.status();
+  std::vector<doc::Region> out(j->size());
+  for (size_t i = 0; i < j->size(); ++i) {
+    const json& e = (*j)[i];
+    std::string kind;
+    WENYUAN_RETURN_IF_ERROR(field(e, "kind", kind, "region"));
+    if (kind == doc::to_string(doc::RegionKind::kPaid)) {
+      out[i].kind = doc::RegionKind::kPaid;
+    } else if (kind == doc::to_string(doc::RegionKind::kPreview)) {
+      out[i].kind = doc::RegionKind::kPreview;
+    } else {
+      return Status::corruption("region: unknown kind \"" + kind + "\"");
+    }
+    WENYUAN_RETURN_IF_ERROR(field(e, "start", out[i].start, "region"));
+    WENYUAN_RETURN_IF_ERROR(field(e, "end", out[i].end, "region"));
+  }
+  return out;
+}
+
+std::string outline_to_json(const std::vector<doc::OutlineNode>& outline) {
+  json a = json::array();
+  for (const doc::OutlineNode& n : outline) a.push_back(outline_node_to_json(n));
+  return dump(a);
+}
+
+Result<std::vector<doc::OutlineNode>> outline_from_json(std::string_view s) {
+  Result<json> j = parse(s, "outline");
+  if (!j.is_ok()) return j.status();
+  std::vector<doc::OutlineNode> out(j->size());
+  for (size_t i = 0; i < j->size(); ++i) {
+    WENYUAN_RETURN_IF_ERROR(outline_node_from_json((*j)[i], out[i], 1));
+  }
+  return out;
+}
+
+std::string removed_to_json(const std::vector<doc::Removed>& removed) {
+  json a = json::array();
+  for (const doc::Removed& r : removed) {
+    a.push_back({{"reason", r.reason}, {"text", r.text}, {"position", r.position}});
+  }
+  return dump(a);
+}
+
+Result<std::vector<doc::Removed>> removed_from_json(std::string_view s) {
+  Result<json> j = parse(s, "removed");
+  if (!j.is_ok()) return j.status();
+  std::vector<doc::Removed> out(j->size());
+  for (size_t i = 0; i < j->size(); ++i) {
+    const json& e = (*j)[i];
+    WENYUAN_RETURN_IF_ERROR(field(e, "reason", out[i].reason, "removed"));
+    WENYUAN_RETURN_IF_ERROR(field(e, "text", out[i].text, "removed"));
+    WENYUAN_RETURN_IF_ERROR(field(e, "position", out[i].position, "removed"));
+  }
+  return out;
+}
+
+std::string spans_to_blob(const std::vector<doc::Span>& spans) {
+  std::string out;
+  out.reserve(spans.size() * 8);
+  for (const doc::Span& s : spans) {
+    put_u32(out, s.start);
+    put_u32(out, s.end);
+  }
+  return out;
+}
+
+Result<std::vector<doc::Span>> spans_from_blob(std::string_view blob) {
+  if (blob.size() % 8 != 0) {
+    return Status::corruption("spans: blob of " + std::to_string(blob.size()) + " bytes is not a multiple of 8");
+  }
+  std::vector<doc::Span> out(blob.size() / 8);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].start = get_u32(blob.data() + 8 * i);
+    out[i].end = get_u32(blob.data() + 8 * i + 4);
+  }
+  return out;
+}
+
+std::string compress(std::string_view raw, int level) {
+  if (raw.empty()) return {};
+  std::string out(ZSTD_compressBound(raw.size()), '\0');
+  const size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), level);
+  // With a destination of compressBound bytes, ZSTD_compress cannot fail for
+  // lack of room; any other failure is a bug or out of memory.
+  if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
+
+Result<std::string> decompress(std::string_view frame, size_t max_size) {
+  if (frame.empty()) return std::string();
+  const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR) return Status::corruption("zstd: not a zstd frame");
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Status::corruption("zstd: frame does not record its size");
+  if (size > max_size) {
+    return Status::corruption("zstd: frame claims " + std::to_string(size) + " bytes, over the limit");
+  }
+  std::string out(static_cast<size_t>(size), '\0');
+  const size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
+  if (ZSTD_isError(n)) return Status::corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
+  if (n != out.size()) return Status::corruption("zstd: frame shorter than its recorded size");
+  return out;
+}
+
+}  // namespace wenyuan::store

@@ -1,0 +1,127 @@
+#include "wenyuan/store/schema.h"
+
+#include <array>
+#include <cstdio>
+
+namespace wenyuan::store {
+namespace {
+
+// The migration steps, oldest first. Released steps are history: never edit them.
+constexpr std::array<const char*, 2> kSteps = {
+    // v1: documents, their bodies, the change log.
+    R"sql(
+PRAGMA application_id = 1465467732;
+CREATE TABLE documents (
+  rid          INTEGER PRIMARY KEY,
+  id           TEXT    NOT NULL UNIQUE,
+  title        TEXT    NOT NULL,
+  year         INTEGER,
+  date         TEXT    NOT NULL,
+  source       TEXT    NOT NULL,
+  category     TEXT    NOT NULL,
+  issuer       TEXT    NOT NULL,
+  tags         TEXT    NOT NULL,
+  access       TEXT    NOT NULL CHECK (access IN ('free', 'paid')),
+  format       TEXT    NOT NULL,
+  encoding     TEXT    NOT NULL,
+  origin       TEXT    NOT NULL,
+  text_chars   INTEGER NOT NULL CHECK (text_chars >= 0),
+  regions      TEXT    NOT NULL,
+  outline      TEXT    NOT NULL,
+  removed      TEXT    NOT NULL,
+  content_hash TEXT    NOT NULL,
+  imported_at  INTEGER NOT NULL
+);
+CREATE INDEX documents_by_year ON documents (year);
+CREATE INDEX documents_by_source ON documents (source);
+CREATE INDEX documents_by_category ON documents (category);
+CREATE INDEX documents_by_imported_at ON documents (imported_at);
+CREATE TABLE bodies (
+  rid        INTEGER PRIMARY KEY REFERENCES documents (rid) ON DELETE CASCADE,
+  original   BLOB NOT NULL,
+  text       BLOB NOT NULL,
+  paragraphs BLOB NOT NULL,
+  sentences  BLOB NOT NULL
+);
+CREATE TABLE changes (
+  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+  id      TEXT    NOT NULL,
+  deleted INTEGER NOT NULL CHECK (deleted IN (0, 1))
+);
+)sql",
+    // v2: edge lines of the raw text, for the cleaner's recurring header/footer
+    // statistics. Documents imported before v2 simply have none.
+    R"sql(
+CREATE TABLE edge_lines (
+  line TEXT    NOT NULL,
+  rid  INTEGER NOT NULL REFERENCES documents (rid) ON DELETE CASCADE,
+  PRIMARY KEY (line, rid)
+) WITHOUT ROWID;
+CREATE INDEX edge_lines_by_document ON edge_lines (rid);
+)sql",
+};
+
+static_assert(kApplicationId == 1465467732, "keep step 1's PRAGMA application_id in sync");
+
+std::string hex(int64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Decides, before touching anything, whether this file is ours to migrate.
+Status check_identity(const sqlite::Db& db) {
+  Result<int64_t> app = db.query_int("PRAGMA application_id");
+  if (!app.is_ok()) return app.status();
+  if (*app == kApplicationId) return Status::ok();
+  if (*app != 0) {
+    return Status::corruption("application_id " + hex(*app) + " is not wenyuan's " + hex(kApplicationId));
+  }
+  Result<int64_t> objects = db.query_int("SELECT count(*) FROM sqlite_schema");
+  if (!objects.is_ok()) return objects.status();
+  if (*objects != 0) {
+    return Status::corruption("an SQLite database of another application (" + std::to_string(*objects) +
+                              " schema objects, no wenyuan application_id)");
+  }
+  return Status::ok();  // empty: a new catalog
+}
+
+Status apply_step(const sqlite::Db& db, int to_version) {
+  WENYUAN_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
+  // Re-read under the write lock: another process may have migrated meanwhile.
+  Result<int64_t> now = db.query_int("PRAGMA user_version");
+  Status st = now.status();
+  if (st.is_ok() && *now < to_version) {
+    st = db.exec(kSteps[to_version - 1]);
+    if (st.is_ok()) st = db.exec("PRAGMA user_version = " + std::to_string(to_version));
+  }
+  if (st.is_ok()) st = db.exec("COMMIT");
+  if (!st.is_ok()) {
+    db.exec("ROLLBACK");  // best effort; the step's own error is what matters
+    return st.with_context("migration to schema version " + std::to_string(to_version));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kSteps.size()); }
+
+Status migrate(const sqlite::Db& db, int target) {
+  if (target < 0 || target > latest_schema_version()) {
+    return Status::invalid_argument("no schema version " + std::to_string(target));
+  }
+  WENYUAN_RETURN_IF_ERROR(check_identity(db));
+  Result<int64_t> version = db.query_int("PRAGMA user_version");
+  if (!version.is_ok()) return version.status();
+  if (*version > target) {
+    return Status::unsupported("schema version " + std::to_string(*version) +
+                               " is newer than this wenyuan understands (" + std::to_string(target) + ")");
+  }
+  for (int v = static_cast<int>(*version) + 1; v <= target; ++v) {
+    WENYUAN_RETURN_IF_ERROR(apply_step(db, v));
+  }
+  return Status::ok();
+}
+
+}  // namespace wenyuan::store

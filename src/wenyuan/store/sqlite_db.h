@@ -1,0 +1,104 @@
+// Thin RAII over the SQLite C API, for the catalog's own use (not a general
+// wrapper): a connection (Db), a prepared statement (Statement) and a guard that
+// resets a cached statement when the caller is done with it (StatementReset).
+//
+// Invariants: a Db owns exactly one sqlite3 connection and closes it (rolling
+// back anything uncommitted) when destroyed. A Statement owns one sqlite3_stmt.
+// Errors become Status values whose message carries SQLite's own words
+// ("database is locked", "UNIQUE constraint failed: documents.id"), so a caller
+// can add the file name with Status::with_context.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "wenyuan/core/status.h"
+
+namespace wenyuan::store::sqlite {
+
+// Maps an SQLite result code (and the connection's last message) to a Status.
+Status error(sqlite3* db, int rc, std::string_view what);
+
+class Statement {
+ public:
+  Statement() = default;
+  explicit Statement(sqlite3_stmt* s) : stmt_(s) {}
+  Statement(Statement&&) noexcept = default;
+  Statement& operator=(Statement&&) noexcept = default;
+
+  sqlite3_stmt* get() const { return stmt_.get(); }
+  explicit operator bool() const { return stmt_ != nullptr; }
+
+  // Bind by 1-based index. Text and blobs are copied by SQLite (SQLITE_TRANSIENT).
+  void bind_null(int i);
+  void bind_int(int i, int64_t v);
+  void bind_text(int i, std::string_view v);
+  void bind_blob(int i, std::string_view v);
+  void bind_optional_int(int i, const std::optional<int>& v);
+
+  // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
+  Result<bool> step();
+  // Steps a statement that returns no rows.
+  Status run();
+
+  int64_t column_int(int i) const;
+  bool column_is_null(int i) const;
+  std::string column_text(int i) const;
+  std::string_view column_blob(int i) const;  // valid until the next step/reset
+
+  void reset();  // also clears bindings
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+};
+
+// Resets a (cached) statement when it leaves scope, so the next user finds it
+// clean and no read transaction is held open by a half-stepped query.
+class StatementReset {
+ public:
+  explicit StatementReset(Statement& s) : s_(s) {}
+  ~StatementReset() { s_.reset(); }
+  StatementReset(const StatementReset&) = delete;
+  StatementReset& operator=(const StatementReset&) = delete;
+
+ private:
+  Statement& s_;
+};
+
+class Db {
+ public:
+  // Opens (creating if absent) the file in read-write mode, one thread at a time
+  // (SQLITE_OPEN_NOMUTEX: the caller serializes use of this connection).
+  static Result<Db> open(const std::string& path);
+
+  Db() = default;
+  Db(Db&&) noexcept = default;
+  Db& operator=(Db&&) noexcept = default;
+
+  sqlite3* get() const { return db_.get(); }
+
+  // `cached`: the statement will be kept and reused (SQLITE_PREPARE_PERSISTENT).
+  Result<Statement> prepare(std::string_view sql, bool cached = true) const;
+  // Runs one or more statements that return no rows we need.
+  Status exec(const std::string& sql) const;
+  // Runs a query whose first row's first column is an integer (PRAGMA user_version).
+  Result<int64_t> query_int(const std::string& sql) const;
+  // The same for a text result (PRAGMA journal_mode).
+  Result<std::string> query_text(const std::string& sql) const;
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+}  // namespace wenyuan::store::sqlite
