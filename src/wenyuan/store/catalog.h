@@ -1,0 +1,177 @@
+// Catalog: the single source of truth of wenyuan. Every document, as imported
+// and as cleaned, lives here; the search index is derived from it and can always
+// be rebuilt from it (for_each) or caught up after a crash (changes_since).
+//
+// On disk: one SQLite file in WAL mode (synchronous=NORMAL, foreign_keys=ON,
+// busy_timeout 10 s), schema and migrations in schema.h. Per document:
+//   documents row  id, title, year, date, source, category, issuer, tags (JSON),
+//                  access, format, encoding, origin, text_chars, regions (JSON),
+//                  outline (JSON, the full tree), removed (JSON), content_hash,
+//                  imported_at
+//   bodies row     original bytes (zstd), cleaned text (zstd), paragraphs and
+//                  sentences (packed little-endian uint32 start,end pairs)
+//   edge_lines     the first 3 and last 3 non-empty lines of the RAW text, as
+//                  given to put(), deduplicated
+//   changes row    (seq, id, deleted) for each insert, update and delete
+// JSON shapes and blob layouts: codec.h.
+//
+// Invariants:
+//  - A document is written whole or not at all: each put/remove is one
+//    transaction (a savepoint inside a batch), so a crash or a failed statement
+//    never leaves half a document, and its change row commits with it.
+//  - put() of a document whose content_hash and metadata equal the stored ones
+//    writes nothing and logs no change (kUnchanged). A differing document
+//    replaces the stored one whole (kUpdated).
+//  - Change seqs increase strictly and are never reused (AUTOINCREMENT).
+//  - put() refuses a document that breaks the Document invariants the rest of
+//    wenyuan relies on (empty id or hash, text_chars not the code point count of
+//    text, a region, span, outline node or removal outside the text).
+//
+// Threads: a Catalog is one SQLite connection and must be used by one thread at
+// a time (the connection is opened SQLITE_OPEN_NOMUTEX; nothing is guarded).
+// The server opens one Catalog per worker thread: connections are cheap, WAL
+// lets readers proceed while one writer writes, and concurrent writers (threads
+// or processes) wait on the busy timeout instead of failing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "wenyuan/core/status.h"
+#include "wenyuan/doc/document.h"
+
+#if __has_include("wenyuan/doc/clean.h")
+#include "wenyuan/doc/clean.h"
+#else
+namespace wenyuan::doc {
+// Until doc/clean.h lands: the cleaner's view of recurring edge lines.
+struct EdgeLineStats {
+  virtual ~EdgeLineStats() = default;
+  virtual uint32_t documents_with_edge_line(std::string_view source, std::string_view line) const = 0;
+  virtual uint32_t documents_in_source(std::string_view source) const = 0;
+};
+}  // namespace wenyuan::doc
+#endif
+
+namespace wenyuan::store {
+
+// A row of a listing: what a result page shows, without the text.
+struct DocumentSummary {
+  std::string id;
+  std::string title;
+  std::optional<int> year;
+  std::string date;
+  std::string source;
+  std::string category;
+  doc::Access access = doc::Access::kFree;
+  uint32_t text_chars = 0;
+  int64_t imported_at = 0;
+};
+
+enum class ListOrder {
+  kImported,  // by imported_at, then insertion order
+  kDate,      // by year, then date as written, then insertion order; no year first
+};
+
+// Which documents list()/count() return. Empty strings and unset optionals do
+// not filter. year_from/year_to are inclusive and exclude documents without a year.
+struct ListFilter {
+  std::optional<int> year_from;
+  std::optional<int> year_to;
+  std::string source;
+  std::string category;
+  std::optional<int64_t> imported_since;  // imported_at >= this
+  ListOrder order = ListOrder::kImported;
+  bool newest_first = false;              // descending order
+  size_t limit = 0;                       // 0 = all
+  size_t offset = 0;
+};
+
+struct CatalogStats {
+  uint64_t documents = 0;
+  uint64_t characters = 0;                               // sum of text_chars
+  std::vector<std::pair<std::string, uint64_t>> by_source;  // most documents first, then by name
+  std::vector<std::pair<int, uint64_t>> by_year;            // ascending year; undated left out
+};
+
+enum class PutOutcome { kInserted, kUnchanged, kUpdated };
+
+// One entry of the change log: document `id` was inserted/updated (deleted ==
+// false: read it with get) or removed (deleted == true).
+struct Change {
+  uint64_t seq = 0;
+  std::string id;
+  bool deleted = false;
+};
+
+class Catalog : public doc::EdgeLineStats {
+ public:
+  // Opens `db_file`, creating it if absent and migrating an older schema.
+  // Errors name the file: "FILE: not a wenyuan catalog (…)" for a file that is
+  // not SQLite or is another application's database; Unsupported for a catalog
+  // written by a newer wenyuan.
+  static Result<std::unique_ptr<Catalog>> open(const std::filesystem::path& db_file);
+
+  ~Catalog() override;  // rolls back an uncommitted batch
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  // Stores `d` (and the raw text's edge lines) in one transaction. An
+  // imported_at of 0 is stamped with the current time.
+  Result<PutOutcome> put(const doc::Document& d, const std::vector<std::string>& edge_lines = {});
+
+  // NotFound if absent. `original` is filled only when asked: it is the largest
+  // field and most readers (index, view) do not need it.
+  Result<doc::Document> get(const std::string& id, bool with_original = false) const;
+  Result<std::string> get_original(const std::string& id) const;
+
+  // NotFound if absent.
+  Status remove(const std::string& id);
+
+  Result<std::vector<DocumentSummary>> list(const ListFilter& f) const;
+  // How many documents match `f`, ignoring its limit and offset (for paging).
+  Result<uint64_t> count(const ListFilter& f) const;
+  Result<CatalogStats> stats() const;
+
+  // Calls `fn` for every document in id order, one at a time (memory stays
+  // bounded), without `original`. Stops at and returns the first non-ok Status
+  // from `fn`. `fn` may read the catalog but must not write to it.
+  Status for_each(const std::function<Status(const doc::Document&)>& fn) const;
+
+  // The change log after `seq`, oldest first (changes_since(0) = all of it).
+  // A document changed twice appears twice; the index applies them in order.
+  Result<std::vector<Change>> changes_since(uint64_t seq) const;
+  // The highest seq ever handed out (0 for a new catalog).
+  uint64_t last_seq() const;
+
+  // Groups the puts and removes that follow into one transaction, for import
+  // speed (one fsync per batch instead of per document). A failed put inside a
+  // batch undoes only that document. A crash, or destroying the Catalog, before
+  // commit_batch loses the whole batch, never part of a document.
+  Status begin_batch();
+  Status commit_batch();
+  bool in_batch() const;
+
+  // doc::EdgeLineStats, for the cleaner. Counts documents, not occurrences;
+  // documents imported without edge lines count in the source but match no line.
+  // A database error reads as 0 (the interface cannot report it; 0 only makes
+  // the cleaner keep text it might have removed).
+  uint32_t documents_with_edge_line(std::string_view source, std::string_view line) const override;
+  uint32_t documents_in_source(std::string_view source) const override;
+
+  const std::filesystem::path& path() const;
+
+ private:
+  struct Impl;
+  explicit Catalog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wenyuan::store
