@@ -1,0 +1,166 @@
+// Segment and manifest byte layout, and the small codecs they use.
+//
+// All integers are little endian. varint = LEB128 (7 bits a byte, high bit =
+// "more"). docs/index-format.md is the prose version of this file.
+//
+// Position space of one document (normalized code points, text::Normalizer):
+//
+//   [0, title_len)            normalize(title)
+//   title_len                 SEP: no gram covers it, so nothing matches across fields
+//   [title_len+1, norm_len)   normalize(text)
+//
+// Gram keys (uint64):
+//   bigram  (c1, c2)  = c1 << 21 | c2          (both <= 0x10FFFF, so < 2^42)
+//   unigram (c)       = 1 << 42 | c            (all unigrams sort after all bigrams)
+//
+// Segment file "seg-<NNNNNN>.wys":
+//
+//   header      8 bytes  "WYSEG\0\0\1"
+//   doc table   n_docs x 88-byte DocRecord (below)
+//   strings     id, title, date, source, category bytes, referenced by DocRecord
+//   headings    n_spans x {u32 start, u32 reach}: heading spans of all docs, in
+//               position space, sorted by start per doc; reach = max end of this
+//               and all earlier spans of the doc (so "is [p, p+m) inside a
+//               heading" is one binary search: reach of the last span with
+//               start <= p must be >= p+m)
+//   dict keys   n_grams x u64, sorted ascending
+//   dict vals   n_grams x {u64 postings offset, u32 df, u32 doc_bytes}
+//   postings    per gram, at its offset (relative to the postings section):
+//                 skip table  ceil(df/128) x {u32 first_doc, u32 doc_off, u32 pos_off}
+//                             (only when df > 128)
+//                 doc stream  doc_bytes bytes: per doc
+//                               varint doc delta (absolute at the start of each 128-doc block)
+//                               varint tf << 2 | in_title << 1 | in_heading
+//                               varint pos_bytes          (bigrams only)
+//                 pos stream  (bigrams only) per doc: tf varint position deltas
+//                             (first one absolute)
+//               in_title: some occurrence lies in the title; in_heading: some
+//               occurrence [p, p+len) lies inside a heading span. Offsets in the
+//               skip table are relative to the start of each stream.
+//   text store  per doc one zstd frame of:
+//                 varint len, text bytes (the cleaned text, UTF-8)
+//                 varint n, n x {varint start, varint len} sentences (code points)
+//                 varint n, n x {varint start, varint len} paragraphs
+//                 varint n, n x {varint start, varint len} outline heading spans
+//                 (all in code points of the text; headings kept so merges can
+//                 rebuild a segment from segments alone)
+//   pad         zero bytes to a multiple of 8 before each section
+//   footer      72 bytes: 7 x u64 section offsets (doc table, strings, headings,
+//               dict keys, dict vals, postings, text store), u32 n_docs,
+//               u32 n_grams, u32 crc32 of every byte before the crc, u32 magic
+//               0x57594553. A section ends where the next begins (the text
+//               store where the footer begins).
+//
+// DocRecord (88 bytes):
+//    0 u32 id_off        4 u32 id_len          (offsets into strings)
+//    8 u32 title_off    12 u32 title_bytes
+//   16 u32 date_off     20 u32 date_len
+//   24 u32 source_off   28 u32 source_len
+//   32 u32 category_off 36 u32 category_len
+//   40 i32 year (INT32_MIN = none)
+//   44 u32 title_len (normalized code points)   48 u32 norm_len (whole position space)
+//   52 u32 heading_first 56 u32 heading_count   (into headings)
+//   60 u32 text_chars (code points of the cleaned text)
+//   64 u64 text_off (into the text store)       72 u32 text_bytes   76 u32 reserved (0)
+//   80 i64 imported_at
+//
+// Manifest "MANIFEST" (the one commit point; replaced by rename):
+//   u64 magic "WYMANIF1", u64 generation, u64 catalog_seq, u64 next_segment,
+//   u32 n_segments, per segment: u64 number, u32 n_docs, u32 n_deleted,
+//   ceil(n_docs/8) bytes deletion bitmap (bit d of byte d/8 = doc d deleted);
+//   u32 crc32 of everything before it.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace wenyuan::index {
+
+inline constexpr char kSegmentMagic[8] = {'W', 'Y', 'S', 'E', 'G', 0, 0, 1};
+inline constexpr uint32_t kFooterMagic = 0x57594553;
+inline constexpr uint64_t kManifestMagic = 0x31464e414d5957ull;  // "WYMANF1\0"
+inline constexpr size_t kDocRecordSize = 88;
+inline constexpr size_t kFooterSize = 72;
+inline constexpr uint32_t kSkipBlock = 128;
+inline constexpr int32_t kNoYear = INT32_MIN;
+inline constexpr char32_t kSep = 0xFFFFFFFF;  // never a code point
+
+inline uint64_t bigram_key(char32_t a, char32_t b) { return (uint64_t{a} << 21) | uint64_t{b}; }
+inline uint64_t unigram_key(char32_t a) { return (uint64_t{1} << 42) | uint64_t{a}; }
+inline bool is_unigram_key(uint64_t k) { return (k >> 42) != 0; }
+
+inline void put_u32(std::string& out, uint32_t v) {
+  char b[4];
+  for (int i = 0; i < 4; ++i) b[i] = static_cast<char>(v >> (8 * i));
+  out.append(b, 4);
+}
+inline void put_u64(std::string& out, uint64_t v) {
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
+  out.append(b, 8);
+}
+inline uint32_t get_u32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);  // little-endian hosts only (x86-64, aarch64)
+  return v;
+}
+inline uint64_t get_u64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline void put_varint(std::string& out, uint32_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+// Appends to a raw buffer (the posting encoder's hot path).
+inline uint8_t* put_varint(uint8_t* p, uint32_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<uint8_t>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+// Decodes a varint; the caller guarantees it lies within a validated section.
+inline const uint8_t* get_varint(const uint8_t* p, uint32_t* v) {
+  uint32_t r = *p & 0x7f;
+  if ((*p++ & 0x80) == 0) {
+    *v = r;
+    return p;
+  }
+  int shift = 7;
+  while (true) {
+    uint32_t b = *p++;
+    r |= (b & 0x7f) << shift;
+    if ((b & 0x80) == 0) break;
+    shift += 7;
+    if (shift > 28) break;
+  }
+  *v = r;
+  return p;
+}
+// Bounds-checked variant for parsing (manifest, text store records).
+inline bool get_varint_checked(std::string_view& in, uint32_t* v) {
+  uint32_t r = 0;
+  for (int shift = 0; shift <= 28; shift += 7) {
+    if (in.empty()) return false;
+    uint8_t b = static_cast<uint8_t>(in[0]);
+    in.remove_prefix(1);
+    r |= uint32_t{b & 0x7fu} << shift;
+    if ((b & 0x80) == 0) {
+      *v = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+uint32_t crc32(std::string_view data, uint32_t seed = 0);
+
+}  // namespace wenyuan::index

@@ -1,0 +1,145 @@
+// Segment: one immutable, self-contained piece of the index (format.h).
+//
+// build_segment() turns documents into the bytes of a segment file;
+// Segment::open() validates such bytes (footer, crc, section bounds) and then
+// answers lookups straight from the (memory-mapped) bytes without copying.
+// Local doc ids are 0..doc_count()-1 in the order the documents were given.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wenyuan/core/status.h"
+#include "wenyuan/doc/document.h"
+#include "wenyuan/index/directory.h"
+#include "wenyuan/index/format.h"
+
+namespace wenyuan::index {
+
+// What the index keeps of a document: metadata, the cleaned text, and the
+// spans it needs. Offsets are code points into `text` (as in doc::Document).
+struct IndexDoc {
+  std::string id, title, date, source, category;
+  std::optional<int> year;
+  int64_t imported_at = 0;
+  std::string text;
+  uint32_t text_chars = 0;
+  std::vector<doc::Span> sentences, paragraphs;
+  std::vector<doc::Span> headings;  // outline heading spans, all levels, kind != "enum"
+};
+IndexDoc to_index_doc(const doc::Document& d);
+
+// Builds the complete file image of a segment holding `docs`, in order.
+Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs);
+
+// The normalized position space of a document (format.h): title, SEP, text.
+// `text_origin[i]` is the code point offset in the cleaned text of normalized
+// text position i (so combined position title_len + 1 + i).
+struct NormalizedDoc {
+  std::u32string chars;  // kSep at index title_len
+  uint32_t title_len = 0;
+  std::vector<uint32_t> text_origin;
+};
+void normalize_document(std::string_view title, std::string_view text, NormalizedDoc* out);
+
+struct HeadingSpan {
+  uint32_t start;
+  uint32_t reach;  // max end over this and earlier spans of the doc
+};
+
+struct DocMeta {
+  std::string_view id, title, date, source, category;
+  int32_t year = kNoYear;
+  uint32_t title_len = 0;  // normalized
+  uint32_t norm_len = 0;   // whole position space
+  uint32_t text_chars = 0;
+  int64_t imported_at = 0;
+  const char* headings = nullptr;  // heading_count x HeadingSpan (unaligned)
+  uint32_t heading_count = 0;
+
+  uint32_t body_len() const { return norm_len - title_len - (norm_len > title_len ? 1 : 0); }
+  // True if [p, p+m) lies inside one heading span.
+  bool in_heading(uint32_t p, uint32_t m) const;
+};
+
+// What the text store keeps of a document, for snippets and highlights.
+struct StoredText {
+  std::string text;
+  std::vector<doc::Span> sentences;
+  std::vector<doc::Span> paragraphs;
+  std::vector<doc::Span> headings;
+};
+
+// Where one gram's postings are. Empty (df == 0) if the gram is absent.
+struct GramPostings {
+  uint32_t df = 0;
+  bool positions = false;           // bigram
+  const uint8_t* skip = nullptr;    // n_blocks x 12 bytes, or null when df <= kSkipBlock
+  const uint8_t* docs = nullptr;    // doc stream
+  const uint8_t* docs_end = nullptr;
+  const uint8_t* pos = nullptr;     // pos stream (bigrams)
+};
+
+class Segment {
+ public:
+  static Result<std::shared_ptr<const Segment>> open(std::shared_ptr<const FileData> data, std::string name);
+
+  const std::string& name() const { return name_; }
+  uint32_t doc_count() const { return n_docs_; }
+  uint64_t byte_size() const { return data_->size(); }
+  uint64_t total_norm_len() const { return total_norm_len_; }
+  uint64_t total_title_len() const { return total_title_len_; }
+  DocMeta doc(uint32_t local) const;
+  GramPostings gram(uint64_t key) const;
+  Result<StoredText> load_text(uint32_t local) const;
+  // The document as it was given to build_segment (for merges).
+  Result<IndexDoc> load_doc(uint32_t local) const;
+
+ private:
+  Segment() = default;
+  std::shared_ptr<const FileData> data_;
+  std::string name_;
+  const char* base_ = nullptr;
+  uint32_t n_docs_ = 0, n_grams_ = 0;
+  uint64_t off_docs_ = 0, off_strings_ = 0, off_headings_ = 0, off_keys_ = 0, off_vals_ = 0, off_postings_ = 0,
+           off_text_ = 0, end_text_ = 0;
+  uint64_t total_norm_len_ = 0, total_title_len_ = 0;
+};
+
+// Iterates the doc stream of one gram in increasing local doc order, with
+// block skipping. Positions are decoded only on request.
+class PostingCursor {
+ public:
+  PostingCursor() = default;
+  explicit PostingCursor(const GramPostings& g) { reset(g); }
+  void reset(const GramPostings& g);
+
+  bool done() const { return done_; }
+  uint32_t df() const { return g_.df; }
+  uint32_t doc() const { return doc_; }
+  uint32_t tf() const { return tf_flags_ >> 2; }
+  bool in_title() const { return (tf_flags_ & 2) != 0; }
+  bool in_heading() const { return (tf_flags_ & 1) != 0; }
+  void next();
+  // Moves to the first doc >= target (stays if already there).
+  void advance(uint32_t target);
+  // Appends the positions of the current doc (bigrams only).
+  void positions(std::vector<uint32_t>& out) const;
+
+ private:
+  void load_block(uint32_t b);
+  void decode();  // reads the entry at p_ into doc_/tf_flags_/pos_bytes_
+  GramPostings g_;
+  uint32_t n_blocks_ = 0, block_ = 0, in_block_ = 0, seen_ = 0;
+  const uint8_t* p_ = nullptr;
+  const uint8_t* pos_ = nullptr;  // start of the current doc's positions
+  uint32_t pos_bytes_ = 0;
+  uint32_t doc_ = 0, tf_flags_ = 0;
+  bool done_ = true;
+};
+
+}  // namespace wenyuan::index

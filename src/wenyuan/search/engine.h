@@ -1,0 +1,73 @@
+// Engine: executes a Query against an index snapshot — exact matching,
+// BM25F-style ranking (docs/scoring.md), hits with snippets and match ranges.
+//
+// Exactness: a term matches a document iff normalize(term) is a substring of
+// normalize(title) or of normalize(text), decided from the positional bigram
+// index alone (a term of length m >= 3 is covered by bigrams at offsets
+// 0, 2, 4, … and m-2; all must occur at p + offset for one p). `total` is the
+// exact number of matching documents (or paragraphs, unit = kParagraph).
+//
+// Thread-safety: search() may be called from many threads; each call takes
+// its own snapshot and never waits for a commit or merge.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wenyuan/core/status.h"
+#include "wenyuan/doc/document.h"
+#include "wenyuan/index/index.h"
+#include "wenyuan/search/query.h"
+#include "wenyuan/search/snippet.h"
+
+namespace wenyuan::search {
+
+struct SearchRequest {
+  std::string query;
+  size_t limit = 10;  // 0: count only
+  size_t offset = 0;
+  enum class Sort { kRelevance, kDate } sort = Sort::kRelevance;
+  // kParagraph: a hit is one paragraph in which the positive part of the query
+  // holds (title: terms and NOT/filters are decided per document).
+  enum class Unit { kDocument, kParagraph } unit = Unit::kDocument;
+  bool snippets = true;
+  size_t max_snippets = 3;
+  bool matches = true;  // fill Hit::matches (needs the stored text of each hit)
+};
+
+struct Hit {
+  std::string id, title;
+  std::optional<int> year;
+  std::string date, source, category;
+  double score = 0;
+  std::vector<Snippet> snippets;
+  std::optional<doc::Span> paragraph;  // unit = kParagraph: code points of the paragraph in the text
+  std::vector<doc::Span> matches;      // match ranges in the text (code points), sorted, at most kMaxMatches
+};
+
+struct SearchResult {
+  uint64_t total = 0;
+  std::vector<Hit> hits;
+  uint64_t took_us = 0;
+};
+
+inline constexpr size_t kMaxMatches = 1000;
+
+class Engine {
+ public:
+  explicit Engine(const index::Index& index) : index_(index) {}
+
+  Result<SearchResult> search(const SearchRequest& r) const;
+  Result<SearchResult> search(const Query& q, const SearchRequest& r) const;
+  // The ids of every matching document, in index order (for --limit 0 and tests).
+  Result<std::vector<std::string>> matching_ids(std::string_view query) const;
+  std::vector<std::string> matching_ids(const Query& q) const;
+
+ private:
+  const index::Index& index_;
+};
+
+}  // namespace wenyuan::search
