@@ -1,0 +1,51 @@
+// One search engine under comparison, behind the smallest interface the
+// harness needs: build an index of the corpus, answer a query with its total
+// count and top-k documents (the timed call: what a results page needs), and
+// answer it with every matching document (untimed; compared with the oracle).
+//
+// Documents are named by their corpus ordinal (BenchDoc::ordinal). An engine owns
+// its files under the work directory it is given and reports their size.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compare/corpus.h"
+#include "compare/queries.h"
+#include "wenyuan/core/status.h"
+
+namespace wenyuan::bench {
+
+struct TopK {
+  uint64_t total = 0;           // exact number of matching documents
+  std::vector<uint32_t> ids;    // at most k, in the engine's own ranking order
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual std::string name() const = 0;
+  // How the engine is configured, one line for the report.
+  virtual std::string describe() const = 0;
+  // Indexes every document of `corpus` (the harness times this call).
+  virtual Status build(const Corpus& corpus) = 0;
+  // Bytes of the index as it would sit on disk (for in-memory engines: bytes held).
+  virtual uint64_t index_bytes() const = 0;
+  virtual Result<TopK> top(const BenchQuery& q, size_t k) = 0;
+  // Sorted ordinals of every matching document.
+  virtual Result<std::vector<uint32_t>> all_ids(const BenchQuery& q) = 0;
+};
+
+// Sum of the sizes of the regular files under `path` (0 if absent).
+uint64_t directory_bytes(const std::string& path);
+
+// The engines; `dir` is a fresh directory the engine may fill.
+std::unique_ptr<Engine> make_brute_engine();
+std::unique_ptr<Engine> make_sqlite_engine(const std::string& dir);
+std::unique_ptr<Engine> make_xapian_engine(const std::string& dir);   // null without Xapian
+std::unique_ptr<Engine> make_sphinx_engine(const std::string& dir);   // null without Sphinx support
+std::unique_ptr<Engine> make_wenyuan_engine(const std::string& dir);
+
+}  // namespace wenyuan::bench
