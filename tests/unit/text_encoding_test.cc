@@ -175,6 +175,18 @@ TEST(DecodeText, TenCharacterLineInGb18030) {
   EXPECT_EQ(r->utf8, line);
 }
 
+TEST(DecodeText, Gb18030FourByteSequences) {
+  // Characters outside GBK (CJK Ext. B, ©, emoji) take 4 bytes in GB18030.
+  const std::string text = "第三条 本条例所称“𠀀𠀁”，见附件一。©😀\n";
+  auto gb = encode_text(text, "GB18030");
+  ASSERT_TRUE(gb.is_ok());
+  ASSERT_NE(gb->find("\x95\x32\x82\x36"), std::string::npos);  // U+20000 in GB18030
+  auto r = decode_text(*gb, "four.txt");
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  EXPECT_EQ(r->encoding, "GB18030");
+  EXPECT_EQ(r->utf8, text);
+}
+
 TEST(DecodeText, GbkThatIsAlsoValidUtf8PrefersChinese) {
   // 党建 in GBK is B5 B3 BD A8: not UTF-8. Find real two-character words whose GBK
   // bytes are valid UTF-8 and check they still come back as Chinese.
@@ -201,6 +213,13 @@ TEST(DecodeText, Utf8AccentedLatinStaysUtf8) {
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->encoding, "UTF-8");
   EXPECT_EQ(r->utf8, "r\xC3\xA9sum\xC3\xA9 caf\xC3\xA9");
+  // Cyrillic and Greek are 2-byte UTF-8 like GBK pairs, but not GB2312-shaped.
+  for (const std::string s : {"Закон о защите прав потребителей", "Νόμος για την προστασία του καταναλωτή"}) {
+    auto other = decode_text(s, "other.txt");
+    ASSERT_TRUE(other.is_ok());
+    EXPECT_EQ(other->encoding, "UTF-8") << s;
+    EXPECT_EQ(other->utf8, s);
+  }
 }
 
 TEST(DecodeText, EmptyInputIsEmptyText) {
