@@ -3,7 +3,7 @@
 // Why NUL bytes are looked at before UTF-8 validity: UTF-16 text made of ASCII
 // ("a\0b\0") is valid UTF-8, so "valid UTF-8 -> UTF-8" would accept it as text
 // full of NULs. A text file never contains U+0000, so bytes with NULs are either
-// UTF-16 (by the NUL pattern) or not text at all.
+// UTF-16 (judged by what its high bytes would be) or not text at all.
 #include "wenyuan/text/encoding.h"
 
 #include <iconv.h>
@@ -179,7 +179,7 @@ std::string byte_at(std::string_view bytes, size_t offset) {
 // and CJK punctuation), 0x34-0x9F (CJK ideographs) or 0xFE-0xFF (fullwidth forms);
 // under the wrong order they are the low bytes, spread over all 256 values, as are
 // the bytes of binary data. Returns "UTF-16LE", "UTF-16BE" or nullptr.
-const char* utf16_by_nul_pattern(std::string_view bytes) {
+const char* utf16_by_high_bytes(std::string_view bytes) {
   if (bytes.size() < 8 || bytes.size() % 2 != 0) return nullptr;
   auto plausible_high = [](unsigned char b) {
     return b <= 0x04 || (b >= 0x20 && b <= 0x9F) || b >= 0xFE;
@@ -246,7 +246,7 @@ Result<DecodedText> decode_text(std::string_view bytes, std::string_view origin)
 
   // 2. NULs: BOM-less UTF-16, or not text.
   if (const size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
-    if (const char* utf16 = utf16_by_nul_pattern(bytes)) {
+    if (const char* utf16 = utf16_by_high_bytes(bytes)) {
       return convert_to_utf8(bytes, 0, utf16, utf16, origin);
     }
     return Status::invalid_argument(std::string(origin) + ": not text (binary data: NUL byte at offset " +
