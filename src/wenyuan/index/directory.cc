@@ -32,16 +32,6 @@ class MmapData : public FileData {
   size_t n_;
 };
 
-class StringData : public FileData {
- public:
-  explicit StringData(std::string s) : s_(std::move(s)) {}
-  const char* data() const override { return s_.data(); }
-  size_t size() const override { return s_.size(); }
-
- private:
-  std::string s_;
-};
-
 class PosixWritableFile : public WritableFile {
  public:
   PosixWritableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
@@ -192,7 +182,7 @@ Result<std::shared_ptr<const FileData>> MemDirectory::read(const std::string& na
   std::lock_guard<std::mutex> l(mu_);
   auto it = names_.find(name);
   if (it == names_.end()) return Status::not_found("mem/" + name + ": no such file");
-  return std::shared_ptr<const FileData>(std::make_shared<StringData>(it->second->data));
+  return std::shared_ptr<const FileData>(std::make_shared<MemFile>(it->second->data));
 }
 
 Status MemDirectory::rename(const std::string& from, const std::string& to) {

@@ -36,6 +36,17 @@ class FileData {
   std::string_view view() const { return {data(), size()}; }
 };
 
+// FileData over bytes held in memory.
+class MemFile : public FileData {
+ public:
+  explicit MemFile(std::string s) : s_(std::move(s)) {}
+  const char* data() const override { return s_.data(); }
+  size_t size() const override { return s_.size(); }
+
+ private:
+  std::string s_;
+};
+
 class WritableFile {
  public:
   virtual ~WritableFile() = default;
