@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -723,6 +724,71 @@ TEST(ImportFile, DispatchByExtension) {
   EXPECT_FALSE(is_importable("README"));
   EXPECT_FALSE(is_importable(".txt"));
   EXPECT_FALSE(is_importable("a.jsonl.xz"));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- the bundled sample library
+
+namespace {
+
+TEST(SampleLibrary, EveryFileImportsAsDescribed) {
+  const fs::path dir = WENYUAN_SAMPLE_DIR;
+  if (!fs::exists(dir)) GTEST_SKIP() << dir << " is absent";
+  std::map<std::string, std::vector<RawDocument>> by_file;
+  size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (!is_importable(entry.path())) continue;
+    ++files;
+    Collected c;
+    const Status s = import_file(entry.path(), kLimits, c.sink());
+    ASSERT_TRUE(s.is_ok()) << s.message();
+    ASSERT_TRUE(c.errors.empty()) << c.errors[0].message();
+    by_file[entry.path().filename().string()] = std::move(c.docs);
+  }
+  EXPECT_EQ(files, 11u);
+  size_t docs = 0;
+  for (const auto& [name, list] : by_file) {
+    docs += list.size();
+    for (const RawDocument& d : list) EXPECT_GT(d.text.size(), 1000u) << name;
+  }
+  EXPECT_EQ(docs, 13u);
+
+  EXPECT_EQ(by_file["gwr_2024_state_council.txt"][0].encoding, "GB18030");
+  EXPECT_EQ(by_file["law_food_waste_gb18030.txt"][0].encoding, "GB18030");
+  EXPECT_EQ(by_file["gwr_2025_state_council.txt"][0].encoding, "UTF-8");
+  EXPECT_EQ(by_file["gwr_2024_state_council.txt"][0].text.rfind("2024年中华人民共和国国务院政府工作报告\n", 0), 0u);
+
+  const RawDocument& pipl = by_file["law_personal_information_protection.docx"][0];
+  EXPECT_EQ(pipl.title, "中华人民共和国个人信息保护法");
+  ASSERT_FALSE(pipl.headings.empty());
+  EXPECT_EQ(pipl.headings[0].text, "第一章 总 则");  // spaced as the law is printed
+  EXPECT_EQ(pipl.headings[0].level, 1);
+  EXPECT_FALSE(by_file["gwr_2026_zhejiang.docx"][0].headings.empty());
+
+  const RawDocument& labour = by_file["law_labour_contract_gb2312.html"][0];
+  EXPECT_EQ(labour.encoding, "GB18030");
+  EXPECT_EQ(labour.title, "中华人民共和国劳动合同法_中国人大网");
+  EXPECT_EQ(labour.text.find("网站地图"), std::string::npos);  // footer dropped
+  EXPECT_EQ(labour.text.find("互动交流"), std::string::npos);  // nav dropped
+  EXPECT_NE(labour.text.find("第一条 为了完善劳动合同制度"), std::string::npos);
+  const RawDocument& sichuan = by_file["gwr_2026_sichuan.html"][0];
+  ASSERT_GE(sichuan.headings.size(), 3u);
+  EXPECT_EQ(sichuan.headings[0].level, 1);  // the page's <h1>
+  EXPECT_EQ(sichuan.headings[1].level, 2);
+
+  const auto& laws = by_file["laws_3.jsonl"];
+  ASSERT_EQ(laws.size(), 3u);
+  EXPECT_EQ(laws[0].id, "sample-law-001");
+  EXPECT_EQ(laws[1].tags, (std::vector<std::string>{"数据", "网络安全", "行政管理"}));
+  for (const RawDocument& d : laws) {
+    EXPECT_FALSE(d.date.empty());
+    EXPECT_FALSE(d.category.empty());
+    EXPECT_FALSE(d.source.empty());
+  }
+  // The seed sample is a verbatim copy of the test fixture.
+  EXPECT_EQ(by_file["000_f507f32534401310.txt"][0].original,
+            read_file(fs::path(WENYUAN_TEST_DATA) / "seed_sample.txt"));
 }
 
 }  // namespace
