@@ -1,0 +1,700 @@
+#include "wenyuan/doc/outline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include "wenyuan/text/utf8.h"
+
+namespace wenyuan::doc {
+
+namespace {
+
+using U32View = std::u32string_view;
+
+bool is_space(char32_t c) {
+  return c == U' ' || c == U'\t' || c == U'\r' || c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x200B ||
+         c == 0x200C || c == 0x200D || c == 0x2060;
+}
+
+// Value of a Chinese digit, or -1. 两 counts (两百); 〇/零 are zero.
+int cn_digit(char32_t c) {
+  switch (c) {
+    case U'〇':
+    case U'零': return 0;
+    case U'一': return 1;
+    case U'二':
+    case U'两': return 2;
+    case U'三': return 3;
+    case U'四': return 4;
+    case U'五': return 5;
+    case U'六': return 6;
+    case U'七': return 7;
+    case U'八': return 8;
+    case U'九': return 9;
+    default: return -1;
+  }
+}
+bool is_cn_numeral(char32_t c) { return cn_digit(c) >= 0 || c == U'十' || c == U'百' || c == U'千'; }
+
+// ASCII or full-width digit value, or -1.
+int ar_digit(char32_t c) {
+  if (c >= U'0' && c <= U'9') return static_cast<int>(c - U'0');
+  if (c >= 0xFF10 && c <= 0xFF19) return static_cast<int>(c - 0xFF10);
+  return -1;
+}
+
+// 一百二十三 -> 123, 十二 -> 12, 二十 -> 20. Returns -1 for an empty string.
+int parse_cn_number(U32View s) {
+  if (s.empty()) return -1;
+  int total = 0, digit = 0;
+  bool any_unit = false;
+  for (char32_t c : s) {
+    const int d = cn_digit(c);
+    if (d >= 0) {
+      digit = d;
+      continue;
+    }
+    const int unit = c == U'十' ? 10 : c == U'百' ? 100 : 1000;
+    total += (digit == 0 ? 1 : digit) * unit;
+    digit = 0;
+    any_unit = true;
+  }
+  (void)any_unit;
+  return total + digit;
+}
+
+int parse_ar_number(U32View s) {
+  int v = 0;
+  for (char32_t c : s) v = v * 10 + ar_digit(c);
+  return v;
+}
+
+size_t skip_space(U32View s, size_t i) {
+  while (i < s.size() && is_space(s[i])) ++i;
+  return i;
+}
+
+U32View trim(U32View s) {
+  size_t b = 0, e = s.size();
+  while (b < e && is_space(s[b])) ++b;
+  while (e > b && is_space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+// ---------------------------------------------------------------- headings
+
+struct HeadingMatch {
+  std::string kind;  // "part" "chapter" "section" "article" "cn_num" "paren_cn" "arabic" "paren_arabic"
+  int number = 0;
+  bool sub = false;         // 第十条之一: an inserted article, same number as its predecessor
+  size_t marker_begin = 0;  // code points within the line
+  size_t marker_end = 0;
+  size_t title_begin = 0;
+  size_t title_end = 0;
+};
+
+// Title of an in-paragraph heading: up to the first 。；： (or end of line).
+size_t title_stop(U32View line, size_t from) {
+  for (size_t i = from; i < line.size(); ++i) {
+    const char32_t c = line[i];
+    if (c == U'。' || c == U'；' || c == U'：' || c == U';' || c == U':' || c == U'！' || c == U'？') return i;
+  }
+  return line.size();
+}
+
+void set_title(HeadingMatch& m, U32View line, size_t from, size_t to) {
+  from = skip_space(line, from);
+  while (to > from && is_space(line[to - 1])) --to;
+  m.title_begin = from;
+  m.title_end = std::max(from, to);
+}
+
+// 第X编/章/节/条 at `i`.
+std::optional<HeadingMatch> match_ordinal(U32View line, size_t i) {
+  if (line[i] != U'第') return std::nullopt;
+  size_t j = i + 1;
+  const size_t num_begin = j;
+  bool arabic = false;
+  while (j < line.size() && (is_cn_numeral(line[j]) || ar_digit(line[j]) >= 0)) {
+    if (ar_digit(line[j]) >= 0) arabic = true;
+    ++j;
+  }
+  if (j == num_begin || j >= line.size() || j - num_begin > 8) return std::nullopt;
+  const U32View num = line.substr(num_begin, j - num_begin);
+  HeadingMatch m;
+  const char32_t unit = line[j];
+  if (unit == U'编')
+    m.kind = "part";
+  else if (unit == U'章')
+    m.kind = "chapter";
+  else if (unit == U'节')
+    m.kind = "section";
+  else if (unit == U'条')
+    m.kind = "article";
+  else
+    return std::nullopt;
+  m.number = arabic ? parse_ar_number(num) : parse_cn_number(num);
+  if (arabic && std::any_of(num.begin(), num.end(), [](char32_t c) { return ar_digit(c) < 0; })) return std::nullopt;
+  size_t k = j + 1;
+  if (m.kind == "article" && k + 1 < line.size() && line[k] == U'之' && cn_digit(line[k + 1]) > 0) {
+    m.sub = true;
+    k += 2;
+  }
+  m.marker_begin = i;
+  m.marker_end = k;
+  if (m.kind == "article") {
+    // "第一条 为了…" or "第一条（立法目的）…": the article itself has no title
+    // unless a bracketed one follows. "第十条修改为…" (an amendment) is no heading.
+    if (k < line.size() && !is_space(line[k]) && line[k] != U'（' && line[k] != U'(' && line[k] != U'【') {
+      return std::nullopt;
+    }
+    const size_t b = skip_space(line, k);
+    if (b < line.size() && (line[b] == U'（' || line[b] == U'(' || line[b] == U'【')) {
+      const char32_t close = line[b] == U'（' ? U'）' : line[b] == U'(' ? U')' : U'】';
+      const size_t c = line.find(close, b + 1);
+      if (c != U32View::npos && c - b <= 30) {
+        set_title(m, line, b + 1, c);
+        return m;
+      }
+    }
+    m.title_begin = m.title_end = k;
+    return m;
+  }
+  // 编/章/节 headings stand on a short line of their own.
+  const U32View rest = line.substr(k);
+  if (rest.size() > 50 || rest.find(U'。') != U32View::npos) return std::nullopt;
+  set_title(m, line, k, line.size());
+  return m;
+}
+
+std::optional<HeadingMatch> match_heading_at(U32View line) {
+  const size_t i = skip_space(line, 0);
+  if (i >= line.size()) return std::nullopt;
+  if (auto m = match_ordinal(line, i)) return m;
+  HeadingMatch m;
+  m.marker_begin = i;
+  const char32_t c = line[i];
+  if (c == U'（' || c == U'(') {
+    size_t j = i + 1;
+    bool cn = false, ar = false;
+    while (j < line.size() && j - i <= 4) {
+      if (is_cn_numeral(line[j]))
+        cn = true;
+      else if (ar_digit(line[j]) >= 0)
+        ar = true;
+      else
+        break;
+      ++j;
+    }
+    if ((cn == ar) || j >= line.size() || (line[j] != U'）' && line[j] != U')')) return std::nullopt;
+    const U32View num = line.substr(i + 1, j - i - 1);
+    m.kind = cn ? "paren_cn" : "paren_arabic";
+    m.number = cn ? parse_cn_number(num) : parse_ar_number(num);
+    m.marker_end = j + 1;
+  } else if (is_cn_numeral(c)) {
+    size_t j = i;
+    while (j < line.size() && is_cn_numeral(line[j]) && j - i < 4) ++j;
+    if (j >= line.size() || line[j] != U'、') return std::nullopt;
+    m.kind = "cn_num";
+    m.number = parse_cn_number(line.substr(i, j - i));
+    m.marker_end = j + 1;
+  } else if (ar_digit(c) >= 0) {
+    size_t j = i;
+    while (j < line.size() && ar_digit(line[j]) >= 0 && j - i < 3) ++j;
+    if (j >= line.size()) return std::nullopt;
+    const char32_t p = line[j];
+    if (p != U'.' && p != U'、' && p != U'．') return std::nullopt;
+    if (j + 1 < line.size() && ar_digit(line[j + 1]) >= 0) return std::nullopt;  // 1.5亿, 3.2.1
+    m.kind = "arabic";
+    m.number = parse_ar_number(line.substr(i, j - i));
+    m.marker_end = j + 1;
+  } else {
+    return std::nullopt;
+  }
+  if (m.number <= 0) return std::nullopt;
+  set_title(m, line, m.marker_end, title_stop(line, m.marker_end));
+  if (m.title_end == m.title_begin) return std::nullopt;  // "1." alone is no heading
+  return m;
+}
+
+// Kinds that nest in a known order; a kind never nests under a later one of
+// its family, whatever appears first.
+int family_of(const std::string& key, int* index) {
+  static constexpr const char* kLegal[] = {"part", "chapter", "section", "article"};
+  static constexpr const char* kNumbered[] = {"cn_num", "paren_cn", "arabic", "paren_arabic"};
+  for (int i = 0; i < 4; ++i) {
+    if (key == kLegal[i]) {
+      *index = i;
+      return 0;
+    }
+    if (key == kNumbered[i]) {
+      *index = i;
+      return 1;
+    }
+  }
+  if (key.rfind("heading", 0) == 0) {
+    *index = key.size() > 7 ? key[7] - '0' : 0;
+    return 2;
+  }
+  *index = 0;
+  return 3;
+}
+
+// Where `key` ranks among the kinds seen so far (0 = outermost): the order of
+// first appearance, corrected so that family order holds.
+std::vector<std::string> with_key(const std::vector<std::string>& order, const std::string& key) {
+  if (std::find(order.begin(), order.end(), key) != order.end()) return order;
+  int idx = 0;
+  const int fam = family_of(key, &idx);
+  std::vector<std::string> out = order;
+  for (size_t i = 0; i < out.size(); ++i) {
+    int other = 0;
+    if (family_of(out[i], &other) == fam && other > idx) {
+      out.insert(out.begin() + static_cast<std::ptrdiff_t>(i), key);
+      return out;
+    }
+  }
+  out.push_back(key);
+  return out;
+}
+
+int rank_of(const std::vector<std::string>& order, const std::string& key) {
+  return static_cast<int>(std::find(order.begin(), order.end(), key) - order.begin());
+}
+
+struct FlatNode {
+  OutlineNode node;  // children unused here
+  std::string key;   // kind, or "heading<level>" for hints
+  int number = 0;
+  int parent = -1;
+  std::vector<int> children;
+};
+
+struct Line {
+  size_t start = 0;  // code points into the text
+  size_t end = 0;    // excluding '\n'
+};
+
+std::vector<Line> split_lines(U32View text) {
+  std::vector<Line> lines;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == U'\n') {
+      if (i == text.size() && start == i && !lines.empty()) break;
+      lines.push_back({start, i});
+      start = i + 1;
+    }
+  }
+  return lines;
+}
+
+class OutlineBuilder {
+ public:
+  explicit OutlineBuilder(U32View text) : text_(text) {}
+
+  void add_line(const Line& line, const std::vector<std::pair<std::u32string, int>>& hints) {
+    const U32View s = text_.substr(line.start, line.end - line.start);
+    const U32View t = trim(s);
+    if (t.empty()) return;
+    std::optional<HeadingMatch> m = match_heading_at(s);
+    for (const auto& [hint, level] : hints) {
+      if (hint != t) continue;
+      HeadingMatch h;
+      h.kind = "heading";
+      const size_t b = static_cast<size_t>(t.data() - s.data());
+      h.marker_begin = h.marker_end = b;
+      if (m) {
+        h.marker_end = m->marker_end;
+        h.title_begin = m->title_begin;
+        h.title_end = m->title_end;
+      } else {
+        h.title_begin = b;
+        h.title_end = b + t.size();
+      }
+      add(line, h, "heading" + std::to_string(std::clamp(level, 1, 9)), /*always=*/true);
+      return;
+    }
+    if (m) add(line, *m, m->kind, /*always=*/false);
+  }
+
+  std::vector<FlatNode> finish() { return std::move(nodes_); }
+
+ private:
+  void add(const Line& line, const HeadingMatch& m, const std::string& key, bool always) {
+    const std::vector<std::string> order = with_key(order_, key);
+    const int rank = rank_of(order, key);
+    size_t depth = stack_.size();
+    while (depth > 0 && rank_of(order, nodes_[stack_[depth - 1]].key) >= rank) --depth;
+    const int parent = depth == 0 ? -1 : stack_[depth - 1];
+    if (!always && !in_sequence(m, key, parent)) return;
+
+    order_ = order;
+    stack_.resize(depth);
+    FlatNode f;
+    f.key = key;
+    f.number = m.number;
+    f.parent = parent;
+    f.node.kind = m.kind;
+    f.node.marker = text::encode_utf8(text_.substr(line.start + m.marker_begin, m.marker_end - m.marker_begin));
+    f.node.title = text::encode_utf8(text_.substr(line.start + m.title_begin, m.title_end - m.title_begin));
+    f.node.start = static_cast<uint32_t>(line.start + m.marker_begin);
+    f.node.heading.start = f.node.start;
+    f.node.heading.end = static_cast<uint32_t>(line.start + std::max(m.marker_end, m.title_end));
+    const int id = static_cast<int>(nodes_.size());
+    if (parent >= 0)
+      nodes_[parent].children.push_back(id);
+    else
+      roots_.push_back(id);
+    if (key == "article") last_article_ = id;
+    nodes_.push_back(std::move(f));
+    stack_.push_back(id);
+  }
+
+  // 一、 must follow 一、 with 二、 under the same parent; 第X条 numbers rise over
+  // the whole document (chapters do not restart them), and 第十条之一 may repeat 第十条.
+  bool in_sequence(const HeadingMatch& m, const std::string& key, int parent) const {
+    if (key == "article") {
+      if (last_article_ < 0) return true;
+      const int prev = nodes_[last_article_].number;
+      return m.number > prev || (m.sub && m.number == prev);
+    }
+    const std::vector<int>& siblings = parent >= 0 ? nodes_[parent].children : roots_;
+    for (auto it = siblings.rbegin(); it != siblings.rend(); ++it) {
+      if (nodes_[*it].key == key) return m.number == nodes_[*it].number + 1;
+    }
+    return m.number == 1;
+  }
+
+ public:
+  const std::vector<int>& roots() const { return roots_; }
+
+ private:
+  U32View text_;
+  std::vector<FlatNode> nodes_;
+  std::vector<int> roots_;
+  std::vector<int> stack_;
+  std::vector<std::string> order_;
+  int last_article_ = -1;
+};
+
+// ---------------------------------------------------------------- 一是 二是
+
+bool enum_boundary_before(U32View text, size_t i, size_t body_begin) {
+  if (i == body_begin) return true;
+  const char32_t p = text[i - 1];
+  return p == U'\n' || is_space(p) || p == U'。' || p == U'；' || p == U'：' || p == U'，' || p == U'！' ||
+         p == U'？' || p == U'”' || p == U'）' || p == U';' || p == U':' || p == U',' || p == U'、';
+}
+
+// 一是 二是 … inside [begin, end): items in sequence; a new 一是 starts over.
+std::vector<OutlineNode> find_enumerations(U32View text, size_t begin, size_t end) {
+  std::vector<OutlineNode> items;
+  int expected = 1;
+  for (size_t i = begin; i + 1 < end; ++i) {
+    if (text[i + 1] != U'是') continue;
+    size_t j = i;
+    while (j > begin && is_cn_numeral(text[j - 1]) && i - j < 2) --j;
+    if (!is_cn_numeral(text[i]) || cn_digit(text[i]) == 0) continue;
+    const int n = parse_cn_number(text.substr(j, i + 1 - j));
+    if (!enum_boundary_before(text, j, begin)) continue;
+    if (n != expected && n != 1) continue;
+    expected = n + 1;
+    OutlineNode item;
+    item.kind = "enum";
+    item.marker = text::encode_utf8(text.substr(j, i + 2 - j));
+    item.start = static_cast<uint32_t>(j);
+    size_t t = i + 2;
+    size_t stop = t;
+    while (stop < end && text[stop] != U'。' && text[stop] != U'；' && text[stop] != U';' && text[stop] != U'\n') {
+      ++stop;
+    }
+    item.title = text::encode_utf8(text.substr(t, stop - t));
+    item.heading = {static_cast<uint32_t>(j), static_cast<uint32_t>(stop)};
+    items.push_back(std::move(item));
+    i = i + 1;
+  }
+  // A lone 一是 without 二是 is ordinary prose ("其中一是…"); keep runs of two or more.
+  std::vector<OutlineNode> kept;
+  for (size_t k = 0; k < items.size(); ++k) {
+    const bool starts = items[k].marker.rfind("一是", 0) == 0;
+    const bool has_next = k + 1 < items.size() && items[k + 1].marker.rfind("一是", 0) != 0;
+    const bool in_run = !starts || has_next;
+    if (in_run) kept.push_back(std::move(items[k]));
+  }
+  for (size_t k = 0; k < kept.size(); ++k) {
+    OutlineNode& item = kept[k];
+    item.end = k + 1 < kept.size() ? kept[k + 1].start : static_cast<uint32_t>(end);
+    if (item.heading.end > item.end) {
+      // "一是甲、二是乙。": the title stops where the next item begins, without the 、.
+      uint32_t stop = item.end;
+      while (stop > item.start && (text[stop - 1] == U'、' || text[stop - 1] == U'，' || is_space(text[stop - 1]))) {
+        --stop;
+      }
+      const uint32_t title_begin = item.start + static_cast<uint32_t>(text::count_code_points(item.marker));
+      stop = std::max(stop, title_begin);
+      item.heading.end = stop;
+      item.title = text::encode_utf8(text.substr(title_begin, stop - title_begin));
+    }
+  }
+  return kept;
+}
+
+// Builds the tree, fixing extents and adding enumerations to each heading's own
+// text (before its first child heading).
+OutlineNode build_tree(const std::vector<FlatNode>& flat, int id, uint32_t end, U32View text) {
+  OutlineNode node = flat[id].node;
+  node.end = end;
+  const auto& kids = flat[id].children;
+  const uint32_t own_end = kids.empty() ? end : flat[kids.front()].node.start;
+  node.children = find_enumerations(text, node.heading.end, own_end);
+  for (size_t k = 0; k < kids.size(); ++k) {
+    const uint32_t kid_end = k + 1 < kids.size() ? flat[kids[k + 1]].node.start : end;
+    node.children.push_back(build_tree(flat, kids[k], kid_end, text));
+  }
+  return node;
+}
+
+void set_levels(std::vector<OutlineNode>& nodes, int level) {
+  for (auto& n : nodes) {
+    n.level = level;
+    set_levels(n.children, level + 1);
+  }
+}
+
+// ---------------------------------------------------------------- title, year, issuer
+
+int current_year() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return tm.tm_year + 1900;
+}
+
+bool plausible_year(int y) { return y >= 1949 && y <= current_year() + 1; }
+
+// A year ending just before `pos` (exclusive), written in 4 digits or 二〇二三.
+std::optional<int> year_before(U32View s, size_t pos) {
+  if (pos < 4) return std::nullopt;
+  int v = 0;
+  for (size_t k = pos - 4; k < pos; ++k) {
+    int d = ar_digit(s[k]);
+    if (d < 0) d = (s[k] == U'〇' || s[k] == U'零') ? 0 : (s[k] == U'十' ? -1 : cn_digit(s[k]));
+    if (d < 0) return std::nullopt;
+    v = v * 10 + d;
+  }
+  // not part of a longer number
+  if (pos >= 5 && (ar_digit(s[pos - 5]) >= 0)) return std::nullopt;
+  return v;
+}
+
+std::optional<int> year_in_u32_title(U32View t) {
+  for (size_t i = 0; i < t.size(); ++i) {
+    std::optional<int> y;
+    if (t[i] == U'年')
+      y = year_before(t, i);
+    else if ((t[i] == U'）' || t[i] == U')') && i >= 5 && (t[i - 5] == U'（' || t[i - 5] == U'('))
+      y = year_before(t, i);
+    if (y && plausible_year(*y)) return y;
+  }
+  return std::nullopt;
+}
+
+// A date 2023年3月5日 (or 二〇二三年三月五日) starting at the year: returns the year
+// and sets `len` to the date's length.
+std::optional<int> date_at(U32View s, size_t i, size_t* len) {
+  if (i + 4 >= s.size() || s[i + 4] != U'年') return std::nullopt;
+  const auto y = year_before(s, i + 4);
+  if (!y || !plausible_year(*y)) return std::nullopt;
+  if (i > 0 && ar_digit(s[i - 1]) >= 0) return std::nullopt;
+  size_t j = i + 5;
+  auto numeral = [&](size_t k) { return k < s.size() && (ar_digit(s[k]) >= 0 || is_cn_numeral(s[k])); };
+  const size_t m0 = j;
+  while (numeral(j) && j - m0 < 3) ++j;
+  if (j == m0 || j >= s.size() || s[j] != U'月') return std::nullopt;
+  ++j;
+  const size_t d0 = j;
+  while (numeral(j) && j - d0 < 3) ++j;
+  if (j == d0 || j >= s.size() || s[j] != U'日') return std::nullopt;
+  *len = j + 1 - i;
+  return y;
+}
+
+bool is_date_line(U32View line) {
+  const U32View t = trim(line);
+  size_t len = 0;
+  return !t.empty() && date_at(t, 0, &len) && len == t.size();
+}
+
+bool ends_with(U32View s, U32View suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool is_organization_name(U32View s) {
+  static const U32View kSuffixes[] = {U"委员会", U"人民政府", U"政府",   U"办公厅", U"办公室", U"国务院", U"中共中央",
+                                      U"党委",   U"党组",     U"党支部", U"总支",   U"支部",   U"局",     U"部",
+                                      U"厅",     U"院",       U"委",     U"署",     U"会",     U"中心",   U"法院",
+                                      U"检察院", U"学校",     U"大学",   U"公司",   U"集团",   U"协会",   U"联合会",
+                                      U"研究所", U"处",       U"科"};
+  if (s.size() < 2 || s.size() > 40) return false;
+  for (char32_t c : s) {
+    if (c == U'。' || c == U'，' || c == U'：' || c == U'；' || c == U'！' || c == U'？' || c == U'、' ||
+        ar_digit(c) >= 0) {
+      // 、 separates joint issuers only in titles; a signature line has none of these.
+      if (c != U'、') return false;
+    }
+  }
+  for (U32View suf : kSuffixes) {
+    if (ends_with(s, suf)) return true;
+  }
+  return false;
+}
+
+std::string issuer_from_title(U32View title) {
+  const size_t k = title.find(U"关于");
+  if (k == U32View::npos || k < 2) return {};
+  U32View prefix = trim(title.substr(0, k));
+  if (prefix.size() > 40) return {};
+  // 我局/本委: the writer speaking of itself does not name the issuer.
+  if (prefix.front() == U'我' || prefix.front() == U'本') return {};
+  // 中共中央 国务院 / 中共中央办公厅、国务院办公厅: each part must be an organization.
+  size_t b = 0;
+  for (size_t i = 0; i <= prefix.size(); ++i) {
+    if (i == prefix.size() || prefix[i] == U'、' || is_space(prefix[i])) {
+      const U32View part = prefix.substr(b, i - b);
+      if (!part.empty() && !is_organization_name(part)) return {};
+      b = i + 1;
+    }
+  }
+  return text::encode_utf8(prefix);
+}
+
+// A signature block near the end: an organization line followed by a date line.
+std::string issuer_from_signature(U32View text, const std::vector<Line>& lines) {
+  std::vector<U32View> tail;
+  for (auto it = lines.rbegin(); it != lines.rend() && tail.size() < 8; ++it) {
+    const U32View t = trim(text.substr(it->start, it->end - it->start));
+    if (!t.empty()) tail.push_back(t);
+  }
+  std::reverse(tail.begin(), tail.end());
+  for (size_t i = 0; i + 1 < tail.size(); ++i) {
+    if (is_date_line(tail[i + 1]) && is_organization_name(tail[i])) return text::encode_utf8(tail[i]);
+  }
+  return {};
+}
+
+std::optional<int> year_from_text(U32View text, const std::vector<Line>& lines) {
+  // A signature date at the very end (the 成文日期) is the document's own date.
+  int seen = 0;
+  for (auto it = lines.rbegin(); it != lines.rend() && seen < 3; ++it) {
+    const U32View t = trim(text.substr(it->start, it->end - it->start));
+    if (t.empty()) continue;
+    ++seen;
+    size_t len = 0;
+    if (is_date_line(t)) return date_at(t, 0, &len);
+  }
+  for (size_t i = 0; i + 4 < text.size(); ++i) {
+    size_t len = 0;
+    if (text[i + 4] == U'年') {
+      if (auto y = date_at(text, i, &len)) return y;
+    }
+  }
+  return std::nullopt;
+}
+
+bool looks_like_title(U32View line) {
+  const U32View t = trim(line);
+  if (t.empty() || t.size() > 60) return false;
+  const char32_t last = t.back();
+  if (last == U'。' || last == U'，' || last == U'：' || last == U'；' || last == U'！' || last == U'？' ||
+      last == U':' || last == U',') {
+    return false;
+  }
+  if (t.find(U'。') != U32View::npos) return false;
+  size_t len = 0;
+  if (date_at(t, 0, &len)) return false;  // "1982年8月23日 第五届全国人大常委会通过" dates, it does not name
+  return !match_heading_at(t).has_value();
+}
+
+// ---------------------------------------------------------------- sentences
+
+bool is_sentence_end(char32_t c) {
+  return c == U'。' || c == U'！' || c == U'？' || c == U'；' || c == U'!' || c == U'?' || c == U';';
+}
+bool is_closing(char32_t c) {
+  return c == U'”' || c == U'’' || c == U'）' || c == U'」' || c == U'』' || c == U'"' || c == U'\'' || c == U')' ||
+         c == U'》' || c == U'】';
+}
+
+void add_sentence(U32View text, size_t b, size_t e, std::vector<Span>& out) {
+  while (b < e && is_space(text[b])) ++b;
+  while (e > b && is_space(text[e - 1])) --e;
+  if (b < e) out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
+}
+
+}  // namespace
+
+bool is_structural_line(std::string_view line) {
+  const std::u32string u = text::decode_utf8(line);
+  const U32View t = trim(u);
+  if (t == U"目录" || t == U"目 录" || t == U"目　录") return true;
+  return match_heading_at(t).has_value();
+}
+
+std::optional<int> year_in_title(std::string_view title) { return year_in_u32_title(text::decode_utf8(title)); }
+
+Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hints, std::string_view given_title) {
+  Analysis a;
+  const std::u32string text = text::decode_utf8(text_utf8);
+  const std::vector<Line> lines = split_lines(text);
+
+  std::vector<std::pair<std::u32string, int>> hint_texts;
+  for (const HeadingHint& h : hints) {
+    const std::u32string u = text::decode_utf8(h.text);
+    const U32View t = trim(u);
+    if (!t.empty()) hint_texts.emplace_back(std::u32string(t), h.level);
+  }
+
+  OutlineBuilder builder(text);
+  for (const Line& line : lines) {
+    builder.add_line(line, hint_texts);
+    const U32View s = U32View(text).substr(line.start, line.end - line.start);
+    if (!trim(s).empty()) a.paragraphs.push_back({static_cast<uint32_t>(line.start), static_cast<uint32_t>(line.end)});
+    size_t b = line.start;
+    for (size_t i = line.start; i < line.end; ++i) {
+      if (!is_sentence_end(text[i])) continue;
+      size_t e = i + 1;
+      while (e < line.end && (is_sentence_end(text[e]) || is_closing(text[e]))) ++e;
+      add_sentence(text, b, e, a.sentences);
+      b = e;
+      i = e - 1;
+    }
+    add_sentence(text, b, line.end, a.sentences);
+  }
+  const std::vector<int> roots = builder.roots();
+  const std::vector<FlatNode> flat = builder.finish();
+  for (size_t k = 0; k < roots.size(); ++k) {
+    const uint32_t end = k + 1 < roots.size() ? flat[roots[k + 1]].node.start : static_cast<uint32_t>(text.size());
+    a.outline.push_back(build_tree(flat, roots[k], end, text));
+  }
+  set_levels(a.outline, 1);
+
+  if (!given_title.empty()) {
+    a.title = std::string(given_title);
+  } else {
+    for (const Line& line : lines) {
+      const U32View s = U32View(text).substr(line.start, line.end - line.start);
+      if (trim(s).empty()) continue;
+      if (looks_like_title(s)) a.title = text::encode_utf8(trim(s));
+      break;
+    }
+  }
+  const std::u32string title = text::decode_utf8(a.title);
+  a.year = year_in_u32_title(title);
+  if (!a.year) a.year = year_from_text(text, lines);
+  a.issuer = issuer_from_title(title);
+  if (a.issuer.empty()) a.issuer = issuer_from_signature(text, lines);
+  return a;
+}
+
+}  // namespace wenyuan::doc

@@ -1,0 +1,51 @@
+// Understanding a 公文: title, year, issuing body (发文机关), the outline of
+// numbered headings (第一章 / 第一条 / 一、 / （一） / 1. / （1）) with 一是… 二是…
+// enumerations under them, and the paragraph and sentence spans.
+//
+// Invariants of Analysis (all offsets are code points into the analysed text,
+// half-open [start, end)):
+//  - a heading starts a line (after leading whitespace); inside a sentence
+//    ("依照本法第十条") nothing is a heading;
+//  - headings of one kind are numbered in sequence under their parent (一、 then
+//    二、; 第X条 strictly increasing over the whole document), so a stray "3." is
+//    not taken for a heading;
+//  - siblings are ordered and do not overlap; a child lies inside its parent;
+//    a node's extent runs to the next sibling (or the parent's end);
+//  - paragraphs are the non-blank lines (without '\n'); sentences never are
+//    empty or whitespace-only, and lie inside one paragraph.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wenyuan/doc/document.h"
+#include "wenyuan/doc/raw_document.h"
+
+namespace wenyuan::doc {
+
+struct Analysis {
+  std::string title;        // given title, else the first line if it reads as a title, else empty
+  std::optional<int> year;  // from the title, else the most salient date of the text
+  std::string issuer;       // 发文机关 where the document states it, else empty
+  std::vector<OutlineNode> outline;
+  std::vector<Span> paragraphs;
+  std::vector<Span> sentences;
+};
+
+// `hints` are headings the source format marked (docx styles, html <h1>..<h6>);
+// a line equal to a hint's text (ignoring surrounding whitespace) is a heading of
+// kind "heading" at the hint's level.
+Analysis analyze(std::string_view text, const std::vector<HeadingHint>& hints, std::string_view given_title);
+
+// True if `line` begins like a numbered 公文 heading (第一章, 第一节, 第一条, 一、,
+// （一）, 1., （1）) or is a table-of-contents line (目录). Cleaning uses it to keep
+// such lines however often they recur across documents.
+bool is_structural_line(std::string_view line);
+
+// A year written in a title: "2023年度…", "…（2023年）", "2023年…", also
+// full-width digits and 二〇二三年. Only years in 1949..current+1.
+std::optional<int> year_in_title(std::string_view title);
+
+}  // namespace wenyuan::doc
