@@ -1,0 +1,68 @@
+// Cleaning: what circulates as a 公文 often carries things that are not the
+// document: paywall markers (##paidbegin## / ##paidend##), promotional trailers
+// and headers (公众号, 客服, 会员群, 网盘, 扫码, contact numbers, "下载完整版"…),
+// site headers/footers that recur on every page of a source, and runs of blank
+// lines. clean() takes them out and says exactly what it took.
+//
+// Invariants of CleanResult:
+//  - nothing is lost: inserting each `removed[i].text` at `removed[i].position`
+//    (in order, positions counted in the text as rebuilt so far minus later
+//    pieces, i.e. positions are offsets in the cleaned text) gives back the input;
+//  - lines are removed whole (markers are the only thing cut out of a line);
+//  - `regions` is empty when the text has no paywall marker; otherwise it tiles
+//    [0, code points of `text`) in order, without gaps or empty regions;
+//  - body lines of an official document (outline headings, sentences ending in
+//    。) are never taken for promotion.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wenyuan/doc/document.h"
+
+namespace wenyuan::doc {
+
+// What the catalog knows about lines at the edges of documents already stored,
+// per source: how site headers and footers are recognised. Implemented by the
+// catalog from edge_lines() of the stored documents.
+struct EdgeLineStats {
+  virtual ~EdgeLineStats() = default;
+  // How many stored documents of `source` have `line` among edge_lines() of their text.
+  virtual uint32_t documents_with_edge_line(std::string_view source, std::string_view line) const = 0;
+  virtual uint32_t documents_in_source(std::string_view source) const = 0;
+};
+
+struct CleanOptions {
+  bool remove_promotions = true;
+  const EdgeLineStats* edge_stats = nullptr;  // null: no recurring header/footer removal
+  std::string_view source;                    // the document's source, for edge_stats
+  std::string_view title;                     // the given title: a line equal to it is content
+};
+
+struct CleanResult {
+  std::string text;  // cleaned text, lines joined by '\n', no trailing blank lines
+  bool had_paywall_markers = false;
+  std::vector<Region> regions;   // from the markers; empty if there were none
+  std::vector<Removed> removed;  // in order of position
+};
+
+CleanResult clean(std::string_view text, const CleanOptions& options);
+
+// The first and last 3 non-blank lines of `text` (paywall markers taken out,
+// surrounding whitespace trimmed), the keys EdgeLineStats counts. The catalog
+// must compute them from the text *as imported* (before cleaning), so that a
+// footer removed from stored documents is still counted.
+std::vector<std::string> edge_lines(std::string_view text);
+
+// How promotional one line looks (0 = not at all). Exposed for tests and tuning.
+// A trailer/header block at an edge of the document needs its lines >=
+// kPromoWeak and one of them >= kPromoStrong; a single line elsewhere needs
+// >= kPromoSingle. Lines that read as official body text never count.
+int promo_score(std::string_view line);
+inline constexpr int kPromoWeak = 4;
+inline constexpr int kPromoStrong = 7;
+inline constexpr int kPromoSingle = 9;
+
+}  // namespace wenyuan::doc
