@@ -75,7 +75,7 @@ struct Document {
   std::vector<Span> sentences;
   std::vector<Removed> removed;
 
-  std::string content_hash;   // hex SHA-256 (libsodium) of title + '\0' + text + access
+  std::string content_hash;   // hex SHA-256 (libsodium) of title + '\0' + text + '\0' + "free"/"paid"
   int64_t imported_at = 0;    // unix seconds
 };
 
