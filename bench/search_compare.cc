@@ -80,7 +80,8 @@ std::string machine() {
 }
 
 std::unique_ptr<wb::Engine> make_engine(const std::string& key, const std::string& dir) {
-  if (key == "wenyuan") return wb::make_wenyuan_engine(dir + "/wenyuan");
+  if (key == "wenyuan") return wb::make_wenyuan_engine(dir + "/wenyuan", /*optimize=*/false);
+  if (key == "wenyuan-optimized") return wb::make_wenyuan_engine(dir + "/wenyuan-optimized", /*optimize=*/true);
   if (key == "brute") return wb::make_brute_engine();
   if (key == "sqlite") return wb::make_sqlite_engine(dir + "/sqlite");
   if (key == "xapian") return wb::make_xapian_engine(dir + "/xapian");
@@ -181,7 +182,7 @@ int main(int argc, char** argv) {
   app.add_option("--replicate", replicate, "index N copies of the corpus (5 gives ~110 M characters)")
       ->capture_default_str();
   app.add_option("--seed", seed, "seed of the query generator")->capture_default_str();
-  app.add_option("--engines", engines_arg, "comma-separated: wenyuan,brute,sqlite,xapian,sphinx")
+  app.add_option("--engines", engines_arg, "comma-separated: wenyuan,wenyuan-optimized,brute,sqlite,xapian,sphinx")
       ->capture_default_str();
   app.add_flag("--only-build", only_build, "build the indexes and report build time and size only");
   app.add_option("--work-dir", work_dir, "where indexes are built (default: a fresh folder under /tmp)");

@@ -46,6 +46,7 @@ std::unique_ptr<Engine> make_brute_engine();
 std::unique_ptr<Engine> make_sqlite_engine(const std::string& dir);
 std::unique_ptr<Engine> make_xapian_engine(const std::string& dir);   // null without Xapian
 std::unique_ptr<Engine> make_sphinx_engine(const std::string& dir);   // null without Sphinx support
-std::unique_ptr<Engine> make_wenyuan_engine(const std::string& dir);
+// `optimize`: merge the segments into one after the commit (`wenyuan optimize`).
+std::unique_ptr<Engine> make_wenyuan_engine(const std::string& dir, bool optimize);
 
 }  // namespace wenyuan::bench

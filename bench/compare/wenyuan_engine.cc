@@ -1,6 +1,114 @@
-// wenyuan itself (index::Index + search::Engine in process). Not wired yet.
+// wenyuan itself, in process: index::Index (positional n-gram segments) and
+// search::Engine, used as the product uses them. Build = add every document and
+// commit once (the index cuts the batch into segments of IndexOptions'
+// segment_chars and builds them on its default build_threads); the "optimized"
+// variant then merges all segments into one (`wenyuan optimize`).
+// Query: each term quoted ("…", the query language's literal form), terms separated
+// by a space (AND). The timed call is a search for the total and the top 10 without
+// snippets or match ranges, as a count + ids results page; all_ids is
+// Engine::matching_ids.
+#include <algorithm>
+#include <filesystem>
+#include <unordered_map>
+
 #include "compare/engine.h"
+#include "wenyuan/index/index.h"
+#include "wenyuan/search/engine.h"
 
 namespace wenyuan::bench {
-std::unique_ptr<Engine> make_wenyuan_engine(const std::string&) { return nullptr; }
+
+namespace {
+
+class WenyuanEngine final : public Engine {
+ public:
+  WenyuanEngine(std::string dir, bool optimize) : dir_(std::move(dir)), optimize_(optimize) {}
+
+  std::string name() const override { return optimize_ ? "wenyuan (optimized)" : "wenyuan"; }
+  std::string describe() const override {
+    std::string s = "index::Index + search::Engine in process, IndexOptions defaults (segment_chars " +
+                    std::to_string(index::IndexOptions{}.segment_chars) + ", build_threads " +
+                    std::to_string(index::IndexOptions{}.build_threads) + ")";
+    if (index_) s += ", " + std::to_string(index_->stats().segments) + " segment(s)";
+    if (optimize_) s += ", merged by optimize()";
+    return s + "; query \"t1\" \"t2\", limit 10, no snippets";
+  }
+
+  Status build(const Corpus& corpus) override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    std::filesystem::create_directories(dir_, ec);
+    auto opened = index::Index::open(dir_);
+    if (!opened) return opened.status();
+    index_ = std::move(opened.value());
+    ordinal_of_.clear();
+    ordinal_of_.reserve(corpus.docs.size());
+    for (const auto& d : corpus.docs) {
+      index::IndexDoc x;
+      x.id = d.id;
+      x.title = d.title;
+      x.text = d.text;
+      x.text_chars = d.text_chars;
+      WENYUAN_RETURN_IF_ERROR(index_->add(std::move(x)));
+      ordinal_of_.emplace(d.id, d.ordinal);
+    }
+    WENYUAN_RETURN_IF_ERROR(index_->commit(1));
+    if (optimize_) WENYUAN_RETURN_IF_ERROR(index_->optimize());
+    engine_ = std::make_unique<search::Engine>(*index_);
+    return Status::ok();
+  }
+
+  uint64_t index_bytes() const override { return directory_bytes(dir_); }
+
+  Result<TopK> top(const BenchQuery& q, size_t k) override {
+    search::SearchRequest req;
+    req.query = query_string(q);
+    req.limit = k;
+    req.snippets = false;
+    req.matches = false;
+    auto res = engine_->search(req);
+    if (!res) return res.status();
+    TopK r;
+    r.total = res->total;
+    for (const auto& h : res->hits) r.ids.push_back(ordinal(h.id));
+    return r;
+  }
+
+  Result<std::vector<uint32_t>> all_ids(const BenchQuery& q) override {
+    auto ids = engine_->matching_ids(query_string(q));
+    if (!ids) return ids.status();
+    std::vector<uint32_t> out;
+    out.reserve(ids->size());
+    for (const auto& id : *ids) out.push_back(ordinal(id));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  static std::string query_string(const BenchQuery& q) {
+    std::string s;
+    for (const auto& t : q.terms) {
+      if (!s.empty()) s += ' ';
+      s += '"' + t + '"';
+    }
+    return s;
+  }
+
+  uint32_t ordinal(const std::string& id) const {
+    auto it = ordinal_of_.find(id);
+    return it == ordinal_of_.end() ? UINT32_MAX : it->second;  // UINT32_MAX: counted as a false positive
+  }
+
+  std::string dir_;
+  bool optimize_;
+  std::unique_ptr<index::Index> index_;
+  std::unique_ptr<search::Engine> engine_;
+  std::unordered_map<std::string, uint32_t> ordinal_of_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_wenyuan_engine(const std::string& dir, bool optimize) {
+  return std::make_unique<WenyuanEngine>(dir, optimize);
+}
+
 }  // namespace wenyuan::bench
