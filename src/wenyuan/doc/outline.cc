@@ -48,7 +48,6 @@ int ar_digit(char32_t c) {
 int parse_cn_number(U32View s) {
   if (s.empty()) return -1;
   int total = 0, digit = 0;
-  bool any_unit = false;
   for (char32_t c : s) {
     const int d = cn_digit(c);
     if (d >= 0) {
@@ -58,9 +57,7 @@ int parse_cn_number(U32View s) {
     const int unit = c == U'十' ? 10 : c == U'百' ? 100 : 1000;
     total += (digit == 0 ? 1 : digit) * unit;
     digit = 0;
-    any_unit = true;
   }
-  (void)any_unit;
   return total + digit;
 }
 
