@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -197,7 +199,7 @@ void expect_same_document(const doc::Document& a, const doc::Document& b, bool w
 }
 
 std::string doc_id(size_t i) {
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "doc-%03zu", i);
   return buf;
 }
@@ -700,6 +702,56 @@ TEST_F(CatalogTest, BatchMisuseIsAnError) {
   EXPECT_EQ(c->last_seq(), 0u);
 }
 
+// The server's model: one Catalog per thread on the same file. Writers wait for
+// each other (busy timeout, BEGIN IMMEDIATE) instead of failing; readers see
+// only committed, whole documents while a writer works.
+TEST_F(CatalogTest, OneCatalogPerThreadReadsAndWritesConcurrently) {
+  { auto init = open_catalog(); }
+  std::atomic<int> writers_done{0};
+  std::vector<std::string> errors;
+  std::mutex errors_mu;
+  auto report = [&](const std::string& e) {
+    std::lock_guard<std::mutex> lock(errors_mu);
+    errors.push_back(e);
+  };
+  auto writer = [&](size_t first) {
+    auto c = Catalog::open(path_);
+    if (!c.is_ok()) return report(c.status().message());
+    for (size_t i = first; i < first + 20; ++i) {
+      const bool batch = i % 4 == 0;
+      if (batch && !(*c)->begin_batch().is_ok()) report("begin_batch");
+      auto r = (*c)->put(make_document(samples()[i % samples().size()], doc_id(i)));
+      if (!r.is_ok()) report(r.status().message());
+      if (batch && !(*c)->commit_batch().is_ok()) report("commit_batch");
+    }
+    ++writers_done;
+  };
+  std::thread w1(writer, 0), w2(writer, 100);
+  size_t reads = 0;
+  {
+    auto c = Catalog::open(path_);
+    ASSERT_TRUE(c.is_ok());
+    while (writers_done < 2) {
+      auto all = (*c)->list({});
+      if (!all.is_ok()) {
+        report(all.status().message());
+        break;
+      }
+      for (const DocumentSummary& s : *all) {
+        auto d = (*c)->get(s.id);
+        if (!d.is_ok()) report(d.status().message());
+        else if (d->text != samples()[std::stoul(s.id.substr(4)) % samples().size()].text) report("torn " + s.id);
+        ++reads;
+      }
+    }
+  }
+  w1.join();
+  w2.join();
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  EXPECT_GT(reads, 0u);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM documents"), 40);
+}
+
 // Checks a catalog after a crash: SQLite's own integrity check, every listed
 // document readable and equal to what was put, every change naming a stored
 // document, and the committed batches all there.
@@ -869,6 +921,7 @@ TEST_F(CatalogTest, AFileThatIsNotACatalogIsNamedAndRefused) {
   ASSERT_FALSE(c.is_ok());
   EXPECT_EQ(c.status().message().rfind(prefix, 0), 0u) << c.status().message();
   EXPECT_EQ(sql_int("SELECT count(*) FROM sqlite_schema WHERE name = 'documents'"), 0);
+  EXPECT_EQ(sql_text("PRAGMA journal_mode"), "delete");  // not switched to WAL either
 
   // An empty file is a new catalog.
   fs::remove(path_);

@@ -414,11 +414,13 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
   const sqlite::Db& c = impl->db;
   sqlite3_busy_timeout(c.get(), kBusyTimeoutMs);
 
-  // The first read of the file is where SQLite finds out it is not a database.
-  Result<int64_t> probe = c.query_int("PRAGMA application_id");
-  if (!probe.is_ok()) {
-    if (probe.status().code() == StatusCode::kCorruption) return not_ours(probe.status());
-    return probe.status().with_context(name);
+  // Before any write (WAL mode is one): the first read is where SQLite finds
+  // out the file is not a database at all, and another application's database
+  // must be left as it was.
+  Status identity = check_identity(c);
+  if (!identity.is_ok()) {
+    if (identity.code() == StatusCode::kCorruption) return not_ours(identity);
+    return identity.with_context(name);
   }
   Result<std::string> mode = c.query_text("PRAGMA journal_mode = WAL");
   if (!mode.is_ok()) return mode.status().with_context(name);

@@ -69,7 +69,8 @@ std::string hex(int64_t v) {
   return buf;
 }
 
-// Decides, before touching anything, whether this file is ours to migrate.
+}  // namespace
+
 Status check_identity(const sqlite::Db& db) {
   Result<int64_t> app = db.query_int("PRAGMA application_id");
   if (!app.is_ok()) return app.status();
@@ -85,6 +86,8 @@ Status check_identity(const sqlite::Db& db) {
   }
   return Status::ok();  // empty: a new catalog
 }
+
+namespace {
 
 Status apply_step(const sqlite::Db& db, int to_version) {
   WENYUAN_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));

@@ -34,6 +34,11 @@ namespace wenyuan::store {
 
 inline constexpr int64_t kApplicationId = 0x57594354;  // "WYCT"
 
+// Ok if `db` is a wenyuan catalog or an empty database (a new catalog);
+// Corruption saying what it is otherwise. Reads only: another application's
+// file is left exactly as it was.
+Status check_identity(const sqlite::Db& db);
+
 // The version a freshly opened catalog is brought to: the number of steps.
 int latest_schema_version();
 
