@@ -1,0 +1,288 @@
+// Engine: exactness kept across segments, deletes, updates, merges and
+// reopen (against the brute-force oracle of tests/support), ranking order,
+// pagination, date sort, paragraph unit, match ranges, concurrent searches
+// during commits.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <unistd.h>
+
+#include "support/search_oracle.h"
+#include "wenyuan/index/index.h"
+#include "wenyuan/search/engine.h"
+
+namespace wenyuan::search {
+namespace {
+
+using oracle::OracleDoc;
+
+std::vector<OracleDoc> sample_docs() {
+  std::vector<OracleDoc> docs;
+  oracle::for_each_line(std::string(WENYUAN_TEST_DATA) + "/corpus_sample.jsonl", [&](const std::string& l) {
+    if (auto d = oracle::doc_from_json(l, "s" + std::to_string(docs.size()))) docs.push_back(std::move(*d));
+  });
+  for (auto& d : docs) oracle::find_simple_headings(d);
+  return docs;
+}
+
+// Compares `n` random substring queries and `nb` boolean ones; returns mismatches.
+int compare(const Engine& e, const std::vector<OracleDoc>& live, uint32_t seed, int n, int nb) {
+  oracle::Oracle o(live);
+  oracle::QueryGen gen(live, seed);
+  int bad = 0, nonempty = 0;
+  auto check = [&](const std::string& q) {
+    auto parsed = parse_query(q);
+    if (!parsed.is_ok()) return;
+    auto want = o.ids(parsed->root);
+    auto got = e.matching_ids(*parsed);
+    std::sort(got.begin(), got.end());
+    nonempty += !want.empty();
+    if (got != want && bad++ < 5) ADD_FAILURE() << q << "\n" << oracle::first_difference(want, got);
+  };
+  for (int i = 0; i < n; ++i) {
+    const std::string s = gen.substring(40, 0.2);
+    if (text::Normalizer::instance().normalize(s).empty()) continue;
+    if (auto q = oracle::as_term(s, gen.chance(0.5))) check(*q);
+  }
+  for (int i = 0; i < nb; ++i) check(gen.boolean());
+  EXPECT_GT(nonempty, n / 2);
+  return bad;
+}
+
+TEST(EngineTest, ExactAcrossSegmentsDeletesUpdatesMergesAndReopen) {
+  auto docs = sample_docs();
+  ASSERT_EQ(docs.size(), 40u);
+  const auto path = std::filesystem::temp_directory_path() / ("wenyuan_engine_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(path);
+  const index::IndexOptions opts{.segment_chars = 150'000, .build_threads = 2};
+  auto idx = index::Index::open(path, opts);
+  ASSERT_TRUE(idx.is_ok()) << idx.status().message();
+  for (size_t i = 0; i < docs.size(); ++i) {
+    ASSERT_TRUE((*idx)->add(oracle::to_document(docs[i])).is_ok());
+    if (i % 15 == 14) {
+      ASSERT_TRUE((*idx)->commit(i).is_ok());
+    }
+  }
+  ASSERT_TRUE((*idx)->commit(100).is_ok());
+  EXPECT_GT((*idx)->stats().segments, 3u);
+  Engine e(**idx);
+  EXPECT_EQ(compare(e, docs, 1, 600, 150), 0);
+
+  // Delete every fifth document, update every seventh (new title and text).
+  std::vector<OracleDoc> live;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    if (i % 5 == 0) {
+      ASSERT_TRUE((*idx)->remove(docs[i].id).is_ok());
+      continue;
+    }
+    if (i % 7 == 0) {
+      docs[i].title = "修订：" + docs[i].title;
+      docs[i].text = "本次修订新增加的段落，含扩展区字\U00030F84。\n" + docs[i].text.substr(0, docs[i].text.size() / 2);
+      docs[i].text = text::make_valid_utf8(docs[i].text);
+      oracle::find_simple_headings(docs[i]);
+      ASSERT_TRUE((*idx)->add(oracle::to_document(docs[i])).is_ok());
+    }
+    live.push_back(docs[i]);
+  }
+  ASSERT_TRUE((*idx)->commit(101).is_ok());
+  EXPECT_EQ((*idx)->snapshot()->doc_count(), live.size());
+  EXPECT_EQ(compare(e, live, 2, 600, 150), 0);
+  auto upd = e.matching_ids("本次修订新增加");
+  ASSERT_TRUE(upd.is_ok());
+  EXPECT_EQ(upd->size(), 4u);  // i = 7, 14, 21, 28 (0 and 35 were deleted)
+
+  ASSERT_TRUE((*idx)->optimize().is_ok());
+  EXPECT_EQ((*idx)->stats().segments, 1u);
+  EXPECT_EQ(compare(e, live, 3, 600, 150), 0);
+
+  idx->reset();
+  auto re = index::Index::open(path, opts);
+  ASSERT_TRUE(re.is_ok()) << re.status().message();
+  EXPECT_EQ((*re)->catalog_seq(), 101u);
+  Engine e2(**re);
+  EXPECT_EQ(compare(e2, live, 4, 400, 100), 0);
+  std::filesystem::remove_all(path);
+}
+
+class SmallIndex : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto idx = index::Index::open(std::make_shared<index::MemDirectory>());
+    ASSERT_TRUE(idx.is_ok());
+    index_ = std::move(*idx);
+  }
+  void add(const std::string& id, const std::string& title, const std::string& text, std::optional<int> year = {},
+           std::vector<doc::Span> headings = {}) {
+    OracleDoc d;
+    d.id = id;
+    d.title = title;
+    d.text = text;
+    d.year = year;
+    d.headings = std::move(headings);
+    doc::Document x = oracle::to_document(d);
+    if (year) x.date = std::to_string(*year) + "-01-01";
+    // Paragraphs: one per line.
+    const std::u32string u = text::decode_utf8(text);
+    uint32_t s = 0;
+    for (uint32_t i = 0; i <= u.size(); ++i) {
+      if (i == u.size() || u[i] == U'\n') {
+        if (i > s) x.paragraphs.push_back({s, i});
+        s = i + 1;
+      }
+    }
+    ASSERT_TRUE(index_->add(x).is_ok());
+  }
+  SearchResult run(const std::string& q, SearchRequest r = {}) {
+    r.query = q;
+    Engine e(*index_);
+    auto res = e.search(r);
+    EXPECT_TRUE(res.is_ok()) << q << ": " << res.status().message();
+    return res.is_ok() ? std::move(*res) : SearchResult{};
+  }
+  static std::vector<std::string> ids(const SearchResult& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits) out.push_back(h.id);
+    return out;
+  }
+  std::unique_ptr<index::Index> index_;
+};
+
+TEST_F(SmallIndex, TitleThenHeadingThenBody) {
+  const std::string filler = "各地区各部门要认真贯彻落实，结合实际抓好工作。";
+  add("body", "工作要点", filler + "加强公文处理的规范化。" + filler);
+  add("title", "关于公文处理的通知", filler + "加强公文处理的规范化。" + filler);
+  add("heading", "工作要点", "一、公文处理\n" + filler + filler, {}, {{0, 6}});
+  add("none", "工作要点", filler + filler);
+  ASSERT_TRUE(index_->commit(1).is_ok());
+  SearchResult r = run("公文处理");
+  EXPECT_EQ(r.total, 3u);
+  EXPECT_EQ(ids(r), (std::vector<std::string>{"title", "heading", "body"}));
+  EXPECT_GT(r.hits[0].score, r.hits[1].score);
+  EXPECT_EQ(ids(run("heading:公文处理")), (std::vector<std::string>{"heading"}));
+  EXPECT_EQ(ids(run("title:公文")), (std::vector<std::string>{"title"}));
+  EXPECT_EQ(run("公文处理 -title:通知").total, 2u);
+  EXPECT_EQ(run("title:通知 | heading:公文").total, 2u);
+}
+
+TEST_F(SmallIndex, PaginationDateSortAndFilters) {
+  for (int i = 0; i < 25; ++i) {
+    add("d" + std::to_string(i), "报告" + std::to_string(i), std::string("政府工作报告") + std::string(static_cast<size_t>(i % 5) + 1, 'x'),
+        2000 + (i * 7) % 25);
+  }
+  ASSERT_TRUE(index_->commit(1).is_ok());
+  SearchRequest all;
+  all.limit = 100;
+  all.snippets = false;
+  const SearchResult full = run("工作报告", all);
+  ASSERT_EQ(full.total, 25u);
+  ASSERT_EQ(full.hits.size(), 25u);
+  std::vector<std::string> paged;
+  for (size_t off = 0; off < 25; off += 10) {
+    SearchRequest r;
+    r.offset = off;
+    r.limit = 10;
+    const SearchResult p = run("工作报告", r);
+    EXPECT_EQ(p.total, 25u);
+    for (const auto& h : p.hits) paged.push_back(h.id);
+  }
+  EXPECT_EQ(paged, ids(full));
+  SearchRequest by_date = all;
+  by_date.sort = SearchRequest::Sort::kDate;
+  const SearchResult d = run("工作报告", by_date);
+  for (size_t i = 1; i < d.hits.size(); ++i) EXPECT_GE(*d.hits[i - 1].year, *d.hits[i].year);
+  EXPECT_EQ(run("工作报告 year:2010..2014", all).total, 5u);
+  EXPECT_EQ(run("工作报告 -year:2010..2014", all).total, 20u);
+  SearchRequest none;
+  none.limit = 0;
+  const SearchResult c = run("工作报告", none);
+  EXPECT_EQ(c.total, 25u);
+  EXPECT_TRUE(c.hits.empty());
+}
+
+TEST_F(SmallIndex, ParagraphUnit) {
+  add("p", "段落测试", "第一段只有甲方。\n第二段有甲方也有乙方。\n第三段只有乙方。\n第四段甲方乙方甲方。");
+  add("q", "另一篇", "甲方与乙方在同一段。\n丙方。");
+  ASSERT_TRUE(index_->commit(1).is_ok());
+  SearchRequest r;
+  r.unit = SearchRequest::Unit::kParagraph;
+  r.limit = 10;
+  const SearchResult res = run("甲方 乙方", r);
+  EXPECT_EQ(res.total, 3u);
+  ASSERT_EQ(res.hits.size(), 3u);
+  for (const auto& h : res.hits) {
+    ASSERT_TRUE(h.paragraph.has_value());
+    EXPECT_FALSE(h.matches.empty());
+    for (const auto& m : h.matches) {
+      EXPECT_GE(m.start, h.paragraph->start);
+      EXPECT_LE(m.end, h.paragraph->end);
+    }
+  }
+  EXPECT_EQ(res.hits[0].id, "p");  // four matches in a short paragraph
+  EXPECT_EQ(run("甲方 乙方 -丙方", r).total, 2u);  // NOT is per document
+  EXPECT_EQ(run("甲方 | 丙方", r).total, 5u);
+}
+
+TEST_F(SmallIndex, MatchesAreOriginalOffsets) {
+  // Traditional and full-width forms in the text; the query is simplified, half-width.
+  add("t", "測試", "前言。經濟發展ＧＤＰ增長２０２４年。\n再談经济。");
+  ASSERT_TRUE(index_->commit(1).is_ok());
+  const SearchResult r = run("经济");
+  ASSERT_EQ(r.hits.size(), 1u);
+  ASSERT_EQ(r.hits[0].matches.size(), 2u);
+  EXPECT_EQ(r.hits[0].matches[0].start, 3u);
+  EXPECT_EQ(r.hits[0].matches[0].end, 5u);
+  EXPECT_EQ(r.hits[0].matches[1].start, 21u);  // 前言。經濟發展ＧＤＰ增長２０２４年。\n再談 = 21 code points
+  EXPECT_FALSE(r.hits[0].snippets.empty());
+  const SearchResult g = run("gdp增长2024");
+  ASSERT_EQ(g.hits.size(), 1u);
+  ASSERT_EQ(g.hits[0].matches.size(), 1u);
+  EXPECT_EQ(g.hits[0].matches[0].start, 7u);
+  EXPECT_EQ(g.hits[0].matches[0].end, 16u);
+  EXPECT_EQ(run("title:测试").total, 1u);
+  EXPECT_EQ(run("试前").total, 0u);  // never across title and text
+}
+
+TEST_F(SmallIndex, SearchesRunWhileWriterCommits) {
+  add("seed", "种子", "公文处理工作条例");
+  ASSERT_TRUE(index_->commit(0).is_ok());
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      Engine e(*index_);
+      uint64_t last = 0;
+      while (!stop) {
+        SearchRequest r;
+        r.query = "公文处理";
+        auto res = e.search(r);
+        EXPECT_TRUE(res.is_ok());
+        if (!res.is_ok()) break;
+        EXPECT_GE(res->total, last);
+        last = res->total;
+      }
+    });
+  }
+  for (int round = 1; round <= 20; ++round) {
+    for (int k = 0; k < 3; ++k) add("r" + std::to_string(round * 10 + k), "通知", "关于公文处理的第" + std::to_string(k) + "项规定");
+    EXPECT_TRUE(index_->commit(static_cast<uint64_t>(round)).is_ok());
+    if (round % 6 == 0) {
+      EXPECT_TRUE(index_->optimize().is_ok());
+    }
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(run("公文处理").total, 61u);
+}
+
+TEST_F(SmallIndex, BadQueryIsAnError) {
+  add("a", "x", "y");
+  ASSERT_TRUE(index_->commit(1).is_ok());
+  Engine e(*index_);
+  SearchRequest r;
+  r.query = "(unbalanced";
+  EXPECT_FALSE(e.search(r).is_ok());
+}
+
+}  // namespace
+}  // namespace wenyuan::search
