@@ -15,12 +15,10 @@
 
 #include "support/search_oracle.h"
 #include "wenyuan/search/snippet.h"
-#if __has_include("wenyuan/search/engine.h")
 #include <unistd.h>
 
 #include "wenyuan/index/index.h"
 #include "wenyuan/search/engine.h"
-#endif
 
 namespace wenyuan::search {
 namespace {
@@ -241,7 +239,6 @@ TEST_F(OracleHarness, HighlightsNormalizeBackToTheTerm) {
 
 // ---------------------------------------------------------------------------
 // The engine against the oracle.
-#if __has_include("wenyuan/search/engine.h")
 class EngineVsOracle : public OracleHarness {
  protected:
   static void SetUpTestSuite() {
@@ -426,7 +423,6 @@ TEST_F(EngineVsOracle, HighlightsAreExact) {
   }
   EXPECT_GT(exact, 300u);
 }
-#endif  // engine.h
 
 }  // namespace
 }  // namespace wenyuan::search
