@@ -594,6 +594,44 @@ TEST_F(CatalogTest, EdgeLineStatsCountDocumentsPerSource) {
   EXPECT_EQ(stats.documents_with_edge_line("github.com", "本文来源"), 0u);  // whole lines only
 }
 
+// The catalog as the cleaner's EdgeLineStats, end to end: a site footer on the
+// raw text of many stored documents of a source is recognised on the next one.
+TEST_F(CatalogTest, TheCleanerRecognisesARecurringFooterThroughTheCatalog) {
+  auto c = open_catalog();
+  const std::string footer = "本页内容整理自法律法规数据库，以正式公布文本为准";
+  auto raw_of = [&](size_t i) { return samples()[i].text + "\n\n" + footer + "\n"; };
+  doc::CleanOptions opts;
+  opts.edge_stats = c.get();
+  opts.source = "github.com";
+  opts.remove_promotions = false;  // only the recurring-line rule is under test
+
+  // Nothing stored yet: the footer is not known to recur, so it stays.
+  const std::string next = raw_of(39);
+  ASSERT_EQ(samples()[39].source, "github.com");
+  doc::CleanResult before = doc::clean(next, opts);
+  EXPECT_NE(before.text.find(footer), std::string::npos);
+
+  size_t stored = 0;
+  for (size_t i = 0; i < 39 && stored < 8; ++i) {
+    if (samples()[i].source != "github.com") continue;
+    doc::Document d = make_document(samples()[i], doc_id(i));
+    d.original = raw_of(i);
+    ASSERT_TRUE(c->put(d, doc::edge_lines(d.original)).is_ok());
+    ++stored;
+  }
+  ASSERT_EQ(stored, 8u);
+  EXPECT_EQ(c->documents_with_edge_line("github.com", footer), 8u);
+
+  doc::CleanResult after = doc::clean(next, opts);
+  EXPECT_EQ(after.text.find(footer), std::string::npos);
+  const auto it = std::find_if(after.removed.begin(), after.removed.end(),
+                               [&](const doc::Removed& r) { return r.text.find(footer) != std::string::npos; });
+  ASSERT_NE(it, after.removed.end());
+  EXPECT_EQ(it->reason, "recurring_footer");
+  // The law's own last lines are not taken for a footer.
+  EXPECT_GT(after.text.size(), samples()[39].text.size() * 9 / 10);
+}
+
 TEST_F(CatalogTest, RefusesDocumentsThatBreakTheModelInvariants) {
   auto c = open_catalog();
   const doc::Document good = make_document(samples()[2], doc_id(2));

@@ -45,20 +45,8 @@
 #include <vector>
 
 #include "wenyuan/core/status.h"
-#include "wenyuan/doc/document.h"
-
-#if __has_include("wenyuan/doc/clean.h")
 #include "wenyuan/doc/clean.h"
-#else
-namespace wenyuan::doc {
-// Until doc/clean.h lands: the cleaner's view of recurring edge lines.
-struct EdgeLineStats {
-  virtual ~EdgeLineStats() = default;
-  virtual uint32_t documents_with_edge_line(std::string_view source, std::string_view line) const = 0;
-  virtual uint32_t documents_in_source(std::string_view source) const = 0;
-};
-}  // namespace wenyuan::doc
-#endif
+#include "wenyuan/doc/document.h"
 
 namespace wenyuan::store {
 
