@@ -1,0 +1,383 @@
+#include "wenyuan/access/accounts.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "wenyuan/text/utf8.h"
+
+namespace wenyuan::access {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// One prepared statement, finalized on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return rc_ == SQLITE_OK; }
+  Stmt& text(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& integer(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  // SQLITE_ROW -> true, SQLITE_DONE -> false.
+  Result<bool> step() {
+    if (!ok()) return error("prepare");
+    const int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return error("step");
+  }
+  Status run() {
+    auto r = step();
+    return r ? Status::ok() : r.status();
+  }
+  int64_t col_int(int i) const { return sqlite3_column_int64(s_, i); }
+  std::string col_text(int i) const {
+    const auto* p = sqlite3_column_text(s_, i);
+    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s_, i)) : std::string();
+  }
+
+ private:
+  Status error(const char* what) const {
+    return Status::io_error(std::string("accounts.db: ") + what + ": " + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+Status exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string m = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::io_error(std::string("accounts.db: ") + m);
+  }
+  return Status::ok();
+}
+
+std::string random_token() {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[sizeof bytes * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  return hex;
+}
+
+std::string token_hash(const std::string& token) {
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+  char hex[sizeof h * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return hex;
+}
+
+User read_user(const Stmt& s) {
+  User u;
+  u.id = s.col_int(0);
+  u.name = s.col_text(1);
+  u.tier = tier_from_string(s.col_text(2)).value_or(Tier::kFree);
+  u.disabled = s.col_int(3) != 0;
+  u.created_at = s.col_int(4);
+  return u;
+}
+
+constexpr const char* kUserColumns = "SELECT id, name, tier, disabled, created_at FROM users ";
+
+}  // namespace
+
+Status validate_username(std::string_view name) {
+  if (name.empty() || name.size() > 64) return Status::invalid_argument("username must be 1..64 bytes");
+  if (!text::is_valid_utf8(name)) return Status::invalid_argument("username is not valid UTF-8");
+  for (char32_t c : text::decode_utf8(name)) {
+    const bool ok = (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9') || c == U'_' ||
+                    c == U'-' || c == U'.' || c == U'@' || (c >= 0x4E00 && c <= 0x9FFF);
+    if (!ok) return Status::invalid_argument("username may hold letters, digits, _ - . @ and Chinese characters only");
+  }
+  return Status::ok();
+}
+
+Status validate_password(std::string_view password) {
+  if (password.size() < 8) return Status::invalid_argument("password must be at least 8 bytes");
+  if (password.size() > 1024) return Status::invalid_argument("password must be at most 1024 bytes");
+  return Status::ok();
+}
+
+Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& db_file, AccountsOptions options) {
+  if (sodium_init() < 0) return Status::internal("libsodium failed to initialize");
+  std::unique_ptr<Accounts> a(new Accounts());
+  a->options_ = options;
+  if (a->options_.ops_limit == 0) a->options_.ops_limit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  if (a->options_.mem_limit == 0) a->options_.mem_limit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  a->path_ = db_file;
+  const int rc = sqlite3_open_v2(db_file.c_str(), &a->db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string m = a->db_ ? sqlite3_errmsg(a->db_) : "out of memory";
+    return Status::io_error(db_file.string() + ": " + m);
+  }
+  sqlite3_busy_timeout(a->db_, 10000);
+  auto st = exec(a->db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  if (!st) return st.with_context(db_file.string());
+  st = a->migrate();
+  if (!st) return st.with_context(db_file.string());
+  return a;
+}
+
+Accounts::~Accounts() { sqlite3_close_v2(db_); }
+
+Status Accounts::migrate() {
+  Stmt v(db_, "PRAGMA user_version");
+  auto row = v.step();
+  if (!row) return row.status();
+  const int64_t version = *row ? v.col_int(0) : 0;
+  if (version > kSchemaVersion) return Status::unsupported("accounts schema is newer than this wenyuan");
+  if (version < 1) {
+    WENYUAN_RETURN_IF_ERROR(exec(db_,
+                                 "BEGIN IMMEDIATE;"
+                                 "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+                                 " password_hash TEXT NOT NULL, tier TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+                                 " created_at INTEGER NOT NULL);"
+                                 "CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
+                                 " REFERENCES users(id) ON DELETE CASCADE, csrf TEXT NOT NULL, expires_at INTEGER NOT NULL);"
+                                 "CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
+                                 " REFERENCES users(id) ON DELETE CASCADE, created_at INTEGER NOT NULL);"
+                                 "CREATE TABLE downloads (user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                                 " day TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, day));"
+                                 "PRAGMA user_version = 1;"
+                                 "COMMIT;"));
+  }
+  return Status::ok();
+}
+
+Result<User> Accounts::add_user(const std::string& name, const std::string& password, Tier tier) {
+  WENYUAN_RETURN_IF_ERROR(validate_username(name));
+  WENYUAN_RETURN_IF_ERROR(validate_password(password));
+  if (tier == Tier::kAnonymous) return Status::invalid_argument("a user cannot have the tier anonymous");
+  char hash[crypto_pwhash_STRBYTES];
+  // Hashing is slow by design; do it outside the lock.
+  if (crypto_pwhash_str_alg(hash, password.data(), password.size(), options_.ops_limit, options_.mem_limit,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Status::internal("password hashing ran out of memory");
+  }
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "INSERT INTO users (name, password_hash, tier, disabled, created_at) VALUES (?, ?, ?, 0, ?)");
+  s.text(1, name).text(2, hash).text(3, to_string(tier)).integer(4, unix_now());
+  auto st = s.run();
+  if (!st) {
+    if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE) {
+      return Status::already_exists("user \"" + name + "\" already exists");
+    }
+    return st;
+  }
+  User u;
+  u.id = sqlite3_last_insert_rowid(db_);
+  u.name = name;
+  u.tier = tier;
+  Stmt c(db_, "SELECT created_at FROM users WHERE id = ?");
+  c.integer(1, u.id);
+  if (auto r = c.step(); r && *r) u.created_at = c.col_int(0);
+  return u;
+}
+
+Result<User> Accounts::authenticate(const std::string& name, const std::string& password) {
+  const Status denied = Status::permission_denied("wrong username or password");
+  std::string hash;
+  User u;
+  bool found = false;
+  {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "SELECT id, name, tier, disabled, created_at, password_hash FROM users WHERE name = ?");
+    s.text(1, name);
+    auto r = s.step();
+    if (!r) return r.status();
+    if (*r) {
+      u = read_user(s);
+      hash = s.col_text(5);
+      found = true;
+    }
+  }
+  if (!found || password.size() > 1024) return denied;
+  if (crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) != 0) return denied;
+  if (u.disabled) return denied;
+  return u;
+}
+
+Result<User> Accounts::user_where(const std::string& where, const std::string& arg) {
+  Stmt s(db_, (kUserColumns + where).c_str());
+  s.text(1, arg);
+  auto r = s.step();
+  if (!r) return r.status();
+  if (!*r) return Status::not_found("no such user");
+  return read_user(s);
+}
+
+Result<User> Accounts::get_user(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto u = user_where("WHERE name = ?", name);
+  if (!u && u.status().code() == StatusCode::kNotFound) return Status::not_found("no user \"" + name + "\"");
+  return u;
+}
+
+Result<std::vector<User>> Accounts::list_users() {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, (std::string(kUserColumns) + "ORDER BY id").c_str());
+  std::vector<User> out;
+  for (;;) {
+    auto r = s.step();
+    if (!r) return r.status();
+    if (!*r) break;
+    out.push_back(read_user(s));
+  }
+  return out;
+}
+
+Result<User> Accounts::set_tier(const std::string& name, Tier tier) {
+  if (tier == Tier::kAnonymous) return Status::invalid_argument("a user cannot have the tier anonymous");
+  {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "UPDATE users SET tier = ? WHERE name = ?");
+    s.text(1, to_string(tier)).text(2, name);
+    WENYUAN_RETURN_IF_ERROR(s.run());
+  }
+  return get_user(name);
+}
+
+Result<User> Accounts::set_disabled(const std::string& name, bool disabled) {
+  {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "UPDATE users SET disabled = ? WHERE name = ?");
+    s.integer(1, disabled ? 1 : 0).text(2, name);
+    WENYUAN_RETURN_IF_ERROR(s.run());
+    if (disabled) {
+      // Logging a disabled user out everywhere, now rather than at expiry.
+      Stmt d(db_, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)");
+      d.text(1, name);
+      WENYUAN_RETURN_IF_ERROR(d.run());
+    }
+  }
+  return get_user(name);
+}
+
+Status Accounts::set_password(const std::string& name, const std::string& password) {
+  WENYUAN_RETURN_IF_ERROR(validate_password(password));
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(hash, password.data(), password.size(), options_.ops_limit, options_.mem_limit,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Status::internal("password hashing ran out of memory");
+  }
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "UPDATE users SET password_hash = ? WHERE name = ?");
+  s.text(1, hash).text(2, name);
+  WENYUAN_RETURN_IF_ERROR(s.run());
+  if (sqlite3_changes(db_) == 0) return Status::not_found("no user \"" + name + "\"");
+  return Status::ok();
+}
+
+Result<NewSession> Accounts::create_session(int64_t user_id, int64_t ttl_seconds) {
+  NewSession ns;
+  ns.token = random_token();
+  ns.csrf = random_token();
+  ns.expires_at = unix_now() + ttl_seconds;
+  std::lock_guard lock(mu_);
+  // Expired sessions are swept here, where a write happens anyway.
+  Stmt sweep(db_, "DELETE FROM sessions WHERE expires_at < ?");
+  sweep.integer(1, unix_now());
+  WENYUAN_RETURN_IF_ERROR(sweep.run());
+  Stmt s(db_, "INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)");
+  s.text(1, token_hash(ns.token)).integer(2, user_id).text(3, ns.csrf).integer(4, ns.expires_at);
+  WENYUAN_RETURN_IF_ERROR(s.run());
+  return ns;
+}
+
+Result<SessionUser> Accounts::session_user(const std::string& token) {
+  if (token.empty() || token.size() > 128) return Status::not_found("no session");
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id"
+         " WHERE s.token_hash = ? AND s.expires_at >= ? AND u.disabled = 0");
+  s.text(1, token_hash(token)).integer(2, unix_now());
+  auto r = s.step();
+  if (!r) return r.status();
+  if (!*r) return Status::not_found("no session");
+  return SessionUser{read_user(s), s.col_text(5)};
+}
+
+Status Accounts::delete_session(const std::string& token) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "DELETE FROM sessions WHERE token_hash = ?");
+  s.text(1, token_hash(token));
+  return s.run();
+}
+
+Result<std::string> Accounts::create_api_token(const std::string& user_name) {
+  auto u = get_user(user_name);
+  if (!u) return u.status();
+  const std::string token = random_token();
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)");
+  s.text(1, token_hash(token)).integer(2, u->id).integer(3, unix_now());
+  WENYUAN_RETURN_IF_ERROR(s.run());
+  return token;
+}
+
+Result<User> Accounts::token_user(const std::string& token) {
+  if (token.empty() || token.size() > 128) return Status::not_found("no such token");
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "SELECT u.id, u.name, u.tier, u.disabled, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
+         " WHERE t.token_hash = ? AND u.disabled = 0");
+  s.text(1, token_hash(token));
+  auto r = s.step();
+  if (!r) return r.status();
+  if (!*r) return Status::not_found("no such token");
+  return read_user(s);
+}
+
+Result<bool> Accounts::spend_download(int64_t user_id, const std::string& day, uint32_t limit) {
+  std::lock_guard lock(mu_);
+  Stmt ins(db_, "INSERT OR IGNORE INTO downloads (user_id, day, used) VALUES (?, ?, 0)");
+  ins.integer(1, user_id).text(2, day);
+  WENYUAN_RETURN_IF_ERROR(ins.run());
+  // The check and the increment are one statement: atomic in SQLite even
+  // against another process spending from the same row.
+  Stmt up(db_, "UPDATE downloads SET used = used + 1 WHERE user_id = ? AND day = ? AND used < ?");
+  up.integer(1, user_id).text(2, day).integer(3, limit);
+  WENYUAN_RETURN_IF_ERROR(up.run());
+  return sqlite3_changes(db_) == 1;
+}
+
+Result<uint32_t> Accounts::downloads_used(int64_t user_id, const std::string& day) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT used FROM downloads WHERE user_id = ? AND day = ?");
+  s.integer(1, user_id).text(2, day);
+  auto r = s.step();
+  if (!r) return r.status();
+  return *r ? static_cast<uint32_t>(s.col_int(0)) : 0u;
+}
+
+std::string Accounts::today() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace wenyuan::access
