@@ -1,0 +1,944 @@
+#include "wenyuan/server/api.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "wenyuan/doc/export.h"
+#include "wenyuan/doc/zip_archive.h"
+#include "wenyuan/library/json_view.h"
+#include "wenyuan/search/engine.h"
+#include "wenyuan/server/http_util.h"
+#include "wenyuan/server/multipart.h"
+#include "wenyuan/server/openapi.h"
+#include "wenyuan/text/utf8.h"
+
+namespace wenyuan::server {
+
+using nlohmann::json;
+using access::Tier;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Response make_response(http::status status, std::string body, std::string content_type) {
+  Response res{status, 11};
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.body() = std::move(body);
+  return res;
+}
+
+Response json_response(http::status status, const json& j) {
+  return make_response(status, dump(j), "application/json; charset=utf-8");
+}
+
+Response error(http::status status, const std::string& code, const std::string& message) {
+  return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+Response bad_request(const std::string& m) { return error(http::status::bad_request, "bad_request", m); }
+Response not_found(const std::string& m) { return error(http::status::not_found, "not_found", m); }
+
+Response from_status(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kNotFound: return not_found(st.message());
+    case StatusCode::kInvalidArgument: return bad_request(st.message());
+    case StatusCode::kAlreadyExists: return error(http::status::conflict, "conflict", st.message());
+    case StatusCode::kTooLarge: return error(http::status::payload_too_large, "payload_too_large", st.message());
+    case StatusCode::kPermissionDenied: return error(http::status::forbidden, "forbidden", st.message());
+    default: return error(http::status::internal_server_error, "internal", st.message());
+  }
+}
+
+Response rate_limited(int retry_after) {
+  auto res = error(http::status::too_many_requests, "rate_limited", "too many requests; retry later");
+  res.set(http::field::retry_after, std::to_string(retry_after));
+  return res;
+}
+
+// Document ids are [A-Za-z0-9._-]{1,128} (doc/prepare.h); anything else is
+// refused before it reaches the catalog, "." and ".." included.
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 128 || id == "." || id == "..") return false;
+  for (unsigned char c : id) {
+    if (!(std::isalnum(c) || c == '.' || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+// Parses an integer query parameter within [lo, hi]; `def` when absent.
+std::optional<int64_t> int_param(const std::map<std::string, std::string>& q, const std::string& name, int64_t def,
+                                 int64_t lo, int64_t hi) {
+  auto it = q.find(name);
+  if (it == q.end() || it->second.empty()) return def;
+  int64_t v = 0;
+  const std::string& s = it->second;
+  if (s.size() > 12) return std::nullopt;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  if (v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+std::string param(const std::map<std::string, std::string>& q, const std::string& name) {
+  auto it = q.find(name);
+  return it == q.end() ? std::string() : it->second;
+}
+
+json year_json(const std::optional<int>& y) { return y ? json(*y) : json(nullptr); }
+
+std::string iso_time(int64_t t) {
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') break;  // not allowed in XML 1.0
+        out += c;
+    }
+  }
+  return out;
+}
+
+json outline_json(const std::vector<access::VisibleOutlineNode>& nodes) {
+  json out = json::array();
+  for (const auto& n : nodes) {
+    if (n.locked) {
+      out.push_back({{"locked", true}, {"title", n.title}, {"start", n.start}, {"end", n.end}});
+      continue;
+    }
+    out.push_back({{"level", n.level},
+                   {"kind", n.kind},
+                   {"marker", n.marker},
+                   {"title", n.title},
+                   {"start", n.start},
+                   {"end", n.end},
+                   {"children", outline_json(n.children)}});
+  }
+  return out;
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+// Who is asking: a user (by session cookie or API token) or nobody.
+struct Api::Caller {
+  std::optional<access::User> user;
+  Tier tier = Tier::kAnonymous;
+  bool by_cookie = false;  // authenticated by the session cookie: CSRF applies
+  std::string csrf;        // the session's CSRF token
+  std::string session;     // the cookie's value
+};
+
+struct Api::Call {
+  const Request& req;
+  const std::string& ip;
+  Target target;
+  Caller caller;
+  Clock::time_point started;
+};
+
+struct Api::FacetCache {
+  std::mutex mu;
+  uint64_t seq = UINT64_MAX;
+  json value;
+};
+
+Api::Api(library::Library& library, access::Accounts& accounts, const ServerConfig& config)
+    : library_(library),
+      accounts_(accounts),
+      config_(config),
+      policy_(config.policy),
+      login_limiter_(config.login_rate),
+      search_limiter_(config.search_rate),
+      catalogs_(library.data_dir() / "catalog.db"),
+      facets_(std::make_unique<FacetCache>()) {
+  if (config_.web_dir.empty()) config_.web_dir = default_web_dir();
+}
+
+Api::~Api() = default;
+
+size_t Api::body_limit(http::verb method, std::string_view target) const {
+  if (method == http::verb::post && target.substr(0, 21) == "/api/admin/documents") {
+    return config_.limits.max_upload_bytes;
+  }
+  return config_.limits.max_body_bytes;
+}
+
+Api::Caller Api::identify(const Request& req) {
+  Caller c;
+  auto auth = req[http::field::authorization];
+  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+    auto u = accounts_.token_user(std::string(auth.substr(7)));
+    if (u) {
+      c.user = *u;
+      c.tier = u->tier;
+    }
+    return c;  // a request that names a token is judged by the token alone
+  }
+  auto cookies = parse_cookies(sv(req[http::field::cookie]));
+  auto it = cookies.find("wy_session");
+  if (it == cookies.end()) return c;
+  auto s = accounts_.session_user(it->second);
+  if (!s) return c;
+  c.user = s->user;
+  c.tier = s->user.tier;
+  c.by_cookie = true;
+  c.csrf = s->csrf;
+  c.session = it->second;
+  return c;
+}
+
+Response Api::handle(const Request& req, const std::string& remote_ip) {
+  const auto started = Clock::now();
+  std::string route = "other";
+  Response res;
+  try {
+    auto target = parse_target(sv(req.target()));
+    if (!target) {
+      route = "malformed";
+      res = bad_request("the request target is not valid percent-encoded UTF-8");
+    } else {
+      Call c{req, remote_ip, std::move(*target), identify(req), started};
+      res = dispatch(c, route);
+    }
+  } catch (const std::exception& e) {
+    res = error(http::status::internal_server_error, "internal", e.what());
+  }
+  res.version(req.version());
+  const double secs = std::chrono::duration<double>(Clock::now() - started).count();
+  metrics_.observe_request(route, static_cast<int>(res.result_int()), secs);
+  return res;
+}
+
+Response Api::dispatch(Call& c, std::string& route) {
+  const std::string& path = c.target.path;
+  const http::verb m = c.req.method();
+  const bool get = m == http::verb::get || m == http::verb::head;
+  const bool post = m == http::verb::post;
+  auto method_not_allowed = [] {
+    return error(http::status::method_not_allowed, "bad_request", "method not allowed for this route");
+  };
+
+  // CSRF: a state-changing request carried by the session cookie must echo the
+  // session's CSRF token; API tokens are not sent by browsers on their own.
+  if ((post || m == http::verb::patch || m == http::verb::delete_) && c.caller.by_cookie) {
+    const std::string sent(c.req["X-CSRF-Token"]);
+    if (!constant_time_equal(sent, c.caller.csrf)) {
+      route = "csrf";
+      return error(http::status::forbidden, "forbidden", "missing or wrong X-CSRF-Token");
+    }
+  }
+
+  if (path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/metrics" || path == "/feed.atom") {
+    if (path == "/healthz") {
+      route = path;
+      if (!get) return method_not_allowed();
+      return make_response(http::status::ok, "ok", "text/plain; charset=utf-8");
+    }
+    if (path == "/metrics") {
+      route = path;
+      if (!get) return method_not_allowed();
+      return metrics_text(c);
+    }
+    if (path == "/feed.atom") {
+      route = path;
+      if (!get) return method_not_allowed();
+      return feed(c);
+    }
+    if (path == "/api/openapi.json") {
+      route = path;
+      if (!get) return method_not_allowed();
+      return make_response(http::status::ok, std::string(openapi_json()), "application/json; charset=utf-8");
+    }
+    if (path == "/api/search") {
+      route = path;
+      if (!get) return method_not_allowed();
+      return search(c);
+    }
+    if (path == "/api/facets") {
+      route = path;
+      if (!get) return method_not_allowed();
+      return facets(c);
+    }
+    if (path == "/api/new") {
+      route = path;
+      if (!get) return method_not_allowed();
+      return new_documents(c);
+    }
+    if (path == "/api/me") {
+      route = path;
+      if (!get) return method_not_allowed();
+      return me(c);
+    }
+    if (path == "/api/download") {
+      route = path;
+      if (!post) return method_not_allowed();
+      return download_zip(c);
+    }
+    if (path == "/api/auth/register" || path == "/api/auth/login" || path == "/api/auth/logout") {
+      route = path;
+      if (!post) return method_not_allowed();
+      if (path == "/api/auth/register") return register_user(c);
+      if (path == "/api/auth/login") return login(c);
+      return logout(c);
+    }
+    if (path.rfind("/api/docs/", 0) == 0) {
+      std::string rest = path.substr(10);
+      const bool is_download = rest.size() > 9 && rest.compare(rest.size() - 9, 9, "/download") == 0;
+      if (is_download) rest.resize(rest.size() - 9);
+      route = is_download ? "/api/docs/{id}/download" : "/api/docs/{id}";
+      if (!get) return method_not_allowed();
+      if (!valid_id(rest)) return bad_request("invalid document id");
+      return is_download ? download(c, rest) : document(c, rest);
+    }
+    if (path.rfind("/api/admin/", 0) == 0) {
+      if (!c.caller.user) {
+        route = "/api/admin";
+        return error(http::status::unauthorized, "unauthorized", "log in as an administrator");
+      }
+      if (c.caller.tier != Tier::kAdmin) {
+        route = "/api/admin";
+        return error(http::status::forbidden, "forbidden", "administrators only");
+      }
+      if (path == "/api/admin/documents") {
+        route = path;
+        if (post) return admin_upload(c);
+        if (get) return admin_documents(c);
+        return method_not_allowed();
+      }
+      if (path.rfind("/api/admin/documents/", 0) == 0) {
+        route = "/api/admin/documents/{id}";
+        if (m != http::verb::delete_) return method_not_allowed();
+        const std::string id = path.substr(21);
+        if (!valid_id(id)) return bad_request("invalid document id");
+        return admin_delete(c, id);
+      }
+      if (path == "/api/admin/users") {
+        route = path;
+        if (get) return admin_users(c);
+        if (m == http::verb::patch) return admin_patch_user(c);
+        return method_not_allowed();
+      }
+    }
+    route = "/api/unknown";
+    return not_found("no such route: " + path);
+  }
+  route = "static";
+  if (!get) return method_not_allowed();
+  return static_file(c, path);
+}
+
+// ---- search --------------------------------------------------------------
+
+Response Api::search(Call& c) {
+  const auto& q = c.target.query;
+  const std::string key = c.caller.user ? "user:" + c.caller.user->name : "ip:" + c.ip;
+  if (int wait = search_limiter_.acquire(key); wait > 0) return rate_limited(wait);
+
+  std::string query = param(q, "q");
+  if (query.empty()) return bad_request("q is required");
+  if (query.size() > config_.limits.max_query_bytes) {
+    return bad_request("q is longer than " + std::to_string(config_.limits.max_query_bytes) + " bytes");
+  }
+  auto page = int_param(q, "page", 1, 1, 100000);
+  auto size = int_param(q, "size", 10, 1, 100);
+  if (!page || !size) return bad_request("page must be 1..100000 and size 1..100");
+  const std::string sort = param(q, "sort");
+  const std::string unit = param(q, "unit");
+  if (!sort.empty() && sort != "relevance" && sort != "date") return bad_request("sort must be relevance or date");
+  if (!unit.empty() && unit != "document" && unit != "paragraph") return bad_request("unit must be document or paragraph");
+
+  // Filters become query fields, which the query language defines exactly.
+  std::string full = "(" + query + ")";
+  const std::string year = param(q, "year");
+  if (!year.empty()) {
+    for (char ch : year) {
+      if (!(std::isdigit(static_cast<unsigned char>(ch)) || ch == '.')) return bad_request("year must be Y or Y1..Y2");
+    }
+    full += " year:" + year;
+  }
+  for (const char* field : {"source", "category"}) {
+    const std::string v = param(q, field);
+    if (v.empty()) continue;
+    if (v.find('"') != std::string::npos || v.find('\\') != std::string::npos) {
+      return bad_request(std::string(field) + " may not contain quotes");
+    }
+    full += std::string(" ") + field + ":\"" + v + "\"";
+  }
+
+  search::SearchRequest sr;
+  sr.query = full;
+  sr.limit = static_cast<size_t>(*size);
+  sr.offset = static_cast<size_t>((*page - 1) * *size);
+  sr.sort = sort == "date" ? search::SearchRequest::Sort::kDate : search::SearchRequest::Sort::kRelevance;
+  sr.unit = unit == "paragraph" ? search::SearchRequest::Unit::kParagraph : search::SearchRequest::Unit::kDocument;
+  sr.snippets = true;
+  sr.matches = false;
+
+  const auto t0 = Clock::now();
+  // No lock: the engine searches a snapshot and never waits for a commit.
+  Result<search::SearchResult> r = library_.engine().search(sr);
+  metrics_.observe_search(std::chrono::duration<double>(Clock::now() - t0).count());
+  if (!r) {
+    if (r.status().code() == StatusCode::kInvalidArgument || r.status().code() == StatusCode::kTooLarge) {
+      return bad_request(r.status().message());
+    }
+    return from_status(r.status());
+  }
+
+  auto cat = catalogs_.acquire();
+  if (!cat) return from_status(cat.status());
+  json hits = json::array();
+  for (const auto& h : r->hits) {
+    json snippets = json::array();
+    auto d = (*cat)->get(h.id);
+    for (const auto& s : h.snippets) {
+      // A hit whose document vanished since the search cannot be judged: withhold.
+      access::SnippetView v;
+      v.locked = true;
+      if (d) v = policy_.redact_snippet(*d, c.caller.tier, s.text, s.start, s.end, s.highlights);
+      if (v.locked) {
+        snippets.push_back({{"text", ""}, {"highlights", json::array()}, {"locked", true}});
+        continue;
+      }
+      json hl = json::array();
+      for (const auto& [a, b] : v.highlights) hl.push_back({a, b});
+      snippets.push_back(
+          {{"text", v.text}, {"start", v.start}, {"end", v.end}, {"highlights", hl}, {"locked", false}});
+    }
+    json hit = {{"id", h.id},
+                {"title", h.title},
+                {"year", year_json(h.year)},
+                {"source", h.source},
+                {"category", h.category},
+                {"score", h.score},
+                {"snippets", snippets}};
+    if (h.paragraph) hit["paragraph"] = {{"start", h.paragraph->start}, {"end", h.paragraph->end}};
+    hits.push_back(std::move(hit));
+  }
+  return json_response(http::status::ok, {{"query", query},
+                                          {"total", r->total},
+                                          {"page", *page},
+                                          {"size", *size},
+                                          {"took_us", r->took_us},
+                                          {"hits", hits}});
+}
+
+Response Api::facets(Call&) {
+  auto cat = catalogs_.acquire();
+  if (!cat) return from_status(cat.status());
+  const uint64_t seq = (*cat)->last_seq();
+  std::lock_guard lock(facets_->mu);
+  if (facets_->seq != seq) {
+    auto stats = (*cat)->stats();
+    if (!stats) return from_status(stats.status());
+    auto all = (*cat)->list({});
+    if (!all) return from_status(all.status());
+    json sources = json::array();
+    for (const auto& [s, n] : stats->by_source) {
+      if (!s.empty()) sources.push_back(s);
+    }
+    std::set<std::string> categories;
+    for (const auto& d : *all) {
+      if (!d.category.empty()) categories.insert(d.category);
+    }
+    json years = json::array();
+    if (!stats->by_year.empty()) years = {stats->by_year.front().first, stats->by_year.back().first};
+    facets_->value = {{"sources", sources},
+                      {"categories", json(std::vector<std::string>(categories.begin(), categories.end()))},
+                      {"years", years},
+                      {"documents", stats->documents}};
+    facets_->seq = seq;
+  }
+  return json_response(http::status::ok, facets_->value);
+}
+
+// ---- documents -------------------------------------------------------------
+
+Response Api::document(Call& c, const std::string& id) {
+  auto cat = catalogs_.acquire();
+  if (!cat) return from_status(cat.status());
+  auto d = (*cat)->get(id);
+  if (!d) return from_status(d.status());
+  const Tier tier = c.caller.tier;
+
+  json blocks = json::array();
+  for (const auto& b : policy_.visible_blocks(*d, tier)) {
+    if (b.kind == access::Block::Kind::kLocked) {
+      blocks.push_back({{"kind", "locked"}, {"start", b.start}, {"end", b.end}, {"characters", b.characters}});
+    } else {
+      blocks.push_back({{"kind", "paragraph"},
+                        {"start", b.start},
+                        {"end", b.end},
+                        {"text", b.text},
+                        {"heading_level", b.heading_level}});
+    }
+  }
+  json regions = json::array();
+  for (const auto& r : policy_.regions(*d, tier)) {
+    regions.push_back(
+        {{"kind", doc::to_string(r.region.kind)}, {"start", r.region.start}, {"end", r.region.end}, {"locked", r.locked}});
+  }
+  const auto& rules = policy_.rules(tier);
+  json per_day = rules.downloads_per_day ? json(*rules.downloads_per_day) : json(nullptr);
+  json left = per_day;
+  uint32_t left_n = UINT32_MAX;
+  if (rules.downloads_per_day && c.caller.user) {
+    auto used = accounts_.downloads_used(c.caller.user->id, access::Accounts::today());
+    left_n = *rules.downloads_per_day - std::min(*rules.downloads_per_day, used ? *used : 0u);
+    left = left_n;
+  } else if (rules.downloads_per_day) {
+    left_n = *rules.downloads_per_day;
+  }
+  const bool locked = policy_.is_locked(*d, tier);
+  const bool full = !locked && (!policy_.is_full_paid_download(*d, tier) || left_n > 0);
+  json j = {{"id", d->id},
+            {"title", d->title},
+            {"year", year_json(d->year)},
+            {"date", d->date},
+            {"source", d->source},
+            {"category", d->category},
+            {"issuer", d->issuer},
+            {"access", doc::to_string(d->access)},
+            {"characters", d->text_chars},
+            {"imported_at", d->imported_at},
+            {"locked", locked},
+            {"outline", outline_json(policy_.visible_outline(*d, tier))},
+            {"blocks", blocks},
+            {"regions", regions},
+            {"downloads", {{"left", left}, {"per_day", per_day}, {"full", full}}}};
+  return json_response(http::status::ok, j);
+}
+
+namespace {
+
+struct Rendered {
+  std::string bytes;
+  std::string extension;
+  std::string content_type;
+};
+
+Result<Rendered> render(const doc::Document& view, const std::string& format) {
+  if (format == "txt") {
+    return Rendered{doc::export_txt(view.title, view.text), "txt", "text/plain; charset=utf-8"};
+  }
+  auto docx = doc::export_docx(view.title, doc::export_blocks(view));
+  if (!docx) return docx.status();
+  return Rendered{std::move(docx.value()), "docx",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document"};
+}
+
+}  // namespace
+
+Response Api::download(Call& c, const std::string& id) {
+  std::string format = param(c.target.query, "format");
+  if (format.empty()) format = "docx";
+  if (format != "docx" && format != "txt") return bad_request("format must be docx or txt");
+  auto cat = catalogs_.acquire();
+  if (!cat) return from_status(cat.status());
+  auto d = (*cat)->get(id);
+  if (!d) return from_status(d.status());
+  const Tier tier = c.caller.tier;
+  if (policy_.is_full_paid_download(*d, tier)) {
+    const auto& limit = policy_.rules(tier).downloads_per_day;
+    if (limit) {
+      if (!c.caller.user) return error(http::status::unauthorized, "unauthorized", "log in to download");
+      auto spent = accounts_.spend_download(c.caller.user->id, access::Accounts::today(), *limit);
+      if (!spent) return from_status(spent.status());
+      if (!*spent) {
+        return error(http::status::too_many_requests, "quota_exceeded",
+                     "today's " + std::to_string(*limit) + " full downloads are used up");
+      }
+    }
+  }
+  auto r = render(policy_.download_document(*d, tier), format);
+  if (!r) return from_status(r.status());
+  auto res = make_response(http::status::ok, std::move(r->bytes), r->content_type);
+  res.set(http::field::content_disposition, content_disposition(safe_filename(d->title) + "." + r->extension));
+  return res;
+}
+
+Response Api::download_zip(Call& c) {
+  json body = json::parse(c.req.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("ids") || !body["ids"].is_array()) {
+    return bad_request("expected {\"ids\":[…],\"format\":\"docx\"|\"txt\"}");
+  }
+  std::string format = body.value("format", std::string("docx"));
+  if (!body.contains("format")) format = "docx";
+  if (format != "docx" && format != "txt") return bad_request("format must be docx or txt");
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  for (const auto& v : body["ids"]) {
+    if (!v.is_string() || !valid_id(v.get<std::string>())) return bad_request("ids must be document ids");
+    if (seen.insert(v.get<std::string>()).second) ids.push_back(v.get<std::string>());
+  }
+  if (ids.empty()) return bad_request("ids is empty");
+  if (ids.size() > config_.limits.max_zip_documents) {
+    return bad_request("at most " + std::to_string(config_.limits.max_zip_documents) + " documents per zip");
+  }
+  auto cat = catalogs_.acquire();
+  if (!cat) return from_status(cat.status());
+  std::vector<doc::Document> docs;
+  for (const auto& id : ids) {
+    auto d = (*cat)->get(id);
+    if (!d) return from_status(d.status());
+    docs.push_back(std::move(d.value()));
+  }
+  const Tier tier = c.caller.tier;
+  const auto& limit = policy_.rules(tier).downloads_per_day;
+  std::vector<doc::ZipEntry> entries;
+  std::set<std::string> names;
+  for (const auto& d : docs) {
+    bool full_allowed = true;
+    if (policy_.is_full_paid_download(d, tier) && limit) {
+      // Out of quota: this document comes as its preview, like for a non-member.
+      full_allowed = false;
+      if (c.caller.user) {
+        auto spent = accounts_.spend_download(c.caller.user->id, access::Accounts::today(), *limit);
+        if (!spent) return from_status(spent.status());
+        full_allowed = *spent;
+      }
+    }
+    auto r = render(policy_.download_document(d, tier, full_allowed), format);
+    if (!r) return from_status(r.status());
+    std::string name = safe_filename(d.title);
+    if (!names.insert(name).second) name += "-" + d.id;
+    names.insert(name);
+    entries.push_back({name + "." + r->extension, std::move(r->bytes)});
+  }
+  auto zip = doc::write_zip(entries);
+  if (!zip) return from_status(zip.status());
+  auto res = make_response(http::status::ok, std::move(zip.value()), "application/zip");
+  res.set(http::field::content_disposition, content_disposition("wenyuan-" + std::to_string(docs.size()) + ".zip"));
+  return res;
+}
+
+Response Api::new_documents(Call& c) {
+  auto days = int_param(c.target.query, "days", 7, 1, 36500);
+  auto limit = int_param(c.target.query, "limit", 50, 1, 500);
+  if (!days || !limit) return bad_request("days must be 1..36500 and limit 1..500");
+  auto cat = catalogs_.acquire();
+  if (!cat) return from_status(cat.status());
+  store::ListFilter f;
+  f.imported_since = unix_now() - *days * 86400;
+  f.newest_first = true;
+  f.limit = static_cast<size_t>(*limit);
+  auto list = (*cat)->list(f);
+  if (!list) return from_status(list.status());
+  json docs = json::array();
+  for (const auto& d : *list) {
+    docs.push_back({{"id", d.id},
+                    {"title", d.title},
+                    {"year", year_json(d.year)},
+                    {"source", d.source},
+                    {"imported_at", d.imported_at}});
+  }
+  return json_response(http::status::ok, {{"documents", docs}});
+}
+
+Response Api::feed(Call& c) {
+  auto cat = catalogs_.acquire();
+  if (!cat) return from_status(cat.status());
+  store::ListFilter f;
+  f.newest_first = true;
+  f.limit = 50;
+  auto list = (*cat)->list(f);
+  if (!list) return from_status(list.status());
+  std::string host(c.req[http::field::host]);
+  if (host.empty() || host.find_first_of("<>&\"' ") != std::string::npos) host = "localhost";
+  const std::string base = "http://" + host;
+  int64_t updated = 0;
+  for (const auto& d : *list) updated = std::max(updated, d.imported_at);
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+      << "<title>文渊 · 新收录文档</title>\n<id>" << xml_escape(base) << "/feed.atom</id>\n"
+      << "<link rel=\"self\" href=\"" << xml_escape(base) << "/feed.atom\"/>\n"
+      << "<updated>" << iso_time(updated) << "</updated>\n";
+  for (const auto& s : *list) {
+    auto d = (*cat)->get(s.id);
+    if (!d) continue;
+    out << "<entry>\n<title>" << xml_escape(d->title) << "</title>\n<id>urn:wenyuan:" << xml_escape(d->id)
+        << "</id>\n<link href=\"" << xml_escape(base) << "/doc/" << xml_escape(d->id) << "\"/>\n<updated>"
+        << iso_time(d->imported_at) << "</updated>\n<summary>" << xml_escape(policy_.summary(*d, c.caller.tier, 200))
+        << "</summary>\n</entry>\n";
+  }
+  out << "</feed>\n";
+  return make_response(http::status::ok, out.str(), "application/atom+xml; charset=utf-8");
+}
+
+// ---- accounts ----------------------------------------------------------------
+
+Response Api::session_response(Call& c, const access::User& u, http::status status) {
+  auto s = accounts_.create_session(u.id, config_.session_seconds);
+  if (!s) return from_status(s.status());
+  auto res = json_response(status, {{"user", {{"name", u.name}, {"tier", access::to_string(u.tier)}}}});
+  const std::string attrs = "; Path=/; SameSite=Lax; Max-Age=" + std::to_string(config_.session_seconds) +
+                            (config_.secure_cookies ? "; Secure" : "");
+  res.insert(http::field::set_cookie, "wy_session=" + s->token + attrs + "; HttpOnly");
+  res.insert(http::field::set_cookie, "wy_csrf=" + s->csrf + attrs);
+  // The old session (if any) is replaced, not kept alive beside the new one.
+  if (!c.caller.session.empty()) (void)accounts_.delete_session(c.caller.session);
+  return res;
+}
+
+namespace {
+// {"username","password"} or an error response.
+std::optional<std::pair<std::string, std::string>> credentials(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  if (!j.contains("username") || !j["username"].is_string()) return std::nullopt;
+  if (!j.contains("password") || !j["password"].is_string()) return std::nullopt;
+  return std::make_pair(j["username"].get<std::string>(), j["password"].get<std::string>());
+}
+}  // namespace
+
+Response Api::register_user(Call& c) {
+  if (int wait = login_limiter_.acquire("ip:" + c.ip); wait > 0) return rate_limited(wait);
+  auto cred = credentials(c.req.body());
+  if (!cred) return bad_request("expected {\"username\",\"password\"}");
+  auto u = accounts_.add_user(cred->first, cred->second, Tier::kFree);
+  if (!u) return from_status(u.status());
+  return session_response(c, *u, http::status::created);
+}
+
+Response Api::login(Call& c) {
+  if (int wait = login_limiter_.acquire("ip:" + c.ip); wait > 0) return rate_limited(wait);
+  auto cred = credentials(c.req.body());
+  if (!cred) return bad_request("expected {\"username\",\"password\"}");
+  if (int wait = login_limiter_.acquire("user:" + cred->first); wait > 0) return rate_limited(wait);
+  auto u = accounts_.authenticate(cred->first, cred->second);
+  if (!u) {
+    if (u.status().code() == StatusCode::kPermissionDenied) {
+      return error(http::status::unauthorized, "unauthorized", u.status().message());
+    }
+    return from_status(u.status());
+  }
+  return session_response(c, *u, http::status::ok);
+}
+
+Response Api::logout(Call& c) {
+  if (!c.caller.session.empty()) {
+    auto st = accounts_.delete_session(c.caller.session);
+    if (!st) return from_status(st);
+  }
+  Response res{http::status::no_content, 11};
+  res.set(http::field::cache_control, "no-store");
+  res.insert(http::field::set_cookie, "wy_session=; Path=/; SameSite=Lax; Max-Age=0; HttpOnly");
+  res.insert(http::field::set_cookie, "wy_csrf=; Path=/; SameSite=Lax; Max-Age=0");
+  return res;
+}
+
+Response Api::me(Call& c) {
+  const auto& rules = policy_.rules(c.caller.tier);
+  json per_day = rules.downloads_per_day ? json(*rules.downloads_per_day) : json(nullptr);
+  json left = per_day;
+  if (rules.downloads_per_day && c.caller.user) {
+    auto used = accounts_.downloads_used(c.caller.user->id, access::Accounts::today());
+    left = *rules.downloads_per_day - std::min(*rules.downloads_per_day, used ? *used : 0u);
+  }
+  json user = nullptr;
+  if (c.caller.user) user = {{"name", c.caller.user->name}, {"tier", access::to_string(c.caller.user->tier)}};
+  return json_response(http::status::ok, {{"user", user},
+                                          {"tier", access::to_string(c.caller.tier)},
+                                          {"quotas", {{"downloads_per_day", per_day}, {"downloads_left", left}}}});
+}
+
+// ---- admin -----------------------------------------------------------------
+
+Response Api::admin_upload(Call& c) {
+  auto boundary = multipart_boundary(sv(c.req[http::field::content_type]));
+  if (!boundary) return bad_request(boundary.status().message());
+  auto parts = parse_multipart(c.req.body(), *boundary);
+  if (!parts) return from_status(parts.status());
+  library::ImportOptions options;
+  options.preview_share = config_.preview_share;
+  library::ImportReport total;
+  json errors = json::array();
+  size_t files = 0;
+  for (const auto& p : *parts) {
+    if (p.name != "files") continue;
+    ++files;
+    // The name only tells the importer the format; it is never a path.
+    std::string name = safe_filename(p.filename.empty() ? "upload.txt" : p.filename);
+    std::lock_guard lock(write_mu_);
+    auto r = library_.import_bytes(name, std::string(p.data), options,
+                                   [&errors](const std::string& m) { errors.push_back(m); });
+    total.imported += r.imported;
+    total.updated += r.updated;
+    total.unchanged += r.unchanged;
+    total.rejected += r.rejected;
+    total.imported_ids.insert(total.imported_ids.end(), r.imported_ids.begin(), r.imported_ids.end());
+  }
+  if (files == 0) return bad_request("no form field \"files\" in the upload");
+  return json_response(http::status::ok, {{"imported", total.imported},
+                                          {"updated", total.updated},
+                                          {"unchanged", total.unchanged},
+                                          {"rejected", total.rejected},
+                                          {"errors", errors},
+                                          {"ids", total.imported_ids}});
+}
+
+Response Api::admin_documents(Call& c) {
+  auto page = int_param(c.target.query, "page", 1, 1, 1000000);
+  auto size = int_param(c.target.query, "size", 50, 1, 500);
+  if (!page || !size) return bad_request("page must be >= 1 and size 1..500");
+  auto cat = catalogs_.acquire();
+  if (!cat) return from_status(cat.status());
+  store::ListFilter f;
+  f.newest_first = true;
+  auto total = (*cat)->count(f);
+  if (!total) return from_status(total.status());
+  f.limit = static_cast<size_t>(*size);
+  f.offset = static_cast<size_t>((*page - 1) * *size);
+  auto list = (*cat)->list(f);
+  if (!list) return from_status(list.status());
+  json docs = json::array();
+  for (const auto& d : *list) {
+    docs.push_back({{"id", d.id},
+                    {"title", d.title},
+                    {"year", year_json(d.year)},
+                    {"source", d.source},
+                    {"access", doc::to_string(d.access)},
+                    {"characters", d.text_chars},
+                    {"imported_at", d.imported_at}});
+  }
+  return json_response(http::status::ok, {{"total", *total}, {"documents", docs}});
+}
+
+Response Api::admin_delete(Call&, const std::string& id) {
+  Status st;
+  {
+    std::lock_guard lock(write_mu_);
+    st = library_.remove(id);
+  }
+  if (!st) return from_status(st);
+  Response res{http::status::no_content, 11};
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
+namespace {
+json user_json(const access::User& u) {
+  return {{"name", u.name}, {"tier", access::to_string(u.tier)}, {"disabled", u.disabled}, {"created_at", u.created_at}};
+}
+}  // namespace
+
+Response Api::admin_users(Call&) {
+  auto users = accounts_.list_users();
+  if (!users) return from_status(users.status());
+  json out = json::array();
+  for (const auto& u : *users) out.push_back(user_json(u));
+  return json_response(http::status::ok, {{"users", out}});
+}
+
+Response Api::admin_patch_user(Call& c) {
+  json j = json::parse(c.req.body(), nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("name") || !j["name"].is_string()) {
+    return bad_request("expected {\"name\",\"tier\"?,\"disabled\"?}");
+  }
+  const std::string name = j["name"].get<std::string>();
+  std::optional<Tier> tier;
+  if (j.contains("tier")) {
+    if (!j["tier"].is_string()) return bad_request("tier must be a string");
+    tier = access::tier_from_string(j["tier"].get<std::string>());
+    if (!tier || *tier == Tier::kAnonymous) return bad_request("tier must be free, vip, svip or admin");
+  }
+  if (j.contains("disabled") && !j["disabled"].is_boolean()) return bad_request("disabled must be true or false");
+  auto u = accounts_.get_user(name);
+  if (!u) return from_status(u.status());
+  if (tier) {
+    u = accounts_.set_tier(name, *tier);
+    if (!u) return from_status(u.status());
+  }
+  if (j.contains("disabled")) {
+    u = accounts_.set_disabled(name, j["disabled"].get<bool>());
+    if (!u) return from_status(u.status());
+  }
+  return json_response(http::status::ok, user_json(*u));
+}
+
+// ---- operations ------------------------------------------------------------
+
+Response Api::metrics_text(Call&) {
+  std::vector<Metrics::Gauge> gauges;
+  if (auto cat = catalogs_.acquire()) {
+    if (auto n = (*cat)->count({})) gauges.push_back({"wenyuan_documents", "Documents in the catalog.", double(*n)});
+  }
+  uint64_t bytes = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(library_.data_dir() / "index", ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) bytes += it->file_size(ec);
+  }
+  gauges.push_back({"wenyuan_index_bytes", "Bytes of the search index on disk.", double(bytes)});
+  return make_response(http::status::ok, metrics_.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+Response Api::static_file(Call& c, const std::string& path) {
+  // The SPA's own routes all get index.html; the JS router takes it from there.
+  std::string rel;
+  if (path == "/" || path == "/login" || path == "/account" || path == "/admin" || path.rfind("/doc/", 0) == 0 ||
+      path == "/admin/" || path == "/account/") {
+    rel = "index.html";
+  } else {
+    rel = path.substr(1);
+  }
+  // No traversal: every segment must be a plain name (no "..", no ".", no hidden
+  // files, no backslashes or NULs), so the file is always inside web_dir.
+  size_t start = 0;
+  while (start <= rel.size()) {
+    size_t slash = rel.find('/', start);
+    if (slash == std::string::npos) slash = rel.size();
+    const std::string seg = rel.substr(start, slash - start);
+    if (seg.empty() || seg[0] == '.' || seg.find('\\') != std::string::npos) return not_found("no such file: " + path);
+    start = slash + 1;
+  }
+  const std::filesystem::path file = config_.web_dir / rel;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return not_found("no such file: " + path);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return not_found("no such file: " + path);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto res = make_response(http::status::ok, std::move(bytes), mime_type(rel));
+  res.set(http::field::cache_control, rel == "index.html" ? "no-cache" : "public, max-age=300");
+  (void)c;
+  return res;
+}
+
+}  // namespace wenyuan::server

@@ -1,0 +1,95 @@
+#include "wenyuan/server/config.h"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+
+namespace wenyuan::server {
+
+std::filesystem::path default_web_dir() {
+#ifdef WENYUAN_WEB_DIR
+  return WENYUAN_WEB_DIR;
+#else
+  return "web";
+#endif
+}
+
+Status parse_listen(const std::string& listen, std::string& host, uint16_t& port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) {
+    return Status::invalid_argument("listen \"" + listen + "\": expected HOST:PORT");
+  }
+  host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  const std::string p = listen.substr(colon + 1);
+  unsigned v = 0;
+  auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+  if (ec != std::errc() || ptr != p.data() + p.size() || v > 65535) {
+    return Status::invalid_argument("listen \"" + listen + "\": bad port");
+  }
+  port = static_cast<uint16_t>(v);
+  return Status::ok();
+}
+
+namespace {
+
+template <typename T>
+void read_int(const toml::node_view<toml::node>& n, T& out) {
+  if (auto v = n.value<int64_t>()) out = static_cast<T>(*v);
+}
+
+void read_rate(const toml::node_view<toml::node>& n, access::RateRule& r) {
+  if (!n) return;
+  if (auto v = n["per_second"].value<double>()) r.per_second = *v;
+  if (auto v = n["burst"].value<double>()) r.burst = *v;
+}
+
+}  // namespace
+
+Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig c) {
+  toml::table t;
+  try {
+    t = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    return Status::invalid_argument(file.string() + ": " + std::string(e.description()));
+  }
+  if (auto v = t["listen"].value<std::string>()) c.listen = *v;
+  read_int(t["threads"], c.threads);
+  if (auto v = t["web_dir"].value<std::string>()) c.web_dir = *v;
+  if (auto v = t["preview_share"].value<double>()) c.preview_share = *v;
+  if (auto v = t["secure_cookies"].value<bool>()) c.secure_cookies = *v;
+  auto l = t["limits"];
+  read_int(l["max_header_bytes"], c.limits.max_header_bytes);
+  read_int(l["max_body_bytes"], c.limits.max_body_bytes);
+  read_int(l["max_upload_bytes"], c.limits.max_upload_bytes);
+  read_int(l["max_query_bytes"], c.limits.max_query_bytes);
+  read_int(l["max_connections"], c.limits.max_connections);
+  read_int(l["max_zip_documents"], c.limits.max_zip_documents);
+  read_int(l["header_timeout_s"], c.limits.header_timeout_s);
+  read_int(l["body_timeout_s"], c.limits.body_timeout_s);
+  read_int(l["idle_timeout_s"], c.limits.idle_timeout_s);
+  read_int(l["shutdown_grace_s"], c.limits.shutdown_grace_s);
+  if (auto v = l["session_days"].value<int64_t>()) c.session_seconds = *v * 24 * 3600;
+  read_rate(t["rate"]["login"], c.login_rate);
+  read_rate(t["rate"]["search"], c.search_rate);
+  for (int i = 0; i < access::kTierCount; ++i) {
+    auto n = t["tiers"][access::to_string(static_cast<access::Tier>(i))];
+    if (!n) continue;
+    auto& rules = c.policy.tiers[i];
+    if (auto v = n["full"].value<bool>()) rules.full_access = *v;
+    if (auto v = n["downloads_per_day"].value<int64_t>()) {
+      rules.downloads_per_day = *v < 0 ? std::nullopt : std::optional<uint32_t>(static_cast<uint32_t>(*v));
+    }
+  }
+  if (c.preview_share < 0 || c.preview_share > 1) {
+    return Status::invalid_argument(file.string() + ": preview_share must be within 0..1");
+  }
+  if (c.threads > 256) return Status::invalid_argument(file.string() + ": threads must be at most 256");
+  std::string host;
+  uint16_t port = 0;
+  WENYUAN_RETURN_IF_ERROR(parse_listen(c.listen, host, port).with_context(file.string()));
+  return c;
+}
+
+}  // namespace wenyuan::server

@@ -1,0 +1,72 @@
+// ServerConfig: everything `wenyuan serve` can be told, with its defaults, and
+// the TOML file that overrides them (toml++). Command-line flags override the file.
+//
+// Example (every key optional):
+//   listen = "127.0.0.1:8080"
+//   threads = 4
+//   web_dir = "/usr/share/wenyuan/web"
+//   preview_share = 0.3            # share of a paid document without markers shown free
+//   [limits]
+//   max_header_bytes = 16384       # larger request heads get 431
+//   max_body_bytes = 1048576       # larger bodies get 413 (uploads: max_upload_bytes)
+//   max_upload_bytes = 67108864
+//   max_query_bytes = 2048         # longer search queries get 400
+//   max_connections = 10000
+//   header_timeout_s = 30          # a client must send a whole request head within this
+//   body_timeout_s = 300
+//   idle_timeout_s = 60            # keep-alive connections idle longer are closed
+//   session_days = 30
+//   [rate.login]  per_second = 0.2, burst = 10
+//   [rate.search] per_second = 10, burst = 40
+//   [tiers.vip]   full = true, downloads_per_day = 20   # -1 = unlimited
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "wenyuan/access/policy.h"
+#include "wenyuan/access/rate_limiter.h"
+#include "wenyuan/core/status.h"
+
+namespace wenyuan::server {
+
+struct Limits {
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_body_bytes = 1024 * 1024;
+  size_t max_upload_bytes = 64 * 1024 * 1024;
+  size_t max_query_bytes = 2048;
+  size_t max_connections = 10000;
+  size_t max_zip_documents = 200;
+  int header_timeout_s = 30;
+  int body_timeout_s = 300;
+  int idle_timeout_s = 60;
+  int shutdown_grace_s = 20;  // in-flight requests get this long after SIGTERM
+};
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
+  unsigned threads = 0;                   // 0: hardware threads clamped to 2..4
+  std::filesystem::path web_dir;          // empty: the built-in default (the source tree's web/)
+  double preview_share = 0.3;
+  Limits limits;
+  access::PolicyConfig policy;
+  access::RateRule login_rate{0.2, 10};
+  access::RateRule search_rate{10, 40};
+  int64_t session_seconds = 30LL * 24 * 3600;
+  bool secure_cookies = false;            // add "Secure" to cookies (behind TLS)
+  unsigned long long pwhash_ops = 0;      // Argon2id cost; 0: libsodium interactive defaults
+  size_t pwhash_mem = 0;
+};
+
+// The default web folder compiled in (WENYUAN_WEB_DIR).
+std::filesystem::path default_web_dir();
+
+// Reads `file` over `base`. Errors name the file and the key.
+Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig base = {});
+
+// Splits "host:port" ("[::1]:8080" for IPv6). InvalidArgument if malformed.
+Status parse_listen(const std::string& listen, std::string& host, uint16_t& port);
+
+}  // namespace wenyuan::server

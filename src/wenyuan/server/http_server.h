@@ -1,0 +1,71 @@
+// HttpServer: HTTP/1.1 over Boost.Beast/Asio, carrying requests to a handler
+// and responses back. It knows no routes (api.h does).
+//
+// Model: one io_context run by N threads; each connection is a Session on its
+// own strand, reading a request head, then its body, calling the handler on the
+// same thread (so at most N requests run at once; idle keep-alive connections
+// cost a socket and a buffer, no thread), writing the response, and reading the
+// next request.
+//
+// Limits, all answered with a JSON error and then the connection is closed:
+// request head > max_header_bytes -> 431 (414 when the request line alone is
+// that long); body > the handler's body limit -> 413; a malformed request -> 400;
+// head not complete within header_timeout_s (slow clients), body not within
+// body_timeout_s, or idle keep-alive for idle_timeout_s -> closed. More than
+// max_connections open connections -> new ones get 503 and are closed.
+//
+// Responses: gzip when the client accepts it, the body is over 1 KiB and of a
+// compressible type; HEAD gets the head of the GET response.
+//
+// Shutdown (begin_shutdown, or SIGTERM/SIGINT when handle_signals): stop
+// accepting, close idle connections, let in-flight requests finish and write
+// their responses (then close), and return from wait() once every connection is
+// gone or shutdown_grace_s has passed.
+#pragma once
+
+#include <boost/beast/http.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "wenyuan/core/status.h"
+#include "wenyuan/server/config.h"
+
+namespace wenyuan::server {
+
+class HttpServer {
+ public:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  using Response = boost::beast::http::response<boost::beast::http::string_body>;
+  using Handler = std::function<Response(const Request&, const std::string& remote_ip)>;
+  using BodyLimit = std::function<size_t(boost::beast::http::verb, std::string_view target)>;
+
+  struct Options {
+    std::string host = "127.0.0.1";
+    uint16_t port = 0;
+    unsigned threads = 2;
+    Limits limits;
+    bool handle_signals = false;
+  };
+
+  static Result<std::unique_ptr<HttpServer>> start(const Options& options, Handler handler, BodyLimit body_limit);
+  ~HttpServer();  // begin_shutdown() and wait()
+
+  uint16_t port() const;
+  // Non-blocking; safe from any thread (also from inside a handler).
+  void begin_shutdown();
+  // Blocks until the server has shut down (after begin_shutdown or a signal).
+  void wait();
+  // Open connections right now.
+  size_t connections() const;
+
+  struct Impl;
+
+ private:
+  explicit HttpServer(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace wenyuan::server
