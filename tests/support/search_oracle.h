@@ -291,6 +291,19 @@ class QueryGen {
     }
   }
 
+  // A substring of a random document's normalized text: it may start or end in
+  // the middle of a character's expansion (NFKC ㈠ -> (一)) or join characters
+  // that whitespace separated in the original.
+  std::string normalized_substring(size_t max_len) {
+    for (;;) {
+      const size_t d = uniform(0, docs_.size() - 1);
+      const std::u32string n = text::Normalizer::instance().normalize(docs_[d].text);
+      if (n.empty()) continue;
+      const size_t len = std::min(uniform(1, max_len), n.size());
+      return text::encode_utf8(n.substr(uniform(0, n.size() - len), len));
+    }
+  }
+
   std::string title_substring(size_t max_len) {
     for (;;) {
       const size_t d = uniform(0, docs_.size() - 1);

@@ -317,6 +317,17 @@ TEST_F(EngineVsOracle, RandomSubstringsOfTextsAndTitles) {
   EXPECT_EQ(nonempty_, compared_);  // a real substring always finds its document
 }
 
+TEST_F(EngineVsOracle, SubstringsOfTheNormalizedText) {
+  QueryGen gen(*docs_, 16);
+  int failures = 0;
+  for (int i = 0; i < 500 && failures < kMaxReported; ++i) {
+    const auto q = oracle::as_term(gen.normalized_substring(20), true);
+    if (q && !same(*q)) ++failures;
+  }
+  EXPECT_GT(compared_, 480u);
+  EXPECT_EQ(nonempty_, compared_);
+}
+
 TEST_F(EngineVsOracle, AbsentStrings) {
   QueryGen gen(*docs_, 12);
   int failures = 0;
