@@ -1,0 +1,214 @@
+// 文档: one document, as the API's `blocks` (already cut to what this user may
+// read: a paid part the user may not see arrives as one {"kind":"locked"} block
+// with only its length, so no hidden text ever reaches the browser).
+// ?at=N scrolls to the block containing code point offset N (search results in
+// 金句 mode and outline clicks use it).
+import { api, getMe, refreshMe, describe, errorFrom } from './api.js';
+import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon } from './util.js';
+
+export async function mount(main, route) {
+  const view = new DocPage(main);
+  await view.update(route);
+  return view;
+}
+
+class DocPage {
+  constructor(main) {
+    this.main = main;
+    this.id = null;
+  }
+
+  async update(route) {
+    const id = route.params[0];
+    const at = parseInt(route.url.searchParams.get('at') || '', 10);
+    if (id === this.id && this.doc) {  // same document: only the position changed
+      if (!Number.isNaN(at)) this.jumpTo(at, false);
+      return;
+    }
+    this.id = id;
+    this.doc = null;
+    let doc;
+    let me;
+    try {
+      [doc, me] = await Promise.all([api.get(`/api/docs/${encodeURIComponent(id)}`), getMe()]);
+    } catch (err) {
+      setTitle('文档');
+      this.main.replaceChildren(h('section', { class: 'page narrow' },
+        h('h1', null, err.status === 404 ? '文档不存在' : '无法打开文档'),
+        h('p', { class: 'notice error', role: 'alert' }, describe(err)),
+        h('p', null, h('a', { href: backHref() }, '← 返回搜索'))));
+      return;
+    }
+    if (id !== this.id) return;  // navigated elsewhere meanwhile
+    this.doc = doc;
+    this.me = me;
+    setTitle(doc.title);
+    this.render();
+    if (!Number.isNaN(at)) requestAnimationFrame(() => this.jumpTo(at, false));
+  }
+
+  render() {
+    const d = this.doc;
+    this.blockEls = [];
+    const body = h('div', { class: 'doc-body' }, d.blocks.map((b) => this.renderBlock(b)));
+    const hasOutline = d.outline && d.outline.length > 0;
+    const wide = matchMedia('(min-width: 900px)').matches;
+    const outline = hasOutline
+      ? h('nav', { class: 'outline', 'aria-label': '目录' },
+        h('details', { open: wide },
+          h('summary', null, '目录'),
+          this.renderOutline(d.outline)))
+      : null;
+    this.main.replaceChildren(h('article', { class: 'page doc-page' + (hasOutline ? '' : ' no-outline') },
+      h('header', { class: 'doc-head' },
+        h('p', { class: 'crumbs' }, h('a', { href: backHref() }, '← 返回搜索')),
+        h('h1', { class: 'doc-title' }, d.title || '（无标题）'),
+        this.renderMeta(),
+        this.renderDownloads()),
+      h('div', { class: 'doc-layout' }, outline, body)));
+  }
+
+  renderMeta() {
+    const d = this.doc;
+    const items = [
+      ['年份', d.date || d.year],
+      ['来源', d.source],
+      ['发文机关', d.issuer],
+      ['类别', d.category],
+      ['字数', d.characters ? `${formatNumber(d.characters)} 字` : ''],
+      ['权限', d.access === 'paid' ? '含会员专享内容' : ''],
+    ].filter(([, v]) => v !== null && v !== undefined && v !== '');
+    return h('dl', { class: 'doc-meta' }, items.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, String(v)))));
+  }
+
+  renderDownloads() {
+    const dl = this.doc.downloads || {};
+    this.quota = h('span', { class: 'quota', 'aria-live': 'polite' }, quotaText(dl, this.doc.locked));
+    const button = (format, label) => h('button', {
+      type: 'button', class: 'download', dataset: { format },
+      onclick: (e) => this.download(format, e.currentTarget),
+    }, label);
+    return h('div', { class: 'downloads' }, button('docx', '下载 Word'), button('txt', '下载 TXT'), this.quota);
+  }
+
+  renderBlock(b) {
+    if (b.kind === 'locked') {
+      const me = this.me || {};
+      const action = me.user
+        ? h('a', { class: 'button primary', href: '/account' }, '升级 VIP')
+        : h('a', { class: 'button primary', href: `/login?next=${encodeURIComponent(location.pathname)}` }, '登录 / 注册');
+      const el = h('div', { class: 'block locked-block', role: 'note', id: `b-${b.start}` },
+        h('p', null, lockIcon(), ' ',
+          `以下 ${formatNumber(b.characters)} 字为会员专享内容，升级 VIP 查看全文`),
+        me.user ? h('p', { class: 'hint' }, `当前身份：${TIER_NAMES[me.tier] || me.tier}`) : null,
+        action);
+      this.blockEls.push([b, el]);
+      return el;
+    }
+    const level = b.heading_level || 0;
+    const tag = level === 0 ? 'p' : `h${Math.min(level + 1, 5)}`;
+    const copy = h('button', {
+      type: 'button', class: 'copy', 'aria-label': '复制此段', title: '复制此段',
+      onclick: async (e) => {
+        const btn = e.currentTarget;
+        const ok = await copyText(b.text);
+        btn.textContent = ok ? '已复制' : '复制失败';
+        btn.classList.toggle('done', ok);
+        toast(ok ? '已复制到剪贴板' : '复制失败，请手动选择文字');
+        clearTimeout(btn._t);
+        btn._t = setTimeout(() => { btn.textContent = '复制'; btn.classList.remove('done'); }, 1600);
+      },
+    }, '复制');
+    const el = h('div', { class: `block${level ? ' heading' : ''}`, id: `b-${b.start}`, tabindex: '-1' },
+      h(tag, { class: 'text' }, b.text), copy);
+    this.blockEls.push([b, el]);
+    return el;
+  }
+
+  renderOutline(nodes) {
+    return h('ol', null, nodes.map((n) => {
+      if (n.locked) {
+        return h('li', { class: 'locked' }, h('a', { href: `?at=${n.start}`, onclick: (e) => this.outlineClick(e, n.start) },
+          lockIcon(), ' ', n.title || '会员专享内容'));
+      }
+      const label = n.marker && !(n.title || '').startsWith(n.marker) ? `${n.marker}${n.title ? ' ' + n.title : ''}` : n.title;
+      return h('li', null,
+        h('a', { href: `?at=${n.start}`, onclick: (e) => this.outlineClick(e, n.start) }, label || '（无题）'),
+        n.children && n.children.length ? this.renderOutline(n.children) : null);
+    }));
+  }
+
+  outlineClick(e, start) {
+    e.preventDefault();
+    history.replaceState(history.state, '', `${location.pathname}?at=${start}`);
+    this.jumpTo(start, true);
+    // On a phone the outline sits above the text: fold it away after a choice.
+    const details = e.currentTarget.closest('details');
+    if (details && !matchMedia('(min-width: 900px)').matches) details.open = false;
+  }
+
+  // Scrolls to the block that contains offset `at` (or the first one after it).
+  jumpTo(at, focus) {
+    if (!this.blockEls) return;
+    let target = null;
+    for (const [b, el] of this.blockEls) {
+      if (b.start <= at && at < b.end) { target = el; break; }
+      if (b.start >= at) { target = el; break; }
+    }
+    if (!target) return;
+    target.scrollIntoView({ block: 'start', behavior: focus ? 'smooth' : 'auto' });
+    target.classList.remove('flash');
+    void target.offsetWidth;  // restart the animation
+    target.classList.add('flash');
+    if (focus) target.focus({ preventScroll: true });
+  }
+
+  async download(format, button) {
+    button.disabled = true;
+    try {
+      const res = await withLoading(fetch(`/api/docs/${encodeURIComponent(this.id)}/download?format=${format}`, { credentials: 'same-origin' }));
+      if (!res.ok) throw await errorFrom(res);
+      const blob = await res.blob();
+      const name = filenameFrom(res.headers.get('Content-Disposition')) || `${this.doc.title || this.id}.${format}`;
+      const url = URL.createObjectURL(blob);
+      const a = h('a', { href: url, download: name, hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      const me = await refreshMe();
+      const dl = { ...this.doc.downloads };
+      if (me.quotas && 'downloads_left' in me.quotas) dl.left = me.quotas.downloads_left;
+      this.doc.downloads = dl;
+      this.quota.textContent = quotaText(dl, this.doc.locked);
+    } catch (err) {
+      toast(describe(err));
+      this.quota.textContent = describe(err);
+    } finally {
+      button.disabled = false;
+    }
+  }
+}
+
+function quotaText(dl, locked) {
+  const parts = [];
+  if (locked) parts.push('非会员下载为试读版');
+  else if (dl.per_day !== null && dl.per_day !== undefined) parts.push(`今日全文下载剩余 ${dl.left ?? dl.per_day} / ${dl.per_day} 次`);
+  else if (dl.full) parts.push('全文下载不限次数');
+  return parts.join('；');
+}
+
+// RFC 6266/5987: prefer filename*=UTF-8''…, else filename="…".
+function filenameFrom(cd) {
+  if (!cd) return '';
+  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(cd);
+  if (star) {
+    try { return decodeURIComponent(star[2].trim()); } catch (_) { /* fall through */ }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/i.exec(cd);
+  return plain ? (plain[1] || plain[2] || '').trim() : '';
+}
+
+function backHref() {
+  return sessionStorage.getItem('wy_last_search') || '/';
+}

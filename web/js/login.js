@@ -1,0 +1,65 @@
+// 登录/注册: one page, two forms. On success the session cookie is set by the
+// server; we refresh /api/me (the header nav follows) and go to ?next= or 账户.
+import { api, refreshMe, describe } from './api.js';
+import { h, setTitle } from './util.js';
+
+export async function mount(main, route, ctx) {
+  setTitle('登录');
+  const next = safeNext(route.url.searchParams.get('next'));
+  let mode = route.url.searchParams.get('mode') === 'register' ? 'register' : 'login';
+
+  const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true, minlength: '1', maxlength: '64', autocapitalize: 'off', spellcheck: 'false' });
+  const pass = h('input', { id: 'password', name: 'password', type: 'password', required: true, minlength: '1' });
+  const message = h('p', { class: 'form-message', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'primary wide' });
+  const title = h('h1');
+  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': '登录或注册' });
+  const tabLogin = h('button', { type: 'button', role: 'tab', id: 'tab-login', onclick: () => setMode('login') }, '登录');
+  const tabReg = h('button', { type: 'button', role: 'tab', id: 'tab-register', onclick: () => setMode('register') }, '注册');
+  tabs.append(tabLogin, tabReg);
+  const passHint = h('p', { class: 'hint', id: 'password-hint' });
+  pass.setAttribute('aria-describedby', 'password-hint');
+
+  function setMode(m) {
+    mode = m;
+    tabLogin.setAttribute('aria-selected', String(m === 'login'));
+    tabReg.setAttribute('aria-selected', String(m === 'register'));
+    title.textContent = m === 'login' ? '登录文渊' : '注册新账户';
+    submit.textContent = m === 'login' ? '登录' : '注册';
+    pass.autocomplete = m === 'login' ? 'current-password' : 'new-password';
+    passHint.textContent = m === 'register' ? '注册后为免费用户，可阅读试读部分；VIP 会员可阅读全文并下载。' : '';
+    message.textContent = '';
+  }
+
+  const form = h('form', { class: 'card auth-form', novalidate: false, onsubmit: async (e) => {
+    e.preventDefault();
+    message.textContent = '';
+    submit.disabled = true;
+    try {
+      await api.post(mode === 'login' ? '/api/auth/login' : '/api/auth/register',
+        { username: user.value.trim(), password: pass.value });
+      await refreshMe();
+      ctx.navigate(next || '/account', { replace: true });
+    } catch (err) {
+      message.textContent = err.status === 401 ? '用户名或密码不正确' : describe(err);
+    } finally {
+      submit.disabled = false;
+    }
+  } },
+  title,
+  h('div', { class: 'field' }, h('label', { for: 'username' }, '用户名'), user),
+  h('div', { class: 'field' }, h('label', { for: 'password' }, '密码'), pass, passHint),
+  message,
+  submit);
+
+  setMode(mode);
+  main.append(h('section', { class: 'page narrow auth-page' }, tabs, form));
+  user.focus();
+  return {};
+}
+
+// Only same-site paths: ?next=https://evil.example must not redirect away.
+function safeNext(next) {
+  if (!next || !next.startsWith('/') || next.startsWith('//')) return '';
+  return next;
+}
