@@ -539,6 +539,26 @@ TEST_F(CatalogTest, ChangesSinceLetsAReaderCatchUp) {
   EXPECT_EQ(c->changes_since(last)->at(0).seq, last + 1);
 }
 
+TEST_F(CatalogTest, ATrimmedLogIsDetectedNotSilentlySkipped) {
+  auto c = open_catalog();
+  for (size_t i = 0; i < 5; ++i) ASSERT_TRUE(c->put(make_document(samples()[i], doc_id(i))).is_ok());
+  ASSERT_TRUE(c->trim_changes(3).is_ok());
+  auto rest = c->changes_since(3);
+  ASSERT_TRUE(rest.is_ok()) << rest.status().message();
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ((*rest)[0].seq, 4u);
+  // A reader that stopped at 1 has missed 2 and 3: it is told, not handed 4 and 5.
+  auto behind = c->changes_since(1);
+  EXPECT_EQ(behind.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(behind.status().message().find("trimmed"), std::string::npos) << behind.status().message();
+  EXPECT_FALSE(c->changes_since(0).is_ok());
+  // All trimmed: a reader that is up to date is fine, one behind is not.
+  ASSERT_TRUE(c->trim_changes(c->last_seq()).is_ok());
+  EXPECT_TRUE(c->changes_since(5)->empty());
+  EXPECT_FALSE(c->changes_since(4).is_ok());
+  EXPECT_EQ(c->last_seq(), 5u);
+}
+
 TEST_F(CatalogTest, ForEachVisitsEveryDocumentInIdOrderAndStopsOnError) {
   auto c = open_catalog();
   // Put in reverse so id order differs from insertion order.

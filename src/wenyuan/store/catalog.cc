@@ -28,6 +28,7 @@ enum Sql : size_t {
   kInsertEdgeLine,
   kLogChange,
   kGet,
+  kGetWithOriginal,
   kGetOriginal,
   kRemove,
   kLastSeq,
@@ -42,6 +43,7 @@ enum Sql : size_t {
   "d.id, d.title, d.year, d.date, d.source, d.category, d.issuer, d.tags, d.access, d.format, "    \
   "d.encoding, d.origin, d.text_chars, d.regions, d.outline, d.removed, d.content_hash, "          \
   "d.imported_at, b.text, b.paragraphs, b.sentences"
+constexpr int kDocumentColumnCount = 21;
 
 constexpr std::array<const char*, kSqlCount> kSqlText = {
     // kFindForPut
@@ -69,6 +71,9 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     "INSERT INTO changes (id, deleted) VALUES (?1, ?2)",
     // kGet
     "SELECT " WENYUAN_DOCUMENT_COLUMNS " FROM documents d JOIN bodies b USING (rid) WHERE d.id = ?1",
+    // kGetWithOriginal: one statement, so the original is of the same version
+    // as the rest even while another connection writes.
+    "SELECT " WENYUAN_DOCUMENT_COLUMNS ", b.original FROM documents d JOIN bodies b USING (rid) WHERE d.id = ?1",
     // kGetOriginal
     "SELECT b.original FROM documents d JOIN bodies b USING (rid) WHERE d.id = ?1",
     // kRemove
@@ -287,6 +292,36 @@ struct Catalog::Impl {
   Status remove_locked(const std::string& id);
 };
 
+namespace {
+
+// Several reads that must agree see one snapshot: a read transaction, unless
+// the caller's batch already is one.
+class ReadSnapshot {
+ public:
+  ReadSnapshot(const sqlite::Db& db, bool in_batch);
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  const Status& status() const { return status_; }
+
+ private:
+  const sqlite::Db& db_;
+  bool own_;
+  Status status_;
+};
+
+ReadSnapshot::ReadSnapshot(const sqlite::Db& db, bool in_batch) : db_(db), own_(!in_batch) {
+  if (own_) status_ = db_.exec("BEGIN");
+  if (!status_.is_ok()) own_ = false;
+}
+
+// Ending a read transaction cannot lose anything; its status does not matter.
+ReadSnapshot::~ReadSnapshot() {
+  if (own_) db_.exec("COMMIT");
+}
+
+}  // namespace
+
 Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const EncodedDocument& e,
                                              const std::vector<std::string>& edge_lines) {
   Result<sqlite::Statement*> find = stmt(kFindForPut);
@@ -454,21 +489,18 @@ Result<PutOutcome> Catalog::put(const doc::Document& d, const std::vector<std::s
 }
 
 Result<doc::Document> Catalog::get(const std::string& id, bool with_original) const {
-  Result<sqlite::Statement*> s = impl_->stmt(kGet);
+  Result<sqlite::Statement*> s = impl_->stmt(with_original ? kGetWithOriginal : kGet);
   if (!s.is_ok()) return impl_->in_file(s.status());
-  Result<doc::Document> d = Status::internal("unset");
-  {
-    sqlite::StatementReset reset(**s);
-    (*s)->bind_text(1, id);
-    Result<bool> row = (*s)->step();
-    if (!row.is_ok()) return impl_->in_file(row.status());
-    if (!*row) return Status::not_found(impl_->path.string() + ": no document \"" + id + "\"");
-    d = read_document(**s);
-    if (!d.is_ok()) return impl_->in_file(d.status());
-  }
+  sqlite::StatementReset reset(**s);
+  (*s)->bind_text(1, id);
+  Result<bool> row = (*s)->step();
+  if (!row.is_ok()) return impl_->in_file(row.status());
+  if (!*row) return Status::not_found(impl_->path.string() + ": no document \"" + id + "\"");
+  Result<doc::Document> d = read_document(**s);
+  if (!d.is_ok()) return impl_->in_file(d.status());
   if (with_original) {
-    Result<std::string> original = get_original(id);
-    if (!original.is_ok()) return original.status();
+    Result<std::string> original = decompress((*s)->column_blob(kDocumentColumnCount));
+    if (!original.is_ok()) return impl_->in_file(original.status().with_context("document " + id + ": original"));
     d->original = std::move(original).value();
   }
   return d;
@@ -552,8 +584,8 @@ Result<uint64_t> Catalog::count(const ListFilter& f) const {
 Result<CatalogStats> Catalog::stats() const {
   const sqlite::Db& db = impl_->db;
   // One read transaction, so the totals and the breakdowns agree.
-  const bool own_txn = !impl_->in_batch;
-  if (own_txn) WENYUAN_RETURN_IF_ERROR(impl_->in_file(db.exec("BEGIN")));
+  ReadSnapshot snapshot(impl_->db, impl_->in_batch);
+  WENYUAN_RETURN_IF_ERROR(impl_->in_file(snapshot.status()));
   auto run = [&]() -> Result<CatalogStats> {
     CatalogStats st;
     Result<sqlite::Statement> totals =
@@ -584,7 +616,6 @@ Result<CatalogStats> Catalog::stats() const {
     return st;
   };
   Result<CatalogStats> out = run();
-  if (own_txn) db.exec("COMMIT");  // a read transaction: ending it cannot lose anything
   if (!out.is_ok()) return impl_->in_file(out.status().with_context("stats"));
   return out;
 }
@@ -606,6 +637,8 @@ Status Catalog::for_each(const std::function<Status(const doc::Document&)>& fn) 
 }
 
 Result<std::vector<Change>> Catalog::changes_since(uint64_t seq) const {
+  ReadSnapshot snapshot(impl_->db, impl_->in_batch);  // the log and last_seq() below must agree
+  WENYUAN_RETURN_IF_ERROR(impl_->in_file(snapshot.status()));
   Result<sqlite::Statement*> s = impl_->stmt(kChangesSince);
   if (!s.is_ok()) return impl_->in_file(s.status());
   sqlite::StatementReset reset(**s);
@@ -614,9 +647,25 @@ Result<std::vector<Change>> Catalog::changes_since(uint64_t seq) const {
   for (;;) {
     Result<bool> row = (*s)->step();
     if (!row.is_ok()) return impl_->in_file(row.status().with_context("changes_since"));
-    if (!*row) return out;
+    if (!*row) break;
     out.push_back({static_cast<uint64_t>((*s)->column_int(0)), (*s)->column_text(1), (*s)->column_int(2) != 0});
   }
+  // A rolled-back insert gives its seq back (sqlite_sequence is transactional),
+  // so only trimming leaves a hole after `seq`.
+  const uint64_t expected_next = seq + 1;
+  const uint64_t first = out.empty() ? last_seq() + 1 : out.front().seq;
+  if (first != expected_next && expected_next <= last_seq()) {
+    return Status::not_found(impl_->path.string() + ": changes after seq " + std::to_string(seq) +
+                             " were trimmed (the log starts at " + std::to_string(first) + "); rebuild from for_each");
+  }
+  return out;
+}
+
+Status Catalog::trim_changes(uint64_t through) {
+  Result<sqlite::Statement> s = impl_->db.prepare("DELETE FROM changes WHERE seq <= ?1", false);
+  if (!s.is_ok()) return impl_->in_file(s.status());
+  s->bind_int(1, static_cast<int64_t>(through));
+  return impl_->in_file(s->run().with_context("trim_changes"));
 }
 
 uint64_t Catalog::last_seq() const {

@@ -133,11 +133,16 @@ class Catalog : public doc::EdgeLineStats {
   // from `fn`. `fn` may read the catalog but must not write to it.
   Status for_each(const std::function<Status(const doc::Document&)>& fn) const;
 
-  // The change log after `seq`, oldest first (changes_since(0) = all of it).
-  // A document changed twice appears twice; the index applies them in order.
+  // The change log after `seq`, oldest first. A document changed twice appears
+  // twice; a change names the document, so applying one twice is harmless.
+  // Seqs are contiguous, so a log trimmed past `seq` is detected: NotFound
+  // ("... trimmed ..."), and the reader must rebuild. To (re)build an index:
+  // s = last_seq(); for_each(add); then apply changes_since(s).
   Result<std::vector<Change>> changes_since(uint64_t seq) const;
   // The highest seq ever handed out (0 for a new catalog).
   uint64_t last_seq() const;
+  // Drops log entries with seq <= `through` (once every reader is past them).
+  Status trim_changes(uint64_t through);
 
   // Groups the puts and removes that follow into one transaction, for import
   // speed (one fsync per batch instead of per document). A failed put inside a
