@@ -272,7 +272,7 @@ TEST(ImportDocx, NotAZipAndNoDocumentPart) {
   Result<RawDocument> d = import_docx("这不是压缩包", "bad.docx", kLimits);
   ASSERT_FALSE(d.is_ok());
   EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(d.status().message().rfind("bad.docx: not a .docx file (not a zip archive", 0), 0u) << d.status().message();
+  EXPECT_EQ(d.status().message(), "bad.docx: not a .docx file (not a zip archive)");
 
   Result<std::string> zip = write_zip({{"content.xml", "<office/>"}});
   ASSERT_TRUE(zip.is_ok());

@@ -318,7 +318,8 @@ Status unsupported(const std::string& name) {
                              "; wenyuan imports .txt .md .docx .html .htm .pdf .jsonl");
 }
 
-// Imports one whole-file document and hands it to `sink`.
+// Imports one whole-file document and hands it to `sink`. Its error is returned
+// instead: for a one-document file, "the file cannot be imported" is the result.
 Status import_one(Format f, std::string bytes, const std::string& name, const ImportLimits& limits,
                   const RawSink& sink) {
   Result<RawDocument> r = Status::internal("unreachable");
@@ -391,7 +392,8 @@ Status import_file(const std::filesystem::path& path, const ImportLimits& limits
   const std::string name = path.string();
   const Format f = format_of(name);
   if (f == Format::kUnsupported) return unsupported(name);
-  // A .jsonl is a stream of documents, bounded line by line rather than as a whole.
+  // A .jsonl is a stream of documents, bounded line by line (each line at most
+  // max_file_bytes) rather than as a whole: a corpus export may rightly be huge.
   if (f == Format::kJsonl) return import_jsonl(path, limits, sink);
   Result<std::string> bytes = read_capped(name, limits);
   if (!bytes) return bytes.status();

@@ -122,6 +122,8 @@ class BodyWalker {
         table(n, out);
       } else if (name == "sectPr" || name == "del" || name == "moveFrom") {
         continue;
+      } else if (name == "AlternateContent") {
+        if (pugi::xml_node choice = child(n, "Choice")) blocks(choice, out);  // not the Fallback copy too
       } else {
         blocks(n, out);  // sdt, sdtContent, customXml, ins, ...
       }

@@ -286,7 +286,9 @@ Result<RawDocument> import_html(std::string bytes, const std::string& origin, co
   if (!charset.empty() && !declared_utf8 && !text::is_valid_utf8(bytes)) {
     if (auto converted = convert_from(bytes, charset)) {
       utf8 = std::move(*converted);
-      doc.encoding = charset == "gb2312" || charset == "gbk" || charset == "gb18030" ? "GB18030" : ascii_lower(charset);
+      std::string name = charset;
+      for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      doc.encoding = charset == "gb2312" || charset == "gbk" || charset == "x-gbk" || charset == "cp936" ? "GB18030" : name;
     }
   }
   if (doc.encoding.empty()) {  // no declaration, UTF-8 already, or the declaration was wrong

@@ -52,7 +52,9 @@ Result<std::unique_ptr<ZipReader>> ZipReader::open(std::string bytes, std::strin
   zip_t* za = zip_open_from_source(src, ZIP_RDONLY, &err);
   if (za == nullptr) {
     zip_source_free(src);
-    return Status::invalid_argument(reader->origin_ + ": not a zip archive (" + zip_error_message(&err) + ")");
+    const bool not_zip = zip_error_code_zip(&err) == ZIP_ER_NOZIP;
+    const std::string why = zip_error_message(&err);
+    return Status::invalid_argument(reader->origin_ + (not_zip ? ": not a zip archive" : ": broken zip archive: " + why));
   }
   zip_error_fini(&err);
   reader->handle_->archive = za;
