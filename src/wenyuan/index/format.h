@@ -31,7 +31,6 @@
 //                 doc stream  doc_bytes bytes: per doc
 //                               varint doc delta (absolute at the start of each 128-doc block)
 //                               varint tf << 2 | in_title << 1 | in_heading
-//                               varint pos_bytes          (bigrams only)
 //                 pos stream  (bigrams only) per doc: tf varint position deltas
 //                             (first one absolute)
 //               in_title: some occurrence lies in the title; in_heading: some
@@ -47,7 +46,7 @@
 //   pad         zero bytes to a multiple of 8 before each section
 //   footer      72 bytes: 7 x u64 section offsets (doc table, strings, headings,
 //               dict keys, dict vals, postings, text store), u32 n_docs,
-//               u32 n_grams, u32 crc32 of every byte before the crc, u32 magic
+//               u32 n_grams, u32 crc32c of every byte before the crc, u32 magic
 //               0x57594553. A section ends where the next begins (the text
 //               store where the footer begins).
 //
@@ -68,7 +67,7 @@
 //   u64 magic "WYMANIF1", u64 generation, u64 catalog_seq, u64 next_segment,
 //   u32 n_segments, per segment: u64 number, u32 n_docs, u32 n_deleted,
 //   ceil(n_docs/8) bytes deletion bitmap (bit d of byte d/8 = doc d deleted);
-//   u32 crc32 of everything before it.
+//   u32 crc32c of everything before it.
 #pragma once
 
 #include <cstdint>

@@ -128,16 +128,16 @@ class PostingCursor {
   // Moves to the first doc >= target (stays if already there).
   void advance(uint32_t target);
   // Appends the positions of the current doc (bigrams only).
-  void positions(std::vector<uint32_t>& out) const;
+  void positions(std::vector<uint32_t>& out);
 
  private:
   void load_block(uint32_t b);
-  void decode();  // reads the entry at p_ into doc_/tf_flags_/pos_bytes_
+  void decode();  // reads the entry at p_ into doc_/tf_flags_
   GramPostings g_;
   uint32_t n_blocks_ = 0, block_ = 0, in_block_ = 0, seen_ = 0;
   const uint8_t* p_ = nullptr;
-  const uint8_t* pos_ = nullptr;  // start of the current doc's positions
-  uint32_t pos_bytes_ = 0;
+  const uint8_t* pos_ = nullptr;  // positions of the doc skip_tf_ positions before the current one
+  uint32_t skip_tf_ = 0;
   uint32_t doc_ = 0, tf_flags_ = 0;
   bool done_ = true;
 };
