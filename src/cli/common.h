@@ -50,5 +50,8 @@ Runner register_export(CLI::App& app);
 Runner register_search(CLI::App& app);
 Runner register_reindex(CLI::App& app);
 Runner register_optimize(CLI::App& app);
+Runner register_serve(CLI::App& app);
+Runner register_user(CLI::App& app);
+Runner register_token(CLI::App& app);
 
 }  // namespace wenyuan::cli

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   runners["search"] = register_search(app);
   runners["reindex"] = register_reindex(app);
   runners["optimize"] = register_optimize(app);
+  runners["serve"] = register_serve(app);
+  runners["user"] = register_user(app);
+  runners["token"] = register_token(app);
 
   try {
     app.parse(argc, argv);

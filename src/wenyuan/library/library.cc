@@ -1,9 +1,11 @@
 #include "wenyuan/library/library.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <system_error>
 
+#include "wenyuan/doc/clean.h"
 #include "wenyuan/doc/import.h"
 #include "wenyuan/doc/prepare.h"
 #include "wenyuan/index/index.h"
@@ -24,6 +26,16 @@ int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// Files inside a folder that describe the folder rather than hold material:
+// hidden files (.DS_Store, editor swap files) and README/LICENSE notes.
+bool is_folder_furniture(const fs::path& p) {
+  const std::string name = p.filename().string();
+  if (name.empty() || name[0] == '.') return true;
+  std::string stem = p.stem().string();
+  for (auto& c : stem) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return stem == "README" || stem == "LICENSE" || stem == "COPYING";
+}
+
 // Expands folders (recursively, importable files only, sorted) and keeps files
 // as given. A path that does not exist is reported.
 std::vector<fs::path> expand_paths(const std::vector<fs::path>& paths, const RejectFn& on_reject,
@@ -35,7 +47,9 @@ std::vector<fs::path> expand_paths(const std::vector<fs::path>& paths, const Rej
       std::vector<fs::path> found;
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && doc::is_importable(it->path())) found.push_back(it->path());
+        if (it->is_regular_file(ec) && doc::is_importable(it->path()) && !is_folder_furniture(it->path())) {
+          found.push_back(it->path());
+        }
       }
       if (ec) {
         ++rejected;
@@ -54,25 +68,6 @@ std::vector<fs::path> expand_paths(const std::vector<fs::path>& paths, const Rej
 }
 
 }  // namespace
-
-std::vector<std::string> edge_lines(std::string_view text, size_t per_end) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = text.substr(start, nl - start);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.remove_suffix(1);
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    if (!line.empty()) lines.push_back(line);
-    start = nl + 1;
-  }
-  std::vector<std::string> out;
-  const size_t n = lines.size();
-  for (size_t i = 0; i < n && i < per_end; ++i) out.emplace_back(lines[i]);
-  for (size_t i = (n > per_end ? std::max(n - per_end, per_end) : n); i < n; ++i) out.emplace_back(lines[i]);
-  return out;
-}
 
 // What one import run accumulates.
 struct Library::Batch {
@@ -129,7 +124,7 @@ void Library::import_one_file(const fs::path& path, const ImportOptions& options
       reject(raw.status().message());
       return;
     }
-    std::vector<std::string> edges = edge_lines(raw->text);
+    std::vector<std::string> edges = doc::edge_lines(raw->text);
     auto prepared = doc::prepare(std::move(raw.value()), prep);
     if (!prepared) {
       reject(prepared.status().message());

@@ -61,8 +61,8 @@ class Library {
   static Result<std::unique_ptr<Library>> open(const std::filesystem::path& data_dir);
   ~Library();
 
-  // Imports files and folders (recursively; only importable extensions inside
-  // folders, in path order). Never stops at a bad file: it is reported to
+  // Imports files and folders (recursively; inside folders only importable
+  // extensions, in path order, skipping hidden files and README/LICENSE notes). Never stops at a bad file: it is reported to
   // `on_reject` and counted. Commits the catalog in batches and the index at the end.
   ImportReport import_paths(const std::vector<std::filesystem::path>& paths, const ImportOptions& options,
                             const ProgressFn& on_progress = {}, const RejectFn& on_reject = {});
@@ -96,9 +96,5 @@ class Library {
   std::unique_ptr<index::Index> index_;
   std::unique_ptr<search::Engine> engine_;
 };
-
-// The first and last few non-empty lines of a raw text: what recurring-header
-// detection compares across documents of one source.
-std::vector<std::string> edge_lines(std::string_view text, size_t per_end = 3);
 
 }  // namespace wenyuan::library

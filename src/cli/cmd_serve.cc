@@ -1,0 +1,67 @@
+// wenyuan serve: the HTTP server (JSON API, downloads, feeds, the web UI) over
+// the library in --data, until SIGTERM/SIGINT (then it finishes requests in
+// flight and exits).
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli/common.h"
+#include "wenyuan/server/server.h"
+
+namespace wenyuan::cli {
+
+namespace {
+struct ServeArgs {
+  CommonOptions common;
+  std::string listen;
+  std::string config;
+  std::string web;
+  unsigned threads = 0;
+};
+}  // namespace
+
+Runner register_serve(CLI::App& app) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand("serve", "Run the HTTP server: JSON API, downloads, feeds and the web UI");
+  add_common_options(cmd, args->common);
+  cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  cmd->add_option("--config", args->config, "TOML configuration file (limits, tiers, quotas, rate limits)");
+  cmd->add_option("--web", args->web, "Folder of the web UI (default: the built-in web/)");
+  cmd->add_option("--threads", args->threads, "Worker threads (default 2..4 by CPU count)");
+  return [args]() {
+    server::ServerConfig config;
+#ifdef WENYUAN_WEB_DIR
+    config.web_dir = WENYUAN_WEB_DIR;
+#endif
+    if (!args->config.empty()) {
+      auto c = server::load_config(args->config, config);
+      if (!c) {
+        print_error(args->common, c.status());
+        return kExitError;
+      }
+      config = std::move(c.value());
+    }
+    if (!args->listen.empty()) config.listen = args->listen;
+    if (!args->web.empty()) config.web_dir = args->web;
+    if (args->threads > 0) config.threads = args->threads;
+    server::ServeOptions options;
+    options.data_dir = args->common.data_dir;
+    options.config = config;
+    options.handle_signals = true;
+    auto s = server::Server::start(options);
+    if (!s) {
+      print_error(args->common, s.status());
+      return kExitError;
+    }
+    spdlog::info("wenyuan serving {} on http://{} ({} threads, web UI from {})", args->common.data_dir, config.listen,
+                 server::worker_threads(config.threads), config.web_dir.string());
+    if (config.listen.rfind(":0") == config.listen.size() - 2) {
+      std::cout << "listening on port " << (*s)->port() << std::endl;
+    }
+    (*s)->wait();
+    spdlog::info("wenyuan stopped");
+    return kExitOk;
+  };
+}
+
+}  // namespace wenyuan::cli
