@@ -121,7 +121,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_->stopping) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(limits().max_header_bytes));
-    parser_->body_limit(limits().max_body_bytes);
+    // Beast checks Content-Length against the limit while parsing the head, before
+    // we know the route; the route's own limit is applied in on_header.
+    parser_->body_limit(std::max(limits().max_body_bytes, limits().max_upload_bytes));
     stream_.expires_after(std::chrono::seconds(first_ ? limits().header_timeout_s : limits().idle_timeout_s));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });

@@ -1,0 +1,191 @@
+// The server's pure helpers: percent decoding and targets, cookies, file names
+// for Content-Disposition, gzip, MIME types, multipart parsing, config files,
+// Prometheus rendering.
+#include <gtest/gtest.h>
+
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "wenyuan/server/config.h"
+#include "wenyuan/server/http_util.h"
+#include "wenyuan/server/metrics.h"
+#include "wenyuan/server/multipart.h"
+
+namespace wenyuan::server {
+namespace {
+
+std::string gunzip(const std::string& z) {
+  z_stream zs{};
+  EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
+  std::string out(1 << 20, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(z.data()));
+  zs.avail_in = static_cast<uInt>(z.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  inflateEnd(&zs);
+  return out;
+}
+
+TEST(ServerUtil, PercentDecodeAndTargets) {
+  EXPECT_EQ(*percent_decode("a%20b+c", true), "a b c");
+  EXPECT_EQ(*percent_decode("a+b", false), "a+b");
+  EXPECT_EQ(*percent_decode("%E5%B7%A5%E4%BD%9C", false), "工作");
+  EXPECT_FALSE(percent_decode("%FF%FE", false));  // not UTF-8
+  EXPECT_FALSE(percent_decode("%4", false));
+  EXPECT_FALSE(percent_decode("%zz", false));
+  EXPECT_FALSE(percent_decode("a%00b", false));
+  auto t = parse_target("/api/search?q=%E5%B7%A5%E4%BD%9C+%E6%8A%A5%E5%91%8A&page=2&q=second&flag");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->path, "/api/search");
+  EXPECT_EQ(t->query["q"], "工作 报告");
+  EXPECT_EQ(t->query["page"], "2");
+  EXPECT_EQ(t->query["flag"], "");
+  EXPECT_FALSE(parse_target("/api/search?q=%C3%28"));
+  EXPECT_EQ(parse_target("/a%2F..%2Fb")->path, "/a/../b");  // decoded; routes validate ids
+}
+
+TEST(ServerUtil, Cookies) {
+  auto c = parse_cookies("wy_session=abc; wy_csrf=\"def\";other=1; wy_session=second");
+  EXPECT_EQ(c["wy_session"], "abc");
+  EXPECT_EQ(c["wy_csrf"], "def");
+  EXPECT_EQ(c["other"], "1");
+  EXPECT_TRUE(parse_cookies("garbage").empty());
+}
+
+TEST(ServerUtil, FileNamesAndContentDisposition) {
+  EXPECT_EQ(safe_filename("关于/印发\\的\"通知\""), "关于_印发_的_通知_");
+  EXPECT_EQ(safe_filename("../../etc/passwd"), "_.._etc_passwd");
+  EXPECT_EQ(safe_filename(""), "document");
+  const std::string cd = content_disposition("2023年工作总结.docx");
+  EXPECT_NE(cd.find("attachment; filename=\""), std::string::npos);
+  EXPECT_NE(cd.find("filename*=UTF-8''2023%E5%B9%B4"), std::string::npos);
+  EXPECT_EQ(cd.find("年"), std::string::npos);  // header stays ASCII
+}
+
+TEST(ServerUtil, GzipRoundTripAndAcceptEncoding) {
+  std::string data;
+  for (int i = 0; i < 1000; ++i) data += "中华人民共和国 " + std::to_string(i) + "\n";
+  auto z = gzip(data);
+  ASSERT_TRUE(z);
+  EXPECT_LT(z->size(), data.size());
+  EXPECT_EQ(gunzip(*z), data);
+  EXPECT_TRUE(accepts_gzip("gzip, deflate, br"));
+  EXPECT_TRUE(accepts_gzip("deflate, GZIP;q=0.5"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("identity"));
+  EXPECT_FALSE(accepts_gzip(""));
+}
+
+TEST(ServerUtil, MimeTypes) {
+  EXPECT_EQ(mime_type("index.html"), "text/html; charset=utf-8");
+  EXPECT_EQ(mime_type("app.JS"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(mime_type("x.css"), "text/css; charset=utf-8");
+  EXPECT_EQ(mime_type("logo.svg"), "image/svg+xml");
+  EXPECT_EQ(mime_type("noext"), "application/octet-stream");
+}
+
+TEST(ServerMultipart, ParsesFilesAndFields) {
+  auto b = multipart_boundary("multipart/form-data; boundary=\"----WebKitFormBoundaryX\"");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(*b, "----WebKitFormBoundaryX");
+  const std::string body =
+      "preamble\r\n------WebKitFormBoundaryX\r\n"
+      "Content-Disposition: form-data; name=\"files\"; filename=\"a \\\"1\\\".txt\"\r\n"
+      "Content-Type: text/plain\r\n\r\n"
+      "第一份\r\n--not the boundary\r\n"
+      "\r\n------WebKitFormBoundaryX\r\n"
+      "Content-Disposition: form-data; name=\"files\"; filename=\"b.jsonl\"\r\n\r\n"
+      "{}\n\r\n------WebKitFormBoundaryX\r\n"
+      "Content-Disposition: form-data; name=\"note\"\r\n\r\n"
+      "hello\r\n------WebKitFormBoundaryX--\r\n";
+  auto parts = parse_multipart(body, *b);
+  ASSERT_TRUE(parts) << parts.status().message();
+  ASSERT_EQ(parts->size(), 3u);
+  EXPECT_EQ((*parts)[0].name, "files");
+  EXPECT_EQ((*parts)[0].filename, "a \"1\".txt");
+  EXPECT_EQ((*parts)[0].content_type, "text/plain");
+  EXPECT_EQ((*parts)[0].data, "第一份\r\n--not the boundary\r\n");
+  EXPECT_EQ((*parts)[1].filename, "b.jsonl");
+  EXPECT_EQ((*parts)[1].data, "{}\n");
+  EXPECT_EQ((*parts)[2].name, "note");
+  EXPECT_TRUE((*parts)[2].filename.empty());
+}
+
+TEST(ServerMultipart, RejectsMalformedBodies) {
+  EXPECT_FALSE(multipart_boundary("application/json"));
+  EXPECT_FALSE(multipart_boundary("multipart/form-data"));
+  EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=" + std::string(71, 'x')));
+  const std::string ok_head = "--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\n";
+  EXPECT_FALSE(parse_multipart("", "B"));
+  EXPECT_FALSE(parse_multipart(ok_head + "data without end", "B"));
+  EXPECT_FALSE(parse_multipart("--B\r\nContent-Disposition: form-data; name=\"x\"", "B"));
+  EXPECT_FALSE(parse_multipart("--Bgarbage", "B"));
+  std::string many;
+  for (int i = 0; i < 5; ++i) many += "--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n";
+  many += "--B--";
+  EXPECT_TRUE(parse_multipart(many, "B"));
+  EXPECT_EQ(parse_multipart(many, "B", 3).status().code(), StatusCode::kTooLarge);
+  // Every truncation of a valid body is an error or a shorter valid result; never a crash.
+  const std::string full = ok_head + "abc\r\n--B--\r\n";
+  for (size_t n = 0; n < full.size(); ++n) (void)parse_multipart(full.substr(0, n), "B");
+}
+
+TEST(ServerConfig, LoadsTomlOverDefaults) {
+  const auto file = std::filesystem::temp_directory_path() / ("wy_cfg_" + std::to_string(::getpid()) + ".toml");
+  {
+    std::ofstream out(file);
+    out << "listen = \"0.0.0.0:9000\"\nthreads = 3\npreview_share = 0.5\n"
+           "[limits]\nmax_body_bytes = 2048\nheader_timeout_s = 5\n"
+           "[rate.search]\nper_second = 2.5\nburst = 7\n"
+           "[tiers.vip]\ndownloads_per_day = 3\n[tiers.admin]\ndownloads_per_day = -1\n[tiers.free]\nfull = true\n";
+  }
+  auto c = load_config(file);
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->listen, "0.0.0.0:9000");
+  EXPECT_EQ(c->threads, 3u);
+  EXPECT_DOUBLE_EQ(c->preview_share, 0.5);
+  EXPECT_EQ(c->limits.max_body_bytes, 2048u);
+  EXPECT_EQ(c->limits.header_timeout_s, 5);
+  EXPECT_EQ(c->limits.max_header_bytes, 16384u);  // default kept
+  EXPECT_DOUBLE_EQ(c->search_rate.per_second, 2.5);
+  EXPECT_EQ(c->policy.tiers[static_cast<int>(access::Tier::kVip)].downloads_per_day, 3u);
+  EXPECT_FALSE(c->policy.tiers[static_cast<int>(access::Tier::kAdmin)].downloads_per_day.has_value());
+  EXPECT_TRUE(c->policy.tiers[static_cast<int>(access::Tier::kFree)].full_access);
+  {
+    std::ofstream out(file);
+    out << "listen = \"nonsense\"\n";
+  }
+  EXPECT_FALSE(load_config(file));
+  {
+    std::ofstream out(file);
+    out << "this is = = not toml\n";
+  }
+  auto bad = load_config(file);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find(file.string()), std::string::npos);
+  std::filesystem::remove(file);
+}
+
+TEST(ServerMetrics, PrometheusText) {
+  Metrics m;
+  m.observe_request("/api/search", 200, 0.003);
+  m.observe_request("/api/search", 200, 0.2);
+  m.observe_request("/api/search", 429, 0.0001);
+  m.observe_search(0.002);
+  const std::string out = m.render({{"wenyuan_documents", "Documents.", 42}});
+  EXPECT_NE(out.find("wenyuan_http_requests_total{route=\"/api/search\",status=\"200\"} 2\n"), std::string::npos);
+  EXPECT_NE(out.find("wenyuan_http_requests_total{route=\"/api/search\",status=\"429\"} 1\n"), std::string::npos);
+  EXPECT_NE(out.find("wenyuan_http_request_duration_seconds_bucket{route=\"/api/search\",le=\"0.005\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(out.find("wenyuan_http_request_duration_seconds_count{route=\"/api/search\"} 3\n"), std::string::npos);
+  EXPECT_NE(out.find("wenyuan_search_duration_seconds_bucket{le=\"+Inf\"} 1\n"), std::string::npos);
+  EXPECT_NE(out.find("# TYPE wenyuan_documents gauge\nwenyuan_documents 42\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wenyuan::server
