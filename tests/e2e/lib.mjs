@@ -78,12 +78,18 @@ export async function findDocId(query, title) {
   return hit.id;
 }
 
-// Full-page screenshots at desktop (1280) and phone (375) widths.
-export async function shoot(page, name) {
+// Screenshots at desktop (1280) and phone (375) widths: the whole page, or
+// with { fullPage: false } only the viewport (long documents).
+export async function shoot(page, name, { fullPage = true } = {}) {
   for (const [suffix, width, height] of [['desktop', 1280, 900], ['phone', 375, 812]]) {
     await page.setViewportSize({ width, height });
-    await page.waitForTimeout(150);  // layout and transitions settle
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${suffix}.png`), fullPage: true });
+    // Layout, transitions and smooth scrolling settle.
+    await page.waitForTimeout(150);
+    await page.waitForFunction(() => new Promise((r) => {
+      const y = window.scrollY;
+      setTimeout(() => r(window.scrollY === y), 120);
+    }));
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${suffix}.png`), fullPage });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -121,9 +127,10 @@ export async function marksOf(page) {
   return page.$$eval('.hit', (hits) => hits.map((hit) => [...hit.querySelectorAll('.snippet:not(.locked)')].map((sn) => {
     const ranges = [];
     let at = 0;
-    for (const node of sn.childNodes) {
+    const walk = document.createTreeWalker(sn, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
       const len = [...node.textContent].length;
-      if (node.nodeName === 'MARK') ranges.push([at, at + len]);
+      if (node.parentElement.closest('mark')) ranges.push([at, at + len]);
       at += len;
     }
     return { text: sn.textContent, ranges };

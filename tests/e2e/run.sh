@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser end-to-end tests: tests/e2e/run.sh PATH/TO/wenyuan
+# Browser end-to-end tests: tests/e2e/run.sh PATH/TO/wenyuan [TEST_FILE…]
+# (all tests/e2e/*.test.mjs unless files are named; KEEP_E2E_DATA=1 keeps the scratch library)
 #
 # Builds nothing. Makes a scratch library from data/sample, creates an admin, a
 # free and a VIP account, starts `wenyuan serve` on a free port with this tree's
@@ -12,6 +13,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 bin="${1:-}"
+shift || true
+tests=()
+for t in "$@"; do tests+=("$(realpath "$t")"); done
 if [[ -z "$bin" || ! -x "$bin" ]]; then
   echo "usage: $0 PATH/TO/wenyuan (got '${bin}')" >&2
   exit 2
@@ -46,7 +50,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "e2e: importing data/sample into $data"
-"$bin" import --data "$data" -q "$repo/data/sample"
+# The documents only: data/sample/README.md describes them and is no document.
+mapfile -t samples < <(find "$repo/data/sample" -maxdepth 1 -type f ! -name README.md | sort)
+"$bin" import --data "$data" -q "${samples[@]}"
 "$bin" user add admin --data "$data" --tier admin --password e2e-admin-password
 "$bin" user add reader --data "$data" --tier free --password e2e-reader-password
 "$bin" user add vipreader --data "$data" --tier vip --password e2e-vip-password
@@ -80,9 +86,10 @@ node -e "fetch('$url/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1
   { echo "e2e: no /healthz answer from $url" >&2; cat "$work/server.log" >&2; exit 1; }
 echo "e2e: server at $url (log: $work/server.log)"
 
+(( ${#tests[@]} > 0 )) || tests=("$here"/*.test.mjs)
 status=0
 WENYUAN_URL="$url" WENYUAN_BIN="$bin" WENYUAN_REPO="$repo" CHROMIUM="$chromium" \
-  node --test --test-concurrency=1 "$here"/*.test.mjs || status=$?
+  node --test --test-concurrency=1 "${tests[@]}" || status=$?
 if (( status != 0 )); then
   echo "e2e: failed; last server log lines:" >&2
   tail -n 40 "$work/server.log" >&2

@@ -123,7 +123,7 @@ class AdminPage {
         h('button', { type: 'button', class: 'page-link', disabled: this.docPage <= 1, onclick: () => { this.docPage--; this.loadDocs(); } }, '上一页'),
         h('span', { class: 'page-link current' }, `${this.docPage} / ${pages}`),
         h('button', { type: 'button', class: 'page-link', disabled: this.docPage >= pages, onclick: () => { this.docPage++; this.loadDocs(); } }, '下一页'))
-        : null);
+        : '');
   }
 
   async deleteDoc(d, button) {

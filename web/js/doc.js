@@ -4,7 +4,7 @@
 // ?at=N scrolls to the block containing code point offset N (search results in
 // 金句 mode and outline clicks use it).
 import { api, getMe, refreshMe, describe, errorFrom } from './api.js';
-import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon } from './util.js';
+import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon, highlighted } from './util.js';
 
 export async function mount(main, route) {
   const view = new DocPage(main);
@@ -50,6 +50,7 @@ class DocPage {
   render() {
     const d = this.doc;
     this.blockEls = [];
+    this.headings = flatten(d.outline || []);
     const body = h('div', { class: 'doc-body' }, d.blocks.map((b) => this.renderBlock(b)));
     const hasOutline = d.outline && d.outline.length > 0;
     const wide = matchMedia('(min-width: 900px)').matches;
@@ -105,8 +106,23 @@ class DocPage {
       this.blockEls.push([b, el]);
       return el;
     }
+    // 公文 often run a heading into its paragraph ("一、聚焦…。一是扎实开展…"):
+    // the outline's marker+title is set in bold where it starts, and only a
+    // block that is nothing but its heading becomes a heading element.
+    // An item of an enumeration ("（一）制定内部管理制度；") is no heading, though the
+    // outline lists it: it ends like a clause, so it stays a plain paragraph.
+    const listItem = /[；;，,、]$/.test(b.text.trim());
+    const heads = listItem ? [] : runInHeads(b, this.headings);
+    const cps = Array.from(b.text);
     const level = b.heading_level || 0;
-    const tag = level === 0 ? 'p' : `h${Math.min(level + 1, 5)}`;
+    const wholeHeading = level > 0 && !listItem && (heads.length
+      ? heads[0][0] === 0 && heads[0][1] >= cps.length - 1
+      : cps.length <= 40);
+    const isTitle = b.start === 0 && level === 0 && b.text.trim() === (this.doc.title || '').trim();
+    let textEl;
+    if (wholeHeading) textEl = h(`h${Math.min(level + 1, 5)}`, { class: 'text' }, b.text);
+    else if (isTitle) textEl = h('p', { class: 'text own-title' }, b.text);
+    else textEl = h('p', { class: 'text' }, highlighted(b.text, heads, 'strong'));
     const copy = h('button', {
       type: 'button', class: 'copy', 'aria-label': '复制此段', title: '复制此段',
       onclick: async (e) => {
@@ -119,8 +135,11 @@ class DocPage {
         btn._t = setTimeout(() => { btn.textContent = '复制'; btn.classList.remove('done'); }, 1600);
       },
     }, '复制');
-    const el = h('div', { class: `block${level ? ' heading' : ''}`, id: `b-${b.start}`, tabindex: '-1' },
-      h(tag, { class: 'text' }, b.text), copy);
+    const el = h('div', { class: `block${wholeHeading ? ' heading' : ''}`, id: `b-${b.start}`, tabindex: '-1' },
+      textEl);
+    // Inside the text element: on a phone it then sits at the end of the last
+    // line instead of taking a line of its own (CSS places it on desktop).
+    textEl.append(copy);
     this.blockEls.push([b, el]);
     return el;
   }
@@ -156,11 +175,31 @@ class DocPage {
       if (b.start >= at) { target = el; break; }
     }
     if (!target) return;
+    this.markOutline(at);
     target.scrollIntoView({ block: 'start', behavior: focus ? 'smooth' : 'auto' });
     target.classList.remove('flash');
     void target.offsetWidth;  // restart the animation
     target.classList.add('flash');
     if (focus) target.focus({ preventScroll: true });
+  }
+
+  // The outline entry for `at` (the last one starting at or before it) is the current one.
+  markOutline(at) {
+    let best = null;
+    for (const a of this.main.querySelectorAll('.outline a')) {
+      a.removeAttribute('aria-current');
+      const start = parseInt(new URLSearchParams(a.getAttribute('href').slice(1)).get('at'), 10);
+      if (start <= at) best = a;
+    }
+    if (best) {
+      best.setAttribute('aria-current', 'location');
+      const list = best.closest('details > ol');
+      if (list) {
+        const r = best.getBoundingClientRect();
+        const lr = list.getBoundingClientRect();
+        if (r.top < lr.top || r.bottom > lr.bottom) list.scrollTop += r.top - lr.top - lr.height / 3;
+      }
+    }
   }
 
   async download(format, button) {
@@ -188,6 +227,39 @@ class DocPage {
       button.disabled = false;
     }
   }
+}
+
+function flatten(nodes, out = []) {
+  for (const n of nodes) {
+    if (n.locked) continue;
+    out.push(n);
+    if (n.children) flatten(n.children, out);
+  }
+  return out;
+}
+
+// Code point ranges (relative to the block) of the outline headings that start
+// inside block `b`: the marker, up to two spaces, the title and one closing
+// punctuation mark (or the bare marker when there is no title), but only where
+// the text really reads so.
+function runInHeads(b, headings) {
+  const cps = Array.from(b.text);
+  const out = [];
+  for (const n of headings) {
+    if (n.start < b.start || n.start >= b.end || !n.marker) continue;
+    const rel = n.start - b.start;
+    const marker = Array.from(n.marker || '');
+    if (cps.slice(rel, rel + marker.length).join('') !== marker.join('')) continue;
+    let i = rel + marker.length;
+    while (i < cps.length && i < rel + marker.length + 2 && /\s/.test(cps[i])) i++;
+    // A law's article ("第五十一条 …") has a marker and no title: bold the marker.
+    const title = Array.from(n.title || '');
+    if (cps.slice(i, i + title.length).join('') !== (n.title || '')) continue;
+    let end = title.length ? i + title.length : rel + marker.length;
+    if (/[。．.：:；;]/.test(cps[end] || '')) end++;
+    out.push([rel, end]);
+  }
+  return out;
 }
 
 function quotaText(dl, locked) {

@@ -1,7 +1,7 @@
 // 登录/注册: one page, two forms. On success the session cookie is set by the
 // server; we refresh /api/me (the header nav follows) and go to ?next= or 账户.
-import { api, refreshMe, describe } from './api.js';
-import { h, setTitle } from './util.js';
+import { api, getMe, refreshMe, describe } from './api.js';
+import { h, setTitle, TIER_NAMES } from './util.js';
 
 export async function mount(main, route, ctx) {
   setTitle('登录');
@@ -53,7 +53,11 @@ export async function mount(main, route, ctx) {
   submit);
 
   setMode(mode);
-  main.append(h('section', { class: 'page narrow auth-page' }, tabs, form));
+  const me = await getMe();
+  const current = me.user
+    ? h('p', { class: 'notice' }, `当前已登录为 ${me.user.name}（${TIER_NAMES[me.user.tier] || me.user.tier}）。`, h('a', { href: '/account' }, '查看账户'))
+    : null;
+  main.append(h('section', { class: 'page narrow auth-page' }, current, tabs, form));
   user.focus();
   return {};
 }

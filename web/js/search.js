@@ -214,7 +214,7 @@ class SearchPage {
     this.results.replaceChildren();
     const msg = describe(err);
     if (err instanceof ApiError && err.code === 'bad_request') {
-      this.error.replaceChildren(h('strong', null, '查询语法有误：'), localizeParseError(msg), caret(s.q, msg));
+      this.error.replaceChildren(h('strong', null, '查询语法有误：'), localizeParseError(msg), caret(s.q, msg) || '');
       this.error.hidden = false;
     } else {
       this.results.append(h('p', { class: 'notice error', role: 'alert' }, msg));
@@ -238,7 +238,7 @@ class SearchPage {
     }
     const list = h('ol', { class: 'hits', start: String((s.page - 1) * PAGE_SIZE + 1) },
       r.hits.map((hit) => this.renderHit(s, hit)));
-    this.results.replaceChildren(summary, list, pager(s, total));
+    this.results.replaceChildren(summary, list, pager(s, total) || '');
   }
 
   renderHit(s, hit) {
@@ -250,8 +250,27 @@ class SearchPage {
       meta.length ? h('p', { class: 'meta' }, meta.join(' · ')) : null,
       (hit.snippets || []).map((sn) => sn.locked
         ? h('p', { class: 'snippet locked' }, lockIcon(), ' 匹配内容位于会员专享部分')
-        : h('p', { class: 'snippet' }, highlighted(sn.text, sn.highlights))));
+        : h('p', { class: 'snippet' }, snippetBody(sn, hit.paragraph))));
   }
+}
+
+// In 金句 mode a snippet may run past its paragraph into the sentences around
+// it; those parts (from the snippet's start/end offsets) are shown muted so the
+// matched paragraph stands out.
+function snippetBody(sn, paragraph) {
+  const n = Array.from(sn.text).length;
+  if (!paragraph || typeof sn.start !== 'number') return highlighted(sn.text, sn.highlights);
+  const from = Math.max(0, Math.min(n, paragraph.start - sn.start));
+  const to = Math.max(from, Math.min(n, paragraph.end - sn.start));
+  if (from === 0 && to === n) return highlighted(sn.text, sn.highlights);
+  const cps = Array.from(sn.text);
+  const part = (a, b) => highlighted(cps.slice(a, b).join(''),
+    sn.highlights.map(([x, y]) => [x - a, y - a]));
+  const frag = document.createDocumentFragment();
+  if (from > 0) frag.append(h('span', { class: 'context' }, part(0, from)));
+  frag.append(part(from, to));
+  if (to < n) frag.append(h('span', { class: 'context' }, part(to, n)));
+  return frag;
 }
 
 function ensureOption(select, value) {

@@ -30,9 +30,9 @@ function append(el, children) {
   }
 }
 
-// Text with <mark> around the code point ranges [s, e) of `highlights`
+// Text with <mark> (or `tag`) around the code point ranges [s, e) of `highlights`
 // (sorted or not, possibly overlapping; out-of-range parts are clipped).
-export function highlighted(text, highlights) {
+export function highlighted(text, highlights, tag = 'mark') {
   const cps = Array.from(text);
   const ranges = (highlights || [])
     .map(([s, e]) => [Math.max(0, s), Math.min(cps.length, e)])
@@ -44,7 +44,7 @@ export function highlighted(text, highlights) {
     const from = Math.max(s, at);
     if (from >= e) continue;  // fully inside the previous mark
     if (from > at) frag.append(cps.slice(at, from).join(''));
-    frag.append(h('mark', null, cps.slice(from, e).join('')));
+    frag.append(h(tag, tag === 'mark' ? null : { class: 'run-in' }, cps.slice(from, e).join('')));
     at = e;
   }
   if (at < cps.length) frag.append(cps.slice(at).join(''));
