@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "wenyuan/core/status.h"
@@ -94,6 +95,11 @@ class Segment {
   uint64_t total_norm_len() const { return total_norm_len_; }
   uint64_t total_title_len() const { return total_title_len_; }
   DocMeta doc(uint32_t local) const;
+  // Just the normalized lengths (the scoring hot path): title_len, norm_len.
+  std::pair<uint32_t, uint32_t> lengths(uint32_t local) const {
+    const char* r = base_ + off_docs_ + uint64_t{local} * kDocRecordSize;
+    return {get_u32(r + 44), get_u32(r + 48)};
+  }
   GramPostings gram(uint64_t key) const;
   Result<StoredText> load_text(uint32_t local) const;
   // The document as it was given to build_segment (for merges).

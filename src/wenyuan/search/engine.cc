@@ -230,8 +230,9 @@ class SegmentExec {
     return cur;
   }
 
-  double score(const TermCounts& c, const DocMeta& m, double idf) const {
-    const double tl = m.title_len, bl = m.body_len();
+  double score(const TermCounts& c, uint32_t d, double idf) const {
+    const auto [title_len, norm_len] = seg_.lengths(d);
+    const double tl = title_len, bl = norm_len - title_len - 1.0;
     const double tnorm = 1 - kTitleB + kTitleB * tl / snap_.avg_title_len();
     const double bnorm = 1 - kBodyB + kBodyB * bl / snap_.avg_body_len();
     const double w = kTitleWeight * c.title / tnorm + (kHeadingWeight * c.heading + kBodyWeight * c.body) / bnorm;
@@ -265,7 +266,7 @@ class SegmentExec {
         if (!tc.heading) return;
         tc.title = tc.body = 0;
       }
-      r.push_back({c.doc(), static_cast<float>(score(tc, seg_.doc(c.doc()), idf))});
+      r.push_back({c.doc(), static_cast<float>(score(tc, c.doc(), idf))});
     };
     if (cand != nullptr) {
       for (const auto& s : *cand) {
@@ -324,7 +325,7 @@ class SegmentExec {
       if (!all) continue;
       TermCounts tc;
       if (count_in_doc(n, target, m, tc)) {
-        r.push_back({target, static_cast<float>(score(tc, seg_.doc(target), ti.idf))});
+        r.push_back({target, static_cast<float>(score(tc, target, ti.idf))});
       }
       dc.next();
     }
