@@ -145,6 +145,9 @@ TEST(Prepare, Ids) {
   b.title = "另一标题";
   EXPECT_EQ(assign_id(a), assign_id(raw_of("同一正文。", "elsewhere.txt")));
   EXPECT_NE(assign_id(a), assign_id(b));
+  RawDocument other_category = raw_of("同一正文。");
+  other_category.category = "行政法";
+  EXPECT_NE(assign_id(a), assign_id(other_category));  // one law filed twice: two records
   EXPECT_EQ(assign_id(a).find_first_not_of("0123456789abcdef"), std::string::npos);
 }
 

@@ -96,9 +96,14 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 std::string assign_id(const RawDocument& raw) {
+  // The metadata a record states is part of what the record is: the same law
+  // filed under two categories is two records (查重 folds them later), and
+  // importing either again finds its own id.
   std::string buf = raw.title;
-  buf.push_back('\0');
-  buf += raw.text;
+  for (const std::string* part : {&raw.text, &raw.source, &raw.category, &raw.date}) {
+    buf.push_back('\0');
+    buf += *part;
+  }
   return sha256_hex(buf).substr(0, 16);
 }
 

@@ -33,7 +33,8 @@ struct PrepareOptions {
 Result<Document> prepare(RawDocument raw, const PrepareOptions& options);
 
 // Stable id for a document without one: the first 16 hex characters of
-// SHA-256(title '\0' text), over the raw (uncleaned) title and text.
+// SHA-256(title '\0' text '\0' source '\0' category '\0' date), over the raw
+// (uncleaned) values as imported.
 std::string assign_id(const RawDocument& raw);
 
 // Lowercase hex SHA-256 of `bytes` (libsodium).
