@@ -151,8 +151,22 @@ test('paging and filters live in the URL; back and forward replay them', async (
     await page.goto(`${BASE}/?q=${encodeURIComponent('国旗')}&unit=paragraph`);
     await page.waitForSelector('.hit');
     assert.equal(await page.isChecked('#unit'), true);
-    assert.match(await page.getAttribute('.hit-title a', 'href'), /^\/doc\/[^?]+\?at=\d+$/);
+    const href = await page.getAttribute('.hit-title a', 'href');
+    assert.match(href, /^\/doc\/[^?]+\?at=\d+$/);
     await shoot(page, 'search-paragraphs');
+    // Following it opens the document scrolled to that paragraph.
+    const at = Number(href.split('=')[1]);
+    await page.click('.hit-title a');
+    await page.waitForSelector('.doc-title');
+    const target = await page.evaluate((n) => {
+      const blocks = [...document.querySelectorAll('.doc-body .block')];
+      const b = blocks.find((el) => Number(el.id.slice(2)) <= n && (el.nextElementSibling ? Number(el.nextElementSibling.id.slice(2)) > n : true));
+      return b.id;
+    }, at);
+    await page.waitForFunction((id) => {
+      const r = document.getElementById(id).getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight / 2;
+    }, target);
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
@@ -176,6 +190,45 @@ test('a malformed query shows the parser message and column inline', async () =>
     await page.press('#q', 'Enter');
     await page.waitForSelector('.hit');
     assert.equal(await page.isHidden('.query-error'), true);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('no loading state for fast answers; a subtle one after 300 ms for slow ones', async () => {
+  const { ctx, page, errors } = await newContext();
+  try {
+    await page.goto(`${BASE}/`);
+    await page.waitForSelector('.library-stats');
+    // Record every time the results get dimmed or the bar appears.
+    await page.evaluate(() => {
+      window.__busy = 0;
+      new MutationObserver(() => {
+        if (document.querySelector('.results.busy, .loading-bar.active')) window.__busy++;
+      }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['class'] });
+    });
+    await page.fill('#q', '国旗');
+    await page.press('#q', 'Enter');
+    await page.waitForSelector('.hit');
+    assert.equal(await page.evaluate(() => window.__busy), 0, 'a fast search showed a loading state');
+
+    // The same search, answered 1.2 s late by the network.
+    await page.route('**/api/search?*', async (route) => {
+      await new Promise((r) => setTimeout(r, 1200));
+      await route.continue();
+    });
+    await page.fill('#q', '国旗 升挂');
+    const started = Date.now();
+    await page.press('#q', 'Enter');
+    await page.waitForSelector('.results.busy');
+    await page.waitForSelector('.loading-bar.active');
+    const shown = Date.now() - started;
+    assert.ok(shown >= 250, `loading state after ${shown} ms`);
+    await shoot(page, 'search-loading', { fullPage: false });
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === '国旗 升挂' &&
+      !document.querySelector('.results.busy') && document.querySelector('.summary'));
+    assert.equal(await page.isVisible('.loading-bar.active'), false);
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
