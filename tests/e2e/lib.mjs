@@ -90,6 +90,14 @@ export async function shoot(page, name, { fullPage = true } = {}) {
       setTimeout(() => r(window.scrollY === y), 120);
     }));
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${suffix}.png`), fullPage });
+    // Nothing may stick out sideways (a phone would scroll horizontally).
+    const wide = await page.evaluate(() => {
+      const w = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= w) return null;
+      const el = [...document.querySelectorAll('body *')].find((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap'));
+      return `${document.documentElement.scrollWidth} > ${w}: ${el ? el.outerHTML.slice(0, 120) : '?'}`;
+    });
+    if (wide) throw new Error(`${name}-${suffix}: page wider than the viewport, ${wide}`);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
