@@ -84,8 +84,10 @@ class SearchPage {
     for (const el of [f.source, f.category, f.sort, f.unit, f.yearFrom, f.yearTo]) {
       el.addEventListener('change', () => { if (f.q.value.trim()) this.submit(1); });
     }
-    this.results = h('div', { class: 'results', 'aria-live': 'polite' });
-    this.root = h('section', { class: 'page search-page' }, this.form, this.results);
+    this.results = h('div', { class: 'results' });
+    // Screen readers hear only the count, not every snippet, when results change.
+    this.status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    this.root = h('section', { class: 'page search-page' }, this.form, this.status, this.results);
     main.append(this.root);
   }
 
@@ -215,6 +217,7 @@ class SearchPage {
     const msg = describe(err);
     if (err instanceof ApiError && err.code === 'bad_request') {
       this.error.replaceChildren(h('strong', null, '查询语法有误：'), localizeParseError(msg), caret(s.q, msg) || '');
+      this.status.textContent = '';
       this.error.hidden = false;
     } else {
       this.results.append(h('p', { class: 'notice error', role: 'alert' }, msg));
@@ -227,6 +230,7 @@ class SearchPage {
     const summary = h('p', { class: 'summary' },
       total ? ['共 ', h('strong', null, formatNumber(total)), s.unit === 'paragraph' ? ' 个段落' : ' 篇文档'] : '没有结果',
       h('span', { class: 'took' }, ` · 用时 ${took < 10 ? took.toFixed(1) : Math.round(took)} 毫秒`));
+    this.status.textContent = summary.textContent;
     if (!total) {
       this.results.replaceChildren(summary, h('div', { class: 'empty' },
         h('p', null, '没有找到与“', h('strong', null, s.q), '”精准匹配的文档。'),
