@@ -88,6 +88,7 @@ test('search, open, outline, copy, download', async () => {
     await page.waitForFunction((s) => document.querySelector(`${s} .copy`).textContent === '已复制', sel);
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), para.text);
 
+    assert.equal(await page.textContent('.quota'), '公开文档，下载不计次数');
     // Download Word: a real .docx (a zip: starts with PK) named after the title.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button.download[data-format=docx]')]);
     assert.equal(download.suggestedFilename(), `${title}.docx`);

@@ -46,9 +46,16 @@ export async function mount(main, route, ctx) {
           h('span', { class: `tier tier-${me.tier}` }, TIER_NAMES[me.tier] || me.tier))),
         h('div', null, h('dt', null, '权益'), h('dd', null, TIER_TEXT[me.tier] || '')),
         h('div', null, h('dt', null, '每日全文下载'), h('dd', { id: 'account-quota' },
-          perDay === null || perDay === undefined ? '不限' : `${perDay} 次，今日剩余 ${left ?? perDay} 次`))),
+          quotaText(perDay, left)))),
       msg,
       h('div', { class: 'actions' }, me.tier === 'admin' ? h('a', { class: 'button', href: '/admin' }, '进入管理') : null, logout)),
     upgrade));
   return {};
+}
+
+// Full downloads of paid documents per day (public documents never count).
+function quotaText(perDay, left) {
+  if (perDay === null || perDay === undefined) return '不限';
+  if (perDay === 0) return '无（付费文档可下载试读版；公开文档不限）';
+  return `${perDay} 次，今日剩余 ${left ?? perDay} 次`;
 }

@@ -84,7 +84,7 @@ class DocPage {
 
   renderDownloads() {
     const dl = this.doc.downloads || {};
-    this.quota = h('span', { class: 'quota', 'aria-live': 'polite' }, quotaText(dl, this.doc.locked));
+    this.quota = h('span', { class: 'quota', 'aria-live': 'polite' }, quotaText(dl, this.doc.locked, this.doc.access));
     const button = (format, label) => h('button', {
       type: 'button', class: 'download', dataset: { format },
       onclick: (e) => this.download(format, e.currentTarget),
@@ -219,7 +219,7 @@ class DocPage {
       const dl = { ...this.doc.downloads };
       if (me.quotas && 'downloads_left' in me.quotas) dl.left = me.quotas.downloads_left;
       this.doc.downloads = dl;
-      this.quota.textContent = quotaText(dl, this.doc.locked);
+      this.quota.textContent = quotaText(dl, this.doc.locked, this.doc.access);
     } catch (err) {
       toast(describe(err));
       this.quota.textContent = describe(err);
@@ -262,12 +262,12 @@ function runInHeads(b, headings) {
   return out;
 }
 
-function quotaText(dl, locked) {
-  const parts = [];
-  if (locked) parts.push('非会员下载为试读版');
-  else if (dl.per_day !== null && dl.per_day !== undefined) parts.push(`今日全文下载剩余 ${dl.left ?? dl.per_day} / ${dl.per_day} 次`);
-  else if (dl.full) parts.push('全文下载不限次数');
-  return parts.join('；');
+// Only full downloads of paid documents count against the daily quota.
+function quotaText(dl, locked, access) {
+  if (access !== 'paid') return '公开文档，下载不计次数';
+  if (locked) return '非会员下载为试读版';
+  if (dl.per_day === null || dl.per_day === undefined) return '全文下载不限次数';
+  return `今日全文下载剩余 ${dl.left ?? dl.per_day} / ${dl.per_day} 次`;
 }
 
 // RFC 6266/5987: prefer filename*=UTF-8''…, else filename="…".
