@@ -138,6 +138,58 @@ TEST(Snippets, OutOfRangeMatchesAreIgnored) {
   EXPECT_TRUE(make_snippets("", {}, {{0, 1}}).empty());
 }
 
+// doc::analyze splits sentences at line ends, so a paragraph's last sentence and
+// the next paragraph's first one are neighbours: widening must stop at the '\n'.
+TEST(Snippets, NeverWidenAcrossAParagraphBreak) {
+  const std::string text = "上一段的话。\n二、坚定不移推进改革\n　　我们要坚定不移推进改革。\n三、下一个标题";
+  const auto matches = find_all(text, "坚定不移");
+  ASSERT_EQ(matches.size(), 2u);
+  const auto s = make_snippets(text, split_sentences(text), {matches[1]});
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].text, "我们要坚定不移推进改革。");
+  EXPECT_EQ(highlighted(s[0], 0), "坚定不移");
+  // A heading is a paragraph of its own.
+  const auto h = make_snippets(text, split_sentences(text), {matches[0]});
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].text, "二、坚定不移推进改革");
+  // Without sentence spans (one sentence) the window stays in the paragraph too.
+  const auto w = make_snippets(text, {}, {matches[1]});
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0].text, "我们要坚定不移推进改革。");
+}
+
+TEST(Snippets, WithinAParagraphTheParagraphIsTheSnippet) {
+  const std::string text = "前文。\n　　第一句。第二句讲党建。第三句。\n后文讲党建。";
+  const auto all = find_all(text, "党建");
+  ASSERT_EQ(all.size(), 2u);
+  const doc::Span para{4, 21};  // "　　第一句。第二句讲党建。第三句。"
+  ASSERT_EQ(text::substr_code_points(text, para.start, para.end), "　　第一句。第二句讲党建。第三句。");
+  const auto s = make_snippets(text, split_sentences(text), all, 3, 160, para);
+  ASSERT_EQ(s.size(), 1u);  // the match in the next paragraph is not this hit's
+  EXPECT_EQ(s[0].text, "第一句。第二句讲党建。第三句。");
+  EXPECT_EQ(s[0].start, 6u);
+  EXPECT_EQ(s[0].end, 21u);
+  ASSERT_EQ(s[0].highlights.size(), 1u);
+  EXPECT_EQ(highlighted(s[0], 0), "党建");
+  // A paragraph longer than max_chars: a window inside it around the match.
+  const auto c = make_snippets(text, split_sentences(text), all, 3, 12, para);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].text, "第二句讲党建。第三句。");
+  // No match in it (a title-only hit): the paragraph's lead.
+  const auto lead = make_snippets(text, split_sentences(text), {}, 3, 160, para);
+  ASSERT_EQ(lead.size(), 1u);
+  EXPECT_EQ(lead[0].text, "第一句。第二句讲党建。第三句。");
+}
+
+TEST(Snippets, AMatchAcrossALineBreakKeepsBothLines) {
+  // Whitespace is deleted before matching, so "坚定不移" matches across the break.
+  const std::string text = "前一段。\n甲。我们坚定\n不移地走。乙。\n后一段。";
+  ASSERT_EQ(text::substr_code_points(text, 9, 14), "坚定\n不移");
+  const auto s = make_snippets(text, split_sentences(text), {{9, 14}});
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].text, "甲。我们坚定\n不移地走。乙。");
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -153,6 +205,14 @@ TEST(Snippets, PropertiesOnRealText) {
   ASSERT_FALSE(text.empty());
   const auto sentences = split_sentences(text);
   const uint32_t n = static_cast<uint32_t>(text::count_code_points(text));
+  const std::u32string cps = text::decode_utf8(text);
+  std::vector<doc::Span> paragraphs;  // non-empty lines
+  for (uint32_t b = 0, i = 0; i <= n; ++i) {
+    if (i < n && cps[i] != U'\n') continue;
+    if (i > b) paragraphs.push_back({b, i});
+    b = i + 1;
+  }
+  ASSERT_GT(paragraphs.size(), 10u);
   std::mt19937 rng(7);
   for (int round = 0; round < 300; ++round) {
     std::vector<doc::Span> matches;
@@ -187,6 +247,19 @@ TEST(Snippets, PropertiesOnRealText) {
       for (size_t j = 0; j < i; ++j) {
         ASSERT_TRUE(s.end <= snippets[j].start || snippets[j].end <= s.start);
       }
+      // A line break inside a snippet lies inside a match (one that runs across it).
+      for (uint32_t p = s.start; p < s.end; ++p) {
+        if (cps[p] == U'\n') {
+          ASSERT_TRUE(matched[p]) << "snippet " << s.start << ".." << s.end << " crosses line " << p;
+        }
+      }
+    }
+    // Confined to a paragraph: every snippet inside it.
+    const auto& para = paragraphs[std::uniform_int_distribution<size_t>(0, paragraphs.size() - 1)(rng)];
+    for (const Snippet& s : make_snippets(text, sentences, matches, 3, max_chars, para)) {
+      ASSERT_GE(s.start, para.start);
+      ASSERT_LE(s.end, para.end);
+      ASSERT_EQ(s.text, text::substr_code_points(text, s.start, s.end));
     }
   }
 }

@@ -654,7 +654,8 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
         const uint32_t hi = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.end) - origin.begin());
         h.paragraph = sp;
         h.matches = match_spans(ht, lo, hi);
-        if (r.snippets) h.snippets = make_snippets(ht.stored.text, ht.stored.sentences, h.matches, r.max_snippets);
+        // The hit is the paragraph: its snippet never leaves it.
+        if (r.snippets) h.snippets = make_snippets(ht.stored.text, ht.stored.sentences, h.matches, r.max_snippets, kSnippetChars, sp);
         if (!r.matches) h.matches.clear();
         res.hits.push_back(std::move(h));
       }

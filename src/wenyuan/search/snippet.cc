@@ -9,6 +9,7 @@
 #include "wenyuan/search/snippet.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -48,6 +49,32 @@ class Builder {
       last_end = e;
     }
     if (sentences_.empty() && n > 0) sentences_.push_back({0, n});
+    for (uint32_t i = 0; i < n; ++i)
+      if (cps_[i] == U'\n') breaks_.push_back(i);
+    // Cut sentences at line breaks (doc::analyze never lets one cross a line, but
+    // a caller's spans, or the one-sentence fallback above, may), so that whole
+    // sentences are whole sentences of one paragraph.
+    if (!breaks_.empty()) {
+      std::vector<Range> cut;
+      for (const Range& r : sentences_) {
+        uint32_t b = r.first;
+        for (auto it = std::lower_bound(breaks_.begin(), breaks_.end(), b); it != breaks_.end() && *it < r.second; ++it) {
+          if (b < *it) cut.push_back({b, *it});
+          b = *it + 1;
+        }
+        if (b < r.second) cut.push_back({b, r.second});
+      }
+      sentences_ = std::move(cut);
+    }
+  }
+
+  // The paragraph (line: the text separates paragraphs by '\n') holding code
+  // point `p`, as [start, end) without the line break.
+  Range line_at(uint32_t p) const {
+    auto it = std::lower_bound(breaks_.begin(), breaks_.end(), p);
+    const uint32_t e = it == breaks_.end() ? size() : *it;
+    const uint32_t b = it == breaks_.begin() ? 0 : *std::prev(it) + 1;
+    return {b, e};
   }
 
   uint32_t size() const { return static_cast<uint32_t>(cps_.size()); }
@@ -61,23 +88,32 @@ class Builder {
     return static_cast<int>(std::prev(it) - sentences_.begin());
   }
 
-  Range candidate_for(const Range& m) const {
+  // The snippet range proposed for match `m`: whole sentences of the paragraph(s)
+  // holding it, never beyond them nor beyond `within`.
+  Range candidate_for(const Range& m, const Range& within) const {
+    // Bounds: the paragraph(s) the match lies in (a match may run across a line
+    // break, since whitespace is deleted before matching), clipped to `within`.
+    const Range pa = line_at(m.first), pz = line_at(m.second - 1);
+    const Range bound{std::max(pa.first, within.first), std::min(pz.second, within.second)};
+    const Range lim{std::min(bound.first, m.first), std::max(bound.second, m.second)};
     int first = sentence_at(m.first);
     int last = sentence_at(m.second - 1);
-    if (first < 0) return window(m, {0, size()});
-    Range r{std::min(sentences_[first].first, m.first), std::max(sentences_[last].second, m.second)};
+    if (first < 0) return window(m, lim);
+    Range r{std::max(std::min(sentences_[first].first, m.first), lim.first),
+            std::min(std::max(sentences_[last].second, m.second), lim.second)};
     if (r.second - r.first > max_chars_) return window(m, r);
-    // Widen by whole neighbouring sentences, the following one first (the text
-    // after a match usually finishes its thought), while it fits.
+    // Widen by whole neighbouring sentences of the same paragraph, the following
+    // one first (the text after a match usually finishes its thought), while it fits.
     bool grew = true;
     while (grew) {
       grew = false;
-      if (last + 1 < static_cast<int>(sentences_.size()) &&
-          sentences_[last + 1].second - r.first <= max_chars_) {
+      if (last + 1 < static_cast<int>(sentences_.size()) && sentences_[last + 1].first >= r.second &&
+          sentences_[last + 1].second <= lim.second && sentences_[last + 1].second - r.first <= max_chars_) {
         r.second = sentences_[++last].second;
         grew = true;
       }
-      if (first > 0 && r.second - sentences_[first - 1].first <= max_chars_) {
+      if (first > 0 && sentences_[first - 1].second <= r.first && sentences_[first - 1].first >= lim.first &&
+          r.second - sentences_[first - 1].first <= max_chars_) {
         r.first = sentences_[--first].first;
         grew = true;
       }
@@ -147,34 +183,38 @@ class Builder {
   std::u32string cps_;
   size_t max_chars_;
   std::vector<Range> sentences_;
+  std::vector<uint32_t> breaks_;  // positions of '\n', sorted
 };
 
 }  // namespace
 
 std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
                                    const std::vector<doc::Span>& matches, size_t max_snippets,
-                                   size_t max_chars) {
+                                   size_t max_chars, std::optional<doc::Span> within) {
   std::vector<Snippet> out;
   if (max_snippets == 0 || text.empty()) return out;
   Builder b(text, sentences, max_chars);
   const uint32_t n = b.size();
+  Range in{0, n};
+  if (within) in = {std::min(within->start, n), std::min(within->end, n)};
+  if (in.first >= in.second) return out;
 
   std::vector<Range> ms;
   for (const auto& m : matches) {
-    const uint32_t e = std::min(m.end, n);
-    if (m.start < e) ms.push_back({m.start, e});
+    const uint32_t s = std::max(m.start, in.first), e = std::min(m.end, in.second);
+    if (s < e) ms.push_back({s, e});
   }
   std::sort(ms.begin(), ms.end());
 
-  if (ms.empty()) {  // a title-only hit: the lead of the document, unhighlighted
-    out.push_back(b.make(b.trim(b.candidate_for({0, std::min<uint32_t>(1, n)}), ms), ms));
+  if (ms.empty()) {  // a title-only hit: the lead of the document (or paragraph), unhighlighted
+    out.push_back(b.make(b.trim(b.candidate_for({in.first, in.first + 1}, in), ms), ms));
     return out;
   }
 
   std::vector<Candidate> cands;
   for (const auto& m : ms) {
     Candidate c;
-    c.range = b.trim(b.candidate_for(m), ms);
+    c.range = b.trim(b.candidate_for(m, in), ms);
     if (!cands.empty() && cands.back().range == c.range) continue;
     const auto hs = b.highlights(c.range, ms);
     c.highlights = hs.size();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,20 +19,29 @@ struct Snippet {
   std::vector<std::pair<uint32_t, uint32_t>> highlights; // [start, end) code point offsets into `text`
 };
 
-// Builds up to `max_snippets` snippets of `text` (the document's cleaned text).
+// The default length bound of a snippet, in code points.
+inline constexpr size_t kSnippetChars = 160;
+
+// Builds up to `max_snippets` snippets of `text` (the document's cleaned text,
+// paragraphs separated by '\n').
 // `matches` are [start, end) code point ranges of matches in `text`, sorted.
 // `sentences` are the document's sentence spans. A snippet is one or more whole
-// sentences around a match (widened by whole neighbouring sentences while it fits
-// in `max_chars`), cut to a window of about `max_chars` code points around the
-// match if the sentence is longer. `text` of a snippet is always a verbatim slice
-// of the document text (no ellipsis is inserted: the UI adds one when `start` > 0
-// or `end` is before the end of the text); leading and trailing whitespace is
-// trimmed. Highlights are sorted, overlapping ones merged, and clipped to the
-// snippet. Snippets do not overlap and come best first: most distinct highlighted
-// strings, then most highlights, then earliest in the text. With no matches (a
-// title-only hit) the result is one lead snippet without highlights.
+// sentences around a match (widened by whole neighbouring sentences of the same
+// paragraph while it fits in `max_chars`), cut to a window of about `max_chars`
+// code points around the match if the sentence is longer. A snippet never runs
+// across a paragraph boundary (a '\n'), except where a match itself does (the
+// normalized text has no whitespace, so a term can match across a line break).
+// With `within` (a paragraph hit: that paragraph's span), snippets and matches
+// are confined to that range: a paragraph that fits in `max_chars` is its own
+// snippet. `text` of a snippet is always a verbatim slice of the document text
+// (no ellipsis is inserted: the UI adds one when `start` > 0 or `end` is before
+// the end of the text); leading and trailing whitespace is trimmed. Highlights
+// are sorted, overlapping ones merged, and clipped to the snippet. Snippets do
+// not overlap and come best first: most distinct highlighted strings, then most
+// highlights, then earliest in the text. With no matches (a title-only hit) the
+// result is one lead snippet (of the document, or of `within`) without highlights.
 std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
                                    const std::vector<doc::Span>& matches, size_t max_snippets = 3,
-                                   size_t max_chars = 160);
+                                   size_t max_chars = kSnippetChars, std::optional<doc::Span> within = std::nullopt);
 
 }  // namespace wenyuan::search
