@@ -190,6 +190,25 @@ TEST(Snippets, AMatchAcrossALineBreakKeepsBothLines) {
   EXPECT_EQ(s[0].text, "甲。我们坚定\n不移地走。乙。");
 }
 
+// Offsets count code points as text::decode_utf8 does, ill-formed bytes one each,
+// whatever mix of 1- to 4-byte sequences precedes the match.
+TEST(Snippets, OffsetsCountIllFormedBytesAsOneCodePoint) {
+  const std::string text = "a\xff\xe4\xb8乙é\xed\xa0\x80\U00030F84\xe0\x80\x80。甲\n丙讲党建。";
+  const std::u32string cps = text::decode_utf8(text);
+  const auto matches = find_all(text, "党建");
+  ASSERT_EQ(matches.size(), 1u);
+  const auto s = make_snippets(text, split_sentences(text), matches);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].end, cps.size());
+  EXPECT_EQ(s[0].text, "丙讲党建。");
+  EXPECT_EQ(s[0].text, text::substr_code_points(text, s[0].start, s[0].end));
+  EXPECT_EQ(highlighted(s[0], 0), "党建");
+  const auto lead = make_snippets(text, split_sentences(text), {});
+  ASSERT_EQ(lead.size(), 1u);
+  EXPECT_EQ(lead[0].start, 0u);
+  EXPECT_EQ(lead[0].end, cps.find(U'\n'));
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

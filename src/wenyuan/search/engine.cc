@@ -583,12 +583,12 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
     const size_t want = std::min(found.size(), r.offset + r.limit);
     if (r.limit > 0 && r.offset < found.size()) {
       std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want), found.end(), better);
+      HitText ht;  // reused: its buffers are large for long laws
       for (size_t i = r.offset; i < want; ++i) {
         const Found& f = found[i];
         const Segment& seg = *snap->parts()[f.part].segment;
         Hit h = make_hit(seg.doc(f.doc), f.score);
         if (r.snippets || r.matches) {
-          HitText ht;
           WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht));
           h.matches = match_spans(ht, 0, UINT32_MAX);
           if (r.snippets) h.snippets = make_snippets(ht.stored.text, ht.stored.sentences, h.matches, r.max_snippets);

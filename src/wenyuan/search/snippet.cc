@@ -27,6 +27,60 @@ bool is_space(char32_t c) {
          c == 0x3000 || c == 0xFEFF;
 }
 
+// The matches, sorted by start, with the running maximum of their ends, so the
+// matches overlapping a range are found by binary search: a long law can have
+// hundreds of matches and one candidate per match, so scanning every match for
+// every candidate would be quadratic.
+class Matches {
+ public:
+  explicit Matches(std::vector<Range> ms) : ms_(std::move(ms)) {
+    std::sort(ms_.begin(), ms_.end());
+    reach_.reserve(ms_.size());
+    for (const auto& m : ms_) reach_.push_back(reach_.empty() ? m.second : std::max(reach_.back(), m.second));
+  }
+  const std::vector<Range>& all() const { return ms_; }
+  bool empty() const { return ms_.empty(); }
+  // Calls f(m) for every match overlapping [r.first, r.second), in order.
+  template <typename F>
+  void for_each_in(const Range& r, F&& f) const {
+    auto i = static_cast<size_t>(std::upper_bound(reach_.begin(), reach_.end(), r.first) - reach_.begin());
+    for (; i < ms_.size() && ms_[i].first < r.second; ++i)
+      if (ms_[i].second > r.first) f(ms_[i]);
+  }
+
+ private:
+  std::vector<Range> ms_;
+  std::vector<uint32_t> reach_;  // reach_[i] = max end of ms_[0..i]
+};
+
+// The code points of `s`, as text::decode_utf8 gives them, into a per-thread
+// buffer: a hit's whole text is decoded for every search, and for a long law
+// (~300 KB) a fresh buffer costs more in page faults than the decoding. The
+// common well-formed 1- and 3-byte sequences (ASCII, CJK) take a fast path;
+// anything else goes through text::decode_one, so ill-formed bytes read the same.
+const std::u32string& decode(std::string_view s) {
+  thread_local std::u32string out;
+  out.clear();
+  out.reserve(s.size() / 2 + 1);
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  for (size_t i = 0; i < s.size();) {
+    const unsigned b0 = p[i];
+    if (b0 < 0x80) {
+      out.push_back(b0);
+      ++i;
+      continue;
+    }
+    if (i + 2 < s.size() && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) && (p[i + 1] & 0xC0) == 0x80 &&
+        (p[i + 2] & 0xC0) == 0x80) {
+      out.push_back(((b0 & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu));
+      i += 3;
+      continue;
+    }
+    out.push_back(text::decode_one(s, i));
+  }
+  return out;
+}
+
 struct Candidate {
   Range range;
   size_t distinct = 0;
@@ -36,7 +90,7 @@ struct Candidate {
 class Builder {
  public:
   Builder(std::string_view text, const std::vector<doc::Span>& sentences, size_t max_chars)
-      : text_(text), cps_(text::decode_utf8(text)), max_chars_(std::max<size_t>(max_chars, 1)) {
+      : text_(text), cps_(decode(text)), max_chars_(std::max<size_t>(max_chars, 1)) {
     const auto n = static_cast<uint32_t>(cps_.size());
     // Keep only well-formed sentence spans, in order and without overlap; a document
     // without sentence spans is treated as one long sentence.
@@ -136,30 +190,28 @@ class Builder {
 
   // Drops leading and trailing whitespace (paragraph indents of 全角 spaces) that
   // lies outside every match.
-  Range trim(Range r, const std::vector<Range>& matches) const {
+  Range trim(Range r, const Matches& matches) const {
     uint32_t lo = r.second, hi = r.first;  // the span matches cover inside r
-    for (const auto& m : matches) {
-      if (m.second <= r.first || m.first >= r.second) continue;
+    matches.for_each_in(r, [&](const Range& m) {
       lo = std::min(lo, std::max(m.first, r.first));
       hi = std::max(hi, std::min(m.second, r.second));
-    }
+    });
     while (r.first < r.second && r.first < lo && is_space(cps_[r.first])) ++r.first;
     while (r.second > r.first && r.second > hi && is_space(cps_[r.second - 1])) --r.second;
     return r;
   }
 
   // Highlights of `r`, relative to r.first, overlapping ones merged.
-  std::vector<Range> highlights(const Range& r, const std::vector<Range>& matches) const {
+  std::vector<Range> highlights(const Range& r, const Matches& matches) const {
     std::vector<Range> out;
-    for (const auto& m : matches) {
-      if (m.second <= r.first || m.first >= r.second) continue;
+    matches.for_each_in(r, [&](const Range& m) {
       Range h{std::max(m.first, r.first) - r.first, std::min(m.second, r.second) - r.first};
       if (!out.empty() && h.first < out.back().second) {
         out.back().second = std::max(out.back().second, h.second);
       } else {
         out.push_back(h);
       }
-    }
+    });
     return out;
   }
 
@@ -169,7 +221,7 @@ class Builder {
     return seen.size();
   }
 
-  Snippet make(const Range& r, const std::vector<Range>& matches) const {
+  Snippet make(const Range& r, const Matches& matches) const {
     Snippet s;
     s.start = r.first;
     s.end = r.second;
@@ -180,7 +232,7 @@ class Builder {
 
  private:
   std::string_view text_;
-  std::u32string cps_;
+  std::u32string_view cps_;  // the per-thread buffer of decode()
   size_t max_chars_;
   std::vector<Range> sentences_;
   std::vector<uint32_t> breaks_;  // positions of '\n', sorted
@@ -199,12 +251,12 @@ std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc:
   if (within) in = {std::min(within->start, n), std::min(within->end, n)};
   if (in.first >= in.second) return out;
 
-  std::vector<Range> ms;
+  std::vector<Range> clipped;
   for (const auto& m : matches) {
     const uint32_t s = std::max(m.start, in.first), e = std::min(m.end, in.second);
-    if (s < e) ms.push_back({s, e});
+    if (s < e) clipped.push_back({s, e});
   }
-  std::sort(ms.begin(), ms.end());
+  const Matches ms(std::move(clipped));
 
   if (ms.empty()) {  // a title-only hit: the lead of the document (or paragraph), unhighlighted
     out.push_back(b.make(b.trim(b.candidate_for({in.first, in.first + 1}, in), ms), ms));
@@ -212,7 +264,7 @@ std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc:
   }
 
   std::vector<Candidate> cands;
-  for (const auto& m : ms) {
+  for (const auto& m : ms.all()) {
     Candidate c;
     c.range = b.trim(b.candidate_for(m, in), ms);
     if (!cands.empty() && cands.back().range == c.range) continue;
