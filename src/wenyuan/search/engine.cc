@@ -538,6 +538,51 @@ bool title_has(const QueryNode& n, const HitText& h) {
   return title.find(n.normalized) != std::u32string_view::npos;
 }
 
+// True if the positive part of the query can hold in a paragraph only where
+// some text occurrence of a positive term starts (mirrors para_holds): then
+// only the paragraphs holding an occurrence need checking.
+bool needs_text_occurrence(const QueryNode& n) {
+  switch (n.kind) {
+    case QueryNode::Kind::kTerm:
+      return n.field != Field::kTitle;
+    case QueryNode::Kind::kAnd:
+      for (const auto& c : n.children)
+        if (needs_text_occurrence(c)) return true;
+      return false;
+    case QueryNode::Kind::kOr:
+      for (const auto& c : n.children)
+        if (c.kind != QueryNode::Kind::kNot && !needs_text_occurrence(c)) return false;
+      return true;  // no branch holds without an occurrence (or none can hold at all)
+    default:
+      return false;
+  }
+}
+
+// The indices of the paragraphs of `h` worth checking, in order: with
+// `needs_occurrence`, those where an occurrence of a positive term starts
+// (found from the occurrences, not by visiting every paragraph of a long law);
+// otherwise all.
+void candidate_paragraphs(const HitText& h, bool needs_occurrence, std::vector<uint32_t>& out) {
+  out.clear();
+  const auto& ps = h.stored.paragraphs;
+  if (!needs_occurrence) {
+    for (uint32_t i = 0; i < ps.size(); ++i) out.push_back(i);
+    return;
+  }
+  const auto& origin = h.norm.text_origin;
+  for (const auto& [n, starts] : h.occ) {
+    for (uint32_t s : starts) {
+      const uint32_t o = origin[s];  // the original code point the occurrence starts at
+      auto it = std::upper_bound(ps.begin(), ps.end(), o, [](uint32_t v, const doc::Span& p) { return v < p.start; });
+      if (it == ps.begin()) continue;
+      --it;
+      if (o < it->end) out.push_back(static_cast<uint32_t>(it - ps.begin()));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
 }  // namespace
 
 Result<SearchResult> Engine::search(const SearchRequest& r) const {
@@ -606,11 +651,14 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
     };
     std::vector<ParaHit> paras;
     HitText ht;
+    const bool needs_occurrence = needs_text_occurrence(q.root);
+    std::vector<uint32_t> cand;  // paragraph indices to check, in order
     for (const Found& f : found) {
       const Segment& seg = *snap->parts()[f.part].segment;
       WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht));
       const auto& origin = ht.norm.text_origin;
-      for (uint32_t pi = 0; pi < ht.stored.paragraphs.size(); ++pi) {
+      candidate_paragraphs(ht, needs_occurrence, cand);
+      for (uint32_t pi : cand) {
         const doc::Span sp = ht.stored.paragraphs[pi];
         const uint32_t lo = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.start) - origin.begin());
         const uint32_t hi = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.end) - origin.begin());
