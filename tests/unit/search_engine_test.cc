@@ -219,8 +219,29 @@ TEST_F(SmallIndex, ParagraphUnit) {
     }
   }
   EXPECT_EQ(res.hits[0].id, "p");  // four matches in a short paragraph
+  // A paragraph hit's snippet is its paragraph, nothing of the neighbours.
+  for (const auto& h : res.hits) {
+    ASSERT_EQ(h.snippets.size(), 1u);
+    EXPECT_EQ(h.snippets[0].start, h.paragraph->start);
+    EXPECT_EQ(h.snippets[0].end, h.paragraph->end);
+  }
+  EXPECT_EQ(res.hits[0].snippets[0].text, "第四段甲方乙方甲方。");
   EXPECT_EQ(run("甲方 乙方 -丙方", r).total, 2u);  // NOT is per document
   EXPECT_EQ(run("甲方 | 丙方", r).total, 5u);
+  // A title-only query holds in every paragraph of the document.
+  const SearchResult t = run("title:段落测试", r);
+  EXPECT_EQ(t.total, 4u);
+  for (const auto& h : t.hits) {
+    ASSERT_EQ(h.snippets.size(), 1u);
+    EXPECT_EQ(h.snippets[0].start, h.paragraph->start);
+    EXPECT_EQ(h.snippets[0].end, h.paragraph->end);
+  }
+  EXPECT_EQ(run("title:段落测试 | 丙方", r).total, 5u);
+  // Document unit: the snippet stays in the matching paragraph too.
+  const SearchResult d = run("丙方");
+  ASSERT_EQ(d.hits.size(), 1u);
+  ASSERT_EQ(d.hits[0].snippets.size(), 1u);
+  EXPECT_EQ(d.hits[0].snippets[0].text, "丙方。");
 }
 
 TEST_F(SmallIndex, MatchesAreOriginalOffsets) {
