@@ -1,7 +1,10 @@
 #include "wenyuan/doc/clean.h"
 
 #include <algorithm>
+#include <bitset>
+#include <iterator>
 #include <optional>
+#include <utility>
 
 #include "wenyuan/doc/outline.h"
 #include "wenyuan/text/utf8.h"
@@ -140,13 +143,53 @@ bool is_credit_line(U32View t) {
   return false;
 }
 
+// kKeywords by first character, so that one pass over a line finds them all
+// (promotion scoring runs on nearly every line of every document; a find() per
+// keyword made it a scan per keyword).
+struct KeywordIndex {
+  static constexpr size_t kCount = std::size(kKeywords);
+  std::bitset<0x10000> is_first;                      // BMP first characters
+  std::vector<std::pair<char32_t, uint8_t>> by_first;  // (first character, keyword), sorted
+};
+
+const KeywordIndex& keyword_index() {
+  static const KeywordIndex index = [] {  // immutable after initialisation
+    static_assert(KeywordIndex::kCount <= 128);
+    KeywordIndex x;
+    for (size_t k = 0; k < KeywordIndex::kCount; ++k) {
+      const char32_t f = kKeywords[k].word.front();
+      if (f < 0x10000) x.is_first.set(f);
+      x.by_first.emplace_back(f, static_cast<uint8_t>(k));
+    }
+    std::sort(x.by_first.begin(), x.by_first.end());
+    return x;
+  }();
+  return index;
+}
+
+// The sum of the weights of the keywords found in `t`, each counted once.
+int keyword_score(U32View t) {
+  const KeywordIndex& index = keyword_index();
+  std::bitset<128> found;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const char32_t c = t[i];
+    if (c >= 0x10000 || !index.is_first.test(c)) continue;
+    auto it = std::lower_bound(index.by_first.begin(), index.by_first.end(), std::make_pair(c, uint8_t{0}));
+    for (; it != index.by_first.end() && it->first == c; ++it) {
+      const U32View w = kKeywords[it->second].word;
+      if (t.substr(i, w.size()) == w) found.set(it->second);
+    }
+  }
+  int score = 0;
+  for (size_t k = 0; k < KeywordIndex::kCount; ++k)
+    if (found.test(k)) score += kKeywords[k].weight;
+  return score;
+}
+
 int promo_score_u32(U32View s) {
   const U32View t = trim(s);
   if (t.empty()) return 0;
-  int score = 0;
-  for (const Keyword& k : kKeywords) {
-    if (t.find(k.word) != U32View::npos) score += k.weight;
-  }
+  int score = keyword_score(t);
   if (t.front() == U'【') score += 2;  // 【公众号：…】 【XX素材库】: a brand in lenticular brackets
   if (is_credit_line(t)) score += 1;   // 来源：… 编辑：… belong to a trailer, though not by themselves
   score += contact_score(t);
@@ -296,10 +339,14 @@ void mark_promotions(std::vector<LineRec>& lines) {
   }
 }
 
+// clean() asks edge_stats about a line only to take it out when the answer says
+// it recurs, and nothing before this step depends on the answers: callers that
+// prepare away from the catalog (library::Library) rely on that to record the
+// questions and ask them later (EdgeLineStats in clean.h).
 void mark_recurring(std::vector<LineRec>& lines, const CleanOptions& o) {
   if (o.edge_stats == nullptr) return;
   const uint32_t docs = o.edge_stats->documents_in_source(o.source);
-  if (docs < 5) return;
+  if (docs < kRecurringMinDocuments) return;
   std::vector<int> non_blank;
   for (int k = 0; k < static_cast<int>(lines.size()); ++k) {
     if (!lines[k].blank) non_blank.push_back(k);
@@ -310,8 +357,7 @@ void mark_recurring(std::vector<LineRec>& lines, const CleanOptions& o) {
     if (l.verdict != Verdict::kKeep) return;
     const std::string_view t = trim_utf8(l.content);
     if (is_structural_line(t) || (!title.empty() && t == title)) return;
-    const uint32_t with = o.edge_stats->documents_with_edge_line(o.source, t);
-    if (static_cast<uint64_t>(with) * 10 >= static_cast<uint64_t>(docs) * 3) l.verdict = v;
+    if (is_recurring_edge_line(o.edge_stats->documents_with_edge_line(o.source, t), docs)) l.verdict = v;
   };
   const size_t m = non_blank.size();
   for (size_t i = 0; i < std::min<size_t>(3, m); ++i) check(non_blank[i], Verdict::kHeader);

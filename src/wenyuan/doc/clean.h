@@ -34,6 +34,19 @@ struct EdgeLineStats {
   virtual uint32_t documents_in_source(std::string_view source) const = 0;
 };
 
+// The rule for a recurring header/footer line: its source has at least
+// kRecurringMinDocuments stored documents and at least 30% of them have the line
+// among their edge lines. clean() asks edge_stats documents_in_source() first
+// and documents_with_edge_line() only for candidate lines, and an answer only
+// ever takes the line it is about out of the text: a caller may answer
+// "many documents, no line recurs", record the lines asked about and check them
+// with this rule later (then prepare again if one recurs).
+inline constexpr uint32_t kRecurringMinDocuments = 5;
+inline bool is_recurring_edge_line(uint32_t documents_with_line, uint32_t documents_in_source) {
+  return documents_in_source >= kRecurringMinDocuments &&
+         static_cast<uint64_t>(documents_with_line) * 10 >= static_cast<uint64_t>(documents_in_source) * 3;
+}
+
 struct CleanOptions {
   bool remove_promotions = true;
   const EdgeLineStats* edge_stats = nullptr;  // null: no recurring header/footer removal

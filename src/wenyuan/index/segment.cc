@@ -138,9 +138,14 @@ void pad8(std::string& out) {
 }
 
 
+// While building, a position's top bit says the gram occurrence lies inside a
+// heading span (positions stay below 2^31: build_segment refuses longer documents).
+constexpr uint32_t kInHeadingBit = 0x80000000u;
+constexpr uint32_t kPosMask = ~kInHeadingBit;
+
 struct Occ {
   uint32_t gram;
-  uint32_t pos;
+  uint32_t pos;  // | kInHeadingBit
 };
 struct DocPos {
   uint32_t doc;
@@ -234,11 +239,18 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     for (size_t i = hb + 1; i < headings.size(); ++i) headings[i].reach = std::max(headings[i].reach, headings[i - 1].reach);
     head_count[di] = static_cast<uint32_t>(headings.size() - hb);
 
-    // Grams.
+    // Grams, in position order. The heading flag of each occurrence comes from a
+    // sweep over the spans (sorted by start, reach = running max end): the last
+    // span starting at or before p covers [p, p+m) iff its reach >= p+m, the
+    // same rule as DocMeta::in_heading, without a search per occurrence.
     const char32_t* c = nd.chars.data();
+    const HeadingSpan* hs = headings.data() + hb;
+    const HeadingSpan* hs_end = headings.data() + headings.size();
+    uint32_t reach = 0;
     for (uint32_t p = 0; p < len; ++p) {
       char32_t a = c[p];
       if (a == kSep) continue;
+      while (hs != hs_end && hs->start <= p) reach = (hs++)->reach;
       uint32_t uid;
       if (a < 0x10000) {
         uid = bmp_unigram[a];
@@ -246,8 +258,9 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
       } else {
         uid = table.get_or_add(unigram_key(a), gram_keys);
       }
-      occ.push_back({uid, p});
-      if (p + 1 < len && c[p + 1] != kSep) occ.push_back({table.get_or_add(bigram_key(a, c[p + 1]), gram_keys), p});
+      occ.push_back({uid, reach >= p + 1 ? p | kInHeadingBit : p});
+      if (p + 1 < len && c[p + 1] != kSep)
+        occ.push_back({table.get_or_add(bigram_key(a, c[p + 1]), gram_keys), reach >= p + 2 ? p | kInHeadingBit : p});
     }
     doc_occ_begin[di + 1] = occ.size();
 
@@ -332,7 +345,6 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
   for (uint32_t oi = 0; oi < n_grams; ++oi) {
     const uint32_t g = order[oi];
     const bool is_bi = !is_unigram_key(gram_keys[g]);
-    const uint32_t glen = is_bi ? 2 : 1;
     const DocPos* e = sorted.get() + start[g];
     const DocPos* end = sorted.get() + start[g + 1];
     const size_t cnt = static_cast<size_t>(end - e);
@@ -355,25 +367,21 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
         dp = put_varint(dp, d - prev_doc);
       }
       const uint32_t tf = static_cast<uint32_t>(de - e);
-      uint32_t flags = e->pos < title_lens[d] ? 2u : 0u;
-      if (head_count[d] != 0) {
-        DocMeta m;
-        m.headings = reinterpret_cast<const char*>(headings.data() + head_first[d]);
-        m.heading_count = head_count[d];
-        for (const DocPos* x = e; x < de; ++x)
-          if (m.in_heading(x->pos, glen)) {
-            flags |= 1u;
-            break;
-          }
-      }
-      dp = put_varint(dp, tf << 2 | flags);
+      uint32_t flags = (e->pos & kPosMask) < title_lens[d] ? 2u : 0u;
+      uint32_t any_pos = 0;
       if (is_bi) {
         uint32_t prev_pos = 0;
         for (const DocPos* x = e; x < de; ++x) {
-          pp = put_varint(pp, x->pos - prev_pos);
-          prev_pos = x->pos;
+          any_pos |= x->pos;
+          const uint32_t pos = x->pos & kPosMask;
+          pp = put_varint(pp, pos - prev_pos);
+          prev_pos = pos;
         }
+      } else {
+        for (const DocPos* x = e; x < de; ++x) any_pos |= x->pos;
       }
+      if (any_pos & kInHeadingBit) flags |= 1u;
+      dp = put_varint(dp, tf << 2 | flags);
       prev_doc = d;
       ++df;
       e = de;

@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <system_error>
+#include <thread>
+#include <utility>
 
 #include "wenyuan/doc/clean.h"
 #include "wenyuan/doc/import.h"
@@ -104,76 +110,234 @@ store::Catalog& Library::catalog() { return *catalog_; }
 index::Index& Library::index() { return *index_; }
 const search::Engine& Library::engine() const { return *engine_; }
 
-void Library::import_one_file(const fs::path& path, const ImportOptions& options, Batch& batch) {
+// ---- import: prepare on a worker, store on the caller's thread ----------------
+//
+// An import is a pipeline of two threads. The worker reads each file, parses it
+// into RawDocuments and runs doc::prepare (cleaning, outline, hashes: most of the
+// CPU) and encodes them for the catalog (JSON, compression); the calling thread, which owns the Catalog (one SQLite connection, used by
+// one thread), takes the prepared documents in input order and does the catalog
+// put and the index add. A bounded queue between them keeps memory flat.
+//
+// Why the worker never touches the Catalog: clean() asks it how often an edge
+// line recurs in a source (site headers/footers), and the answer depends on every
+// document put before this one, including those of this very import still in the
+// open transaction. A second read-only connection would see neither those nor a
+// deterministic moment, so results would depend on thread timing. Instead the
+// worker prepares against RecordingEdgeStats, which answers "a large source where
+// no line recurs" and writes down each line clean() asks about; the calling
+// thread asks the catalog the same questions right before the put, in input
+// order. When no line recurs (the usual case) the worker's document is exactly
+// what prepare() with the catalog gives (clean.h: an answer only ever takes out
+// the line it is about); otherwise the document is prepared again there, with the
+// catalog itself. Either way the result does not depend on timing.
+
+// One unit of the hand-off: a record of a file, or the end of a file.
+struct PreparedItem {
+  bool file_end = false;
+  Status status;                          // record: read or prepare error; file end: the file's error
+  std::optional<doc::Document> document;  // record, prepared without the catalog
+  store::EncodedDocument encoded;         // store::encode(*document), also off the catalog's thread
+  std::optional<doc::RawDocument> raw;    // record, without `original`: to prepare again
+  std::vector<std::string> edges;         // doc::edge_lines of the text as imported
+  std::vector<std::string> asked_lines;   // edge lines clean() asked about
+  int64_t now = 0;
+  uint64_t file_size = 0;  // file end; 0 when unknown
+  size_t bytes() const { return raw ? raw->text.size() + (document ? document->text.size() : 0) : 64; }
+};
+
+namespace {
+
+class RecordingEdgeStats final : public doc::EdgeLineStats {
+ public:
+  uint32_t documents_with_edge_line(std::string_view, std::string_view line) const override {
+    lines_.emplace_back(line);
+    return 0;
+  }
+  uint32_t documents_in_source(std::string_view) const override { return 1u << 30; }
+  std::vector<std::string> take_lines() const { return std::exchange(lines_, {}); }
+
+ private:
+  mutable std::vector<std::string> lines_;  // one prepare() at a time, on the worker
+};
+
+
+// Bounded single-producer single-consumer queue; cancel() wakes and stops both sides.
+class PreparedQueue {
+ public:
+  // False when cancelled (the item is dropped).
+  bool push(PreparedItem item) {
+    std::unique_lock<std::mutex> l(mu_);
+    not_full_.wait(l, [&] { return cancelled_ || q_.empty() || (q_.size() < kMaxItems && bytes_ < kMaxBytes); });
+    if (cancelled_) return false;
+    bytes_ += item.bytes();
+    q_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+  // Empty when closed and drained, or cancelled.
+  std::optional<PreparedItem> pop() {
+    std::unique_lock<std::mutex> l(mu_);
+    not_empty_.wait(l, [&] { return cancelled_ || closed_ || !q_.empty(); });
+    if (cancelled_ || q_.empty()) return std::nullopt;
+    PreparedItem item = std::move(q_.front());
+    q_.pop_front();
+    bytes_ -= item.bytes();
+    not_full_.notify_one();
+    return item;
+  }
+  void close() {
+    std::lock_guard<std::mutex> l(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  void cancel() {
+    std::lock_guard<std::mutex> l(mu_);
+    cancelled_ = true;
+    not_full_.notify_all();
+    not_empty_.notify_all();
+  }
+  bool cancelled() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return cancelled_;
+  }
+
+ private:
+  static constexpr size_t kMaxItems = 64;
+  static constexpr size_t kMaxBytes = 16u << 20;
+  mutable std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<PreparedItem> q_;
+  size_t bytes_ = 0;
+  bool closed_ = false, cancelled_ = false;
+};
+
+doc::PrepareOptions prepare_options(const ImportOptions& options, int64_t now) {
   doc::PrepareOptions prep;
   prep.clean = options.clean;
   prep.paid = options.paid;
   prep.preview_share = options.preview_share;
-  prep.edge_stats = catalog_.get();
-  prep.now = unix_now();
+  prep.now = now;
+  return prep;
+}
 
+// The worker: reads, parses and prepares every file, in order, into `queue`.
+void prepare_files(const std::vector<fs::path>& files, const ImportOptions& options, PreparedQueue& queue) {
+  RecordingEdgeStats recorder;
+  for (const auto& path : files) {
+    if (queue.cancelled()) return;
+    doc::PrepareOptions prep = prepare_options(options, unix_now());
+    prep.edge_stats = &recorder;
+    auto sink = [&](Result<doc::RawDocument> raw) {
+      PreparedItem item;
+      item.now = prep.now;
+      if (!raw) {
+        item.status = raw.status();
+        queue.push(std::move(item));
+        return;
+      }
+      if (queue.cancelled()) return;
+      item.edges = doc::edge_lines(raw->text);
+      // A copy to prepare again should a line recur; `original` (often the
+      // biggest field) is taken back from the prepared document instead.
+      std::string original = std::move(raw->original);
+      item.raw = *raw;
+      raw->original = std::move(original);
+      auto prepared = doc::prepare(std::move(raw.value()), prep);
+      item.asked_lines = recorder.take_lines();
+      if (!prepared) {
+        item.status = prepared.status();
+        item.raw.reset();  // more lines taken out cannot give back an id or text
+      } else {
+        item.document = std::move(prepared.value());
+        item.encoded = store::encode(*item.document);
+        if (item.asked_lines.empty()) item.raw.reset();
+      }
+      queue.push(std::move(item));
+    };
+    PreparedItem end;
+    end.file_end = true;
+    std::error_code ec;
+    const uint64_t size = fs::file_size(path, ec);
+    end.file_size = ec ? 0 : size;
+    end.status = doc::import_file(path, options.limits, sink);
+    if (!queue.push(std::move(end))) return;
+  }
+}
+
+}  // namespace
+
+void Library::store_prepared(PreparedItem& item, Batch& batch) {
   auto reject = [&](const std::string& msg) {
     ++batch.report.rejected;
     if (*batch.on_reject) (*batch.on_reject)(msg);
   };
-
-  auto sink = [&](Result<doc::RawDocument> raw) {
-    if (!batch.fatal.is_ok()) return;
-    ++batch.progress.documents;
-    if (!raw) {
-      reject(raw.status().message());
-      return;
-    }
-    std::vector<std::string> edges = doc::edge_lines(raw->text);
-    auto prepared = doc::prepare(std::move(raw.value()), prep);
-    if (!prepared) {
-      reject(prepared.status().message());
-      return;
-    }
-    if (batch.in_transaction == 0) {
-      auto st = catalog_->begin_batch();
-      if (!st) {
-        batch.fatal = st;
+  if (item.file_end) {
+    if (!item.status) reject(item.status.message());
+    batch.progress.bytes_done += item.file_size;
+    batch.report.bytes += item.file_size;
+    if (*batch.on_progress) (*batch.on_progress)(batch.progress);
+    return;
+  }
+  if (!batch.fatal.is_ok()) return;
+  ++batch.progress.documents;
+  if (!item.status) {
+    reject(item.status.message());
+    return;
+  }
+  doc::Document& document = *item.document;
+  if (!item.asked_lines.empty()) {
+    const std::string& source = item.raw->source;
+    const uint32_t docs = catalog_->documents_in_source(source);
+    const bool recurs = docs >= doc::kRecurringMinDocuments &&
+                        std::any_of(item.asked_lines.begin(), item.asked_lines.end(), [&](const std::string& line) {
+                          return doc::is_recurring_edge_line(catalog_->documents_with_edge_line(source, line), docs);
+                        });
+    if (recurs) {
+      doc::PrepareOptions prep = prepare_options(*batch.options, item.now);
+      prep.edge_stats = catalog_.get();
+      item.raw->original = std::move(document.original);
+      auto again = doc::prepare(std::move(*item.raw), prep);
+      if (!again) {
+        reject(again.status().message());
         return;
       }
+      document = std::move(again.value());
+      item.encoded = store::encode(document);
     }
-    auto outcome = catalog_->put(*prepared, edges);
-    if (!outcome) {
-      reject(prepared->origin + ": " + outcome.status().message());
+  }
+  if (batch.in_transaction == 0) {
+    auto st = catalog_->begin_batch();
+    if (!st) {
+      batch.fatal = st;
       return;
     }
-    ++batch.in_transaction;
-    switch (*outcome) {
-      case store::PutOutcome::kUnchanged:
-        ++batch.report.unchanged;
-        break;
-      case store::PutOutcome::kInserted:
-      case store::PutOutcome::kUpdated: {
-        if (*outcome == store::PutOutcome::kInserted) ++batch.report.imported; else ++batch.report.updated;
-        batch.report.characters += prepared->text_chars;
-        batch.report.imported_ids.push_back(prepared->id);
-        auto st = index_->add(*prepared);
-        if (!st) batch.fatal = st;
-        batch.index_dirty = true;
-        break;
-      }
-    }
-    if (batch.in_transaction >= kBatchDocuments) {
-      auto st = catalog_->commit_batch();
-      if (!st) batch.fatal = st;
-      batch.in_transaction = 0;
-    }
-  };
-
-  std::error_code ec;
-  const uint64_t size = fs::file_size(path, ec);
-  auto st = doc::import_file(path, options.limits, sink);
-  if (!st) reject(st.message());
-  if (!ec) {
-    batch.progress.bytes_done += size;
-    batch.report.bytes += size;
   }
-  if (*batch.on_progress) (*batch.on_progress)(batch.progress);
+  auto outcome = catalog_->put(document, item.encoded, item.edges);
+  if (!outcome) {
+    reject(document.origin + ": " + outcome.status().message());
+    return;
+  }
+  ++batch.in_transaction;
+  switch (*outcome) {
+    case store::PutOutcome::kUnchanged:
+      ++batch.report.unchanged;
+      break;
+    case store::PutOutcome::kInserted:
+    case store::PutOutcome::kUpdated: {
+      if (*outcome == store::PutOutcome::kInserted) ++batch.report.imported; else ++batch.report.updated;
+      batch.report.characters += document.text_chars;
+      batch.report.imported_ids.push_back(document.id);
+      auto st = index_->add(document);
+      if (!st) batch.fatal = st;
+      batch.index_dirty = true;
+      break;
+    }
+  }
+  if (batch.in_transaction >= kBatchDocuments) {
+    auto st = catalog_->commit_batch();
+    if (!st) batch.fatal = st;
+    batch.in_transaction = 0;
+  }
 }
 
 ImportReport Library::import_paths(const std::vector<fs::path>& paths, const ImportOptions& options,
@@ -188,9 +352,26 @@ ImportReport Library::import_paths(const std::vector<fs::path>& paths, const Imp
     std::error_code ec;
     batch.progress.bytes_total += fs::file_size(f, ec);
   }
-  for (const auto& f : files) {
-    import_one_file(f, options, batch);
-    if (!batch.fatal.is_ok()) break;
+  {
+    PreparedQueue queue;
+    // Cancels and joins on every way out of this block, so the worker never
+    // outlives the queue or the files it reads.
+    struct Worker {
+      PreparedQueue& queue;
+      std::thread thread;
+      ~Worker() {
+        queue.cancel();
+        if (thread.joinable()) thread.join();
+      }
+    } worker{queue, std::thread([&] {
+               prepare_files(files, options, queue);
+               queue.close();
+             })};
+    while (auto item = queue.pop()) {
+      store_prepared(*item, batch);
+      // A catalog failure stops the import after the file it happened in is accounted for.
+      if (!batch.fatal.is_ok() && item->file_end) break;
+    }
   }
   if (batch.in_transaction > 0) {
     auto st = catalog_->commit_batch();

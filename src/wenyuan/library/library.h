@@ -26,6 +26,8 @@ namespace wenyuan::search { class Engine; }
 
 namespace wenyuan::library {
 
+struct PreparedItem;  // the import pipeline's hand-off (library.cc)
+
 struct ImportOptions {
   bool clean = true;           // false: keep text exactly as given (--no-clean)
   bool paid = false;           // documents without markers or "access" become paid (--paid)
@@ -89,7 +91,9 @@ class Library {
  private:
   Library() = default;
   struct Batch;
-  void import_one_file(const std::filesystem::path& path, const ImportOptions& options, Batch& batch);
+  // Stores one prepared record (or accounts for the end of a file) on the
+  // thread that owns the catalog; see library.cc for the pipeline.
+  void store_prepared(PreparedItem& item, Batch& batch);
 
   std::filesystem::path data_dir_;
   std::unique_ptr<store::Catalog> catalog_;

@@ -154,26 +154,6 @@ std::optional<int> column_optional_int(const sqlite::Statement& s, int i) {
   return static_cast<int>(s.column_int(i));
 }
 
-// Everything put() writes, encoded before the transaction starts so the write
-// lock is held only for the writing.
-struct EncodedDocument {
-  std::string tags, regions, outline, removed;
-  std::string original, text, paragraphs, sentences;
-};
-
-EncodedDocument encode(const doc::Document& d) {
-  EncodedDocument e;
-  e.tags = tags_to_json(d.tags);
-  e.regions = regions_to_json(d.regions);
-  e.outline = outline_to_json(d.outline);
-  e.removed = removed_to_json(d.removed);
-  e.original = compress(d.original, kOriginalLevel);
-  e.text = compress(d.text, kTextLevel);
-  e.paragraphs = spans_to_blob(d.paragraphs);
-  e.sentences = spans_to_blob(d.sentences);
-  return e;
-}
-
 // Reads one row of WENYUAN_DOCUMENT_COLUMNS.
 Result<doc::Document> read_document(const sqlite::Statement& s) {
   doc::Document d;
@@ -321,6 +301,19 @@ ReadSnapshot::~ReadSnapshot() {
 }
 
 }  // namespace
+
+EncodedDocument encode(const doc::Document& d) {
+  EncodedDocument e;
+  e.tags = tags_to_json(d.tags);
+  e.regions = regions_to_json(d.regions);
+  e.outline = outline_to_json(d.outline);
+  e.removed = removed_to_json(d.removed);
+  e.original = compress(d.original, kOriginalLevel);
+  e.text = compress(d.text, kTextLevel);
+  e.paragraphs = spans_to_blob(d.paragraphs);
+  e.sentences = spans_to_blob(d.sentences);
+  return e;
+}
 
 Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const EncodedDocument& e,
                                              const std::vector<std::string>& edge_lines) {
@@ -471,10 +464,14 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
 }
 
 Result<PutOutcome> Catalog::put(const doc::Document& d, const std::vector<std::string>& edge_lines) {
+  return put(d, encode(d), edge_lines);
+}
+
+Result<PutOutcome> Catalog::put(const doc::Document& d, const EncodedDocument& e,
+                                const std::vector<std::string>& edge_lines) {
   const std::string where = impl_->path.string() + ": put \"" + d.id + "\"";
   Status valid = validate(d);
   if (!valid.is_ok()) return valid.with_context(where);
-  const EncodedDocument e = encode(d);
   WENYUAN_RETURN_IF_ERROR(impl_->begin_write().with_context(where));
   Result<PutOutcome> out = impl_->put_locked(d, e, edge_lines);
   Status st = out.status();

@@ -99,6 +99,16 @@ struct Change {
   bool deleted = false;
 };
 
+// Everything put() writes besides the Document's plain fields (JSON, compressed
+// blobs), encoded before the transaction starts so the write lock is held only
+// for the writing. encode() touches no connection: it may run on any thread,
+// so an import can encode on its prepare worker and hand put() the result.
+struct EncodedDocument {
+  std::string tags, regions, outline, removed;
+  std::string original, text, paragraphs, sentences;
+};
+EncodedDocument encode(const doc::Document& d);
+
 class Catalog : public doc::EdgeLineStats {
  public:
   // Opens `db_file`, creating it if absent and migrating an older schema.
@@ -114,6 +124,8 @@ class Catalog : public doc::EdgeLineStats {
   // Stores `d` (and the raw text's edge lines) in one transaction. An
   // imported_at of 0 is stamped with the current time.
   Result<PutOutcome> put(const doc::Document& d, const std::vector<std::string>& edge_lines = {});
+  // The same with `e` == encode(d) done beforehand (possibly on another thread).
+  Result<PutOutcome> put(const doc::Document& d, const EncodedDocument& e, const std::vector<std::string>& edge_lines);
 
   // NotFound if absent. `original` is filled only when asked: it is the largest
   // field and most readers (index, view) do not need it.
