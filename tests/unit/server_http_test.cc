@@ -108,12 +108,20 @@ TEST_F(ServerHttp, SearchReturnsHitsWithSnippetsAndValidatesParameters) {
   EXPECT_EQ(c.get("/api/search?q=x&page=-1").status, 400);
   EXPECT_EQ(c.get("/api/search?q=x&sort=random").status, 400);
   EXPECT_EQ(c.get("/api/search?q=x&year=abc").status, 400);
-  EXPECT_EQ(c.get("/api/search?q=x&source=%22%20OR").status, 400);
+  EXPECT_EQ(c.get("/api/search?q=x&year=2020..2010").status, 400);
   EXPECT_EQ(c.get("/api/search?q=%FF%FE").status, 400);        // not UTF-8
   EXPECT_EQ(c.get("/api/search?q=(((").status, 400);           // a query syntax error
   EXPECT_EQ(c.get("/api/search?q=" + std::string(3000, 'a')).status, 400);
   auto e = c.get("/api/search?q=%FF").json();
   EXPECT_EQ(e["error"]["code"], "bad_request");
+
+  // Error columns are columns of q itself (as in the CLI), and q cannot close
+  // a parenthesis to get out from under the filters.
+  auto col = c.get("/api/search?q=%E5%9B%BD%E6%97%97%20%7C").json();  // 国旗 |
+  EXPECT_EQ(col["error"]["message"].get<std::string>().rfind("column 4:", 0), 0u) << col.dump();
+  EXPECT_EQ(c.get("/api/search?q=%E5%B7%A5%E4%BD%9C)%20%7C%20(%E5%B7%A5%E4%BD%9C&year=1800").status, 400);  // 工作) | (工作
+  auto filtered = c.get("/api/search?q=%E5%B7%A5%E4%BD%9C%20%7C%20%E5%8F%91%E5%B1%95&year=1800").json();  // 工作 | 发展
+  EXPECT_EQ(filtered["total"], 0) << filtered.dump();
 }
 
 TEST_F(ServerHttp, FacetsNewAndFeed) {

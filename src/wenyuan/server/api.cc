@@ -366,6 +366,22 @@ Response Api::dispatch(Call& c, std::string& route) {
 
 // ---- search --------------------------------------------------------------
 
+namespace {
+// "2023" or "2019..2023" (either end may be left out) -> [from, to] within 1..9999.
+bool parse_year_range(const std::string& s, int& from, int& to) {
+  auto number = [](std::string_view d, int fallback, int& out) {
+    if (d.empty()) { out = fallback; return true; }
+    if (d.size() > 4 || d.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    out = std::stoi(std::string(d));
+    return out >= 1;
+  };
+  const std::string_view v(s);
+  const size_t dots = v.find("..");
+  if (dots == std::string_view::npos) return !v.empty() && number(v, 0, from) && number(v, 0, to);
+  return number(v.substr(0, dots), 1, from) && number(v.substr(dots + 2), 9999, to) && from <= to;
+}
+}  // namespace
+
 Response Api::search(Call& c) {
   const auto& q = c.target.query;
   const std::string key = c.caller.user ? "user:" + c.caller.user->name : "ip:" + c.ip;
@@ -384,26 +400,40 @@ Response Api::search(Call& c) {
   if (!sort.empty() && sort != "relevance" && sort != "date") return bad_request("sort must be relevance or date");
   if (!unit.empty() && unit != "document" && unit != "paragraph") return bad_request("unit must be document or paragraph");
 
-  // Filters become query fields, which the query language defines exactly.
-  std::string full = "(" + query + ")";
-  const std::string year = param(q, "year");
-  if (!year.empty()) {
-    for (char ch : year) {
-      if (!(std::isdigit(static_cast<unsigned char>(ch)) || ch == '.')) return bad_request("year must be Y or Y1..Y2");
+  // The user's query is parsed on its own (so error columns are columns of `q`
+  // and nothing in it can reach the filters); the filters are ANDed to its tree
+  // as filter nodes of the query language.
+  Result<search::Query> parsed = search::parse_query(query);
+  if (!parsed) return bad_request(parsed.status().message());
+  search::Query full = std::move(parsed.value());
+  auto add_filter = [&](search::QueryNode node) {
+    if (full.root.kind != search::QueryNode::Kind::kAnd) {
+      search::QueryNode both;
+      both.kind = search::QueryNode::Kind::kAnd;
+      both.column = 1;
+      both.children.push_back(std::move(full.root));
+      full.root = std::move(both);
     }
-    full += " year:" + year;
+    full.root.children.push_back(std::move(node));
+  };
+  if (const std::string year = param(q, "year"); !year.empty()) {
+    search::QueryNode node;
+    node.kind = search::QueryNode::Kind::kYear;
+    if (!parse_year_range(year, node.year_from, node.year_to)) return bad_request("year must be Y or Y1..Y2 (1..9999)");
+    add_filter(std::move(node));
   }
-  for (const char* field : {"source", "category"}) {
+  for (auto [field, kind] : {std::pair{"source", search::QueryNode::Kind::kSource},
+                             std::pair{"category", search::QueryNode::Kind::kCategory}}) {
     const std::string v = param(q, field);
     if (v.empty()) continue;
-    if (v.find('"') != std::string::npos || v.find('\\') != std::string::npos) {
-      return bad_request(std::string(field) + " may not contain quotes");
-    }
-    full += std::string(" ") + field + ":\"" + v + "\"";
+    search::QueryNode node;
+    node.kind = kind;
+    node.text = v;
+    add_filter(std::move(node));
   }
 
   search::SearchRequest sr;
-  sr.query = full;
+  sr.query = query;
   sr.limit = static_cast<size_t>(*size);
   sr.offset = static_cast<size_t>((*page - 1) * *size);
   sr.sort = sort == "date" ? search::SearchRequest::Sort::kDate : search::SearchRequest::Sort::kRelevance;
@@ -413,7 +443,7 @@ Response Api::search(Call& c) {
 
   const auto t0 = Clock::now();
   // No lock: the engine searches a snapshot and never waits for a commit.
-  Result<search::SearchResult> r = library_.engine().search(sr);
+  Result<search::SearchResult> r = library_.engine().search(full, sr);
   metrics_.observe_search(std::chrono::duration<double>(Clock::now() - t0).count());
   if (!r) {
     if (r.status().code() == StatusCode::kInvalidArgument || r.status().code() == StatusCode::kTooLarge) {
