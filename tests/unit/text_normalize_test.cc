@@ -1,7 +1,7 @@
 // Normalization (the 精准搜索 contract): the chain on real words, the origin map,
 // the context-free and idempotence properties on real 公文 text from
 // tests/data/corpus_sample.jsonl, the table against the unabridged chain computed
-// with ICU and OpenCC's own converter, and speed.
+// with ICU and OpenCC's own converter. (Speed: bench/normalize_bench.cc.)
 #include <gtest/gtest.h>
 #include <opencc/Config.hpp>
 #include <opencc/Converter.hpp>
@@ -9,7 +9,6 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
-#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -23,12 +22,6 @@
 namespace wenyuan::text {
 namespace {
 
-double thread_cpu_seconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
 const std::vector<std::string>& corpus_texts() {
   static const std::vector<std::string> texts = [] {
     std::vector<std::string> out;
@@ -41,16 +34,6 @@ const std::vector<std::string>& corpus_texts() {
 }
 
 std::string norm(std::string_view s) { return Normalizer::instance().normalize_utf8(s); }
-
-// Declared first so that, when the whole binary runs, it sees the first call.
-TEST(Normalizer, InstanceBuildsQuickly) {
-  const double start = thread_cpu_seconds();
-  const Normalizer& n = Normalizer::instance();
-  const double ms = (thread_cpu_seconds() - start) * 1000;
-  EXPECT_EQ(&n, &Normalizer::instance());
-  RecordProperty("instance_cpu_ms", std::to_string(ms));
-  EXPECT_LT(ms, 200.0);
-}
 
 TEST(Normalizer, FullwidthDigitsAndLetters) {
   EXPECT_EQ(norm("首先报告２００１年的工作"), "首先报告2001年的工作");
@@ -260,31 +243,6 @@ TEST(Normalizer, ConcurrentFirstUseOfSupplementaryPlanes) {
   for (auto& th : threads) th.join();
   for (const auto& r : results) EXPECT_EQ(r, results[0]);
   EXPECT_EQ(encode_utf8(results[0]), "abc\U00030F84𠀀𠀁\U00030000经济");
-}
-
-TEST(Normalizer, AtLeast100MegabytesPerSecondOnChinese) {
-#ifndef NDEBUG
-  GTEST_SKIP() << "speed is measured in optimized builds only";
-#endif
-  std::string text;
-  while (text.size() < 32u << 20) {
-    for (const std::string& t : corpus_texts()) text += t;
-  }
-  const Normalizer& n = Normalizer::instance();
-  std::u32string out;
-  std::vector<uint32_t> origin;
-  double best = 1e9;
-  for (int run = 0; run < 3; ++run) {
-    out.clear();
-    origin.clear();
-    const double start = thread_cpu_seconds();  // CPU time: the machine is shared
-    n.normalize(text, out, &origin);
-    best = std::min(best, thread_cpu_seconds() - start);
-  }
-  const double mb_per_s = static_cast<double>(text.size()) / best / 1e6;
-  RecordProperty("megabytes_per_second", std::to_string(mb_per_s));
-  EXPECT_GE(mb_per_s, 100.0);
-  EXPECT_EQ(out.size(), origin.size());
 }
 
 }  // namespace
