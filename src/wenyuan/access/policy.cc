@@ -48,6 +48,22 @@ std::vector<Interval> intervals(const doc::Document& d, bool may_read_paid) {
   return out;
 }
 
+// The code points [s, e) of valid UTF-8 `text` (clamped), found by counting
+// lead bytes: no allocation, one pass over the bytes before `e`. Search hits
+// call this once per snippet, so it must not cost a whole-document table.
+std::string_view slice_code_points(std::string_view text, uint32_t s, uint32_t e) {
+  if (e < s) e = s;
+  size_t i = 0, k = 0, begin = text.size();
+  for (; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // continuation byte
+    if (k == s) begin = i;
+    if (k == e) break;
+    ++k;
+  }
+  if (begin > i) begin = i;
+  return text.substr(begin, i - begin);
+}
+
 // Byte offsets of every code point boundary of `text`, computed once per view.
 struct CodePoints {
   explicit CodePoints(std::string_view t) : text(t), offsets(text::code_point_byte_offsets(t)) {}
@@ -254,10 +270,7 @@ SnippetView Policy::redact_snippet(const doc::Document& d, Tier t, std::string_v
                               : snippet_visible(d.regions, t, start, end);
   // A snippet must be the document's own text at the offsets it claims; if it
   // is not, the offsets cannot be trusted to say what it reveals.
-  if (ok && !may_read_paid(t)) {
-    const CodePoints cp(d.text);
-    ok = cp.slice(start, end) == text;
-  }
+  if (ok && !may_read_paid(t)) ok = slice_code_points(d.text, start, end) == text;
   if (!ok) {
     v.locked = true;
     return v;
