@@ -8,6 +8,8 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -266,45 +268,26 @@ Response Api::dispatch(Call& c, std::string& route) {
   }
 
   if (path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/metrics" || path == "/feed.atom") {
-    if (path == "/healthz") {
+    // Read-only routes: GET (or HEAD) and one handler each.
+    using Handler = Response (*)(Api&, Call&);
+    static constexpr std::pair<std::string_view, Handler> kGetRoutes[] = {
+        {"/healthz", [](Api&, Call&) { return make_response(http::status::ok, "ok", "text/plain; charset=utf-8"); }},
+        {"/metrics", [](Api& a, Call& call) { return a.metrics_text(call); }},
+        {"/feed.atom", [](Api& a, Call& call) { return a.feed(call); }},
+        {"/api/openapi.json",
+         [](Api&, Call&) {
+           return make_response(http::status::ok, std::string(openapi_json()), "application/json; charset=utf-8");
+         }},
+        {"/api/search", [](Api& a, Call& call) { return a.search(call); }},
+        {"/api/facets", [](Api& a, Call& call) { return a.facets(call); }},
+        {"/api/new", [](Api& a, Call& call) { return a.new_documents(call); }},
+        {"/api/me", [](Api& a, Call& call) { return a.me(call); }},
+    };
+    for (const auto& [p, handler] : kGetRoutes) {
+      if (path != p) continue;
       route = path;
       if (!get) return method_not_allowed();
-      return make_response(http::status::ok, "ok", "text/plain; charset=utf-8");
-    }
-    if (path == "/metrics") {
-      route = path;
-      if (!get) return method_not_allowed();
-      return metrics_text(c);
-    }
-    if (path == "/feed.atom") {
-      route = path;
-      if (!get) return method_not_allowed();
-      return feed(c);
-    }
-    if (path == "/api/openapi.json") {
-      route = path;
-      if (!get) return method_not_allowed();
-      return make_response(http::status::ok, std::string(openapi_json()), "application/json; charset=utf-8");
-    }
-    if (path == "/api/search") {
-      route = path;
-      if (!get) return method_not_allowed();
-      return search(c);
-    }
-    if (path == "/api/facets") {
-      route = path;
-      if (!get) return method_not_allowed();
-      return facets(c);
-    }
-    if (path == "/api/new") {
-      route = path;
-      if (!get) return method_not_allowed();
-      return new_documents(c);
-    }
-    if (path == "/api/me") {
-      route = path;
-      if (!get) return method_not_allowed();
-      return me(c);
+      return handler(*this, c);
     }
     if (path == "/api/download") {
       route = path;
