@@ -24,7 +24,8 @@ class ServerHttp : public ::testing::Test {
   static void SetUpTestSuite() {
     srv_ = new TestServer();
     srv_->start(TestServer::base_config(), {test_data("seed_sample.txt"), test_data("corpus_sample.jsonl")}, "shared");
-    auto list = srv_->server->library().catalog().list({});
+    Result<std::vector<store::DocumentSummary>> list = Status::internal("not run");
+    srv_->server->exclusive([&](library::Library& lib) { list = lib.catalog().list({}); });
     ASSERT_TRUE(list);
     for (const auto& d : *list) {
       if (d.access == doc::Access::kPaid) paid_id_ = d.id;
@@ -462,7 +463,8 @@ TEST_F(ServerHttp, ThousandIdleConnectionsDoNotBlockANewClient) {
 // ---- servers with their own configuration ------------------------------------
 
 std::string first_paid_id(TestServer& s) {
-  auto list = s.server->library().catalog().list({});
+  Result<std::vector<store::DocumentSummary>> list = Status::internal("not run");
+  s.server->exclusive([&](library::Library& lib) { list = lib.catalog().list({}); });
   for (const auto& d : *list) {
     if (d.access == doc::Access::kPaid) return d.id;
   }

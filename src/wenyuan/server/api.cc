@@ -817,6 +817,13 @@ Response Api::admin_upload(Call& c) {
     total.unchanged += r.unchanged;
     total.rejected += r.rejected;
     total.imported_ids.insert(total.imported_ids.end(), r.imported_ids.begin(), r.imported_ids.end());
+    total.not_stored += r.not_stored;
+    if (r.disk_full()) {
+      // Acknowledged means durable: say exactly what is stored, and stop.
+      return error(http::status::insufficient_storage, "disk_full",
+                   "disk full: " + std::to_string(total.imported + total.updated + total.unchanged) +
+                       " documents stored, " + std::to_string(total.not_stored) + " not");
+    }
   }
   if (files == 0) return bad_request("no form field \"files\" in the upload");
   return json_response(http::status::ok, {{"imported", total.imported},

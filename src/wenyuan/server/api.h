@@ -17,6 +17,7 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,6 +49,12 @@ class Api {
   size_t body_limit(http::verb method, std::string_view target) const;
 
   Metrics& metrics() { return metrics_; }
+  // Runs `fn` as one of the library's writers (uploads, deletes, the index
+  // tailer, the watched folder): one at a time.
+  void run_exclusive(const std::function<void()>& fn) {
+    std::lock_guard lock(write_mu_);
+    fn();
+  }
   const access::Policy& policy() const { return policy_; }
 
  private:
