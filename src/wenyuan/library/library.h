@@ -20,7 +20,7 @@
 #include "wenyuan/core/status.h"
 #include "wenyuan/doc/raw_document.h"
 
-namespace wenyuan::store { class Catalog; }
+namespace wenyuan::store { class Catalog; class IntakeLog; }
 namespace wenyuan::index { class Index; }
 namespace wenyuan::search { class Engine; }
 
@@ -33,6 +33,9 @@ struct ImportOptions {
   bool paid = false;           // documents without markers or "access" become paid (--paid)
   double preview_share = 0.3;  // share of paragraphs free in a paid document without markers
   doc::ImportLimits limits;
+  // Where the run came from, as the intake log (store/intake_log.h) records it:
+  // "cli", "upload" or "watch".
+  std::string intake_origin = "cli";
 };
 
 struct ImportProgress {
@@ -50,6 +53,9 @@ struct ImportReport {
   uint64_t characters = 0;     // characters of text stored (imported + updated)
   std::vector<std::string> imported_ids;
   double seconds = 0;
+  // Empty unless the run could not be written to the intake log (the import
+  // itself is not affected: the catalog has the documents either way).
+  std::string intake_error;
 };
 
 using ProgressFn = std::function<void(const ImportProgress&)>;
@@ -66,6 +72,7 @@ class Library {
   // Imports files and folders (recursively; inside folders only importable
   // extensions, in path order, skipping hidden files and README/LICENSE notes). Never stops at a bad file: it is reported to
   // `on_reject` and counted. Commits the catalog in batches and the index at the end.
+  // Every run is recorded in the intake log (DATA/intake.db) with `options.intake_origin`.
   ImportReport import_paths(const std::vector<std::filesystem::path>& paths, const ImportOptions& options,
                             const ProgressFn& on_progress = {}, const RejectFn& on_reject = {});
 
@@ -94,11 +101,16 @@ class Library {
   // Stores one prepared record (or accounts for the end of a file) on the
   // thread that owns the catalog; see library.cc for the pipeline.
   void store_prepared(PreparedItem& item, Batch& batch);
+  // Writes one run to DATA/intake.db (opened on first use; intake.cc).
+  void record_intake(const std::vector<std::filesystem::path>& paths, const std::vector<std::filesystem::path>& files,
+                     const ImportOptions& options, ImportReport& report, std::vector<std::string> rejects,
+                     uint64_t rejects_dropped);
 
   std::filesystem::path data_dir_;
   std::unique_ptr<store::Catalog> catalog_;
   std::unique_ptr<index::Index> index_;
   std::unique_ptr<search::Engine> engine_;
+  std::unique_ptr<store::IntakeLog> intake_;  // null until the first import run
 };
 
 }  // namespace wenyuan::library
