@@ -293,6 +293,22 @@ Result<std::map<std::string, int64_t>> IntakeLog::first_seen(const std::vector<s
   return out;
 }
 
+Result<std::map<std::string, int64_t>> IntakeLog::first_seen_since(int64_t since) const {
+  std::lock_guard lock(mu_);
+  auto s = impl_->db.prepare("SELECT id, at FROM first_seen WHERE at >= ?");
+  if (!s) return s.status().with_context(path_.string());
+  StatementReset reset(*s);
+  s->bind_int(1, since);
+  std::map<std::string, int64_t> out;
+  for (;;) {
+    auto row = s->step();
+    if (!row) return row.status().with_context(path_.string());
+    if (!*row) break;
+    out[s->column_text(0)] = s->column_int(1);
+  }
+  return out;
+}
+
 IntakeReject split_reject(const std::string& message, const std::vector<std::string>& inputs) {
   size_t best = 0;
   for (const auto& in : inputs) {

@@ -107,6 +107,8 @@ class IntakeLog {
 
   // When each of `ids` was first stored; ids never recorded are left out.
   Result<std::map<std::string, int64_t>> first_seen(const std::vector<std::string>& ids) const;
+  // Every id first stored at or after `since` (one range read, for listings).
+  Result<std::map<std::string, int64_t>> first_seen_since(int64_t since) const;
 
   const std::filesystem::path& path() const { return path_; }
 
