@@ -683,17 +683,18 @@ Response Api::new_documents(Call& c) {
   if (!list) return from_status(list.status());
   auto seen = (*log)->first_seen_since(query.since);
   if (!seen) return from_status(seen.status());
-  json docs = json::array();
   std::vector<NewDocument> items;
   items.reserve(list->size());
   for (const auto& d : *list) {
-    docs.push_back({{"id", d.id},
+    // The same document summary as before 今日更新 had days (whats_new.h adds
+    // only category, change and date).
+    json summary = {{"id", d.id},
                     {"title", d.title},
                     {"year", year_json(d.year)},
                     {"source", d.source},
-                    {"imported_at", d.imported_at}});
+                    {"imported_at", d.imported_at}};
     auto it = seen->find(d.id);
-    items.push_back({std::move(docs.back()), d.category, d.imported_at,
+    items.push_back({std::move(summary), d.category, d.imported_at,
                      is_update(d.imported_at, it == seen->end() ? nullptr : &it->second)});
   }
   return json_response(http::status::ok, whats_new_json(items, query));
