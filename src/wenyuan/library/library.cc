@@ -17,6 +17,7 @@
 #include "wenyuan/index/index.h"
 #include "wenyuan/search/engine.h"
 #include "wenyuan/store/catalog.h"
+#include "wenyuan/store/intake_log.h"
 
 namespace wenyuan::library {
 
@@ -447,7 +448,14 @@ void Library::commit_open_batch(Batch& batch) {
 }
 
 ImportReport Library::import_paths(const std::vector<fs::path>& paths, const ImportOptions& options,
-                                   const ProgressFn& on_progress, const RejectFn& on_reject) {
+                                   const ProgressFn& on_progress, const RejectFn& caller_on_reject) {
+  // Every reject also goes to the intake log (record_intake, at the end).
+  std::vector<std::string> intake_rejects;
+  uint64_t intake_rejects_dropped = 0;
+  const RejectFn on_reject = [&](const std::string& m) {
+    if (intake_rejects.size() < store::IntakeLog::kMaxRejectsPerRun) intake_rejects.push_back(m); else ++intake_rejects_dropped;
+    if (caller_on_reject) caller_on_reject(m);
+  };
   const auto started = std::chrono::steady_clock::now();
   Batch batch;
   batch.options = &options;
@@ -490,6 +498,7 @@ ImportReport Library::import_paths(const std::vector<fs::path>& paths, const Imp
   }
   batch.report.fatal = batch.fatal;
   batch.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  record_intake(paths, files, options, batch.report, std::move(intake_rejects), intake_rejects_dropped);
   return batch.report;
 }
 

@@ -33,7 +33,7 @@
 #include "wenyuan/doc/raw_document.h"
 #include "wenyuan/index/writer_lock.h"
 
-namespace wenyuan::store { class Catalog; }
+namespace wenyuan::store { class Catalog; class IntakeLog; }
 namespace wenyuan::index { class Index; }
 namespace wenyuan::search { class Engine; }
 
@@ -46,6 +46,9 @@ struct ImportOptions {
   bool paid = false;           // documents without markers or "access" become paid (--paid)
   double preview_share = 0.3;  // share of paragraphs free in a paid document without markers
   doc::ImportLimits limits;
+  // Where the run came from, as the intake log (store/intake_log.h) records it:
+  // "cli", "upload" or "watch".
+  std::string intake_origin = "cli";
 };
 
 struct ImportProgress {
@@ -66,6 +69,9 @@ struct ImportReport {
   double seconds = 0;
   Status fatal;                // why the import stopped early (ok if it did not)
   bool disk_full() const;      // fatal is the disk (or the database) being full
+  // Empty unless the run could not be written to the intake log (the import
+  // itself is not affected: the catalog has the documents either way).
+  std::string intake_error;
 };
 
 struct OpenOptions {
@@ -122,6 +128,7 @@ class Library {
   // Imports files and folders (recursively; inside folders only importable
   // extensions, in path order, skipping hidden files and README/LICENSE notes). Never stops at a bad file: it is reported to
   // `on_reject` and counted. Commits the catalog in batches and the index at the end.
+  // Every run is recorded in the intake log (DATA/intake.db) with `options.intake_origin`.
   ImportReport import_paths(const std::vector<std::filesystem::path>& paths, const ImportOptions& options,
                             const ProgressFn& on_progress = {}, const RejectFn& on_reject = {});
 
@@ -159,6 +166,10 @@ class Library {
   // Takes the writer lock if free; true if this process is the writer now.
   Result<bool> try_become_writer();
   Status require_writer(const char* what) const;
+  // Writes one run to DATA/intake.db (opened on first use; intake.cc).
+  void record_intake(const std::vector<std::filesystem::path>& paths, const std::vector<std::filesystem::path>& files,
+                     const ImportOptions& options, ImportReport& report, std::vector<std::string> rejects,
+                     uint64_t rejects_dropped);
 
   std::filesystem::path data_dir_;
   OpenOptions options_;
@@ -170,6 +181,7 @@ class Library {
   // their change: sync_index() uses them instead of reading them back.
   std::unordered_map<std::string, std::unique_ptr<OwnChange>> own_;
   int64_t last_publish_ms_ = 0;
+  std::unique_ptr<store::IntakeLog> intake_;  // null until the first import run
 };
 
 }  // namespace wenyuan::library

@@ -29,6 +29,7 @@
 #include "wenyuan/server/catalog_pool.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/metrics.h"
+#include "wenyuan/store/intake_log.h"
 
 namespace wenyuan::server {
 
@@ -78,8 +79,12 @@ class Api {
   Response admin_delete(Call& c, const std::string& id);
   Response admin_users(Call& c);
   Response admin_patch_user(Call& c);
+  Response admin_intake(Call& c);
   Response metrics_text(Call& c);
   Response static_file(Call& c, const std::string& path);
+
+  // The intake log (DATA/intake.db), opened on first use; its own connection.
+  Result<store::IntakeLog*> intake();
 
   Response session_response(Call& c, const access::User& u, http::status status);
   Caller identify(const Request& req);
@@ -95,6 +100,8 @@ class Api {
   std::mutex write_mu_;
   struct FacetCache;
   std::unique_ptr<FacetCache> facets_;
+  std::mutex intake_mu_;
+  std::unique_ptr<store::IntakeLog> intake_;
 };
 
 }  // namespace wenyuan::server
