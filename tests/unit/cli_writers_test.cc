@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -155,6 +158,100 @@ TEST_F(CliWriters, ReadersDuringAnImportNeverCrash) {
   }
   auto verify = run_cli("verify" + data_);
   EXPECT_EQ(verify.rc, 0) << verify.out;
+}
+
+// Everything at once against one served library, as an office uses it: CLI
+// imports, CLI deletes, admin uploads and files arriving in a watched folder.
+// Afterwards the index verifies and every surviving document is found exactly
+// once by a phrase of its own text; every deleted one not at all.
+TEST_F(CliWriters, ImportsDeletesUploadsAndAWatchedFolderAtOnce) {
+  ASSERT_EQ(run_cli("user add boss --tier admin --password boss-password" + data_).rc, 0);
+  const std::string token = run_cli("token create --user boss" + data_).out.substr(0, 64);
+  const fs::path watched = dir_ / "网盘";
+  fs::create_directories(watched);
+  ServeProcess serve((dir_ / "lib").string(), {"--watch", watched.string()});
+  ASSERT_NE(serve.port(), 0);
+  std::map<int, bool> expect;  // phrase number -> should be found
+  std::mutex expect_mu;
+  auto want = [&](int k, bool found) {
+    std::lock_guard<std::mutex> l(expect_mu);
+    expect[k] = found;
+  };
+  std::thread cli_imports([&] {
+    for (int round = 0; round < 4; ++round) {
+      const int first = round * 100;
+      auto r = run_cli("import -q " + jsonl("cli" + std::to_string(round) + ".jsonl", first, 50).string() + data_);
+      EXPECT_EQ(r.rc, 0) << r.out;
+      for (int k = first; k < first + 50; ++k) want(k, true);
+      // CLI deletes of part of what was just imported.
+      for (int k = first; k < first + 5; ++k) {
+        EXPECT_EQ(run_cli("delete r" + std::to_string(k) + data_).rc, 0);
+        want(k, false);
+      }
+    }
+  });
+  std::thread uploads([&] {
+    wenyuan::testing::Client http(serve.port());
+    http.bearer = token;
+    for (int k = 1000; k < 1020; ++k) {
+      const std::string b = "----wyUp" + std::to_string(k);
+      const std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"u" +
+                               std::to_string(k) + ".txt\"\r\nContent-Type: text/plain\r\n\r\n上传材料" +
+                               std::to_string(k) + "\n编号" + std::to_string(k) +
+                               "号专项工作取得新进展，群众满意度持续提升。\r\n--" + b + "--\r\n";
+      auto up = http.request(boost::beast::http::verb::post, "/api/admin/documents", body,
+                             "multipart/form-data; boundary=" + b);
+      EXPECT_EQ(up.status, 200) << up.body;
+      want(k, true);
+    }
+  });
+  std::thread watch_drops([&] {
+    for (int k = 2000; k < 2040; ++k) {
+      // As a sync client does: written under a hidden name, renamed into place.
+      const fs::path tmp = watched / (".part" + std::to_string(k));
+      {
+        std::ofstream out(tmp);
+        out << "网盘材料" << k << "\n编号" << k << "号专项工作取得新进展，群众满意度持续提升。\n";
+      }
+      fs::create_directories(watched / "党建");
+      fs::rename(tmp, watched / "党建" / ("w" + std::to_string(k) + ".txt"));
+      want(k, true);
+    }
+  });
+  // Readers all along: none fails.
+  std::atomic<bool> done{false};
+  std::thread searches([&] {
+    wenyuan::testing::Client http(serve.port());
+    while (!done) {
+      auto r = http.get("/api/search?q=" + url_encode("群众满意度持续提升"));
+      EXPECT_EQ(r.status, 200) << r.body;
+    }
+  });
+  cli_imports.join();
+  uploads.join();
+  watch_drops.join();
+
+  wenyuan::testing::Client http(serve.port());
+  size_t alive = 0;
+  for (const auto& [k, found] : expect) alive += found;
+  int total = -1;
+  for (int i = 0; i < 1500 && total != static_cast<int>(alive); ++i) {
+    total = http.get("/api/search?q=" + url_encode("群众满意度持续提升")).json()["total"].get<int>();
+    if (total != static_cast<int>(alive)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  done = true;
+  searches.join();
+  EXPECT_EQ(total, static_cast<int>(alive));
+  for (const auto& [k, found] : expect) {
+    const auto r = http.get("/api/search?q=" + url_encode("编号" + std::to_string(k) + "号专项")).json();
+    EXPECT_EQ(r["total"], found ? 1 : 0) << "phrase " << k;
+  }
+  auto verify = run_cli("verify --json" + data_);
+  auto vj = nlohmann::json::parse(verify.out, nullptr, false);
+  ASSERT_TRUE(vj.is_object()) << verify.out;
+  EXPECT_EQ(vj["ok"], true) << verify.out;
+  EXPECT_EQ(vj["index_documents"], static_cast<int>(alive)) << verify.out;
+  EXPECT_EQ(serve.stop(), 0);
 }
 
 }  // namespace

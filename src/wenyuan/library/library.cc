@@ -489,6 +489,10 @@ ImportReport Library::import_paths(const std::vector<fs::path>& paths, const Imp
   }
   commit_open_batch(batch);
   if (batch.fatal.is_ok()) batch.fatal = publish();
+  if (batch.fatal.is_ok() && options_.merge_after_import && lock_) {
+    auto merged = index_->maybe_merge();
+    if (!merged) batch.fatal = merged.status();
+  }
   if (!batch.fatal.is_ok()) {
     ++batch.report.rejected;
     std::string msg = "import stopped: " + batch.fatal.message() + ": " +

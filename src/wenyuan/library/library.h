@@ -78,6 +78,10 @@ struct OpenOptions {
   bool read_only = false;          // writes nothing: no lock, no catalog or index change
   bool catch_up = true;            // bring the view up to the catalog at open (verify wants the raw commit)
   std::string holder = "wenyuan";  // who this process is, for the writer lock's messages
+  // The writer runs the merge policy at the end of each import (a CLI import
+  // publishes about once a second, so it leaves many small segments). The
+  // server turns it off: its tailer merges off the upload's path.
+  bool merge_after_import = true;
 };
 
 // What `wenyuan verify` found (Library::verify).

@@ -16,6 +16,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   std::unique_ptr<Server> s(new Server());
   library::OpenOptions lo;
   lo.holder = "wenyuan serve";
+  lo.merge_after_import = false;  // the tailer merges (tail())
   auto lib = library::Library::open(options.data_dir, lo);
   if (!lib) return lib.status();
   s->library_ = std::move(lib.value());
