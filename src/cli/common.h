@@ -53,5 +53,6 @@ Runner register_optimize(CLI::App& app);
 Runner register_serve(CLI::App& app);
 Runner register_user(CLI::App& app);
 Runner register_token(CLI::App& app);
+Runner register_invite(CLI::App& app);
 
 }  // namespace wenyuan::cli
