@@ -22,10 +22,10 @@ void LoginThrottle::failure(const std::string& key, Clock::time_point now) {
   }
   Entry& e = it->second;
   ++e.failures;
-  const int extra = e.failures - rule_.free_failures;
-  if (extra <= 0) return;
-  // 2^(extra-1), computed in double and capped before it can overflow.
-  const double delay = std::min(rule_.max_delay_s, rule_.base_delay_s * std::exp2(std::min(extra - 1, 60)));
+  const int over = e.failures - rule_.free_failures;  // 0 at the last free failure
+  if (over < 0) return;
+  // 2^over, computed in double and capped before it can overflow.
+  const double delay = std::min(rule_.max_delay_s, rule_.base_delay_s * std::exp2(std::min(over, 60)));
   e.next_allowed = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
 }
 

@@ -1,7 +1,9 @@
 // LoginThrottle: failed logins slow down the one who fails, never the account.
-// Keyed by "IP + user name": after `free_failures` failures on a key, each
-// further attempt on that key must wait base_delay_s · 2^(n-1) seconds (capped
-// at max_delay_s) after the n-th extra failure. A success clears the key.
+// Keyed by "IP + user name": the `free_failures`-th failure on a key and every
+// one after it make the next attempt on that key wait base_delay_s · 2^k
+// seconds (k = 0, 1, 2, … for those failures; capped at max_delay_s). An
+// attempt made while waiting is refused without running (so it cannot guess);
+// a success clears the key.
 //
 // Why not a per-user lock: anyone could lock anyone out by failing on purpose.
 // Here an attacker only delays themselves (their IP); the owner logging in from
@@ -23,7 +25,7 @@
 namespace wenyuan::access {
 
 struct ThrottleRule {
-  int free_failures = 5;     // failures on a key before any delay
+  int free_failures = 5;     // failures on a key before attempts are delayed
   double base_delay_s = 1;   // the first delay; doubles with each further failure
   double max_delay_s = 900;  // a delay never grows beyond this
 };
