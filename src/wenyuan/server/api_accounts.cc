@@ -149,6 +149,7 @@ Response Api::me(Call& c) {
   }
   return json_response(http::status::ok, {{"user", user},
                                           {"tier", access::to_string(c.caller.tier)},
+                                          {"registration", to_string(config_.registration)},
                                           {"quotas", {{"downloads_per_day", per_day}, {"downloads_left", left}}}});
 }
 
