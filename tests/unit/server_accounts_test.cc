@@ -426,5 +426,41 @@ TEST(ServerAccounts, ExpiredMembershipIsFreeAtOnce) {
   EXPECT_TRUE(cleared.json()["until"].is_null());
 }
 
+// The TOML example in README.md is a working configuration with the values it
+// says, and a wrong registration mode is an error naming the key.
+TEST(ServerAccounts, ReadmeConfigExampleLoads) {
+  const std::string readme = read_file(fs::path(WENYUAN_SAMPLE_DIR) / ".." / ".." / "README.md");
+  const size_t start = readme.find("```toml\n");
+  ASSERT_NE(start, std::string::npos);
+  const size_t end = readme.find("```", start + 8);
+  const fs::path dir = fresh_dir("toml");
+  write_file(dir / "serve.toml", readme.substr(start + 8, end - start - 8));
+  auto c = server::load_config(dir / "serve.toml");
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->public_url, "https://wenyuan.example.org");
+  EXPECT_TRUE(c->behind_tls());
+  EXPECT_EQ(c->registration, server::Registration::kOpen);
+  EXPECT_EQ(c->metrics_listen, "127.0.0.1:9100");
+  EXPECT_EQ(c->trusted_proxies, std::vector<std::string>{"127.0.0.1"});
+  EXPECT_EQ(c->limits.max_anonymous_body_bytes, 65536u);
+  EXPECT_DOUBLE_EQ(c->register_rate.per_second, 0.01);
+  EXPECT_DOUBLE_EQ(c->download_rate.burst, 30);
+  EXPECT_EQ(c->login_delay.free_failures, 5);
+  EXPECT_DOUBLE_EQ(c->login_delay.max_delay_s, 900);
+  // The defaults are what the README says they are.
+  const server::ServerConfig d;
+  EXPECT_EQ(d.registration, c->registration);
+  EXPECT_DOUBLE_EQ(d.register_rate.burst, c->register_rate.burst);
+  EXPECT_DOUBLE_EQ(d.search_rate.per_second, c->search_rate.per_second);
+  EXPECT_EQ(d.limits.max_anonymous_body_bytes, c->limits.max_anonymous_body_bytes);
+  write_file(dir / "bad.toml", "registration = \"maybe\"\n");
+  auto bad = server::load_config(dir / "bad.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("registration"), std::string::npos);
+  write_file(dir / "invite.toml", "registration = \"invite\"\n");
+  EXPECT_EQ(server::load_config(dir / "invite.toml")->registration, server::Registration::kInvite);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace wenyuan::testing
