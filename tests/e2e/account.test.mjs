@@ -68,6 +68,42 @@ test('devices list, log out other devices, change password', async () => {
   }
 });
 
+test('membership end date: set by the admin, shown on the account page, free the day after', async () => {
+  const user = { name: `member${Date.now() % 100000}`, password: 'e2e-member-password' };
+  const a = await newContext();
+  const b = await newContext();
+  try {
+    await register(b.page, user);
+    await login(a.page, USERS.admin);
+    await a.page.goto(`${BASE}/admin`);
+    const row = a.page.locator(`.admin-users tr[data-name="${user.name}"]`);
+    await row.locator('select').selectOption('vip');
+    await a.page.waitForSelector('#toast.show');
+    await row.locator('input[type=date]').fill('2099-12-31');
+    await a.page.waitForFunction(() => document.querySelector('#toast').textContent.includes('有效期至 2099-12-31'));
+    await b.page.reload();
+    await b.page.waitForSelector('#account-until');
+    assert.equal(await b.page.textContent('#account-tier'), 'VIP 会员');
+    assert.equal(await b.page.textContent('#account-until'), '2099-12-31（含当日）');
+    // The last day was long ago: free at once, and the page says why.
+    await row.locator('input[type=date]').fill('2001-01-01');
+    await a.page.waitForFunction(() => document.querySelector('#toast').textContent.includes('有效期至 2001-01-01'));
+    await a.page.reload();
+    await a.page.waitForSelector(`.admin-users tr[data-name="${user.name}"] .hint`);
+    await b.page.reload();
+    await b.page.waitForSelector('#account-until');
+    assert.equal(await b.page.textContent('#account-tier'), '免费用户');
+    assert.equal(await b.page.textContent('#account-until'), '已于 2001-01-01 到期');
+    assert.match(await b.page.textContent('.upgrade'), /已于 2001-01-01 到期/);
+    await shoot(b.page, 'account-expired');
+    assert.deepEqual(a.errors, []);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await a.ctx.close();
+    await b.ctx.close();
+  }
+});
+
 test('the download button posts and spends; a GET with the cookie spends nothing', async () => {
   const id = await findDocId('党建工作', '2023年度党建工作情况总结');
   const { ctx, page, errors } = await newContext();

@@ -248,7 +248,7 @@ TEST(ServerAccounts, OnlyAuthenticatedCallersGetLargeBodiesAndOnlyAdminsUploadLi
   EXPECT_EQ(anon.request(http::verb::post, "/api/auth/login", big).status, 413);
   // Refused from the head alone, on the upload route too: the body is never read.
   const std::string head = "POST /api/admin/documents HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
-                           "boundary=B\r\nContent-Length: 50000000\r\n\r\n";
+                           "boundary=B\r\nContent-Length: 500000\r\n\r\n";  // within the upload limit
   EXPECT_EQ(raw_status(raw_exchange(s.port, head)), 413);
   // Chunked (no length in the head) is bounded the same way.
   std::string chunked = "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -422,8 +422,12 @@ TEST(ServerAccounts, ExpiredMembershipIsFreeAtOnce) {
   EXPECT_EQ(admin.request(http::verb::patch, "/api/admin/users", json{{"name", "vip"}, {"until", "2099-13-01"}}.dump())
                 .status,
             400);
+  // PATCH changes only what it names: a tier change keeps the end date.
+  auto svip = admin.request(http::verb::patch, "/api/admin/users", json{{"name", "vip"}, {"tier", "svip"}}.dump());
+  EXPECT_EQ(svip.json()["until"], "2099-06-30");
   auto cleared = admin.request(http::verb::patch, "/api/admin/users", json{{"name", "vip"}, {"until", nullptr}}.dump());
   EXPECT_TRUE(cleared.json()["until"].is_null());
+  EXPECT_EQ(cleared.json()["tier"], "svip");
 }
 
 // The TOML example in README.md is a working configuration with the values it

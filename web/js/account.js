@@ -38,7 +38,7 @@ export async function mount(main, route, ctx) {
     ? h('div', { class: 'upgrade card' },
       h('h2', null, '升级 VIP'),
       h('p', null, me.user.membership && me.user.membership.tier !== 'free' && !me.user.membership.active
-        ? `您的${TIER_NAMES[me.user.membership.tier] || me.user.membership.tier}会员已于 ${me.user.membership.until} 到期，现为免费用户。请联系本站管理员续期。`
+        ? `您的 ${TIER_NAMES[me.user.membership.tier] || me.user.membership.tier} 已于 ${me.user.membership.until} 到期，现为免费用户。请联系本站管理员续期。`
         : 'VIP 会员可阅读付费文档的全部内容并下载全文。请联系本站管理员开通。'))
     : null;
   const sessions = new SessionList();

@@ -94,7 +94,7 @@ constexpr std::string_view kAccountPaths = R"json({
    "summary": "Change a user's tier (optionally until a last day), or disable/enable them (admin)",
    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"],
      "properties": {"name": {"type": "string"}, "tier": {"type": "string", "enum": ["free", "vip", "svip", "admin"]},
-      "until": {"type": "string", "nullable": true, "description": "YYYY-MM-DD, the tier's last day (UTC); null: no expiry"},
+      "until": {"type": "string", "nullable": true, "description": "YYYY-MM-DD, the tier's last day (UTC); null: no expiry; absent: unchanged"},
       "disabled": {"type": "boolean"}}}}}},
    "responses": {
     "200": {"description": "the user (tier, until, effective_tier, disabled)", "content": {"application/json": {"schema": {"type": "object"}}}},
