@@ -731,7 +731,7 @@ Response Api::admin_upload(Call& c) {
     std::string name = safe_filename(p.filename.empty() ? "upload.txt" : p.filename);
     std::lock_guard lock(write_mu_);
     auto r = library_.import_bytes(name, std::string(p.data), options,
-                                   [&errors](const std::string& m) { errors.push_back(m); });
+                                   [&errors](const std::string& m) { errors.push_back(sanitize_message(m)); });
     total.imported += r.imported;
     total.updated += r.updated;
     total.unchanged += r.unchanged;
