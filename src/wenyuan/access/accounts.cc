@@ -254,7 +254,7 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
   Stmt c(db_, "SELECT created_at FROM users WHERE id = ?");
   c.integer(1, u.id);
   if (auto r = c.step(); r && *r) u.created_at = c.col_int(0);
-  WENYUAN_RETURN_IF_ERROR(exec(db_, "COMMIT"));
+  if (auto st = exec(db_, "COMMIT"); !st) return rollback(st);
   return u;
 }
 
@@ -436,7 +436,10 @@ Result<std::vector<std::string>> Accounts::create_invites(int count, int64_t ttl
     }
     codes.push_back(std::move(code));
   }
-  WENYUAN_RETURN_IF_ERROR(exec(db_, "COMMIT"));
+  if (auto st = exec(db_, "COMMIT"); !st) {
+    (void)exec(db_, "ROLLBACK");
+    return st;
+  }
   return codes;
 }
 
