@@ -25,7 +25,7 @@ Runner register_serve(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Run the HTTP server: JSON API, downloads, feeds and the web UI");
   add_common_options(cmd, args->common);
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
-  cmd->add_option("--config", args->config, "TOML configuration file (limits, tiers, quotas, rate limits)");
+  cmd->add_option("--config", args->config, "TOML configuration file (limits, tiers, quotas, rate limits, registration, public_url, metrics_listen; see README)");
   cmd->add_option("--web", args->web, "Folder of the web UI (default: the built-in web/)");
   cmd->add_option("--threads", args->threads, "Worker threads (default 2..4 by CPU count)");
   return [args]() {

@@ -1,5 +1,5 @@
-// wenyuan user add|set-tier|disable and wenyuan token create: account
-// administration from the shell (the first admin is made here).
+// wenyuan user add|set-tier|disable, wenyuan token create and wenyuan invite
+// create: account administration from the shell (the first admin is made here).
 #include <termios.h>
 #include <unistd.h>
 
@@ -17,7 +17,10 @@ struct UserArgs {
   std::string name;
   std::string tier = "free";
   std::string password;
+  std::string until;
   bool enable = false;
+  int count = 1;
+  int days = 14;
 };
 
 Result<std::unique_ptr<access::Accounts>> open_accounts(const CommonOptions& common) {
@@ -64,10 +67,17 @@ int report(const CommonOptions& common, const Result<access::User>& u) {
     print_error(common, u.status());
     return u.status().code() == StatusCode::kNotFound ? kExitPartial : kExitError;
   }
+  const bool expired = access::effective_tier(*u, access::Accounts::today()) != u->tier;
   if (common.json) {
-    print_json({{"name", u->name}, {"tier", access::to_string(u->tier)}, {"disabled", u->disabled}});
+    print_json({{"name", u->name},
+                {"tier", access::to_string(u->tier)},
+                {"until", u->tier_until.empty() ? nlohmann::json(nullptr) : nlohmann::json(u->tier_until)},
+                {"expired", expired},
+                {"disabled", u->disabled}});
   } else {
-    std::printf("%s: tier %s%s\n", u->name.c_str(), access::to_string(u->tier), u->disabled ? " (disabled)" : "");
+    const std::string until = u->tier_until.empty() ? "" : " until " + u->tier_until + (expired ? " (expired: free)" : "");
+    std::printf("%s: tier %s%s%s\n", u->name.c_str(), access::to_string(u->tier), until.c_str(),
+                u->disabled ? " (disabled)" : "");
   }
   return kExitOk;
 }
@@ -90,6 +100,8 @@ Runner register_user(CLI::App& app) {
   add_common_options(set_tier, args->common);
   set_tier->add_option("name", args->name, "User name")->required();
   set_tier->add_option("tier", args->tier, "free, vip, svip or admin")->required()->check(CLI::IsMember(tiers));
+  set_tier->add_option("--until", args->until,
+                       "Last day of the tier, YYYY-MM-DD (UTC); the day after, the user is free. Omitted: no expiry");
 
   auto* disable = cmd->add_subcommand("disable", "Disable an account (logs it out everywhere); --enable undoes it");
   add_common_options(disable, args->common);
@@ -112,7 +124,7 @@ Runner register_user(CLI::App& app) {
       }
       return report(args->common, a.add_user(args->name, *pw, tier));
     }
-    if (set_tier->parsed()) return report(args->common, a.set_tier(args->name, tier));
+    if (set_tier->parsed()) return report(args->common, a.set_tier(args->name, tier, args->until));
     if (disable->parsed()) return report(args->common, a.set_disabled(args->name, !args->enable));
     return kExitError;
   };
@@ -137,6 +149,34 @@ Runner register_token(CLI::App& app) {
       return token.status().code() == StatusCode::kNotFound ? kExitPartial : kExitError;
     }
     if (args->common.json) print_json({{"user", args->name}, {"token", *token}}); else std::printf("%s\n", token->c_str());
+    return kExitOk;
+  };
+}
+
+Runner register_invite(CLI::App& app) {
+  auto args = std::make_shared<UserArgs>();
+  auto* cmd = app.add_subcommand("invite", "Invitation codes for registration = \"invite\"");
+  cmd->require_subcommand(1);
+  auto* create = cmd->add_subcommand("create", "Create invitation codes; each is printed once and registers one user");
+  add_common_options(create, args->common);
+  create->add_option("--count", args->count, "How many codes (default 1)")->check(CLI::Range(1, 1000));
+  create->add_option("--days", args->days, "Days a code stays valid (default 14)")->check(CLI::Range(1, 3650));
+  return [args]() {
+    auto accounts = open_accounts(args->common);
+    if (!accounts) {
+      print_error(args->common, accounts.status());
+      return kExitError;
+    }
+    auto codes = (*accounts)->create_invites(args->count, int64_t{args->days} * 86400);
+    if (!codes) {
+      print_error(args->common, codes.status());
+      return kExitError;
+    }
+    if (args->common.json) {
+      print_json({{"codes", *codes}, {"days", args->days}});
+    } else {
+      for (const auto& c : *codes) std::printf("%s\n", c.c_str());
+    }
     return kExitOk;
   };
 }

@@ -60,6 +60,7 @@ Runner register_optimize(CLI::App& app);
 Runner register_serve(CLI::App& app);
 Runner register_user(CLI::App& app);
 Runner register_token(CLI::App& app);
+Runner register_invite(CLI::App& app);
 Runner register_verify(CLI::App& app);
 
 }  // namespace wenyuan::cli

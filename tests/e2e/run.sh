@@ -65,6 +65,12 @@ burst = 200
 [rate.search]
 per_second = 200
 burst = 400
+[rate.register]
+per_second = 50
+burst = 200
+[rate.download]
+per_second = 50
+burst = 200
 EOF
 
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"

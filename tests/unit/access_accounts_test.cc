@@ -10,7 +10,10 @@
 #include <unistd.h>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "wenyuan/access/accounts.h"
+#include "wenyuan/access/login_throttle.h"
 #include "wenyuan/access/rate_limiter.h"
 
 namespace wenyuan::access {
@@ -149,6 +152,137 @@ TEST_F(AccountsTest, ReopenKeepsUsersAndSchemaVersion) {
   ASSERT_TRUE(users);
   ASSERT_EQ(users->size(), 1u);
   EXPECT_EQ((*users)[0].tier, Tier::kAdmin);
+}
+
+TEST_F(AccountsTest, EveryFailedLoginRunsExactlyOneVerification) {
+  ASSERT_TRUE(accounts_->add_user("alice", "correct horse", Tier::kVip));
+  ASSERT_TRUE(accounts_->add_user("mallory", "correct horse", Tier::kVip));
+  ASSERT_TRUE(accounts_->set_disabled("mallory", true));
+  for (auto [name, password] : {std::pair{"alice", "wrong horse!"}, std::pair{"nobody", "wrong horse!"},
+                                std::pair{"mallory", "correct horse"}, std::pair{"alice", "correct horse"}}) {
+    const uint64_t before = accounts_->verifications();
+    (void)accounts_->authenticate(name, password);
+    EXPECT_EQ(accounts_->verifications() - before, 1u) << name;
+  }
+  // The dummy hash is a real Argon2id string: an unknown name with any password fails.
+  EXPECT_EQ(accounts_->authenticate("nobody", "").status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(AccountsTest, TierExpiresAfterItsLastDay) {
+  auto u = accounts_->add_user("alice", "correct horse", Tier::kFree);
+  ASSERT_TRUE(u);
+  auto v = accounts_->set_tier("alice", Tier::kVip, "2027-01-01");
+  ASSERT_TRUE(v) << v.status().message();
+  EXPECT_EQ(v->tier_until, "2027-01-01");
+  EXPECT_EQ(effective_tier(*v, "2026-12-31"), Tier::kVip);
+  EXPECT_EQ(effective_tier(*v, "2027-01-01"), Tier::kVip);  // the last day counts
+  EXPECT_EQ(effective_tier(*v, "2027-01-02"), Tier::kFree);
+  EXPECT_EQ(accounts_->authenticate("alice", "correct horse")->tier_until, "2027-01-01");
+  auto token = accounts_->create_api_token("alice");
+  EXPECT_EQ(accounts_->token_user(*token)->tier_until, "2027-01-01");
+  auto forever = accounts_->set_tier("alice", Tier::kVip);
+  EXPECT_TRUE(forever->tier_until.empty());
+  EXPECT_EQ(effective_tier(*forever, "2999-01-01"), Tier::kVip);
+  for (const char* bad : {"2027-02-29", "2027-13-01", "2027-1-01", "20270101", "2027-01-01x", "yesterday"}) {
+    EXPECT_EQ(accounts_->set_tier("alice", Tier::kVip, bad).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_TRUE(valid_day("2028-02-29"));
+}
+
+TEST_F(AccountsTest, SessionsListedAndOthersRevoked) {
+  auto u = accounts_->add_user("alice", "correct horse", Tier::kFree);
+  auto a = accounts_->create_session(u->id, 3600, "10.0.0.1", "Firefox");
+  auto b = accounts_->create_session(u->id, 3600, "10.0.0.2", "Chromium");
+  auto keep = accounts_->session_user(a->token);
+  ASSERT_TRUE(keep);
+  auto list = accounts_->list_sessions(u->id);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ(accounts_->delete_other_sessions(u->id, keep->session_id).value(), 1);
+  EXPECT_TRUE(accounts_->session_user(a->token));
+  EXPECT_FALSE(accounts_->session_user(b->token));
+  list = accounts_->list_sessions(u->id);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].ip, "10.0.0.1");
+  EXPECT_EQ((*list)[0].user_agent, "Firefox");
+}
+
+TEST_F(AccountsTest, InvitationsAreSpentOnceAndOnlyBySuccess) {
+  auto codes = accounts_->create_invites(2, 3600);
+  ASSERT_TRUE(codes);
+  ASSERT_EQ(codes->size(), 2u);
+  EXPECT_NE((*codes)[0], (*codes)[1]);
+  EXPECT_EQ(accounts_->add_user("x", "long-enough", Tier::kFree, "bogus").status().code(), StatusCode::kPermissionDenied);
+  EXPECT_FALSE(accounts_->get_user("x"));
+  ASSERT_TRUE(accounts_->add_user("alice", "long-enough", Tier::kFree));
+  EXPECT_EQ(accounts_->add_user("alice", "long-enough", Tier::kFree, (*codes)[0]).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_TRUE(accounts_->add_user("bob", "long-enough", Tier::kFree, (*codes)[0]));  // not spent by the refusal
+  EXPECT_EQ(accounts_->add_user("carol", "long-enough", Tier::kFree, (*codes)[0]).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_TRUE(accounts_->add_user("carol", "long-enough", Tier::kFree, (*codes)[1]));
+  EXPECT_FALSE(accounts_->create_invites(0, 3600));
+}
+
+TEST_F(AccountsTest, VersionOneFilesMigrateKeepingUsersAndSessions) {
+  accounts_.reset();
+  const fs::path old = dir_ / "v1.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+  // The version-1 schema as it shipped.
+  const char* v1 =
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,"
+      " tier TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);"
+      "CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE "
+      "CASCADE, csrf TEXT NOT NULL, expires_at INTEGER NOT NULL);"
+      "CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE "
+      "CASCADE, created_at INTEGER NOT NULL);"
+      "CREATE TABLE downloads (user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, day TEXT NOT NULL,"
+      " used INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, day));"
+      "INSERT INTO users VALUES (1, 'old', 'x', 'vip', 0, 1);"
+      "INSERT INTO sessions VALUES ('h', 1, 'c', 99999999999);"
+      "PRAGMA user_version = 1;";
+  ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto a = Accounts::open(old, fast());
+  ASSERT_TRUE(a) << a.status().message();
+  auto u = (*a)->get_user("old");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->tier, Tier::kVip);
+  EXPECT_TRUE(u->tier_until.empty());
+  EXPECT_EQ((*a)->list_sessions(1)->size(), 1u);
+  EXPECT_TRUE((*a)->set_tier("old", Tier::kVip, "2030-01-01"));
+  EXPECT_TRUE((*a)->create_invites(1, 60));
+}
+
+TEST(LoginThrottle, DelaysGrowPerKeyAndSuccessClears) {
+  LoginThrottle t({2, 1.0, 8.0});
+  const auto t0 = LoginThrottle::Clock::now();
+  EXPECT_EQ(t.wait("ip1\nalice", t0), 0);
+  t.failure("ip1\nalice", t0);
+  EXPECT_EQ(t.wait("ip1\nalice", t0), 0);  // the first failure is free
+  t.failure("ip1\nalice", t0);
+  EXPECT_EQ(t.wait("ip1\nalice", t0), 1);
+  const auto t1 = t0 + std::chrono::seconds(1);
+  EXPECT_EQ(t.wait("ip1\nalice", t1), 0);
+  t.failure("ip1\nalice", t1);
+  EXPECT_EQ(t.wait("ip1\nalice", t1), 2);  // doubled
+  const auto t2 = t1 + std::chrono::seconds(2);
+  t.failure("ip1\nalice", t2);
+  t.failure("ip1\nalice", t2);
+  t.failure("ip1\nalice", t2);
+  EXPECT_EQ(t.wait("ip1\nalice", t2), 8);  // capped at max
+  EXPECT_EQ(t.wait("ip2\nalice", t2), 0);  // the same user from elsewhere: untouched
+  EXPECT_EQ(t.wait("ip1\nbob", t2), 0);
+  t.success("ip1\nalice");
+  EXPECT_EQ(t.wait("ip1\nalice", t2), 0);
+}
+
+TEST(LoginThrottle, BoundedMemory) {
+  LoginThrottle t({1, 100.0, 100.0}, 50);
+  const auto t0 = LoginThrottle::Clock::now();
+  for (int i = 0; i < 1000; ++i) t.failure("k" + std::to_string(i), t0);
+  t.failure("fresh", t0);
+  EXPECT_GE(t.wait("fresh", t0), 1);
 }
 
 TEST(RateLimiter, BurstThenRefuseWithRetryAfterThenRefill) {

@@ -59,6 +59,26 @@ TEST_F(CliServe, UserAdministration) {
   EXPECT_EQ(run("token create --user ghost " + data_).rc, 1);
 }
 
+TEST_F(CliServe, SetTierUntilAndInvitations) {
+  ASSERT_EQ(run("user add member --password member-password " + data_).rc, 0);
+  auto until = run("user set-tier member vip --until 2099-01-01 " + data_);
+  EXPECT_EQ(until.rc, 0) << until.out;
+  EXPECT_NE(until.out.find("member: tier vip until 2099-01-01"), std::string::npos) << until.out;
+  EXPECT_EQ(until.out.find("expired"), std::string::npos);
+  auto past = run("user set-tier member vip --until 2001-01-01 " + data_);
+  EXPECT_NE(past.out.find("(expired: free)"), std::string::npos) << past.out;
+  EXPECT_EQ(run("user set-tier member vip --until 2027-02-30 " + data_).rc, 2);  // no such day
+  EXPECT_EQ(run("user set-tier member vip --until tomorrow " + data_).rc, 2);
+  auto forever = run("user set-tier member vip " + data_);  // no --until: no expiry
+  EXPECT_EQ(forever.out.find("until"), std::string::npos) << forever.out;
+  auto codes = run("invite create --count 3 --days 7 " + data_);
+  EXPECT_EQ(codes.rc, 0) << codes.out;
+  EXPECT_EQ(codes.out.size(), 3u * 33u);  // three 32-hex codes, one a line
+  auto json = run("invite create --json " + data_);
+  EXPECT_NE(json.out.find("\"codes\""), std::string::npos) << json.out;
+  EXPECT_NE(run("invite create --count 0 " + data_).rc, 0);
+}
+
 TEST_F(CliServe, ServeAnswersAndStopsOnSigterm) {
   ASSERT_EQ(run("user add boss --tier admin --password boss-password " + data_).rc, 0);
   const std::string token = run("token create --user boss " + data_).out.substr(0, 64);

@@ -54,6 +54,8 @@ struct TestServer {
     c.pwhash_mem = crypto_pwhash_MEMLIMIT_MIN;
     c.login_rate = {100, 1000};
     c.search_rate = {1000, 10000};
+    c.download_rate = {1000, 10000};
+    c.register_rate = {100, 1000};
     return c;
   }
 

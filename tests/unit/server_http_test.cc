@@ -364,7 +364,10 @@ TEST_F(ServerHttp, MetricsCountRoutesAndStatuses) {
   auto c = srv_->client();
   c.get("/api/search?q=%E5%B7%A5%E4%BD%9C");
   c.get("/api/docs/nope");
-  auto m = c.get("/metrics");
+  // Not public: anonymous callers and non-admins are refused.
+  EXPECT_EQ(c.get("/metrics").status, 401);
+  EXPECT_EQ(srv_->as(srv_->vip_token).get("/metrics").status, 403);
+  auto m = srv_->as(srv_->admin_token).get("/metrics");
   ASSERT_EQ(m.status, 200);
   EXPECT_NE(m.header("content-type").find("text/plain"), std::string::npos);
   EXPECT_NE(m.body.find("wenyuan_http_requests_total{route=\"/api/search\",status=\"200\"}"), std::string::npos);
@@ -388,7 +391,9 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
                                           "/feed.atom",        "/api/auth/register",   "/api/auth/login",
                                           "/api/auth/logout",  "/api/me",              "/api/admin/documents",
                                           "/api/admin/documents/{id}", "/api/admin/users", "/api/admin/intake", "/healthz",
-                                          "/metrics",          "/api/openapi.json"};
+                                          "/metrics",          "/api/openapi.json",    "/api/me/password",
+                                          "/api/me/sessions",  "/api/me/sessions/revoke-others",
+                                          "/api/admin/invites"};
   std::set<std::string> listed;
   for (auto& [path, ops] : spec["paths"].items()) listed.insert(path);
   EXPECT_EQ(listed, expected);
@@ -418,6 +423,8 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       if (path == "/api/auth/register") body = json{{"username", "openapi1"}, {"password", "openapi-password"}}.dump();
       if (path == "/api/auth/login") body = json{{"username", "vip"}, {"password", "vip-password"}}.dump();
       if (path == "/api/admin/users" && method == "patch") body = json{{"name", "free"}, {"tier", "free"}}.dump();
+      if (path == "/api/me/password") body = json{{"current", "admin-password"}, {"password", "admin-password"}}.dump();
+      if (path == "/api/admin/invites") body = json{{"count", 1}}.dump();
       if (path == "/api/admin/documents" && method == "post") {
         ctype = "multipart/form-data; boundary=" + b;
         body = "--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"e.txt\"\r\n\r\n接口测试\n正文。\r\n--" +
@@ -428,7 +435,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       ++n;
     }
   }
-  EXPECT_EQ(n, 20);
+  EXPECT_EQ(n, 25);
 }
 
 // Many idle keep-alive connections cost no thread: a new client is still served.
@@ -514,6 +521,7 @@ TEST(ServerRateLimit, SearchAndLoginGet429WithRetryAfter) {
   auto config = TestServer::base_config();
   config.search_rate = {0.5, 3};
   config.login_rate = {0.1, 2};
+  config.trusted_proxies = {"127.0.0.1"};  // X-Forwarded-For plays other addresses
   TestServer s;
   s.start(config, {test_data("seed_sample.txt")}, "rate");
   auto c = s.client();
@@ -532,8 +540,24 @@ TEST(ServerRateLimit, SearchAndLoginGet429WithRetryAfter) {
   EXPECT_EQ(limited, 5);
   ASSERT_FALSE(retry.empty());
   EXPECT_GE(std::stoi(retry), 1);
-  // Another account has its own bucket.
-  EXPECT_EQ(s.as(s.vip_token).get("/api/search?q=%E5%B7%A5%E4%BD%9C").status, 200);
+  // Accounts from one address share its bucket (ten accounts from one IP are
+  // no faster than one) ...
+  EXPECT_EQ(s.as(s.vip_token).get("/api/search?q=%E5%B7%A5%E4%BD%9C").status, 429);
+  // ... and one account from many addresses shares its own.
+  auto vip = s.as(s.vip_token);
+  int vip_ok = 0, vip_limited = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto r = vip.request(http::verb::get, "/api/search?q=%E5%B7%A5%E4%BD%9C", "", "",
+                         {{"X-Forwarded-For", "10.0.0." + std::to_string(i + 1)}});
+    if (r.status == 200) ++vip_ok;
+    if (r.status == 429) ++vip_limited;
+  }
+  EXPECT_EQ(vip_ok, 3);
+  EXPECT_EQ(vip_limited, 3);
+  // Another address, anonymous: its own fresh bucket.
+  EXPECT_EQ(c.request(http::verb::get, "/api/search?q=%E5%B7%A5%E4%BD%9C", "", "", {{"X-Forwarded-For", "10.9.9.9"}})
+                .status,
+            200);
   // Logins: per IP.
   int login_limited = 0;
   for (int i = 0; i < 5; ++i) {

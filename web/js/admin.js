@@ -178,16 +178,21 @@ class AdminPage {
       const tier = h('select', { 'aria-label': `${u.name} 的身份` },
         ['free', 'vip', 'svip', 'admin'].map((t) => h('option', { value: t, selected: t === u.tier }, TIER_NAMES[t])));
       tier.addEventListener('change', () => this.patchUser({ name: u.name, tier: tier.value }, tier));
+      // The tier's last day (UTC); empty: no end. An expired member reads as free.
+      const until = h('input', { type: 'date', value: u.until || '', 'aria-label': `${u.name} 的会员有效期至` });
+      until.addEventListener('change', () => this.patchUser({ name: u.name, until: until.value || null }, until));
+      const expired = u.effective_tier && u.effective_tier !== u.tier ? h('span', { class: 'hint' }, '已到期') : null;
       const disabled = h('input', { type: 'checkbox', checked: !!u.disabled, 'aria-label': `停用 ${u.name}` });
       disabled.addEventListener('change', () => this.patchUser({ name: u.name, disabled: disabled.checked }, disabled));
       return h('tr', { dataset: { name: u.name }, class: u.disabled ? 'disabled-user' : null },
         h('td', null, u.name),
         h('td', null, tier),
+        h('td', { class: 'nowrap' }, until, expired),
         h('td', null, h('label', { class: 'inline' }, disabled, '停用')),
         h('td', { class: 'nowrap' }, formatTime(u.created_at)));
     });
     this.users.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
-      h('thead', null, h('tr', null, ['用户名', '身份', '状态', '注册时间'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null, ['用户名', '身份', '有效期至', '状态', '注册时间'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, rows))));
   }
 
@@ -195,7 +200,7 @@ class AdminPage {
     control.disabled = true;
     try {
       const u = await api.patch('/api/admin/users', body);
-      toast(`已更新 ${u.name}：${TIER_NAMES[u.tier] || u.tier}${u.disabled ? '（已停用）' : ''}`);
+      toast(`已更新 ${u.name}：${TIER_NAMES[u.tier] || u.tier}${u.until ? `，有效期至 ${u.until}` : ''}${u.disabled ? '（已停用）' : ''}`);
       const row = control.closest('tr');
       if (row) row.classList.toggle('disabled-user', !!u.disabled);
       await refreshMe();  // the admin may have changed their own tier

@@ -4,7 +4,7 @@
 // ?at=N scrolls to the block containing code point offset N (search results in
 // 金句 mode and outline clicks use it).
 import { api, getMe, refreshMe, describe, errorFrom } from './api.js';
-import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon, highlighted } from './util.js';
+import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon, highlighted, cookie } from './util.js';
 
 export async function mount(main, route) {
   const view = new DocPage(main);
@@ -205,7 +205,13 @@ class DocPage {
   async download(format, button) {
     button.disabled = true;
     try {
-      const res = await withLoading(fetch(`/api/docs/${encodeURIComponent(this.id)}/download?format=${format}`, { credentials: 'same-origin' }));
+      // POST with the CSRF token: only this page can spend a download of the
+      // quota (a GET from a link on another site never does).
+      const headers = {};
+      const csrf = cookie('wy_csrf');
+      if (csrf) headers['X-CSRF-Token'] = csrf;
+      const res = await withLoading(fetch(`/api/docs/${encodeURIComponent(this.id)}/download?format=${format}`,
+        { method: 'POST', headers, credentials: 'same-origin' }));
       if (!res.ok) throw await errorFrom(res);
       const blob = await res.blob();
       const name = filenameFrom(res.headers.get('Content-Disposition')) || `${this.doc.title || this.id}.${format}`;

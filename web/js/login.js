@@ -19,6 +19,12 @@ export async function mount(main, route, ctx) {
   tabs.append(tabLogin, tabReg);
   const passHint = h('p', { class: 'hint', id: 'password-hint' });
   pass.setAttribute('aria-describedby', 'password-hint');
+  // registration (server config): open, invite (a code is needed) or closed.
+  const me = await getMe();
+  const registration = me.registration || 'open';
+  const invite = h('input', { id: 'invite', name: 'invite', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', maxlength: '64' });
+  const inviteField = h('div', { class: 'field', id: 'invite-field' }, h('label', { for: 'invite' }, '邀请码'), invite);
+  if (registration === 'closed') tabReg.hidden = true;
 
   function setMode(m) {
     mode = m;
@@ -27,7 +33,9 @@ export async function mount(main, route, ctx) {
     title.textContent = m === 'login' ? '登录文渊' : '注册新账户';
     submit.textContent = m === 'login' ? '登录' : '注册';
     pass.autocomplete = m === 'login' ? 'current-password' : 'new-password';
-    passHint.textContent = m === 'register' ? '注册后为免费用户，可阅读试读部分；VIP 会员可阅读全文并下载。' : '';
+    passHint.textContent = m === 'register' ? '注册后为免费用户，可阅读试读部分；VIP 会员可阅读全文并下载。密码至少 8 位。' : '';
+    inviteField.hidden = !(m === 'register' && registration === 'invite');
+    invite.required = !inviteField.hidden;
     message.textContent = '';
   }
 
@@ -36,8 +44,9 @@ export async function mount(main, route, ctx) {
     message.textContent = '';
     submit.disabled = true;
     try {
-      await api.post(mode === 'login' ? '/api/auth/login' : '/api/auth/register',
-        { username: user.value.trim(), password: pass.value });
+      const body = { username: user.value.trim(), password: pass.value };
+      if (mode === 'register' && registration === 'invite') body.invite = invite.value.trim();
+      await api.post(mode === 'login' ? '/api/auth/login' : '/api/auth/register', body);
       await refreshMe();
       ctx.navigate(next || '/account', { replace: true });
     } catch (err) {
@@ -49,11 +58,12 @@ export async function mount(main, route, ctx) {
   title,
   h('div', { class: 'field' }, h('label', { for: 'username' }, '用户名'), user),
   h('div', { class: 'field' }, h('label', { for: 'password' }, '密码'), pass, passHint),
+  inviteField,
   message,
   submit);
 
+  if (registration === 'closed') mode = 'login';
   setMode(mode);
-  const me = await getMe();
   const current = me.user
     ? h('p', { class: 'notice' }, `当前已登录为 ${me.user.name}（${TIER_NAMES[me.user.tier] || me.user.tier}）。`, h('a', { href: '/account' }, '查看账户'))
     : null;

@@ -12,7 +12,7 @@ namespace wenyuan::access {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -94,12 +94,42 @@ User read_user(const Stmt& s) {
   u.tier = tier_from_string(s.col_text(2)).value_or(Tier::kFree);
   u.disabled = s.col_int(3) != 0;
   u.created_at = s.col_int(4);
+  u.tier_until = s.col_text(5);
   return u;
 }
 
-constexpr const char* kUserColumns = "SELECT id, name, tier, disabled, created_at FROM users ";
+// Every query that reads a User selects these six columns first, in this order.
+constexpr const char* kUserColumns = "SELECT id, name, tier, disabled, created_at, tier_until FROM users ";
+
+Result<std::string> hash_password(const std::string& password, unsigned long long ops, size_t mem) {
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(hash, password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Status::internal("password hashing ran out of memory");
+  }
+  return std::string(hash);
+}
 
 }  // namespace
+
+bool valid_day(std::string_view day) {
+  if (day.size() != 10 || day[4] != '-' || day[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (day[i] < '0' || day[i] > '9') return false;
+  }
+  const int y = std::stoi(std::string(day.substr(0, 4)));
+  const int m = std::stoi(std::string(day.substr(5, 2)));
+  const int d = std::stoi(std::string(day.substr(8, 2)));
+  if (y < 1970 || m < 1 || m > 12 || d < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+Tier effective_tier(const User& u, const std::string& day) {
+  // ISO dates compare as strings.
+  if (!u.tier_until.empty() && day > u.tier_until) return Tier::kFree;
+  return u.tier;
+}
 
 Status validate_username(std::string_view name) {
   if (name.empty() || name.size() > 64) return Status::invalid_argument("username must be 1..64 bytes");
@@ -136,6 +166,11 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& db
   if (!st) return st.with_context(db_file.string());
   st = a->migrate();
   if (!st) return st.with_context(db_file.string());
+  // A hash of a random password nobody knows, at the configured cost: what an
+  // unknown name is verified against.
+  auto dummy = hash_password(random_token(), a->options_.ops_limit, a->options_.mem_limit);
+  if (!dummy) return dummy.status();
+  a->dummy_hash_ = std::move(dummy.value());
   return a;
 }
 
@@ -162,36 +197,64 @@ Status Accounts::migrate() {
                                  "PRAGMA user_version = 1;"
                                  "COMMIT;"));
   }
+  if (version < 2) {
+    WENYUAN_RETURN_IF_ERROR(exec(db_,
+                                 "BEGIN IMMEDIATE;"
+                                 "ALTER TABLE users ADD COLUMN tier_until TEXT NOT NULL DEFAULT '';"
+                                 "ALTER TABLE sessions ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;"
+                                 "ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';"
+                                 "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';"
+                                 "CREATE TABLE invites (code_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL,"
+                                 " expires_at INTEGER NOT NULL, used_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+                                 " used_at INTEGER);"
+                                 "PRAGMA user_version = 2;"
+                                 "COMMIT;"));
+  }
   return Status::ok();
 }
 
-Result<User> Accounts::add_user(const std::string& name, const std::string& password, Tier tier) {
+Result<User> Accounts::add_user(const std::string& name, const std::string& password, Tier tier,
+                                const std::string& invite) {
   WENYUAN_RETURN_IF_ERROR(validate_username(name));
   WENYUAN_RETURN_IF_ERROR(validate_password(password));
   if (tier == Tier::kAnonymous) return Status::invalid_argument("a user cannot have the tier anonymous");
-  char hash[crypto_pwhash_STRBYTES];
-  // Hashing is slow by design; do it outside the lock.
-  if (crypto_pwhash_str_alg(hash, password.data(), password.size(), options_.ops_limit, options_.mem_limit,
-                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return Status::internal("password hashing ran out of memory");
-  }
+  // Hashing is slow by design; do it outside the lock. It runs before the name
+  // is looked at, so a taken name costs as much as a free one.
+  auto hash = hash_password(password, options_.ops_limit, options_.mem_limit);
+  if (!hash) return hash.status();
   std::lock_guard lock(mu_);
+  WENYUAN_RETURN_IF_ERROR(exec(db_, "BEGIN IMMEDIATE"));
+  auto rollback = [this](Status st) {
+    (void)exec(db_, "ROLLBACK");
+    return st;
+  };
+  if (!invite.empty()) {
+    Stmt inv(db_, "SELECT 1 FROM invites WHERE code_hash = ? AND used_by IS NULL AND used_at IS NULL AND expires_at >= ?");
+    inv.text(1, token_hash(invite)).integer(2, unix_now());
+    auto r = inv.step();
+    if (!r) return rollback(r.status());
+    if (!*r) return rollback(Status::permission_denied("the invitation code is unknown, used or expired"));
+  }
   Stmt s(db_, "INSERT INTO users (name, password_hash, tier, disabled, created_at) VALUES (?, ?, ?, 0, ?)");
-  s.text(1, name).text(2, hash).text(3, to_string(tier)).integer(4, unix_now());
+  s.text(1, name).text(2, *hash).text(3, to_string(tier)).integer(4, unix_now());
   auto st = s.run();
   if (!st) {
-    if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE) {
-      return Status::already_exists("user \"" + name + "\" already exists");
-    }
-    return st;
+    const bool taken = sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE;
+    return rollback(taken ? Status::already_exists("user \"" + name + "\" already exists") : st);
   }
   User u;
   u.id = sqlite3_last_insert_rowid(db_);
   u.name = name;
   u.tier = tier;
+  if (!invite.empty()) {
+    Stmt use(db_, "UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ?");
+    use.integer(1, u.id).integer(2, unix_now()).text(3, token_hash(invite));
+    if (auto us = use.run(); !us) return rollback(us);
+  }
   Stmt c(db_, "SELECT created_at FROM users WHERE id = ?");
   c.integer(1, u.id);
   if (auto r = c.step(); r && *r) u.created_at = c.col_int(0);
+  if (auto st = exec(db_, "COMMIT"); !st) return rollback(st);
   return u;
 }
 
@@ -202,19 +265,23 @@ Result<User> Accounts::authenticate(const std::string& name, const std::string& 
   bool found = false;
   {
     std::lock_guard lock(mu_);
-    Stmt s(db_, "SELECT id, name, tier, disabled, created_at, password_hash FROM users WHERE name = ?");
+    Stmt s(db_,
+           "SELECT id, name, tier, disabled, created_at, tier_until, password_hash FROM users WHERE name = ?");
     s.text(1, name);
     auto r = s.step();
     if (!r) return r.status();
     if (*r) {
       u = read_user(s);
-      hash = s.col_text(5);
+      hash = s.col_text(6);
       found = true;
     }
   }
-  if (!found || password.size() > 1024) return denied;
-  if (crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) != 0) return denied;
-  if (u.disabled) return denied;
+  if (password.size() > 1024) return denied;  // the same for every name
+  // One verification whatever the name: unknown names pay for the dummy hash.
+  ++verifications_;
+  const bool match =
+      crypto_pwhash_str_verify((found ? hash : dummy_hash_).c_str(), password.data(), password.size()) == 0;
+  if (!found || !match || u.disabled) return denied;
   return u;
 }
 
@@ -247,12 +314,13 @@ Result<std::vector<User>> Accounts::list_users() {
   return out;
 }
 
-Result<User> Accounts::set_tier(const std::string& name, Tier tier) {
+Result<User> Accounts::set_tier(const std::string& name, Tier tier, const std::string& until) {
   if (tier == Tier::kAnonymous) return Status::invalid_argument("a user cannot have the tier anonymous");
+  if (!until.empty() && !valid_day(until)) return Status::invalid_argument("until must be a date YYYY-MM-DD");
   {
     std::lock_guard lock(mu_);
-    Stmt s(db_, "UPDATE users SET tier = ? WHERE name = ?");
-    s.text(1, to_string(tier)).text(2, name);
+    Stmt s(db_, "UPDATE users SET tier = ?, tier_until = ? WHERE name = ?");
+    s.text(1, to_string(tier)).text(2, until).text(3, name);
     WENYUAN_RETURN_IF_ERROR(s.run());
   }
   return get_user(name);
@@ -276,20 +344,18 @@ Result<User> Accounts::set_disabled(const std::string& name, bool disabled) {
 
 Status Accounts::set_password(const std::string& name, const std::string& password) {
   WENYUAN_RETURN_IF_ERROR(validate_password(password));
-  char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(hash, password.data(), password.size(), options_.ops_limit, options_.mem_limit,
-                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return Status::internal("password hashing ran out of memory");
-  }
+  auto hash = hash_password(password, options_.ops_limit, options_.mem_limit);
+  if (!hash) return hash.status();
   std::lock_guard lock(mu_);
   Stmt s(db_, "UPDATE users SET password_hash = ? WHERE name = ?");
-  s.text(1, hash).text(2, name);
+  s.text(1, *hash).text(2, name);
   WENYUAN_RETURN_IF_ERROR(s.run());
   if (sqlite3_changes(db_) == 0) return Status::not_found("no user \"" + name + "\"");
   return Status::ok();
 }
 
-Result<NewSession> Accounts::create_session(int64_t user_id, int64_t ttl_seconds) {
+Result<NewSession> Accounts::create_session(int64_t user_id, int64_t ttl_seconds, const std::string& ip,
+                                            const std::string& user_agent) {
   NewSession ns;
   ns.token = random_token();
   ns.csrf = random_token();
@@ -299,8 +365,11 @@ Result<NewSession> Accounts::create_session(int64_t user_id, int64_t ttl_seconds
   Stmt sweep(db_, "DELETE FROM sessions WHERE expires_at < ?");
   sweep.integer(1, unix_now());
   WENYUAN_RETURN_IF_ERROR(sweep.run());
-  Stmt s(db_, "INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)");
+  Stmt s(db_,
+         "INSERT INTO sessions (token_hash, user_id, csrf, expires_at, created_at, ip, user_agent)"
+         " VALUES (?, ?, ?, ?, ?, ?, ?)");
   s.text(1, token_hash(ns.token)).integer(2, user_id).text(3, ns.csrf).integer(4, ns.expires_at);
+  s.integer(5, unix_now()).text(6, ip.substr(0, 64)).text(7, user_agent.substr(0, 256));
   WENYUAN_RETURN_IF_ERROR(s.run());
   return ns;
 }
@@ -309,13 +378,14 @@ Result<SessionUser> Accounts::session_user(const std::string& token) {
   if (token.empty() || token.size() > 128) return Status::not_found("no session");
   std::lock_guard lock(mu_);
   Stmt s(db_,
-         "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id"
+         "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, u.tier_until, s.csrf, s.rowid"
+         " FROM sessions s JOIN users u ON u.id = s.user_id"
          " WHERE s.token_hash = ? AND s.expires_at >= ? AND u.disabled = 0");
   s.text(1, token_hash(token)).integer(2, unix_now());
   auto r = s.step();
   if (!r) return r.status();
   if (!*r) return Status::not_found("no session");
-  return SessionUser{read_user(s), s.col_text(5)};
+  return SessionUser{read_user(s), s.col_text(6), s.col_int(7)};
 }
 
 Status Accounts::delete_session(const std::string& token) {
@@ -323,6 +393,54 @@ Status Accounts::delete_session(const std::string& token) {
   Stmt s(db_, "DELETE FROM sessions WHERE token_hash = ?");
   s.text(1, token_hash(token));
   return s.run();
+}
+
+Result<std::vector<SessionInfo>> Accounts::list_sessions(int64_t user_id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "SELECT rowid, created_at, expires_at, ip, user_agent FROM sessions WHERE user_id = ? AND expires_at >= ?"
+         " ORDER BY created_at DESC, rowid DESC");
+  s.integer(1, user_id).integer(2, unix_now());
+  std::vector<SessionInfo> out;
+  for (;;) {
+    auto r = s.step();
+    if (!r) return r.status();
+    if (!*r) break;
+    out.push_back({s.col_int(0), s.col_int(1), s.col_int(2), s.col_text(3), s.col_text(4)});
+  }
+  return out;
+}
+
+Result<int> Accounts::delete_other_sessions(int64_t user_id, int64_t keep_session_id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "DELETE FROM sessions WHERE user_id = ? AND rowid != ?");
+  s.integer(1, user_id).integer(2, keep_session_id);
+  WENYUAN_RETURN_IF_ERROR(s.run());
+  return sqlite3_changes(db_);
+}
+
+Result<std::vector<std::string>> Accounts::create_invites(int count, int64_t ttl_seconds) {
+  if (count < 1 || count > 1000) return Status::invalid_argument("invitation count must be 1..1000");
+  if (ttl_seconds < 1) return Status::invalid_argument("invitation lifetime must be positive");
+  std::vector<std::string> codes;
+  std::lock_guard lock(mu_);
+  WENYUAN_RETURN_IF_ERROR(exec(db_, "BEGIN IMMEDIATE"));
+  for (int i = 0; i < count; ++i) {
+    // 16 random bytes are plenty for a code that is spent once and expires.
+    std::string code = random_token().substr(0, 32);
+    Stmt s(db_, "INSERT INTO invites (code_hash, created_at, expires_at) VALUES (?, ?, ?)");
+    s.text(1, token_hash(code)).integer(2, unix_now()).integer(3, unix_now() + ttl_seconds);
+    if (auto st = s.run(); !st) {
+      (void)exec(db_, "ROLLBACK");
+      return st;
+    }
+    codes.push_back(std::move(code));
+  }
+  if (auto st = exec(db_, "COMMIT"); !st) {
+    (void)exec(db_, "ROLLBACK");
+    return st;
+  }
+  return codes;
 }
 
 Result<std::string> Accounts::create_api_token(const std::string& user_name) {
@@ -340,7 +458,8 @@ Result<User> Accounts::token_user(const std::string& token) {
   if (token.empty() || token.size() > 128) return Status::not_found("no such token");
   std::lock_guard lock(mu_);
   Stmt s(db_,
-         "SELECT u.id, u.name, u.tier, u.disabled, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
+         "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, u.tier_until FROM api_tokens t"
+         " JOIN users u ON u.id = t.user_id"
          " WHERE t.token_hash = ? AND u.disabled = 0");
   s.text(1, token_hash(token));
   auto r = s.step();

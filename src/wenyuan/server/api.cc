@@ -17,6 +17,8 @@
 #include "wenyuan/doc/zip_archive.h"
 #include "wenyuan/library/json_view.h"
 #include "wenyuan/search/engine.h"
+#include "wenyuan/server/api_call.h"
+#include "wenyuan/server/api_response.h"
 #include "wenyuan/server/atom_feed.h"
 #include "wenyuan/server/http_util.h"
 #include "wenyuan/server/intake_view.h"
@@ -36,47 +38,8 @@ using Clock = std::chrono::steady_clock;
 
 std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-Response make_response(http::status status, std::string body, std::string content_type) {
-  Response res{status, 11};
-  res.set(http::field::content_type, content_type);
-  res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
-  res.body() = std::move(body);
-  return res;
-}
-
-Response json_response(http::status status, const json& j) {
-  return make_response(status, dump(j), "application/json; charset=utf-8");
-}
-
-Response error(http::status status, const std::string& code, const std::string& message) {
-  return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
-}
-
-Response bad_request(const std::string& m) { return error(http::status::bad_request, "bad_request", m); }
-Response not_found(const std::string& m) { return error(http::status::not_found, "not_found", m); }
-
-Response from_status(const Status& st) {
-  switch (st.code()) {
-    case StatusCode::kNotFound: return not_found(st.message());
-    case StatusCode::kInvalidArgument: return bad_request(st.message());
-    case StatusCode::kAlreadyExists: return error(http::status::conflict, "conflict", st.message());
-    case StatusCode::kTooLarge: return error(http::status::payload_too_large, "payload_too_large", st.message());
-    case StatusCode::kPermissionDenied: return error(http::status::forbidden, "forbidden", st.message());
-    default: return error(http::status::internal_server_error, "internal", st.message());
-  }
-}
-
-Response rate_limited(int retry_after) {
-  auto res = error(http::status::too_many_requests, "rate_limited", "too many requests; retry later");
-  res.set(http::field::retry_after, std::to_string(retry_after));
-  return res;
 }
 
 // Document ids are [A-Za-z0-9._-]{1,128} (doc/prepare.h); anything else is
@@ -136,23 +99,6 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-// Who is asking: a user (by session cookie or API token) or nobody.
-struct Api::Caller {
-  std::optional<access::User> user;
-  Tier tier = Tier::kAnonymous;
-  bool by_cookie = false;  // authenticated by the session cookie: CSRF applies
-  std::string csrf;        // the session's CSRF token
-  std::string session;     // the cookie's value
-};
-
-struct Api::Call {
-  const Request& req;
-  const std::string& ip;
-  Target target;
-  Caller caller;
-  Clock::time_point started;
-};
-
 struct Api::FacetCache {
   std::mutex mu;
   uint64_t seq = UINT64_MAX;
@@ -165,44 +111,17 @@ Api::Api(library::Library& library, access::Accounts& accounts, const ServerConf
       config_(config),
       policy_(config.policy),
       login_limiter_(config.login_rate),
+      register_limiter_(config.register_rate),
       search_limiter_(config.search_rate),
+      download_limiter_(config.download_rate),
+      login_throttle_(config.login_delay),
       catalogs_(library.data_dir() / "catalog.db"),
       facets_(std::make_unique<FacetCache>()) {
   if (config_.web_dir.empty()) config_.web_dir = default_web_dir();
+  if (config_.behind_tls()) config_.secure_cookies = true;
 }
 
 Api::~Api() = default;
-
-size_t Api::body_limit(http::verb method, std::string_view target) const {
-  if (method == http::verb::post && target.substr(0, 21) == "/api/admin/documents") {
-    return config_.limits.max_upload_bytes;
-  }
-  return config_.limits.max_body_bytes;
-}
-
-Api::Caller Api::identify(const Request& req) {
-  Caller c;
-  auto auth = req[http::field::authorization];
-  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-    auto u = accounts_.token_user(std::string(auth.substr(7)));
-    if (u) {
-      c.user = *u;
-      c.tier = u->tier;
-    }
-    return c;  // a request that names a token is judged by the token alone
-  }
-  auto cookies = parse_cookies(sv(req[http::field::cookie]));
-  auto it = cookies.find("wy_session");
-  if (it == cookies.end()) return c;
-  auto s = accounts_.session_user(it->second);
-  if (!s) return c;
-  c.user = s->user;
-  c.tier = s->user.tier;
-  c.by_cookie = true;
-  c.csrf = s->csrf;
-  c.session = it->second;
-  return c;
-}
 
 Response Api::handle(const Request& req, const std::string& remote_ip) {
   const auto started = Clock::now();
@@ -214,15 +133,32 @@ Response Api::handle(const Request& req, const std::string& remote_ip) {
       route = "malformed";
       res = bad_request("the request target is not valid percent-encoded UTF-8");
     } else {
-      Call c{req, remote_ip, std::move(*target), identify(req), started};
+      Call c{req, client_ip(req, remote_ip), std::move(*target), identify(req), started};
       res = dispatch(c, route);
     }
   } catch (const std::exception& e) {
     res = error(http::status::internal_server_error, "internal", e.what());
   }
   res.version(req.version());
+  if (config_.behind_tls()) res.set(http::field::strict_transport_security, "max-age=31536000");
   const double secs = std::chrono::duration<double>(Clock::now() - started).count();
   metrics_.observe_request(route, static_cast<int>(res.result_int()), secs);
+  return res;
+}
+
+Response Api::handle_metrics_only(const Request& req) {
+  const std::string_view target = sv(req.target());
+  Response res;
+  if (target.substr(0, target.find('?')) != "/metrics") {
+    res = not_found("this listener serves /metrics only");
+  } else if (req.method() != http::verb::get && req.method() != http::verb::head) {
+    res = error(http::status::method_not_allowed, "bad_request", "method not allowed for this route");
+  } else {
+    Request copy;
+    Call c{copy, std::string(), Target{"/metrics", {}}, Caller{}, Clock::now()};
+    res = metrics_text(c);
+  }
+  res.version(req.version());
   return res;
 }
 
@@ -235,6 +171,14 @@ Response Api::dispatch(Call& c, std::string& route) {
     return error(http::status::method_not_allowed, "bad_request", "method not allowed for this route");
   };
 
+  // Every state-changing request must come from this site's own pages (or
+  // from no browser at all: scripts send neither Origin nor Sec-Fetch-Site).
+  if (!get && m != http::verb::options) {
+    if (auto refused = refuse_cross_site(c.req)) {
+      route = "cross_site";
+      return std::move(*refused);
+    }
+  }
   // CSRF: a state-changing request carried by the session cookie must echo the
   // session's CSRF token; API tokens are not sent by browsers on their own.
   if ((post || m == http::verb::patch || m == http::verb::delete_) && c.caller.by_cookie) {
@@ -250,7 +194,15 @@ Response Api::dispatch(Call& c, std::string& route) {
     using Handler = Response (*)(Api&, Call&);
     static constexpr std::pair<std::string_view, Handler> kGetRoutes[] = {
         {"/healthz", [](Api&, Call&) { return make_response(http::status::ok, "ok", "text/plain; charset=utf-8"); }},
-        {"/metrics", [](Api& a, Call& call) { return a.metrics_text(call); }},
+        {"/metrics",
+         [](Api& a, Call& call) {
+           // Public counters tell an attacker what works; admins only here, or
+           // a listener of its own (metrics_listen) that serves nothing else.
+           if (!a.config_.metrics_listen.empty()) return not_found("/metrics is served on its own listener");
+           if (!call.caller.user) return error(http::status::unauthorized, "unauthorized", "log in as an administrator");
+           if (call.caller.tier != Tier::kAdmin) return error(http::status::forbidden, "forbidden", "administrators only");
+           return a.metrics_text(call);
+         }},
         {"/feed.atom", [](Api& a, Call& call) { return a.feed(call); }},
         {"/api/openapi.json",
          [](Api&, Call&) {
@@ -272,6 +224,16 @@ Response Api::dispatch(Call& c, std::string& route) {
       if (!post) return method_not_allowed();
       return download_zip(c);
     }
+    if (path == "/api/me/sessions") {
+      route = path;
+      if (!get) return method_not_allowed();
+      return sessions(c);
+    }
+    if (path == "/api/me/password" || path == "/api/me/sessions/revoke-others") {
+      route = path;
+      if (!post) return method_not_allowed();
+      return path == "/api/me/password" ? change_password(c) : revoke_other_sessions(c);
+    }
     if (path == "/api/auth/register" || path == "/api/auth/login" || path == "/api/auth/logout") {
       route = path;
       if (!post) return method_not_allowed();
@@ -284,7 +246,9 @@ Response Api::dispatch(Call& c, std::string& route) {
       const bool is_download = rest.size() > 9 && rest.compare(rest.size() - 9, 9, "/download") == 0;
       if (is_download) rest.resize(rest.size() - 9);
       route = is_download ? "/api/docs/{id}/download" : "/api/docs/{id}";
-      if (!get) return method_not_allowed();
+      // POST: the web UI's download button (cookie + CSRF token), the only way
+      // a browser session spends a download.
+      if (!get && !(is_download && post)) return method_not_allowed();
       if (!valid_id(rest)) return bad_request("invalid document id");
       return is_download ? download(c, rest) : document(c, rest);
     }
@@ -315,6 +279,11 @@ Response Api::dispatch(Call& c, std::string& route) {
         if (get) return admin_users(c);
         if (m == http::verb::patch) return admin_patch_user(c);
         return method_not_allowed();
+      }
+      if (path == "/api/admin/invites") {
+        route = path;
+        if (!post) return method_not_allowed();
+        return admin_invites(c);
       }
       if (path == "/api/admin/intake") {
         route = path;
@@ -350,8 +319,12 @@ bool parse_year_range(const std::string& s, int& from, int& to) {
 
 Response Api::search(Call& c) {
   const auto& q = c.target.query;
-  const std::string key = c.caller.user ? "user:" + c.caller.user->name : "ip:" + c.ip;
-  if (int wait = search_limiter_.acquire(key); wait > 0) return rate_limited(wait);
+  // Both buckets: accounts from one address share its bucket, and one account
+  // from many addresses shares its own.
+  if (int wait = search_limiter_.acquire("ip:" + c.ip); wait > 0) return rate_limited(wait);
+  if (c.caller.user) {
+    if (int wait = search_limiter_.acquire("user:" + c.caller.user->name); wait > 0) return rate_limited(wait);
+  }
 
   std::string query = param(q, "q");
   if (query.empty()) return bad_request("q is required");
@@ -563,6 +536,10 @@ Result<Rendered> render(const doc::Document& view, const std::string& format) {
 }  // namespace
 
 Response Api::download(Call& c, const std::string& id) {
+  if (int wait = download_limiter_.acquire("ip:" + c.ip); wait > 0) return rate_limited(wait);
+  if (c.caller.user) {
+    if (int wait = download_limiter_.acquire("user:" + c.caller.user->name); wait > 0) return rate_limited(wait);
+  }
   std::string format = param(c.target.query, "format");
   if (format.empty()) format = "docx";
   if (format != "docx" && format != "txt") return bad_request("format must be docx or txt");
@@ -571,15 +548,31 @@ Response Api::download(Call& c, const std::string& id) {
   auto d = (*cat)->get(id);
   if (!d) return from_status(d.status());
   const Tier tier = c.caller.tier;
+  const bool head = c.req.method() == http::verb::head;
   if (policy_.is_full_paid_download(*d, tier)) {
     const auto& limit = policy_.rules(tier).downloads_per_day;
     if (limit) {
       if (!c.caller.user) return error(http::status::unauthorized, "unauthorized", "log in to download");
-      auto spent = accounts_.spend_download(c.caller.user->id, access::Accounts::today(), *limit);
-      if (!spent) return from_status(spent.status());
-      if (!*spent) {
+      // A GET carried by the cookie may come from another site's link or
+      // <img>: it never spends. The page's button posts with the CSRF token;
+      // scripts use Authorization: Bearer, which no other site can send.
+      if (c.caller.by_cookie && c.req.method() != http::verb::post) {
+        return error(http::status::forbidden, "forbidden",
+                     "全文下载请使用页面上的下载按钮（POST 并附 X-CSRF-Token），或使用 API 令牌");
+      }
+      auto quota_gone = [&] {
         return error(http::status::too_many_requests, "quota_exceeded",
                      "today's " + std::to_string(*limit) + " full downloads are used up");
+      };
+      if (head) {
+        // HEAD learns whether a GET would succeed, and spends nothing.
+        auto used = accounts_.downloads_used(c.caller.user->id, access::Accounts::today());
+        if (!used) return from_status(used.status());
+        if (*used >= *limit) return quota_gone();
+      } else {
+        auto spent = accounts_.spend_download(c.caller.user->id, access::Accounts::today(), *limit);
+        if (!spent) return from_status(spent.status());
+        if (!*spent) return quota_gone();
       }
     }
   }
@@ -591,6 +584,10 @@ Response Api::download(Call& c, const std::string& id) {
 }
 
 Response Api::download_zip(Call& c) {
+  if (int wait = download_limiter_.acquire("ip:" + c.ip); wait > 0) return rate_limited(wait);
+  if (c.caller.user) {
+    if (int wait = download_limiter_.acquire("user:" + c.caller.user->name); wait > 0) return rate_limited(wait);
+  }
   json body = json::parse(c.req.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("ids") || !body["ids"].is_array()) {
     return bad_request("expected {\"ids\":[…],\"format\":\"docx\"|\"txt\"}");
@@ -728,83 +725,6 @@ Response Api::feed(Call& c) {
   return make_response(http::status::ok, render_atom(head, entries), "application/atom+xml; charset=utf-8");
 }
 
-// ---- accounts ----------------------------------------------------------------
-
-Response Api::session_response(Call& c, const access::User& u, http::status status) {
-  auto s = accounts_.create_session(u.id, config_.session_seconds);
-  if (!s) return from_status(s.status());
-  auto res = json_response(status, {{"user", {{"name", u.name}, {"tier", access::to_string(u.tier)}}}});
-  const std::string attrs = "; Path=/; SameSite=Lax; Max-Age=" + std::to_string(config_.session_seconds) +
-                            (config_.secure_cookies ? "; Secure" : "");
-  res.insert(http::field::set_cookie, "wy_session=" + s->token + attrs + "; HttpOnly");
-  res.insert(http::field::set_cookie, "wy_csrf=" + s->csrf + attrs);
-  // The old session (if any) is replaced, not kept alive beside the new one.
-  if (!c.caller.session.empty()) (void)accounts_.delete_session(c.caller.session);
-  return res;
-}
-
-namespace {
-// {"username","password"} or an error response.
-std::optional<std::pair<std::string, std::string>> credentials(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  if (!j.contains("username") || !j["username"].is_string()) return std::nullopt;
-  if (!j.contains("password") || !j["password"].is_string()) return std::nullopt;
-  return std::make_pair(j["username"].get<std::string>(), j["password"].get<std::string>());
-}
-}  // namespace
-
-Response Api::register_user(Call& c) {
-  if (int wait = login_limiter_.acquire("ip:" + c.ip); wait > 0) return rate_limited(wait);
-  auto cred = credentials(c.req.body());
-  if (!cred) return bad_request("expected {\"username\",\"password\"}");
-  auto u = accounts_.add_user(cred->first, cred->second, Tier::kFree);
-  if (!u) return from_status(u.status());
-  return session_response(c, *u, http::status::created);
-}
-
-Response Api::login(Call& c) {
-  if (int wait = login_limiter_.acquire("ip:" + c.ip); wait > 0) return rate_limited(wait);
-  auto cred = credentials(c.req.body());
-  if (!cred) return bad_request("expected {\"username\",\"password\"}");
-  if (int wait = login_limiter_.acquire("user:" + cred->first); wait > 0) return rate_limited(wait);
-  auto u = accounts_.authenticate(cred->first, cred->second);
-  if (!u) {
-    if (u.status().code() == StatusCode::kPermissionDenied) {
-      return error(http::status::unauthorized, "unauthorized", u.status().message());
-    }
-    return from_status(u.status());
-  }
-  return session_response(c, *u, http::status::ok);
-}
-
-Response Api::logout(Call& c) {
-  if (!c.caller.session.empty()) {
-    auto st = accounts_.delete_session(c.caller.session);
-    if (!st) return from_status(st);
-  }
-  Response res{http::status::no_content, 11};
-  res.set(http::field::cache_control, "no-store");
-  res.insert(http::field::set_cookie, "wy_session=; Path=/; SameSite=Lax; Max-Age=0; HttpOnly");
-  res.insert(http::field::set_cookie, "wy_csrf=; Path=/; SameSite=Lax; Max-Age=0");
-  return res;
-}
-
-Response Api::me(Call& c) {
-  const auto& rules = policy_.rules(c.caller.tier);
-  json per_day = rules.downloads_per_day ? json(*rules.downloads_per_day) : json(nullptr);
-  json left = per_day;
-  if (rules.downloads_per_day && c.caller.user) {
-    auto used = accounts_.downloads_used(c.caller.user->id, access::Accounts::today());
-    left = *rules.downloads_per_day - std::min(*rules.downloads_per_day, used ? *used : 0u);
-  }
-  json user = nullptr;
-  if (c.caller.user) user = {{"name", c.caller.user->name}, {"tier", access::to_string(c.caller.user->tier)}};
-  return json_response(http::status::ok, {{"user", user},
-                                          {"tier", access::to_string(c.caller.tier)},
-                                          {"quotas", {{"downloads_per_day", per_day}, {"downloads_left", left}}}});
-}
-
 // ---- admin -----------------------------------------------------------------
 
 Response Api::admin_upload(Call& c) {
@@ -825,7 +745,7 @@ Response Api::admin_upload(Call& c) {
     std::string name = safe_filename(p.filename.empty() ? "upload.txt" : p.filename);
     std::lock_guard lock(write_mu_);
     auto r = library_.import_bytes(name, std::string(p.data), options,
-                                   [&errors](const std::string& m) { errors.push_back(m); });
+                                   [&errors](const std::string& m) { errors.push_back(sanitize_message(m)); });
     total.imported += r.imported;
     total.updated += r.updated;
     total.unchanged += r.unchanged;
@@ -901,7 +821,12 @@ Response Api::admin_delete(Call&, const std::string& id) {
 
 namespace {
 json user_json(const access::User& u) {
-  return {{"name", u.name}, {"tier", access::to_string(u.tier)}, {"disabled", u.disabled}, {"created_at", u.created_at}};
+  return {{"name", u.name},
+          {"tier", access::to_string(u.tier)},
+          {"until", u.tier_until.empty() ? json(nullptr) : json(u.tier_until)},
+          {"effective_tier", access::to_string(access::effective_tier(u, access::Accounts::today()))},
+          {"disabled", u.disabled},
+          {"created_at", u.created_at}};
 }
 }  // namespace
 
@@ -916,7 +841,7 @@ Response Api::admin_users(Call&) {
 Response Api::admin_patch_user(Call& c) {
   json j = json::parse(c.req.body(), nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("name") || !j["name"].is_string()) {
-    return bad_request("expected {\"name\",\"tier\"?,\"disabled\"?}");
+    return bad_request("expected {\"name\",\"tier\"?,\"until\"?,\"disabled\"?}");
   }
   const std::string name = j["name"].get<std::string>();
   std::optional<Tier> tier;
@@ -926,10 +851,23 @@ Response Api::admin_patch_user(Call& c) {
     if (!tier || *tier == Tier::kAnonymous) return bad_request("tier must be free, vip, svip or admin");
   }
   if (j.contains("disabled") && !j["disabled"].is_boolean()) return bad_request("disabled must be true or false");
+  // until: the tier's last day; null or "" for no expiry; absent: unchanged
+  // (this is PATCH: only the fields given change).
+  std::optional<std::string> until;
+  if (j.contains("until")) {
+    if (j["until"].is_null()) {
+      until = "";
+    } else if (j["until"].is_string() && (j["until"].get<std::string>().empty() ||
+                                          access::valid_day(j["until"].get<std::string>()))) {
+      until = j["until"].get<std::string>();
+    } else {
+      return bad_request("until must be a date YYYY-MM-DD or null");
+    }
+  }
   auto u = accounts_.get_user(name);
   if (!u) return from_status(u.status());
-  if (tier) {
-    u = accounts_.set_tier(name, *tier);
+  if (tier || until) {
+    u = accounts_.set_tier(name, tier.value_or(u->tier), until.value_or(u->tier_until));
     if (!u) return from_status(u.status());
   }
   if (j.contains("disabled")) {

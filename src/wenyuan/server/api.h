@@ -8,6 +8,10 @@
 //    regions themselves and never return a document's `original`.
 //  - handle() never throws and never returns a body with invalid UTF-8 in JSON
 //    (titles and text are valid by the catalog's invariants; dumps replace).
+//  - Every state-changing request (not GET/HEAD) passes the origin check
+//    (Origin / Sec-Fetch-Site must be this site) and, when carried by the
+//    session cookie, the CSRF check; nothing that spends a quota runs on a
+//    cookie-authenticated GET or on any HEAD.
 //  - Writes (admin upload, delete) go through the Library one at a time
 //    (`write_mu_`); searches take no lock (search::Engine reads a snapshot).
 //    Catalog reads use connections from a CatalogPool (one per concurrent
@@ -20,9 +24,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "wenyuan/access/accounts.h"
+#include "wenyuan/access/login_throttle.h"
 #include "wenyuan/access/policy.h"
 #include "wenyuan/access/rate_limiter.h"
 #include "wenyuan/library/library.h"
@@ -43,11 +49,21 @@ class Api {
   ~Api();
 
   // Handles one request from `remote_ip`. HEAD is answered as GET (the
-  // transport drops the body).
+  // transport drops the body) but never spends a download.
   Response handle(const Request& req, const std::string& remote_ip);
 
-  // The body limit for a request with this head: uploads get max_upload_bytes.
-  size_t body_limit(http::verb method, std::string_view target) const;
+  // The body limit for a request with this head (asked before the body is
+  // read): max_anonymous_body_bytes unless the head authenticates a user;
+  // max_upload_bytes only for an admin's upload; else max_body_bytes.
+  size_t body_limit(const Request& head);
+
+  // The handler of the separate metrics listener (config metrics_listen):
+  // GET /metrics and nothing else.
+  Response handle_metrics_only(const Request& req);
+
+  // The client address of a request from `peer`: the peer, unless the peer is
+  // a trusted proxy, then the last X-Forwarded-For entry that is not one.
+  std::string client_ip(const Request& req, const std::string& peer) const;
 
   Metrics& metrics() { return metrics_; }
   // Runs `fn` as one of the library's writers (uploads, deletes, the index
@@ -74,6 +90,10 @@ class Api {
   Response login(Call& c);
   Response logout(Call& c);
   Response me(Call& c);
+  Response change_password(Call& c);
+  Response sessions(Call& c);
+  Response revoke_other_sessions(Call& c);
+  Response admin_invites(Call& c);
   Response admin_upload(Call& c);
   Response admin_documents(Call& c);
   Response admin_delete(Call& c, const std::string& id);
@@ -88,13 +108,19 @@ class Api {
 
   Response session_response(Call& c, const access::User& u, http::status status);
   Caller identify(const Request& req);
+  // Empty if the request may change state; else the 403 to send.
+  std::optional<Response> refuse_cross_site(const Request& req) const;
+  std::string cookie_attributes(int64_t max_age) const;
 
   library::Library& library_;
   access::Accounts& accounts_;
   ServerConfig config_;
   access::Policy policy_;
-  access::RateLimiter login_limiter_;
-  access::RateLimiter search_limiter_;
+  access::RateLimiter login_limiter_;     // per IP
+  access::RateLimiter register_limiter_;  // per IP
+  access::RateLimiter search_limiter_;    // per IP and per account
+  access::RateLimiter download_limiter_;  // per IP and per account
+  access::LoginThrottle login_throttle_;  // failures per IP + user name
   CatalogPool catalogs_;
   Metrics metrics_;
   std::mutex write_mu_;

@@ -14,6 +14,15 @@ std::filesystem::path default_web_dir() {
 #endif
 }
 
+const char* to_string(Registration r) {
+  switch (r) {
+    case Registration::kClosed: return "closed";
+    case Registration::kInvite: return "invite";
+    case Registration::kOpen: return "open";
+  }
+  return "open";
+}
+
 Status parse_listen(const std::string& listen, std::string& host, uint16_t& port) {
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon + 1 == listen.size()) {
@@ -59,7 +68,32 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   if (auto v = t["web_dir"].value<std::string>()) c.web_dir = *v;
   if (auto v = t["preview_share"].value<double>()) c.preview_share = *v;
   if (auto v = t["secure_cookies"].value<bool>()) c.secure_cookies = *v;
+  if (auto v = t["public_url"].value<std::string>()) {
+    c.public_url = *v;
+    while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+    if (c.public_url.rfind("https://", 0) != 0 && c.public_url.rfind("http://", 0) != 0) {
+      return Status::invalid_argument(file.string() + ": public_url must start with https:// or http://");
+    }
+  }
+  if (auto v = t["registration"].value<std::string>()) {
+    if (*v == "closed") {
+      c.registration = Registration::kClosed;
+    } else if (*v == "invite") {
+      c.registration = Registration::kInvite;
+    } else if (*v == "open") {
+      c.registration = Registration::kOpen;
+    } else {
+      return Status::invalid_argument(file.string() + ": registration must be \"closed\", \"invite\" or \"open\"");
+    }
+  }
+  if (auto v = t["metrics_listen"].value<std::string>()) c.metrics_listen = *v;
+  if (auto* arr = t["trusted_proxies"].as_array()) {
+    for (const auto& e : *arr) {
+      if (auto v = e.value<std::string>()) c.trusted_proxies.push_back(*v);
+    }
+  }
   auto l = t["limits"];
+  read_int(l["max_anonymous_body_bytes"], c.limits.max_anonymous_body_bytes);
   read_int(l["max_header_bytes"], c.limits.max_header_bytes);
   read_int(l["max_body_bytes"], c.limits.max_body_bytes);
   read_int(l["max_upload_bytes"], c.limits.max_upload_bytes);
@@ -73,6 +107,13 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   if (auto v = l["session_days"].value<int64_t>()) c.session_seconds = *v * 24 * 3600;
   read_rate(t["rate"]["login"], c.login_rate);
   read_rate(t["rate"]["search"], c.search_rate);
+  read_rate(t["rate"]["register"], c.register_rate);
+  read_rate(t["rate"]["download"], c.download_rate);
+  if (auto d = t["login_delay"]; d) {
+    read_int(d["free_failures"], c.login_delay.free_failures);
+    if (auto v = d["base_s"].value<double>()) c.login_delay.base_delay_s = *v;
+    if (auto v = d["max_s"].value<double>()) c.login_delay.max_delay_s = *v;
+  }
   for (int i = 0; i < access::kTierCount; ++i) {
     auto n = t["tiers"][access::to_string(static_cast<access::Tier>(i))];
     if (!n) continue;
@@ -89,6 +130,9 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   std::string host;
   uint16_t port = 0;
   WENYUAN_RETURN_IF_ERROR(parse_listen(c.listen, host, port).with_context(file.string()));
+  if (!c.metrics_listen.empty()) {
+    WENYUAN_RETURN_IF_ERROR(parse_listen(c.metrics_listen, host, port).with_context(file.string() + ": metrics_listen"));
+  }
   return c;
 }
 

@@ -6,18 +6,27 @@
 //   threads = 4
 //   web_dir = "/usr/share/wenyuan/web"
 //   preview_share = 0.3            # share of a paid document without markers shown free
+//   public_url = "https://wenyuan.example.org"  # https: Secure cookies + HSTS; the origin
+//                                  # state-changing requests must come from
+//   registration = "open"          # "closed", "invite" (codes from `wenyuan invite create`) or "open"
+//   metrics_listen = "127.0.0.1:9100"  # /metrics there (no auth); unset: /metrics for admins only
+//   trusted_proxies = ["127.0.0.1"]    # peers whose X-Forwarded-For names the client
 //   [limits]
 //   max_header_bytes = 16384       # larger request heads get 431
+//   max_anonymous_body_bytes = 65536  # bodies of callers not logged in
 //   max_body_bytes = 1048576       # larger bodies get 413 (uploads: max_upload_bytes)
-//   max_upload_bytes = 67108864
+//   max_upload_bytes = 67108864    # admin uploads only
 //   max_query_bytes = 2048         # longer search queries get 400
 //   max_connections = 10000
 //   header_timeout_s = 30          # a client must send a whole request head within this
 //   body_timeout_s = 300
 //   idle_timeout_s = 60            # keep-alive connections idle longer are closed
 //   session_days = 30
-//   [rate.login]  per_second = 0.2, burst = 10
-//   [rate.search] per_second = 10, burst = 40
+//   [rate.login]    per_second = 0.2, burst = 10   # per IP
+//   [rate.register] per_second = 0.01, burst = 5   # per IP
+//   [rate.search]   per_second = 10, burst = 40    # per IP and per account, both
+//   [rate.download] per_second = 1, burst = 30     # per IP and per account, both
+//   [login_delay]   free_failures = 5, base_s = 1, max_s = 900  # per IP + user name
 //   [tiers.vip]   full = true, downloads_per_day = 20   # -1 = unlimited
 #pragma once
 
@@ -25,7 +34,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "wenyuan/access/login_throttle.h"
 #include "wenyuan/access/policy.h"
 #include "wenyuan/access/rate_limiter.h"
 #include "wenyuan/core/status.h"
@@ -34,6 +45,7 @@ namespace wenyuan::server {
 
 struct Limits {
   size_t max_header_bytes = 16 * 1024;
+  size_t max_anonymous_body_bytes = 64 * 1024;  // before authentication, every route
   size_t max_body_bytes = 1024 * 1024;
   size_t max_upload_bytes = 64 * 1024 * 1024;
   size_t max_query_bytes = 2048;
@@ -45,6 +57,9 @@ struct Limits {
   int shutdown_grace_s = 20;  // in-flight requests get this long after SIGTERM
 };
 
+enum class Registration { kClosed, kInvite, kOpen };
+const char* to_string(Registration r);
+
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
   unsigned threads = 0;                   // 0: hardware threads clamped to 2..4
@@ -52,12 +67,21 @@ struct ServerConfig {
   double preview_share = 0.3;
   Limits limits;
   access::PolicyConfig policy;
-  access::RateRule login_rate{0.2, 10};
-  access::RateRule search_rate{10, 40};
+  access::RateRule login_rate{0.2, 10};      // per IP
+  access::RateRule register_rate{0.01, 5};   // per IP
+  access::RateRule search_rate{10, 40};      // per IP and per account
+  access::RateRule download_rate{1, 30};     // per IP and per account
+  access::ThrottleRule login_delay;          // per IP + user name
+  Registration registration = Registration::kOpen;
   int64_t session_seconds = 30LL * 24 * 3600;
-  bool secure_cookies = false;            // add "Secure" to cookies (behind TLS)
+  std::string public_url;                 // "https://host": Secure cookies, HSTS, the expected Origin
+  bool secure_cookies = false;            // add "Secure" to cookies (implied by an https public_url)
+  std::string metrics_listen;             // "host:port" for /metrics alone; empty: admins on `listen`
+  std::vector<std::string> trusted_proxies;  // peers allowed to name the client in X-Forwarded-For
   unsigned long long pwhash_ops = 0;      // Argon2id cost; 0: libsodium interactive defaults
   size_t pwhash_mem = 0;
+
+  bool behind_tls() const { return public_url.rfind("https://", 0) == 0; }
 };
 
 // The default web folder compiled in (WENYUAN_WEB_DIR).

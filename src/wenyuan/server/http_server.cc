@@ -133,7 +133,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return on_read_error(ec);
     busy_ = true;
     const auto& head = parser_->get();
-    const size_t limit = server_->body_limit(head.method(), sv(head.target()));
+    const size_t limit = server_->body_limit(head);
     parser_->body_limit(limit);
     if (auto cl = parser_->content_length(); cl && *cl > limit) {
       return send_error(http::status::payload_too_large, "payload_too_large",

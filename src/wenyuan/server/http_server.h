@@ -40,7 +40,9 @@ class HttpServer {
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
   using Handler = std::function<Response(const Request&, const std::string& remote_ip)>;
-  using BodyLimit = std::function<size_t(boost::beast::http::verb, std::string_view target)>;
+  // Asked with the request head (method, target, headers; empty body) before
+  // the body is read: the limit may depend on who the head authenticates.
+  using BodyLimit = std::function<size_t(const Request& head)>;
 
   struct Options {
     std::string host = "127.0.0.1";

@@ -1040,7 +1040,9 @@ std::string_view openapi_json() {
   }
  }
 })json";
-  return kDocument;
+  // Built once, on first use; immutable afterwards.
+  static const std::string merged = merge_account_paths(kDocument);
+  return merged;
 }
 
 }  // namespace wenyuan::server

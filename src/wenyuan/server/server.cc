@@ -36,9 +36,21 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   Api* api = s->api_.get();
   auto http = HttpServer::start(
       ho, [api](const Request& req, const std::string& ip) { return api->handle(req, ip); },
-      [api](http::verb m, std::string_view target) { return api->body_limit(m, target); });
+      [api](const Request& head) { return api->body_limit(head); });
   if (!http) return http.status();
   s->http_ = std::move(http.value());
+  if (!options.config.metrics_listen.empty()) {
+    HttpServer::Options mo;
+    WENYUAN_RETURN_IF_ERROR(parse_listen(options.config.metrics_listen, mo.host, mo.port));
+    mo.threads = 1;
+    mo.limits = options.config.limits;
+    mo.limits.max_body_bytes = 0;
+    auto m = HttpServer::start(
+        mo, [api](const Request& req, const std::string&) { return api->handle_metrics_only(req); },
+        [](const Request&) { return size_t{0}; });
+    if (!m) return m.status();
+    s->metrics_http_ = std::move(m.value());
+  }
   if (!s->library_->is_index_writer())
     spdlog::info("the index is written by another process ({}); serving its commits until the lock is free",
                  s->library_->index_writer());
@@ -93,9 +105,11 @@ void Server::stop_tailer() {
 }
 
 Server::~Server() {
-  if (http_) {
-    http_->begin_shutdown();
-    http_->wait();
+  for (auto* h : {metrics_http_.get(), http_.get()}) {
+    if (h) {
+      h->begin_shutdown();
+      h->wait();
+    }
   }
   stop_tailer();
 }

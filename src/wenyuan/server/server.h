@@ -35,8 +35,16 @@ class Server {
   ~Server();
 
   uint16_t port() const { return http_->port(); }
-  void begin_shutdown() { http_->begin_shutdown(); }
-  void wait() { http_->wait(); }
+  // The metrics listener's port (config metrics_listen); 0 when there is none.
+  uint16_t metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
+  void begin_shutdown() {
+    if (metrics_http_) metrics_http_->begin_shutdown();
+    http_->begin_shutdown();
+  }
+  void wait() {
+    http_->wait();
+    if (metrics_http_) metrics_http_->wait();
+  }
 
   // The library for reads that must not race a writer; use exclusive() for
   // anything that uses its catalog connection (the tailer writes through it).
@@ -57,11 +65,12 @@ class Server {
   void tail(unsigned refresh_ms);
   void stop_tailer();
 
-  // Destroyed in reverse: transport first, so no request runs on a dead API.
+  // Destroyed in reverse: transports first, so no request runs on a dead API.
   std::unique_ptr<library::Library> library_;
   std::unique_ptr<access::Accounts> accounts_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<HttpServer> metrics_http_;  // only with metrics_listen
   std::mutex tail_mu_;
   std::condition_variable tail_cv_;
   bool tail_stop_ = false;

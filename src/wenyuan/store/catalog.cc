@@ -492,7 +492,7 @@ Result<doc::Document> Catalog::get(const std::string& id, bool with_original) co
   (*s)->bind_text(1, id);
   Result<bool> row = (*s)->step();
   if (!row.is_ok()) return impl_->in_file(row.status());
-  if (!*row) return Status::not_found(impl_->path.string() + ": no document \"" + id + "\"");
+  if (!*row) return Status::not_found("no document \"" + id + "\"");
   Result<doc::Document> d = read_document(**s);
   if (!d.is_ok()) return impl_->in_file(d.status());
   if (with_original) {
@@ -510,7 +510,7 @@ Result<std::string> Catalog::get_original(const std::string& id) const {
   (*s)->bind_text(1, id);
   Result<bool> row = (*s)->step();
   if (!row.is_ok()) return impl_->in_file(row.status());
-  if (!*row) return Status::not_found(impl_->path.string() + ": no document \"" + id + "\"");
+  if (!*row) return Status::not_found("no document \"" + id + "\"");
   Result<std::string> original = decompress((*s)->column_blob(0));
   if (!original.is_ok()) return impl_->in_file(original.status().with_context("document " + id + ": original"));
   return original;
