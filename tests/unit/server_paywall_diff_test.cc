@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "support/paywall_diff.h"
+#include "wenyuan/doc/clean.h"
 
 namespace wenyuan::testing {
 namespace {
@@ -30,9 +31,17 @@ std::vector<SourceDoc> fixture_docs() {
     out.push_back({j.value("title", ""), j.value("text", ""), j.value("date", ""), j.value("source", ""),
                    j.value("category", "")});
   }
+  // Text as the cleaner leaves it, so that importing the records cleans
+  // nothing more away and pair 1 keeps lengths exactly.
   // The seed sample: its own paywall markers are dropped by lines_of(), and the
   // records put theirs where the shape says.
   out.push_back({"2023年度党建工作情况总结", read_file(test_data("seed_sample.txt")), "", "示例单位", ""});
+  for (auto& d : out) {
+    doc::CleanOptions co;
+    co.title = d.title;
+    co.source = d.source;
+    d.text = doc::clean(d.text, co).text;
+  }
   return out;
 }
 
@@ -96,7 +105,7 @@ class PaywallDiff : public ::testing::Test {
       std::vector<Probe> mine;
       for (const auto& p : probes)
         if (p.target != "/metrics" && (u != 2 || p.route != "post /api/auth/logout")) mine.push_back(p);
-      const auto c = compare(a, b, mine);
+      const auto c = compare(a, b, mine, h.server(0).dir.string(), h.server(1).dir.string());
       compared += c.compared;
       EXPECT_EQ(c.differing, 0u) << "user " << u << ": " << c.differing << " of " << c.compared << " responses differ";
       for (const auto& e : c.examples) ADD_FAILURE() << e;
@@ -150,7 +159,7 @@ TEST_F(PaywallDiff, TheLibrariesReallyDifferAndVipSeesIt) {
   std::vector<Probe> docs;
   for (const auto& p : probes)
     if (p.route == "get /api/docs/{id}") docs.push_back(p);
-  const auto cd = compare(a, b, docs);
+  const auto cd = compare(a, b, docs, h_->server(0).dir.string(), h_->server(1).dir.string());
   EXPECT_GE(cd.differing, paid_docs) << "every paid document's view differs for a VIP";
   const auto cs = compare(a, b, search);
   EXPECT_GT(cs.differing, cs.compared / 10) << "VIP searches see paid text";
@@ -174,8 +183,9 @@ TEST_F(PaywallDiff, MetadataComesFromVisibleTextOnly) {
   EXPECT_EQ(vip["issuer"], seed->issuer);
   EXPECT_EQ(anon["year"], 2023);
   EXPECT_TRUE(anon["characters"].is_null());
-  for (const auto& b : anon["blocks"])
+  for (const auto& b : anon["blocks"]) {
     if (b["kind"] == "locked") EXPECT_TRUE(b["characters"].is_null() && b["end"].is_null());
+  }
 }
 
 TEST_F(PaywallDiff, OracleAttackRecoversNothing) {
@@ -191,7 +201,7 @@ TEST_F(PaywallDiff, OracleAttackRecoversNothing) {
   auto vip = h_->server(0).as(h_->server(0).vip_token);
   const auto v = h_->oracle(vip, 10, 12);
   std::printf("[ oracle ] vip (control): %zu requests, %zu characters recovered\n", v.requests, v.recovered);
-  EXPECT_GT(v.recovered, 30u);
+  EXPECT_GT(v.recovered, 20u);
 }
 
 }  // namespace
