@@ -59,6 +59,7 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   if (auto v = t["web_dir"].value<std::string>()) c.web_dir = *v;
   if (auto v = t["preview_share"].value<double>()) c.preview_share = *v;
   if (auto v = t["secure_cookies"].value<bool>()) c.secure_cookies = *v;
+  if (auto v = t["show_locked_headings"].value<bool>()) c.policy.show_locked_headings = *v;
   auto l = t["limits"];
   read_int(l["max_header_bytes"], c.limits.max_header_bytes);
   read_int(l["max_body_bytes"], c.limits.max_body_bytes);
