@@ -29,6 +29,7 @@
 #include "unit/server_fixture.h"
 #include "wenyuan/doc/zip_archive.h"
 #include "wenyuan/store/catalog.h"
+#include "wenyuan/text/normalize.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::testing::paywall {
@@ -453,14 +454,14 @@ class Harness {
         for (uint32_t i = r.start; i < r.end && truth.size() < chars_per_doc; ++i)
           if (!ws(cps[i])) truth += cps[i];
         if (k.size() < kOracleContext || k.find(U'"') != std::u32string::npos) continue;
-        // What visible text explains: the title and the visible regions, with
-        // whitespace removed (matching ignores it).
-        std::u32string seen = text::decode_utf8(d.title) + U'\x1f';
+        // What visible text explains: the title and the visible regions,
+        // normalized as the index normalizes (whitespace deleted, NFKC, case,
+        // traditional to simplified), each on its own.
+        const auto& norm = text::Normalizer::instance();
+        std::u32string seen = norm.normalize(d.title) + U'\x1f';
         for (const auto& pr : d.regions) {
           if (pr.kind != doc::RegionKind::kPreview) continue;
-          for (uint32_t i = pr.start; i < pr.end && i < cps.size(); ++i)
-            if (!ws(cps[i])) seen += cps[i];
-          seen += U'\x1f';
+          seen += norm.normalize(text::encode_utf8(cps.substr(pr.start, pr.end - pr.start))) + U'\x1f';
         }
         for (size_t step = 0; step < chars_per_doc; ++step) {
           auto hits = [&](const std::vector<char32_t>& cand) {
@@ -486,8 +487,13 @@ class Harness {
           if (!found) break;
           ++res.confirmed;
           const bool right = step < truth.size() && truth[step] == *found;
-          const bool explained = seen.find(k + *found) != std::u32string::npos;
-          if (right && !explained) ++res.recovered;
+          const bool explained = seen.find(norm.normalize(text::encode_utf8(k + *found))) != std::u32string::npos;
+          if (right && !explained) {
+            ++res.recovered;
+            if (res.recovered <= 5)
+              std::printf("[ oracle ] %s: recovered \"%s\" after \"%s\"\n", d.id.c_str(),
+                          text::encode_utf8(std::u32string(1, *found)).c_str(), text::encode_utf8(k).c_str());
+          }
           if (!right) break;
           k = k.substr(1) + *found;
         }
