@@ -454,14 +454,21 @@ class Harness {
         for (uint32_t i = r.start; i < r.end && truth.size() < chars_per_doc; ++i)
           if (!ws(cps[i])) truth += cps[i];
         if (k.size() < kOracleContext || k.find(U'"') != std::u32string::npos) continue;
-        // What visible text explains: the title and the visible regions,
-        // normalized as the index normalizes (whitespace deleted, NFKC, case,
-        // traditional to simplified), each on its own.
+        // What visible text explains: the titles and visible regions of every
+        // document the title: filter admits (laws come in several versions of
+        // one title), normalized as the index normalizes, each on its own.
         const auto& norm = text::Normalizer::instance();
-        std::u32string seen = norm.normalize(d.title) + U'\x1f';
-        for (const auto& pr : d.regions) {
-          if (pr.kind != doc::RegionKind::kPreview) continue;
-          seen += norm.normalize(text::encode_utf8(cps.substr(pr.start, pr.end - pr.start))) + U'\x1f';
+        const std::u32string want_title = norm.normalize(d.title);
+        std::u32string seen;
+        for (const auto& o : docs_) {
+          const std::u32string ot = norm.normalize(o.title);
+          if (ot.find(want_title) == std::u32string::npos) continue;
+          seen += ot + U'\x1f';
+          const auto ocps = text::decode_utf8(o.text);
+          for (const auto& pr : o.regions) {
+            if (pr.kind != doc::RegionKind::kPreview) continue;
+            seen += norm.normalize(text::encode_utf8(ocps.substr(pr.start, pr.end - pr.start))) + U'\x1f';
+          }
         }
         for (size_t step = 0; step < chars_per_doc; ++step) {
           auto hits = [&](const std::vector<char32_t>& cand) {

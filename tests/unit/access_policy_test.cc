@@ -249,7 +249,9 @@ TEST(AccessPolicy, PublicOutlineAndMetadataForNonMembersLockedHeadingsOnlyAsConf
   EXPECT_EQ(p.visible_outline(d, Tier::kVip).size(), 3u);
   // Heading levels of blocks come from the public outline too.
   for (const auto& b : p.visible_blocks(d, Tier::kFree)) {
-    if (b.kind == Block::Kind::kParagraph && b.text == "三、结尾") EXPECT_EQ(b.heading_level, 0);
+    if (b.kind == Block::Kind::kParagraph && b.text == "三、结尾") {
+      EXPECT_EQ(b.heading_level, 0);
+    }
   }
 
   PolicyConfig bait;
