@@ -29,7 +29,7 @@ test('free user: upgrade prompt, no paid text on the page or in snippets', async
     await page.waitForSelector('.doc-title');
     const prompt = await page.textContent('.locked-block');
     // The served library withholds the paid length from non-members (issue 9); the mock still sends it.
-    assert.match(prompt, /以下 (?:[\d,]+ 字)?为会员专享内容，升级 VIP 查看全文/);
+    assert.match(prompt, /以下(?: [\d,]+ 字)?为会员专享内容，升级 VIP 查看全文/);
     assert.equal(await page.getAttribute('.locked-block a', 'href'), '/account');
     const html = await pageText(page);
     for (const l of lines) assert.ok(!html.includes(l), `paid line visible to a free user: ${l}`);
