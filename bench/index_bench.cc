@@ -4,9 +4,12 @@
 // built on IndexOptions::build_threads threads), bytes on disk, and search
 // latency p50/p99 per query-length bucket for count + top-10 ids (no
 // snippets, no match ranges). Queries are random substrings of the corpus
-// (so every one matches something) drawn with a fixed seed.
+// (so every one matches something) drawn with a fixed seed. Each query runs
+// as a member and as a non-member (SearchRequest::visible_only, docs/paywall.md);
+// with --paid every document is paid after a preview of its first 30% of code
+// points (the default share), so the non-member column pays for the paywall.
 //
-//   index_bench [corpus_dir] [--threads N] [--segment-chars N] [--queries N]
+//   index_bench [corpus_dir] [--threads N] [--segment-chars N] [--queries N] [--paid]
 #include <lzma.h>
 
 #include <algorithm>
@@ -62,13 +65,14 @@ int main(int argc, char** argv) {
   std::filesystem::path corpus = std::filesystem::path(WENYUAN_SHARED_DIR) / "corpus";
   wenyuan::index::IndexOptions opts;
   size_t n_queries = 300;
-  bool keep = false;
+  bool keep = false, paid = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--threads" && i + 1 < argc) opts.build_threads = static_cast<unsigned>(std::stoul(argv[++i]));
     else if (a == "--segment-chars" && i + 1 < argc) opts.segment_chars = std::stoul(argv[++i]);
     else if (a == "--queries" && i + 1 < argc) n_queries = std::stoul(argv[++i]);
     else if (a == "--keep") keep = true;
+    else if (a == "--paid") paid = true;
     else corpus = a;
   }
   if (!std::filesystem::is_directory(corpus)) {
@@ -102,6 +106,10 @@ int main(int argc, char** argv) {
       d.category = j.value("category", "");
       if (d.date.size() >= 4 && std::isdigit(static_cast<unsigned char>(d.date[0]))) d.year = std::atoi(d.date.substr(0, 4).c_str());
       d.text_chars = static_cast<uint32_t>(wenyuan::text::count_code_points(d.text));
+      if (paid) {
+        d.visible = std::vector<wenyuan::doc::Span>{{0, static_cast<uint32_t>(d.text_chars * 0.3)}};
+        d.public_year = d.year;
+      }
       chars += d.text_chars + wenyuan::text::count_code_points(d.title);
       bytes_utf8 += d.text.size() + d.title.size();
       docs.push_back(std::move(d));
@@ -163,28 +171,33 @@ int main(int argc, char** argv) {
     }
   };
   std::printf("\nsearch latency, count + top-10 ids, no snippets (%zu queries per bucket, each run 3x, best kept)\n", n_queries);
-  std::printf("%-10s %10s %10s %10s %12s\n", "length", "p50 us", "p99 us", "max us", "avg hits");
+  std::printf("%-10s %10s %10s %10s %12s %12s %12s %12s\n", "length", "p50 us", "p99 us", "max us", "avg hits",
+              "vis p50 us", "vis p99 us", "vis hits");
   for (const auto& b : buckets) {
-    std::vector<double> lat;
-    double hits = 0;
+    std::vector<double> lat, vlat;
+    double hits = 0, vhits = 0;
     for (size_t i = 0; i < n_queries; ++i) {
       wenyuan::search::SearchRequest r;
       r.query = b.pair ? pick(b.lo, b.hi) + " " + pick(b.lo, b.hi) : pick(b.lo, b.hi);
       r.snippets = false;
       r.matches = false;
-      double best = 1e18;
-      uint64_t total = 0;
-      for (int rep = 0; rep < 3; ++rep) {
-        auto q0 = Clock::now();
-        auto res = engine.search(r);
-        auto q1 = Clock::now();
-        best = std::min(best, secs(q0, q1) * 1e6);
-        total = res.is_ok() ? res->total : 0;
+      for (bool visible_only : {false, true}) {
+        r.visible_only = visible_only;
+        double best = 1e18;
+        uint64_t total = 0;
+        for (int rep = 0; rep < 3; ++rep) {
+          auto q0 = Clock::now();
+          auto res = engine.search(r);
+          auto q1 = Clock::now();
+          best = std::min(best, secs(q0, q1) * 1e6);
+          total = res.is_ok() ? res->total : 0;
+        }
+        (visible_only ? vlat : lat).push_back(best);
+        (visible_only ? vhits : hits) += static_cast<double>(total);
       }
-      lat.push_back(best);
-      hits += static_cast<double>(total);
     }
-    std::printf("%-10s %10.1f %10.1f %10.1f %12.1f\n", b.name, pct(lat, 0.5), pct(lat, 0.99), pct(lat, 1.0), hits / n_queries);
+    std::printf("%-10s %10.1f %10.1f %10.1f %12.1f %12.1f %12.1f %12.1f\n", b.name, pct(lat, 0.5), pct(lat, 0.99),
+                pct(lat, 1.0), hits / n_queries, pct(vlat, 0.5), pct(vlat, 0.99), vhits / n_queries);
   }
   if (!keep) std::filesystem::remove_all(dir);
   return 0;

@@ -28,7 +28,8 @@ test('free user: upgrade prompt, no paid text on the page or in snippets', async
     await page.goto(`${BASE}/doc/${id}`);
     await page.waitForSelector('.doc-title');
     const prompt = await page.textContent('.locked-block');
-    assert.match(prompt, /以下 [\d,]+ 字为会员专享内容，升级 VIP 查看全文/);
+    // The served library withholds the paid length from non-members (issue 9); the mock still sends it.
+    assert.match(prompt, /以下(?: [\d,]+ 字)?为会员专享内容，升级 VIP 查看全文/);
     assert.equal(await page.getAttribute('.locked-block a', 'href'), '/account');
     const html = await pageText(page);
     for (const l of lines) assert.ok(!html.includes(l), `paid line visible to a free user: ${l}`);
@@ -38,9 +39,10 @@ test('free user: upgrade prompt, no paid text on the page or in snippets', async
     // A phrase only in the paid part: the hit shows a locked snippet, no text.
     const phrase = paidOnlyPhrase();
     await page.goto(`${BASE}/?q=${encodeURIComponent(`"${phrase}"`)}`);
-    await page.waitForSelector('.hit');
-    const hit = page.locator('.hit', { has: page.locator(`.hit-title a:text-is("${TITLE}")`) });
-    assert.match(await hit.locator('.snippet.locked').first().textContent(), /匹配内容位于会员专享部分/);
+    // Search evaluates terms against visible text only for a non-member (issue 9):
+    // whether a phrase occurs in paid text is itself paid information, so no hit.
+    await page.waitForSelector('.summary');
+    assert.equal(await page.locator('.hit', { has: page.locator(`.hit-title a:text-is("${TITLE}")`) }).count(), 0);
     const after = await pageText(page);
     for (const l of lines) assert.ok(!after.includes(l), `paid line in search results: ${l}`);
     await shoot(page, 'search-locked');

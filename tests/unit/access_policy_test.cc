@@ -226,5 +226,50 @@ TEST(AccessPolicy, SeedSampleNoPaidCodePointLeaks) {
   }
 }
 
+// Issue 9: a non-member's outline and metadata are the public ones, and the
+// paid headings appear (locked, as bait) only when the admin turns it on.
+TEST(AccessPolicy, PublicOutlineAndMetadataForNonMembersLockedHeadingsOnlyAsConfigured) {
+  auto d = make_doc();
+  d.public_outline = std::vector<doc::OutlineNode>{d.outline[0]};  // the public analysis saw only 一、
+  d.year = 2031;
+  d.public_year = 2023;
+  d.issuer = "付费署名单位";
+  d.public_issuer = "";
+  Policy p;
+  auto o = p.visible_outline(d, Tier::kFree);
+  ASSERT_EQ(o.size(), 2u);  // 一、 and the locked entry; 三、 is not in the public outline
+  EXPECT_EQ(o[0].title, "总体情况");
+  EXPECT_TRUE(o[1].locked);
+  for (const auto& n : o) EXPECT_NE(n.title, "会员内容");
+  EXPECT_EQ(p.year(d, Tier::kAnonymous), 2023);
+  EXPECT_EQ(p.year(d, Tier::kVip), 2031);
+  EXPECT_EQ(p.issuer(d, Tier::kFree), "");
+  EXPECT_EQ(p.issuer(d, Tier::kVip), "付费署名单位");
+  EXPECT_FALSE(p.discloses_paid_extent(Tier::kFree));
+  EXPECT_EQ(p.visible_outline(d, Tier::kVip).size(), 3u);
+  // Heading levels of blocks come from the public outline too.
+  for (const auto& b : p.visible_blocks(d, Tier::kFree)) {
+    if (b.kind == Block::Kind::kParagraph && b.text == "三、结尾") {
+      EXPECT_EQ(b.heading_level, 0);
+    }
+  }
+
+  PolicyConfig bait;
+  bait.show_locked_headings = true;
+  Policy pb(bait);
+  auto ob = pb.visible_outline(d, Tier::kFree);
+  bool shown = false;
+  for (const auto& n : ob) {
+    if (n.kind != "locked_heading") continue;
+    shown = true;
+    EXPECT_TRUE(n.locked);
+    EXPECT_EQ(n.title, "会员内容");
+    EXPECT_EQ(n.marker, "二、");
+    EXPECT_EQ(n.end, n.start);  // no extent
+  }
+  EXPECT_TRUE(shown);
+  for (const auto& n : pb.visible_outline(d, Tier::kVip)) EXPECT_NE(n.kind, "locked_heading");
+}
+
 }  // namespace
 }  // namespace wenyuan::access

@@ -189,5 +189,35 @@ TEST(Prepare, ContentHash) {
   EXPECT_EQ(prepare(raw_of(ten_paragraphs() + "\n\n\n\n"), {})->content_hash, free_doc.content_hash);
 }
 
+// Issue 9: the issuer and year a non-member sees come from visible text and the
+// record; here both stand only in the paid signature block.
+TEST(Prepare, PublicMetadataComesFromVisibleTextOnly) {
+  const std::string text =
+      "一、基本情况\n今年以来，我们扎实推进各项工作。\n##paidbegin##\n二、主要做法\n这是付费的内容。\n三、下步打算\n继续努力。\n"
+      "某某市人民政府\n2021年3月1日\n";
+  RawDocument raw = raw_of(text, "notice.txt");
+  raw.title = "工作情况报告";
+  Result<Document> r = prepare(raw, {});
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  EXPECT_EQ(r->access, Access::kPaid);
+  EXPECT_EQ(r->issuer, "某某市人民政府");
+  EXPECT_EQ(r->year, 2021);
+  EXPECT_EQ(r->public_issuer, "");
+  EXPECT_FALSE(r->public_year.has_value());
+  ASSERT_TRUE(r->public_outline.has_value());
+  EXPECT_LT(r->public_outline->size(), r->outline.size());
+  for (const auto& n : *r->public_outline) EXPECT_NE(n.title, "主要做法");
+  // The record's date is public: it gives the public year.
+  raw.date = "2022-05-01";
+  r = prepare(raw, {});
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->public_year, 2022);
+  // A free document's public metadata is its metadata.
+  r = prepare(raw_of("一、基本情况\n正文。\n某某市人民政府\n2021年3月1日\n", "free.txt"), {});
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->public_issuer, r->issuer);
+  EXPECT_EQ(r->public_year, r->year);
+}
+
 }  // namespace
 }  // namespace wenyuan::doc

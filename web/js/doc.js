@@ -100,7 +100,9 @@ class DocPage {
         : h('a', { class: 'button primary', href: `/login?next=${encodeURIComponent(location.pathname)}` }, '登录 / 注册');
       const el = h('div', { class: 'block locked-block', role: 'note', id: `b-${b.start}` },
         h('p', null, lockIcon(), ' ',
-          `以下 ${formatNumber(b.characters)} 字为会员专享内容，升级 VIP 查看全文`),
+          // A non-member is not told how long the paid part is (characters is null).
+          b.characters == null ? '以下为会员专享内容，升级 VIP 查看全文'
+            : `以下 ${formatNumber(b.characters)} 字为会员专享内容，升级 VIP 查看全文`),
         me.user ? h('p', { class: 'hint' }, `当前身份：${TIER_NAMES[me.tier] || me.tier}`) : null,
         action);
       this.blockEls.push([b, el]);

@@ -84,6 +84,13 @@ void collect_heading_levels(const std::vector<doc::OutlineNode>& nodes, std::map
   }
 }
 
+// The outline a reader's views are built from: a non-member's is the public
+// one (analysed from visible text alone), so not even which visible lines are
+// headings depends on paid text.
+const std::vector<doc::OutlineNode>& outline_for(const doc::Document& d, bool may_read_paid) {
+  return may_read_paid || !d.public_outline ? d.outline : *d.public_outline;
+}
+
 const Interval* readable_containing(const std::vector<Interval>& iv, uint32_t s, uint32_t e) {
   for (const auto& i : iv) {
     if (!i.locked && i.start <= s && e <= i.end) return &i;
@@ -209,7 +216,7 @@ std::vector<Block> Policy::visible_blocks(const doc::Document& d, Tier t) const 
   const auto iv = intervals(d, may_read_paid(t));
   const CodePoints cp(d.text);
   std::map<uint32_t, int> levels;
-  collect_heading_levels(d.outline, levels);
+  collect_heading_levels(outline_for(d, may_read_paid(t)), levels);
 
   std::vector<Block> out;
   size_t p = 0;  // paragraphs are sorted; walk them alongside the intervals
@@ -240,12 +247,43 @@ std::vector<Block> Policy::visible_blocks(const doc::Document& d, Tier t) const 
   return out;
 }
 
+namespace {
+// Bait: the headings of the full outline that start in a locked interval, as
+// locked entries (title and marker only; no extent beyond the heading start).
+void locked_headings(const std::vector<doc::OutlineNode>& nodes, const std::vector<Interval>& iv, const CodePoints& cp,
+                     std::vector<VisibleOutlineNode>& out) {
+  for (const auto& n : nodes) {
+    if (n.kind != "enum") {
+      for (const auto& i : iv) {
+        if (!i.locked || n.heading.start < i.start || n.heading.start >= i.end) continue;
+        VisibleOutlineNode v;
+        v.locked = true;
+        v.kind = "locked_heading";
+        v.level = n.level;
+        v.marker = n.marker;
+        const std::string_view heading_text = cp.slice(n.heading.start, n.heading.end);
+        v.title = heading_text.find(n.title) != std::string_view::npos ? n.title : std::string();
+        v.start = v.end = n.heading.start;
+        out.push_back(std::move(v));
+      }
+    }
+    locked_headings(n.children, iv, cp, out);
+  }
+}
+}  // namespace
+
 std::vector<VisibleOutlineNode> Policy::visible_outline(const doc::Document& d, Tier t) const {
-  const auto iv = intervals(d, may_read_paid(t));
+  const bool paid_ok = may_read_paid(t);
+  const auto iv = intervals(d, paid_ok);
   const CodePoints cp(d.text);
   std::vector<VisibleOutlineNode> out;
-  visible_nodes(d.outline, iv, cp, out);
+  visible_nodes(outline_for(d, paid_ok), iv, cp, out);
   locked_entries(iv, out);
+  if (!paid_ok && config_.show_locked_headings) {
+    locked_headings(d.outline, iv, cp, out);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const VisibleOutlineNode& a, const VisibleOutlineNode& b) { return a.start < b.start; });
+  }
   return out;
 }
 
@@ -285,16 +323,17 @@ std::string Policy::download_text(const doc::Document& d, Tier t) const {
 }
 
 doc::Document Policy::download_document(const doc::Document& d, Tier t, bool paid_allowed) const {
-  const auto iv = intervals(d, may_read_paid(t) && paid_allowed);
+  const bool paid_ok = may_read_paid(t) && paid_allowed;
+  const auto iv = intervals(d, paid_ok);
   const CodePoints cp(d.text);
   doc::Document out;
   out.id = d.id;
   out.title = d.title;
-  out.year = d.year;
+  out.year = year(d, t);
   out.date = d.date;
   out.source = d.source;
   out.category = d.category;
-  out.issuer = d.issuer;
+  out.issuer = issuer(d, t);
   out.tags = d.tags;
   out.access = d.access;
   out.format = d.format;
@@ -340,7 +379,7 @@ doc::Document Policy::download_document(const doc::Document& d, Tier t, bool pai
     if ((static_cast<unsigned char>(out.text[b]) & 0xC0) != 0x80) ++pos;
   }
   std::vector<VisibleOutlineNode> outline;
-  visible_nodes(d.outline, iv, cp, outline);
+  visible_nodes(outline_for(d, paid_ok), iv, cp, outline);
   remap_outline(outline, pieces, out.outline);
   return out;
 }

@@ -46,6 +46,10 @@ struct PolicyConfig {
   // full downloads a day, svip 200, admin unlimited.
   TierRules tiers[kTierCount] = {
       {false, 0}, {false, 0}, {true, 20}, {true, 200}, {true, std::nullopt}};
+  // Show a non-member the headings that lie in paid regions (locked, as bait:
+  // "会员专享：二、主要做法"). Off by default: it discloses those headings' text,
+  // how many there are and where they start (docs/paywall.md).
+  bool show_locked_headings = false;
 };
 
 // Put where the unreadable part of a document was, in downloads.
@@ -111,7 +115,20 @@ class Policy {
 
   // The outline nodes whose heading lies wholly in a readable region (extents
   // clipped to that region), plus one locked top-level entry per unreadable region.
+  // For a tier that may not read paid text the outline is the public one
+  // (doc::Document::public_outline, analysed from visible text alone), and with
+  // show_locked_headings the paid headings follow as locked entries.
   std::vector<VisibleOutlineNode> visible_outline(const doc::Document& d, Tier t) const;
+
+  // The metadata `t` may learn: for a non-member the public variants, derived
+  // from visible text and the record alone (docs/paywall.md).
+  std::optional<int> year(const doc::Document& d, Tier t) const { return may_read_paid(t) ? d.year : d.public_year; }
+  const std::string& issuer(const doc::Document& d, Tier t) const {
+    return may_read_paid(t) ? d.issuer : d.public_issuer;
+  }
+  // Whether `t` may learn how long the unreadable parts are (their characters
+  // and ends): only a tier that reads them.
+  bool discloses_paid_extent(Tier t) const { return may_read_paid(t); }
 
   // A snippet of `d`'s text (start/end code points of d.text) as `t` may see it:
   // locked if it overlaps an unreadable region even by one code point.

@@ -75,6 +75,15 @@ struct Document {
   std::vector<Span> sentences;
   std::vector<Removed> removed;
 
+  // What a non-member may learn of the metadata (docs/paywall.md): computed by
+  // doc::prepare from the visible (preview) text and the record's own fields
+  // alone, never from paid text. For a free document equal to year, issuer and
+  // outline. public_outline is unset only for a Document built by hand (tests):
+  // readers then filter `outline` by readable regions, as before v3.
+  std::optional<int> public_year;
+  std::string public_issuer;
+  std::optional<std::vector<OutlineNode>> public_outline;
+
   std::string content_hash;   // hex SHA-256 (libsodium) of title + '\0' + text + '\0' + "free"/"paid"
   int64_t imported_at = 0;    // unix seconds
 };

@@ -81,6 +81,35 @@ std::vector<Region> share_regions(const std::vector<Span>& paragraphs, uint32_t 
 
 }  // namespace
 
+std::string visible_text(const Document& d) {
+  // Offsets must stay those of `text`, so a paid code point inside the text
+  // becomes '\n' (a blank line to the analyzer: it starts no heading, ends
+  // every sentence and paragraph); a paid part after the last preview is cut
+  // off, so not even its length reaches the analysis.
+  std::vector<std::pair<uint32_t, uint32_t>> vis;
+  for (const Region& r : d.regions)
+    if (r.kind == RegionKind::kPreview && r.end > r.start) vis.push_back({r.start, std::min(r.end, d.text_chars)});
+  if (d.regions.empty() && d.access == Access::kFree) vis.push_back({0, d.text_chars});
+  std::string out;
+  uint32_t cp = 0;
+  size_t v = 0;
+  for (size_t i = 0; i < d.text.size() && v < vis.size();) {
+    size_t n = 1;
+    const auto b = static_cast<unsigned char>(d.text[i]);
+    if (b >= 0xF0) n = 4;
+    else if (b >= 0xE0) n = 3;
+    else if (b >= 0xC0) n = 2;
+    n = std::min(n, d.text.size() - i);
+    while (v < vis.size() && cp >= vis[v].second) ++v;
+    if (v == vis.size()) break;
+    if (cp >= vis[v].first) out.append(d.text, i, n);
+    else out.push_back('\n');
+    i += n;
+    ++cp;
+  }
+  return out;
+}
+
 std::string sha256_hex(std::string_view bytes) {
   ensure_sodium();
   unsigned char digest[crypto_hash_sha256_BYTES];
@@ -159,6 +188,20 @@ Result<Document> prepare(RawDocument raw, const PrepareOptions& options) {
   d.access = Access::kFree;
   for (const Region& r : d.regions) {
     if (r.kind == RegionKind::kPaid) d.access = Access::kPaid;
+  }
+  // What a non-member may learn: the same analysis over the visible text alone
+  // (the title and the record's date are public fields).
+  if (d.access == Access::kPaid) {
+    Analysis pa = analyze(visible_text(d), raw.headings, d.title);
+    d.public_year = year_in_title(d.title);
+    if (!d.public_year) d.public_year = year_of_date(raw.date);
+    if (!d.public_year) d.public_year = pa.year;
+    d.public_issuer = std::move(pa.issuer);
+    d.public_outline = std::move(pa.outline);
+  } else {
+    d.public_year = d.year;
+    d.public_issuer = d.issuer;
+    d.public_outline = d.outline;
   }
 
   d.date = std::move(raw.date);

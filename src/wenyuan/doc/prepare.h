@@ -37,6 +37,12 @@ Result<Document> prepare(RawDocument raw, const PrepareOptions& options);
 // (uncleaned) values as imported.
 std::string assign_id(const RawDocument& raw);
 
+// The text every tier may read, for analyses a non-member may see: `d.text`
+// with each paid code point replaced by '\n' (so offsets stay those of `text`)
+// and everything after the last preview code point cut off. Preview regions
+// are read from `d.regions` (a free document without regions is all preview).
+std::string visible_text(const Document& d);
+
 // Lowercase hex SHA-256 of `bytes` (libsodium).
 std::string sha256_hex(std::string_view bytes);
 

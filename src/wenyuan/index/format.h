@@ -13,44 +13,64 @@
 //   bigram  (c1, c2)  = c1 << 21 | c2          (both <= 0x10FFFF, so < 2^42)
 //   unigram (c)       = 1 << 42 | c            (all unigrams sort after all bigrams)
 //
+// Visibility (docs/paywall.md): a position is *visible* (readable by every
+// tier) when it lies in the title or in one of the document's visible ranges
+// (its preview regions, in position space). An occurrence [p, p+len) is visible
+// iff it lies wholly in the title or wholly inside one visible range, so no
+// term, phrase or adjacency ever joins visible and paid characters. Search for
+// a non-member counts visible occurrences only, from the same postings.
+//
 // Segment file "seg-<NNNNNN>.wys":
 //
-//   header      8 bytes  "WYSEG\0\0\1"
-//   doc table   n_docs x 88-byte DocRecord (below)
+//   header      8 bytes  "WYSEG\0\0\2" (version 2; version 1 files are refused
+//               with "run `wenyuan reindex`")
+//   doc table   n_docs x 112-byte DocRecord (below)
 //   strings     id, title, date, source, category bytes, referenced by DocRecord
-//   headings    n_spans x {u32 start, u32 reach}: heading spans of all docs, in
-//               position space, sorted by start per doc; reach = max end of this
-//               and all earlier spans of the doc (so "is [p, p+m) inside a
-//               heading" is one binary search: reach of the last span with
-//               start <= p must be >= p+m)
+//   spans       n_spans x {u32 a, u32 b}, three kinds, each referenced by a
+//               (first, count) pair of the DocRecord, in position space:
+//                 heading spans {start, reach}: sorted by start per doc;
+//                   reach = max end of this and all earlier spans of the doc
+//                   (so "is [p, p+m) inside a heading" is one binary search:
+//                   reach of the last span with start <= p must be >= p+m)
+//                 public heading spans {start, reach}: the same for the outline
+//                   computed from visible text alone (doc::public_analysis)
+//                 visible ranges {start, end}: sorted, disjoint, body only
+//                   (the title is always visible)
 //   dict keys   n_grams x u64, sorted ascending
-//   dict vals   n_grams x {u64 postings offset, u32 df, u32 doc_bytes}
+//   dict vals   n_grams x {u64 postings offset, u32 df, u32 doc_bytes, u32 visible_df}
+//               (20 bytes; visible_df: docs with a visible occurrence)
 //   postings    per gram, at its offset (relative to the postings section):
 //                 skip table  ceil(df/128) x {u32 first_doc, u32 doc_off, u32 pos_off}
 //                             (only when df > 128)
 //                 doc stream  doc_bytes bytes: per doc
 //                               varint doc delta (absolute at the start of each 128-doc block)
-//                               varint tf << 2 | in_title << 1 | in_heading
+//                               varint tf << 3 | partial << 2 | in_title << 1 | in_heading
+//                               partial only: varint visible_tf << 1 | visible_in_heading
 //                 pos stream  (bigrams only) per doc: tf varint position deltas
 //                             (first one absolute)
 //               in_title: some occurrence lies in the title; in_heading: some
-//               occurrence [p, p+len) lies inside a heading span. Offsets in the
-//               skip table are relative to the start of each stream.
+//               occurrence [p, p+len) lies inside a heading span. partial: the
+//               visible counts differ from the full ones (some occurrence lies
+//               in paid text, or the public outline differs); without it
+//               visible_tf = tf and visible_in_heading = in_heading. Offsets in
+//               the skip table are relative to the start of each stream.
 //   text store  per doc one zstd frame of:
 //                 varint len, text bytes (the cleaned text, UTF-8)
 //                 varint n, n x {varint start, varint len} sentences (code points)
 //                 varint n, n x {varint start, varint len} paragraphs
 //                 varint n, n x {varint start, varint len} outline heading spans
-//                 (all in code points of the text; headings kept so merges can
-//                 rebuild a segment from segments alone)
+//                 varint n, n x {varint start, varint len} public heading spans
+//                 varint n, n x {varint start, varint len} visible regions
+//                 (all in code points of the text; kept so merges can rebuild a
+//                 segment from segments alone, and so hits can mask paid text)
 //   pad         zero bytes to a multiple of 8 before each section
-//   footer      72 bytes: 7 x u64 section offsets (doc table, strings, headings,
+//   footer      72 bytes: 7 x u64 section offsets (doc table, strings, spans,
 //               dict keys, dict vals, postings, text store), u32 n_docs,
 //               u32 n_grams, u32 crc32c of every byte before the crc, u32 magic
 //               0x57594553. A section ends where the next begins (the text
 //               store where the footer begins).
 //
-// DocRecord (88 bytes):
+// DocRecord (112 bytes):
 //    0 u32 id_off        4 u32 id_len          (offsets into strings)
 //    8 u32 title_off    12 u32 title_bytes
 //   16 u32 date_off     20 u32 date_len
@@ -58,10 +78,15 @@
 //   32 u32 category_off 36 u32 category_len
 //   40 i32 year (INT32_MIN = none)
 //   44 u32 title_len (normalized code points)   48 u32 norm_len (whole position space)
-//   52 u32 heading_first 56 u32 heading_count   (into headings)
+//   52 u32 heading_first 56 u32 heading_count   (into spans)
 //   60 u32 text_chars (code points of the cleaned text)
-//   64 u64 text_off (into the text store)       72 u32 text_bytes   76 u32 reserved (0)
+//   64 u64 text_off (into the text store)       72 u32 text_bytes
+//   76 u32 visible_body_len (visible body positions, for BM25 length norms)
 //   80 i64 imported_at
+//   88 u32 visible_first 92 u32 visible_count   (into spans)
+//   96 u32 public_heading_first 100 u32 public_heading_count (into spans)
+//  104 i32 public_year (the year as a non-member may learn it; INT32_MIN = none)
+//  108 u32 reserved (0)
 //
 // Manifest "MANIFEST" (the one commit point; replaced by rename):
 //   u64 magic "WYMANIF1", u64 generation, u64 catalog_seq, u64 next_segment,
@@ -77,10 +102,13 @@
 
 namespace wenyuan::index {
 
-inline constexpr char kSegmentMagic[8] = {'W', 'Y', 'S', 'E', 'G', 0, 0, 1};
+inline constexpr char kSegmentMagic[8] = {'W', 'Y', 'S', 'E', 'G', 0, 0, 2};
+// The first 7 bytes of every segment version; byte 8 is the version.
+inline constexpr size_t kSegmentMagicPrefix = 7;
 inline constexpr uint32_t kFooterMagic = 0x57594553;
 inline constexpr uint64_t kManifestMagic = 0x31464e414d5957ull;  // "WYMANF1\0"
-inline constexpr size_t kDocRecordSize = 88;
+inline constexpr size_t kDocRecordSize = 112;
+inline constexpr size_t kDictValSize = 20;
 inline constexpr size_t kFooterSize = 72;
 inline constexpr uint32_t kSkipBlock = 128;
 inline constexpr int32_t kNoYear = INT32_MIN;

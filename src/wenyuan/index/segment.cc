@@ -72,16 +72,32 @@ void normalize_document(std::string_view title, std::string_view text, Normalize
   n.normalize(text, out->chars, &out->text_origin);
 }
 
-bool DocMeta::in_heading(uint32_t p, uint32_t m) const {
-  // Last span with start <= p; its reach covers every earlier span too.
-  uint32_t lo = 0, hi = heading_count;
+namespace {
+// Spans {u32 a, u32 b} sorted by a: the second value of the last span with
+// a <= p (reach for heading spans, end for visible ranges), or nullopt.
+std::optional<uint32_t> last_at_or_before(const char* spans, uint32_t n, uint32_t p) {
+  uint32_t lo = 0, hi = n;
   while (lo < hi) {
     uint32_t mid = (lo + hi) / 2;
-    if (get_u32(headings + 8 * mid) <= p) lo = mid + 1;
+    if (get_u32(spans + 8 * mid) <= p) lo = mid + 1;
     else hi = mid;
   }
-  if (lo == 0) return false;
-  return get_u32(headings + 8 * (lo - 1) + 4) >= p + m;
+  if (lo == 0) return std::nullopt;
+  return get_u32(spans + 8 * (lo - 1) + 4);
+}
+}  // namespace
+
+bool DocMeta::in_heading(uint32_t p, uint32_t m, bool visible_only) const {
+  // Last span with start <= p; its reach covers every earlier span too.
+  auto reach = visible_only ? last_at_or_before(public_headings, public_heading_count, p)
+                            : last_at_or_before(headings, heading_count, p);
+  return reach && *reach >= p + m;
+}
+
+bool DocMeta::is_visible(uint32_t p, uint32_t m) const {
+  if (p + m <= title_len) return true;
+  auto end = last_at_or_before(visible, visible_count, p);
+  return end && *end >= p + m;
 }
 
 // ---- building ---------------------------------------------------------------
@@ -138,14 +154,18 @@ void pad8(std::string& out) {
 }
 
 
-// While building, a position's top bit says the gram occurrence lies inside a
-// heading span (positions stay below 2^31: build_segment refuses longer documents).
+// While building, a position's top bits say where the gram occurrence lies:
+// inside a heading span, visible, inside a public heading span (positions stay
+// below 2^28: build_segment refuses longer documents, so tf << 3 fits too).
 constexpr uint32_t kInHeadingBit = 0x80000000u;
-constexpr uint32_t kPosMask = ~kInHeadingBit;
+constexpr uint32_t kVisibleBit = 0x40000000u;
+constexpr uint32_t kVisibleHeadingBit = 0x20000000u;
+constexpr uint32_t kPosMask = 0x0FFFFFFFu;
+constexpr uint32_t kMaxPositions = kPosMask;
 
 struct Occ {
   uint32_t gram;
-  uint32_t pos;  // | kInHeadingBit
+  uint32_t pos;  // | the bits above
 };
 struct DocPos {
   uint32_t doc;
@@ -157,7 +177,10 @@ std::string serialize_text(const IndexDoc& d) {
   r.reserve(d.text.size() + 8 * (d.sentences.size() + d.paragraphs.size()) + 16);
   put_varint(r, static_cast<uint32_t>(d.text.size()));
   r.append(d.text);
-  for (const auto* spans : {&d.sentences, &d.paragraphs, &d.headings}) {
+  const std::vector<doc::Span> all{{0, d.text_chars}};
+  const std::vector<doc::Span>& vis = d.visible ? *d.visible : all;
+  const std::vector<doc::Span>& pub = d.visible ? d.public_headings : d.headings;
+  for (const auto* spans : {&d.sentences, &d.paragraphs, &d.headings, &pub, &vis}) {
     put_varint(r, static_cast<uint32_t>(spans->size()));
     for (const auto& s : *spans) {
       put_varint(r, s.start);
@@ -192,6 +215,19 @@ IndexDoc to_index_doc(const doc::Document& d) {
   x.sentences = d.sentences;
   x.paragraphs = d.paragraphs;
   collect_headings(d.outline, x.headings);
+  // The preview regions are what every tier reads (access::Policy's rule); a
+  // paid document without regions shows nothing, so it has no visible range.
+  if (d.access == doc::Access::kPaid || !d.regions.empty()) {
+    std::vector<doc::Span> vis;
+    for (const auto& r : d.regions)
+      if (r.kind == doc::RegionKind::kPreview && r.end > r.start) vis.push_back({r.start, r.end});
+    const bool whole = vis.size() == 1 && vis[0].start == 0 && vis[0].end >= x.text_chars;
+    if (!whole) {
+      x.visible = std::move(vis);
+      collect_headings(d.public_outline ? *d.public_outline : d.outline, x.public_headings);
+      x.public_year = d.public_year;
+    }
+  }
   return x;
 }
 
@@ -203,6 +239,7 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
   std::vector<Occ> occ;
   std::vector<uint64_t> doc_occ_begin(n_docs + 1, 0);
   std::vector<uint32_t> title_lens(n_docs), norm_lens(n_docs), head_first(n_docs), head_count(n_docs);
+  std::vector<uint32_t> pub_first(n_docs), pub_count(n_docs), vis_first(n_docs), vis_count(n_docs), vis_body(n_docs);
   std::vector<HeadingSpan> headings;
   std::string text_store;
   std::vector<uint64_t> text_off(n_docs);
@@ -219,38 +256,86 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
   for (uint32_t di = 0; di < n_docs; ++di) {
     const IndexDoc& d = *docs[di];
     normalize_document(d.title, d.text, &nd);
-    if (nd.chars.size() >= UINT32_MAX / 2) return Status::too_large(d.id + ": document too long to index");
+    if (nd.chars.size() >= kMaxPositions) return Status::too_large(d.id + ": document too long to index");
     const uint32_t len = static_cast<uint32_t>(nd.chars.size());
     title_lens[di] = nd.title_len;
     norm_lens[di] = len;
 
-    // Heading spans: original code points of the text -> positions.
-    const std::vector<doc::Span>& spans = d.headings;
-    head_first[di] = static_cast<uint32_t>(headings.size());
+    // Heading spans, public heading spans and visible ranges: original code
+    // points of the text -> positions.
     const uint32_t base = nd.title_len + 1;
-    size_t hb = headings.size();
-    for (const auto& s : spans) {
+    auto to_positions = [&](const doc::Span& s) -> std::pair<uint32_t, uint32_t> {
       auto lo = std::lower_bound(nd.text_origin.begin(), nd.text_origin.end(), s.start) - nd.text_origin.begin();
       auto hi = std::lower_bound(nd.text_origin.begin(), nd.text_origin.end(), s.end) - nd.text_origin.begin();
-      if (lo < hi) headings.push_back({base + static_cast<uint32_t>(lo), base + static_cast<uint32_t>(hi)});
+      return {base + static_cast<uint32_t>(lo), base + static_cast<uint32_t>(hi)};
+    };
+    auto add_headings = [&](const std::vector<doc::Span>& spans, uint32_t& first, uint32_t& count) {
+      first = static_cast<uint32_t>(headings.size());
+      const size_t hb = headings.size();
+      for (const auto& s : spans) {
+        auto [lo, hi] = to_positions(s);
+        if (lo < hi) headings.push_back({lo, hi});
+      }
+      std::sort(headings.begin() + static_cast<std::ptrdiff_t>(hb), headings.end(),
+                [](const HeadingSpan& a, const HeadingSpan& b) { return a.start < b.start; });
+      for (size_t i = hb + 1; i < headings.size(); ++i) headings[i].reach = std::max(headings[i].reach, headings[i - 1].reach);
+      count = static_cast<uint32_t>(headings.size() - hb);
+    };
+    add_headings(d.headings, head_first[di], head_count[di]);
+    if (d.visible) {
+      add_headings(d.public_headings, pub_first[di], pub_count[di]);
+    } else {
+      pub_first[di] = head_first[di];
+      pub_count[di] = head_count[di];
     }
-    std::sort(headings.begin() + static_cast<std::ptrdiff_t>(hb), headings.end(),
-              [](const HeadingSpan& a, const HeadingSpan& b) { return a.start < b.start; });
-    for (size_t i = hb + 1; i < headings.size(); ++i) headings[i].reach = std::max(headings[i].reach, headings[i - 1].reach);
-    head_count[di] = static_cast<uint32_t>(headings.size() - hb);
+    vis_first[di] = static_cast<uint32_t>(headings.size());
+    if (d.visible) {
+      uint32_t last = base;
+      for (const auto& s : *d.visible) {
+        auto [lo, hi] = to_positions(s);
+        lo = std::max(lo, last);  // sorted and disjoint whatever the caller gave
+        if (lo < hi) {
+          headings.push_back({lo, hi});
+          last = hi;
+        }
+      }
+    } else if (len > base) {
+      headings.push_back({base, len});
+    }
+    vis_count[di] = static_cast<uint32_t>(headings.size()) - vis_first[di];
+    vis_body[di] = 0;
+    for (uint32_t i = vis_first[di]; i < headings.size(); ++i) vis_body[di] += headings[i].reach - headings[i].start;
 
     // Grams, in position order. The heading flag of each occurrence comes from a
     // sweep over the spans (sorted by start, reach = running max end): the last
     // span starting at or before p covers [p, p+m) iff its reach >= p+m, the
-    // same rule as DocMeta::in_heading, without a search per occurrence.
+    // same rule as DocMeta::in_heading, without a search per occurrence. The
+    // public heading and visible flags come from two more sweeps, by the same
+    // rule (DocMeta::in_heading with visible_only, DocMeta::is_visible).
     const char32_t* c = nd.chars.data();
-    const HeadingSpan* hs = headings.data() + hb;
-    const HeadingSpan* hs_end = headings.data() + headings.size();
-    uint32_t reach = 0;
+    struct Sweep {
+      const HeadingSpan* at;
+      const HeadingSpan* end;
+      uint32_t reach = 0;
+      bool covers(uint32_t p, uint32_t m) {
+        while (at != end && at->start <= p) reach = (at++)->reach;
+        return reach >= p + m;
+      }
+    };
+    Sweep head{headings.data() + head_first[di], headings.data() + head_first[di] + head_count[di]};
+    Sweep pub{headings.data() + pub_first[di], headings.data() + pub_first[di] + pub_count[di]};
+    Sweep vis{headings.data() + vis_first[di], headings.data() + vis_first[di] + vis_count[di]};
+    const uint32_t title_len = nd.title_len;
+    auto bits = [&](uint32_t p, uint32_t m) {
+      uint32_t b = p;
+      if (head.covers(p, m)) b |= kInHeadingBit;
+      if (p + m <= title_len || vis.covers(p, m)) b |= kVisibleBit;
+      if (pub.covers(p, m)) b |= kVisibleHeadingBit;
+      return b;
+    };
     for (uint32_t p = 0; p < len; ++p) {
       char32_t a = c[p];
       if (a == kSep) continue;
-      while (hs != hs_end && hs->start <= p) reach = (hs++)->reach;
       uint32_t uid;
       if (a < 0x10000) {
         uid = bmp_unigram[a];
@@ -258,9 +343,9 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
       } else {
         uid = table.get_or_add(unigram_key(a), gram_keys);
       }
-      occ.push_back({uid, reach >= p + 1 ? p | kInHeadingBit : p});
-      if (p + 1 < len && c[p + 1] != kSep)
-        occ.push_back({table.get_or_add(bigram_key(a, c[p + 1]), gram_keys), reach >= p + 2 ? p | kInHeadingBit : p});
+      // Sweeps only move forward: ask for [p, p+1) before [p, p+2).
+      occ.push_back({uid, bits(p, 1)});
+      if (p + 1 < len && c[p + 1] != kSep) occ.push_back({table.get_or_add(bigram_key(a, c[p + 1]), gram_keys), bits(p, 2)});
     }
     doc_occ_begin[di + 1] = occ.size();
 
@@ -319,8 +404,15 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     put_u32(out, d.text_chars);
     put_u64(out, text_off[di]);
     put_u32(out, text_bytes[di]);
-    put_u32(out, 0);
+    put_u32(out, vis_body[di]);
     put_u64(out, static_cast<uint64_t>(d.imported_at));
+    put_u32(out, vis_first[di]);
+    put_u32(out, vis_count[di]);
+    put_u32(out, pub_first[di]);
+    put_u32(out, pub_count[di]);
+    const std::optional<int>& py = d.visible ? d.public_year : d.year;
+    put_u32(out, static_cast<uint32_t>(py ? *py : kNoYear));
+    put_u32(out, 0);
   }
   pad8(out);
   off[1] = out.size();
@@ -337,7 +429,7 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
   pad8(out);
   off[4] = out.size();
   const size_t vals_at = out.size();
-  out.append(size_t{n_grams} * 16, '\0');
+  out.append(size_t{n_grams} * kDictValSize, '\0');
   pad8(out);
   off[5] = out.size();
 
@@ -348,12 +440,12 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     const DocPos* e = sorted.get() + start[g];
     const DocPos* end = sorted.get() + start[g + 1];
     const size_t cnt = static_cast<size_t>(end - e);
-    dbuf.resize(cnt * 15 + 16);
+    dbuf.resize(cnt * 20 + 16);
     pbuf.resize(is_bi ? cnt * 5 + 16 : 0);
     sbuf.clear();
     uint8_t* dp = dbuf.data();
     uint8_t* pp = pbuf.data();
-    uint32_t df = 0, prev_doc = 0;
+    uint32_t df = 0, vis_df = 0, prev_doc = 0;
     while (e < end) {
       const uint32_t d = e->doc;
       const DocPos* de = e;
@@ -368,30 +460,45 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
       }
       const uint32_t tf = static_cast<uint32_t>(de - e);
       uint32_t flags = (e->pos & kPosMask) < title_lens[d] ? 2u : 0u;
-      uint32_t any_pos = 0;
+      uint32_t any_pos = 0, any_vis_head = 0, vis_tf = 0;
       if (is_bi) {
         uint32_t prev_pos = 0;
         for (const DocPos* x = e; x < de; ++x) {
           any_pos |= x->pos;
+          if (x->pos & kVisibleBit) {
+            ++vis_tf;
+            any_vis_head |= x->pos;
+          }
           const uint32_t pos = x->pos & kPosMask;
           pp = put_varint(pp, pos - prev_pos);
           prev_pos = pos;
         }
       } else {
-        for (const DocPos* x = e; x < de; ++x) any_pos |= x->pos;
+        for (const DocPos* x = e; x < de; ++x) {
+          any_pos |= x->pos;
+          if (x->pos & kVisibleBit) {
+            ++vis_tf;
+            any_vis_head |= x->pos;
+          }
+        }
       }
       if (any_pos & kInHeadingBit) flags |= 1u;
-      dp = put_varint(dp, tf << 2 | flags);
+      const uint32_t vis_head = (any_vis_head & kVisibleHeadingBit) ? 1u : 0u;
+      const bool partial = vis_tf != tf || vis_head != (flags & 1u);
+      dp = put_varint(dp, tf << 3 | (partial ? 4u : 0u) | flags);
+      if (partial) dp = put_varint(dp, vis_tf << 1 | vis_head);
+      if (vis_tf > 0) ++vis_df;
       prev_doc = d;
       ++df;
       e = de;
     }
     const uint64_t rel = out.size() - off[5];
-    char* val = out.data() + vals_at + size_t{oi} * 16;
+    char* val = out.data() + vals_at + size_t{oi} * kDictValSize;
     const uint32_t doc_bytes = static_cast<uint32_t>(dp - dbuf.data());
     std::memcpy(val, &rel, 8);
     std::memcpy(val + 8, &df, 4);
     std::memcpy(val + 12, &doc_bytes, 4);
+    std::memcpy(val + 16, &vis_df, 4);
     if (df > kSkipBlock) out.append(reinterpret_cast<const char*>(sbuf.data()), sbuf.size());
     out.append(reinterpret_cast<const char*>(dbuf.data()), doc_bytes);
     if (is_bi) out.append(reinterpret_cast<const char*>(pbuf.data()), static_cast<size_t>(pp - pbuf.data()));
@@ -413,7 +520,11 @@ Result<std::shared_ptr<const Segment>> Segment::open(std::shared_ptr<const FileD
   auto bad = [&](const std::string& why) { return Status::corruption(name + ": " + why); };
   const char* b = data->data();
   const uint64_t size = data->size();
-  if (size < 8 + kFooterSize || std::memcmp(b, kSegmentMagic, 8) != 0) return bad("not a segment file");
+  if (size < 8 + kFooterSize || std::memcmp(b, kSegmentMagic, kSegmentMagicPrefix) != 0) return bad("not a segment file");
+  if (b[7] != kSegmentMagic[7]) {
+    return bad("segment format version " + std::to_string(static_cast<unsigned char>(b[7])) + ", this wenyuan reads version " +
+               std::to_string(static_cast<unsigned char>(kSegmentMagic[7])) + ": run `wenyuan reindex` to rebuild the index from the catalog");
+  }
   const char* f = b + size - kFooterSize;
   if (get_u32(f + 68) != kFooterMagic) return bad("bad footer magic (truncated?)");
   if (get_u32(f + 64) != crc32(std::string_view(b, size - 8))) return bad("checksum mismatch");
@@ -429,7 +540,7 @@ Result<std::shared_ptr<const Segment>> Segment::open(std::shared_ptr<const FileD
   for (int i = 0; i < 7; ++i)
     if (off[i] > footer_at || (i > 0 && off[i] < off[i - 1])) return bad("section offsets out of order");
   if (off[0] + uint64_t{s->n_docs_} * kDocRecordSize > off[1]) return bad("doc table overflows");
-  if (off[3] + uint64_t{s->n_grams_} * 8 > off[4] || off[4] + uint64_t{s->n_grams_} * 16 > off[5])
+  if (off[3] + uint64_t{s->n_grams_} * 8 > off[4] || off[4] + uint64_t{s->n_grams_} * kDictValSize > off[5])
     return bad("dictionary overflows");
   s->off_docs_ = off[0];
   s->off_strings_ = off[1];
@@ -444,14 +555,17 @@ Result<std::shared_ptr<const Segment>> Segment::open(std::shared_ptr<const FileD
     const char* r = b + off[0] + uint64_t{d} * kDocRecordSize;
     for (int k = 0; k < 5; ++k)
       if (uint64_t{get_u32(r + 8 * k)} + get_u32(r + 8 * k + 4) > off[2] - off[1]) return bad("string out of bounds");
-    if (uint64_t{get_u32(r + 52)} + get_u32(r + 56) > n_spans) return bad("heading spans out of bounds");
+    if (uint64_t{get_u32(r + 52)} + get_u32(r + 56) > n_spans || uint64_t{get_u32(r + 88)} + get_u32(r + 92) > n_spans ||
+        uint64_t{get_u32(r + 96)} + get_u32(r + 100) > n_spans)
+      return bad("spans out of bounds");
     if (get_u32(r + 44) > get_u32(r + 48)) return bad("title longer than document");
     if (get_u64(r + 64) + get_u32(r + 72) > footer_at - off[6]) return bad("text out of bounds");
     s->total_norm_len_ += get_u32(r + 48);
     s->total_title_len_ += get_u32(r + 44);
+    s->total_visible_body_len_ += get_u32(r + 76);
   }
   for (uint32_t g = 0; g < s->n_grams_; ++g) {
-    const char* v = b + off[4] + uint64_t{g} * 16;
+    const char* v = b + off[4] + uint64_t{g} * kDictValSize;
     if (off[5] + get_u64(v) + get_u32(v + 12) > off[6]) return bad("postings out of bounds");
   }
   return std::shared_ptr<const Segment>(std::move(s));
@@ -474,6 +588,12 @@ DocMeta Segment::doc(uint32_t local) const {
   m.heading_count = get_u32(r + 56);
   m.text_chars = get_u32(r + 60);
   m.imported_at = static_cast<int64_t>(get_u64(r + 80));
+  m.visible_body_len = get_u32(r + 76);
+  m.visible = base_ + off_headings_ + uint64_t{get_u32(r + 88)} * 8;
+  m.visible_count = get_u32(r + 92);
+  m.public_headings = base_ + off_headings_ + uint64_t{get_u32(r + 96)} * 8;
+  m.public_heading_count = get_u32(r + 100);
+  m.public_year = static_cast<int32_t>(get_u32(r + 104));
   return m;
 }
 
@@ -487,9 +607,10 @@ GramPostings Segment::gram(uint64_t key) const {
   }
   GramPostings g;
   if (lo == n_grams_ || get_u64(keys + 8 * uint64_t{lo}) != key) return g;
-  const char* v = base_ + off_vals_ + uint64_t{lo} * 16;
+  const char* v = base_ + off_vals_ + uint64_t{lo} * kDictValSize;
   const auto* p = reinterpret_cast<const uint8_t*>(base_ + off_postings_ + get_u64(v));
   g.df = get_u32(v + 8);
+  g.visible_df = get_u32(v + 16);
   g.positions = !is_unigram_key(key);
   if (g.df > kSkipBlock) {
     g.skip = p;
@@ -517,7 +638,7 @@ Result<StoredText> Segment::load_text(uint32_t local) const {
   if (!get_varint_checked(in, &len) || len > in.size()) return Status::corruption(name_ + ": text record");
   t.text.assign(in.substr(0, len));
   in.remove_prefix(len);
-  for (auto* spans : {&t.sentences, &t.paragraphs, &t.headings}) {
+  for (auto* spans : {&t.sentences, &t.paragraphs, &t.headings, &t.public_headings, &t.visible}) {
     uint32_t cnt = 0;
     if (!get_varint_checked(in, &cnt) || cnt > in.size()) return Status::corruption(name_ + ": text record spans");
     spans->reserve(cnt);
@@ -547,6 +668,12 @@ Result<IndexDoc> Segment::load_doc(uint32_t local) const {
   x.sentences = std::move(t->sentences);
   x.paragraphs = std::move(t->paragraphs);
   x.headings = std::move(t->headings);
+  const bool whole = t->visible.size() == 1 && t->visible[0].start == 0 && t->visible[0].end >= m.text_chars;
+  if (!whole) {
+    x.visible = std::move(t->visible);
+    x.public_headings = std::move(t->public_headings);
+    if (m.public_year != kNoYear) x.public_year = m.public_year;
+  }
   return x;
 }
 
@@ -581,6 +708,8 @@ void PostingCursor::decode() {
   p_ = get_varint(p_, &delta);
   doc_ = in_block_ == 0 ? delta : doc_ + delta;
   p_ = get_varint(p_, &tf_flags_);
+  if (tf_flags_ & 4) p_ = get_varint(p_, &vis_);
+  else vis_ = (tf_flags_ >> 3) << 1 | (tf_flags_ & 1);
 }
 
 void PostingCursor::next() {
@@ -591,7 +720,7 @@ void PostingCursor::next() {
   }
   // The positions of the doc we leave are skipped lazily, only if positions()
   // is ever asked for within this block.
-  skip_tf_ += tf_flags_ >> 2;
+  skip_tf_ += tf_flags_ >> 3;
   if (++in_block_ == kSkipBlock) {
     ++block_;
     in_block_ = 0;
@@ -626,7 +755,7 @@ void PostingCursor::positions(std::vector<uint32_t>& out) {
   for (uint32_t n = skip_tf_; n > 0; ++p) n -= (*p & 0x80) == 0;
   pos_ = p;
   skip_tf_ = 0;
-  uint32_t n = tf_flags_ >> 2, prev = 0;
+  uint32_t n = tf_flags_ >> 3, prev = 0;
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t d;
     p = get_varint(p, &d);

@@ -31,6 +31,13 @@ struct IndexDoc {
   uint32_t text_chars = 0;
   std::vector<doc::Span> sentences, paragraphs;
   std::vector<doc::Span> headings;  // outline heading spans, all levels, kind != "enum"
+  // What every tier may read (docs/paywall.md). nullopt: the whole text (a free
+  // document); otherwise the preview regions, code points of `text`, sorted.
+  std::optional<std::vector<doc::Span>> visible;
+  // Read only when `visible` is set: the heading spans of the outline computed
+  // from visible text alone, and the year a non-member may learn.
+  std::vector<doc::Span> public_headings;
+  std::optional<int> public_year;
 };
 IndexDoc to_index_doc(const doc::Document& d);
 
@@ -55,6 +62,12 @@ struct HeadingSpan {
 struct DocMeta {
   std::string_view id, title, date, source, category;
   int32_t year = kNoYear;
+  int32_t public_year = kNoYear;
+  uint32_t visible_body_len = 0;
+  const char* visible = nullptr;  // visible_count x {u32 start, u32 end}, position space
+  uint32_t visible_count = 0;
+  const char* public_headings = nullptr;  // public_heading_count x HeadingSpan
+  uint32_t public_heading_count = 0;
   uint32_t title_len = 0;  // normalized
   uint32_t norm_len = 0;   // whole position space
   uint32_t text_chars = 0;
@@ -63,8 +76,12 @@ struct DocMeta {
   uint32_t heading_count = 0;
 
   uint32_t body_len() const { return norm_len - title_len - (norm_len > title_len ? 1 : 0); }
-  // True if [p, p+m) lies inside one heading span.
-  bool in_heading(uint32_t p, uint32_t m) const;
+  // True if [p, p+m) lies inside one heading span (of the public outline with
+  // `visible_only`).
+  bool in_heading(uint32_t p, uint32_t m, bool visible_only = false) const;
+  // True if [p, p+m) lies in the title or inside one visible range.
+  bool is_visible(uint32_t p, uint32_t m) const;
+  int32_t year_for(bool visible_only) const { return visible_only ? public_year : year; }
 };
 
 // What the text store keeps of a document, for snippets and highlights.
@@ -73,11 +90,14 @@ struct StoredText {
   std::vector<doc::Span> sentences;
   std::vector<doc::Span> paragraphs;
   std::vector<doc::Span> headings;
+  std::vector<doc::Span> public_headings;
+  std::vector<doc::Span> visible;  // code points of `text`
 };
 
 // Where one gram's postings are. Empty (df == 0) if the gram is absent.
 struct GramPostings {
   uint32_t df = 0;
+  uint32_t visible_df = 0;          // docs with a visible occurrence
   bool positions = false;           // bigram
   const uint8_t* skip = nullptr;    // n_blocks x 12 bytes, or null when df <= kSkipBlock
   const uint8_t* docs = nullptr;    // doc stream
@@ -94,11 +114,15 @@ class Segment {
   uint64_t byte_size() const { return data_->size(); }
   uint64_t total_norm_len() const { return total_norm_len_; }
   uint64_t total_title_len() const { return total_title_len_; }
+  uint64_t total_visible_body_len() const { return total_visible_body_len_; }
   DocMeta doc(uint32_t local) const;
-  // Just the normalized lengths (the scoring hot path): title_len, norm_len.
-  std::pair<uint32_t, uint32_t> lengths(uint32_t local) const {
+  // Just the normalized lengths (the scoring hot path): title_len, body_len
+  // (the visible part of the body with `visible_only`).
+  std::pair<uint32_t, uint32_t> lengths(uint32_t local, bool visible_only) const {
     const char* r = base_ + off_docs_ + uint64_t{local} * kDocRecordSize;
-    return {get_u32(r + 44), get_u32(r + 48)};
+    const uint32_t title_len = get_u32(r + 44), norm_len = get_u32(r + 48);
+    if (visible_only) return {title_len, get_u32(r + 76)};
+    return {title_len, norm_len - title_len - (norm_len > title_len ? 1 : 0)};
   }
   GramPostings gram(uint64_t key) const;
   Result<StoredText> load_text(uint32_t local) const;
@@ -113,7 +137,7 @@ class Segment {
   uint32_t n_docs_ = 0, n_grams_ = 0;
   uint64_t off_docs_ = 0, off_strings_ = 0, off_headings_ = 0, off_keys_ = 0, off_vals_ = 0, off_postings_ = 0,
            off_text_ = 0, end_text_ = 0;
-  uint64_t total_norm_len_ = 0, total_title_len_ = 0;
+  uint64_t total_norm_len_ = 0, total_title_len_ = 0, total_visible_body_len_ = 0;
 };
 
 // Iterates the doc stream of one gram in increasing local doc order, with
@@ -127,9 +151,12 @@ class PostingCursor {
   bool done() const { return done_; }
   uint32_t df() const { return g_.df; }
   uint32_t doc() const { return doc_; }
-  uint32_t tf() const { return tf_flags_ >> 2; }
+  uint32_t tf() const { return tf_flags_ >> 3; }
   bool in_title() const { return (tf_flags_ & 2) != 0; }
   bool in_heading() const { return (tf_flags_ & 1) != 0; }
+  // The same counts restricted to visible occurrences (format.h).
+  uint32_t visible_tf() const { return vis_ >> 1; }
+  bool visible_in_heading() const { return (vis_ & 1) != 0; }
   void next();
   // Moves to the first doc >= target (stays if already there).
   void advance(uint32_t target);
@@ -144,7 +171,7 @@ class PostingCursor {
   const uint8_t* p_ = nullptr;
   const uint8_t* pos_ = nullptr;  // positions of the doc skip_tf_ positions before the current one
   uint32_t skip_tf_ = 0;
-  uint32_t doc_ = 0, tf_flags_ = 0;
+  uint32_t doc_ = 0, tf_flags_ = 0, vis_ = 0;
   bool done_ = true;
 };
 

@@ -77,10 +77,32 @@ Scratch& scratch() {
   return s;
 }
 
+// What a search may look at: everything (a member), or visible text only; and
+// the average body length its length norms use (of visible bodies then).
+struct View {
+  bool visible_only = false;
+  double avg_body_len = 1;
+  uint32_t df(const index::GramPostings& g) const { return visible_only ? g.visible_df : g.df; }
+};
+
+View view_of(const Snapshot& snap, bool visible_only) {
+  View v{visible_only, snap.avg_body_len()};
+  if (!visible_only || snap.doc_count() == 0) return v;
+  uint64_t sum = 0;
+  for (const auto& p : snap.parts()) {
+    sum += p.segment->total_visible_body_len();
+    if (p.tombstones->deleted_count() == 0) continue;
+    for (uint32_t d = 0; d < p.segment->doc_count(); ++d)
+      if (p.is_deleted(d)) sum -= p.segment->lengths(d, true).second;
+  }
+  v.avg_body_len = std::max(1.0, static_cast<double>(sum) / static_cast<double>(snap.doc_count()));
+  return v;
+}
+
 class SegmentExec {
  public:
-  SegmentExec(const Snapshot& snap, const Snapshot::Part& part, const std::vector<TermInfo>& terms)
-      : snap_(snap), seg_(*part.segment), terms_(terms) {}
+  SegmentExec(const Snapshot& snap, const Snapshot::Part& part, const std::vector<TermInfo>& terms, const View& view)
+      : snap_(snap), seg_(*part.segment), terms_(terms), view_(view) {}
 
   DocList eval(const QueryNode& n, const DocList* cand) {
     switch (n.kind) {
@@ -109,8 +131,10 @@ class SegmentExec {
   bool passes(const QueryNode& f, uint32_t d) const {
     DocMeta m = seg_.doc(d);
     switch (f.kind) {
-      case QueryNode::Kind::kYear:
-        return m.year != index::kNoYear && m.year >= f.year_from && m.year <= f.year_to;
+      case QueryNode::Kind::kYear: {
+        const int32_t y = m.year_for(view_.visible_only);
+        return y != index::kNoYear && y >= f.year_from && y <= f.year_to;
+      }
       case QueryNode::Kind::kSource:
         return m.source == f.text;
       case QueryNode::Kind::kCategory:
@@ -191,9 +215,9 @@ class SegmentExec {
   // Rough cost of evaluating a child: the smallest df among its grams.
   uint64_t cost(const QueryNode& n) const {
     if (n.kind != QueryNode::Kind::kTerm) return UINT64_MAX / 2;
-    if (n.normalized.size() <= 2) return seg_.gram(key_of_short(n.normalized)).df;
+    if (n.normalized.size() <= 2) return view_.df(seg_.gram(key_of_short(n.normalized)));
     uint64_t c = UINT64_MAX;
-    for (uint64_t k : info(n).cover.keys) c = std::min<uint64_t>(c, seg_.gram(k).df);
+    for (uint64_t k : info(n).cover.keys) c = std::min<uint64_t>(c, view_.df(seg_.gram(k)));
     return c;
   }
 
@@ -231,10 +255,10 @@ class SegmentExec {
   }
 
   double score(const TermCounts& c, uint32_t d, double idf) const {
-    const auto [title_len, norm_len] = seg_.lengths(d);
-    const double tl = title_len, bl = norm_len - title_len - 1.0;
+    const auto [title_len, body_len] = seg_.lengths(d, view_.visible_only);
+    const double tl = title_len, bl = body_len;
     const double tnorm = 1 - kTitleB + kTitleB * tl / snap_.avg_title_len();
-    const double bnorm = 1 - kBodyB + kBodyB * bl / snap_.avg_body_len();
+    const double bnorm = 1 - kBodyB + kBodyB * bl / view_.avg_body_len;
     const double w = kTitleWeight * c.title / tnorm + (kHeadingWeight * c.heading + kBodyWeight * c.body) / bnorm;
     return idf * w * (kK1 + 1) / (kK1 + w);
   }
@@ -250,14 +274,17 @@ class SegmentExec {
   DocList short_term(const QueryNode& n, const DocList* cand) {
     DocList r;
     index::GramPostings g = seg_.gram(key_of_short(n.normalized));
-    if (g.df == 0) return r;
+    if (view_.df(g) == 0) return r;
     const double idf = info(n).idf;
+    const bool vis = view_.visible_only;
     PostingCursor c(g);
     auto emit = [&] {
+      const uint32_t tf = vis ? c.visible_tf() : c.tf();
+      if (tf == 0) return;  // occurs in paid text only
       TermCounts tc;
       tc.title = c.in_title() ? 1 : 0;
-      tc.heading = c.in_heading() ? 1 : 0;
-      uint32_t rest = c.tf() - tc.title;
+      tc.heading = (vis ? c.visible_in_heading() : c.in_heading()) ? 1 : 0;
+      uint32_t rest = tf - tc.title;
       tc.body = rest > tc.heading ? rest - tc.heading : 0;
       if (n.field == Field::kTitle) {
         if (!tc.title) return;
@@ -275,7 +302,7 @@ class SegmentExec {
         if (c.doc() == s.doc) emit();
       }
     } else {
-      r.reserve(g.df);
+      r.reserve(view_.df(g));
       for (; !c.done(); c.next()) emit();
     }
     return r;
@@ -291,7 +318,7 @@ class SegmentExec {
     sc.pos.resize(k);
     for (size_t j = 0; j < k; ++j) {
       index::GramPostings g = seg_.gram(cv.keys[j]);
-      if (g.df == 0) return r;
+      if (view_.df(g) == 0) return r;
       sc.cursors[j].reset(g);
     }
     // The rarest gram drives the doc-level intersection.
@@ -323,6 +350,14 @@ class SegmentExec {
         }
       }
       if (!all) continue;
+      if (view_.visible_only) {
+        // Every covering gram must occur visibly where a visible match is.
+        for (size_t j = 0; j < k && all; ++j) all = sc.cursors[j].visible_tf() != 0;
+        if (!all) {
+          dc.next();
+          continue;
+        }
+      }
       TermCounts tc;
       if (count_in_doc(n, target, m, tc)) {
         r.push_back({target, static_cast<float>(score(tc, target, ti.idf))});
@@ -361,8 +396,9 @@ class SegmentExec {
       }
       if (!ok) continue;
       // The match is [p, p + m): title, heading or body.
+      if (view_.visible_only && !meta.is_visible(p, m)) continue;
       const bool in_title = p < meta.title_len;
-      const bool in_head = !in_title && meta.heading_count != 0 && meta.in_heading(p, m);
+      const bool in_head = !in_title && meta.in_heading(p, m, view_.visible_only);
       if (n.field == Field::kTitle && !in_title) continue;
       if (n.field == Field::kHeading && !in_head) continue;
       any = true;
@@ -376,6 +412,7 @@ class SegmentExec {
   const Snapshot& snap_;
   const Segment& seg_;
   const std::vector<TermInfo>& terms_;
+  const View& view_;
 };
 
 void collect_terms(const QueryNode& n, std::vector<const QueryNode*>& out) {
@@ -383,7 +420,7 @@ void collect_terms(const QueryNode& n, std::vector<const QueryNode*>& out) {
   for (const auto& c : n.children) collect_terms(c, out);
 }
 
-std::vector<TermInfo> term_infos(const Snapshot& snap, const QueryNode& root) {
+std::vector<TermInfo> term_infos(const Snapshot& snap, const QueryNode& root, const View& view) {
   std::vector<const QueryNode*> nodes;
   collect_terms(root, nodes);
   std::vector<TermInfo> out;
@@ -393,13 +430,13 @@ std::vector<TermInfo> term_infos(const Snapshot& snap, const QueryNode& root) {
     uint64_t df = 0;
     if (n->normalized.size() <= 2 && !n->normalized.empty()) {
       const uint64_t key = key_of_short(n->normalized);
-      for (const auto& p : snap.parts()) df += p.segment->gram(key).df;
+      for (const auto& p : snap.parts()) df += view.df(p.segment->gram(key));
     } else if (!n->normalized.empty()) {
       t.cover = cover_of(n->normalized);
       df = UINT64_MAX;
       for (uint64_t key : t.cover.keys) {
         uint64_t s = 0;
-        for (const auto& p : snap.parts()) s += p.segment->gram(key).df;
+        for (const auto& p : snap.parts()) s += view.df(p.segment->gram(key));
         df = std::min(df, s);
       }
     }
@@ -417,11 +454,11 @@ struct Found {
 };
 
 // Matching documents of every part, tombstones removed.
-std::vector<Found> run(const Snapshot& snap, const QueryNode& root, const std::vector<TermInfo>& terms) {
+std::vector<Found> run(const Snapshot& snap, const QueryNode& root, const std::vector<TermInfo>& terms, const View& view) {
   std::vector<Found> found;
   for (uint32_t pi = 0; pi < snap.parts().size(); ++pi) {
     const auto& part = snap.parts()[pi];
-    SegmentExec ex(snap, part, terms);
+    SegmentExec ex(snap, part, terms, view);
     DocList l = ex.eval(root, nullptr);
     for (const auto& s : l)
       if (!part.is_deleted(s.doc)) found.push_back({s.score, pi, s.doc});
@@ -443,27 +480,80 @@ struct HitText {
   std::vector<std::pair<const QueryNode*, std::vector<uint32_t>>> occ;  // text-relative normalized starts
 };
 
-Status load_hit_text(const Segment& seg, uint32_t d, const std::vector<const QueryNode*>& positives, HitText& h) {
+// Spans clipped to `vis` (sorted, disjoint): every non-empty piece of a span
+// that lies in one visible region.
+std::vector<doc::Span> clip_to(const std::vector<doc::Span>& spans, const std::vector<doc::Span>& vis) {
+  std::vector<doc::Span> out;
+  size_t v = 0;
+  for (const auto& s : spans) {
+    while (v < vis.size() && vis[v].end <= s.start) ++v;
+    for (size_t w = v; w < vis.size() && vis[w].start < s.end; ++w) {
+      const uint32_t a = std::max(s.start, vis[w].start), b = std::min(s.end, vis[w].end);
+      if (a < b) out.push_back({a, b});
+    }
+  }
+  return out;
+}
+
+// A non-member's view of a hit's stored text: every code point outside the
+// visible regions becomes '\n' (offsets unchanged; a snippet never crosses a
+// line break, so none reaches into paid text), and sentences and paragraphs are
+// clipped to the visible regions, so nothing built from them depends on paid text.
+void mask_paid(index::StoredText& t) {
+  std::string out;
+  out.reserve(t.text.size());
+  uint32_t cp = 0;
+  size_t v = 0;
+  const auto& vis = t.visible;
+  for (size_t i = 0; i < t.text.size();) {
+    size_t n = 1;
+    const auto b = static_cast<unsigned char>(t.text[i]);
+    if (b >= 0xF0) n = 4;
+    else if (b >= 0xE0) n = 3;
+    else if (b >= 0xC0) n = 2;
+    n = std::min(n, t.text.size() - i);
+    while (v < vis.size() && vis[v].end <= cp) ++v;
+    if (v < vis.size() && vis[v].start <= cp) out.append(t.text, i, n);
+    else out.push_back('\n');
+    i += n;
+    ++cp;
+  }
+  t.text = std::move(out);
+  t.sentences = clip_to(t.sentences, vis);
+  t.paragraphs = clip_to(t.paragraphs, vis);
+}
+
+Status load_hit_text(const Segment& seg, uint32_t d, const std::vector<const QueryNode*>& positives, HitText& h,
+                     bool visible_only) {
   auto t = seg.load_text(d);
   if (!t) return t.status();
   h.stored = std::move(t).value();
   DocMeta meta = seg.doc(d);
   index::normalize_document(meta.title, h.stored.text, &h.norm);
   const std::u32string_view text = std::u32string_view(h.norm.chars).substr(h.norm.title_len + 1);
+  const uint32_t base = h.norm.title_len + 1;
   h.occ.clear();
   for (const QueryNode* n : positives) {
     std::vector<uint32_t> starts;
     if (n->field != Field::kTitle) {
       find_all(text, n->normalized, starts);
-      if (n->field == Field::kHeading) {
-        const uint32_t base = h.norm.title_len + 1, m = static_cast<uint32_t>(n->normalized.size());
+      const uint32_t m = static_cast<uint32_t>(n->normalized.size());
+      if (visible_only) {
         starts.erase(std::remove_if(starts.begin(), starts.end(),
-                                    [&](uint32_t s) { return !meta.in_heading(base + s, m); }),
+                                    [&](uint32_t s) { return !meta.is_visible(base + s, m); }),
+                     starts.end());
+      }
+      if (n->field == Field::kHeading) {
+        starts.erase(std::remove_if(starts.begin(), starts.end(),
+                                    [&](uint32_t s) { return !meta.in_heading(base + s, m, visible_only); }),
                      starts.end());
       }
     }
     h.occ.push_back({n, std::move(starts)});
   }
+  // The masked text is what snippets are cut from; normalization above ran on
+  // the real text, whose positions the occurrences and origins refer to.
+  if (visible_only) mask_paid(h.stored);
   return Status::ok();
 }
 
@@ -489,11 +579,11 @@ std::vector<doc::Span> match_spans(const HitText& h, uint32_t lo, uint32_t hi) {
   return merged;
 }
 
-Hit make_hit(const DocMeta& m, double score) {
+Hit make_hit(const DocMeta& m, double score, bool visible_only) {
   Hit h;
   h.id = m.id;
   h.title = m.title;
-  if (m.year != index::kNoYear) h.year = m.year;
+  if (m.year_for(visible_only) != index::kNoYear) h.year = m.year_for(visible_only);
   h.date = m.date;
   h.source = m.source;
   h.category = m.category;
@@ -501,8 +591,9 @@ Hit make_hit(const DocMeta& m, double score) {
   return h;
 }
 
-bool date_before(const DocMeta& a, const DocMeta& b) {  // a sorts first (newer)
-  if (a.year != b.year) return a.year > b.year;  // kNoYear is INT32_MIN: last
+bool date_before(const DocMeta& a, const DocMeta& b, bool visible_only) {  // a sorts first (newer)
+  const int32_t ya = a.year_for(visible_only), yb = b.year_for(visible_only);
+  if (ya != yb) return ya > yb;  // kNoYear is INT32_MIN: last
   return a.date > b.date;
 }
 
@@ -599,17 +690,19 @@ Result<std::vector<std::string>> Engine::matching_ids(std::string_view query) co
 
 std::vector<std::string> Engine::matching_ids(const Query& q) const {
   auto snap = index_.snapshot();
-  auto terms = term_infos(*snap, q.root);
+  const View view = view_of(*snap, false);
+  auto terms = term_infos(*snap, q.root, view);
   std::vector<std::string> ids;
-  for (const auto& f : run(*snap, q.root, terms)) ids.emplace_back(snap->parts()[f.part].segment->doc(f.doc).id);
+  for (const auto& f : run(*snap, q.root, terms, view)) ids.emplace_back(snap->parts()[f.part].segment->doc(f.doc).id);
   return ids;
 }
 
 Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) const {
   const auto t0 = std::chrono::steady_clock::now();
   auto snap = index_.snapshot();
-  const auto terms = term_infos(*snap, q.root);
-  std::vector<Found> found = run(*snap, q.root, terms);
+  const View view = view_of(*snap, r.visible_only);
+  const auto terms = term_infos(*snap, q.root, view);
+  std::vector<Found> found = run(*snap, q.root, terms, view);
   const auto positives = positive_terms(q.root);
   SearchResult res;
   auto meta = [&](uint32_t part, uint32_t doc) { return snap->parts()[part].segment->doc(doc); };
@@ -619,8 +712,8 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
     auto better = [&](const Found& a, const Found& b) {
       if (r.sort == SearchRequest::Sort::kDate) {
         DocMeta ma = meta(a.part, a.doc), mb = meta(b.part, b.doc);
-        if (date_before(ma, mb)) return true;
-        if (date_before(mb, ma)) return false;
+        if (date_before(ma, mb, r.visible_only)) return true;
+        if (date_before(mb, ma, r.visible_only)) return false;
       }
       if (a.score != b.score) return a.score > b.score;
       return a.part != b.part ? a.part < b.part : a.doc < b.doc;
@@ -632,9 +725,9 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
       for (size_t i = r.offset; i < want; ++i) {
         const Found& f = found[i];
         const Segment& seg = *snap->parts()[f.part].segment;
-        Hit h = make_hit(seg.doc(f.doc), f.score);
+        Hit h = make_hit(seg.doc(f.doc), f.score, r.visible_only);
         if (r.snippets || r.matches) {
-          WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht));
+          WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
           h.matches = match_spans(ht, 0, UINT32_MAX);
           if (r.snippets) h.snippets = make_snippets(ht.stored.text, ht.stored.sentences, h.matches, r.max_snippets);
           if (!r.matches) h.matches.clear();
@@ -655,7 +748,7 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
     std::vector<uint32_t> cand;  // paragraph indices to check, in order
     for (const Found& f : found) {
       const Segment& seg = *snap->parts()[f.part].segment;
-      WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht));
+      WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
       const auto& origin = ht.norm.text_origin;
       candidate_paragraphs(ht, needs_occurrence, cand);
       for (uint32_t pi : cand) {
@@ -681,8 +774,8 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
     auto better = [&](const ParaHit& a, const ParaHit& b) {
       if (r.sort == SearchRequest::Sort::kDate) {
         DocMeta ma = meta(a.part, a.doc), mb = meta(b.part, b.doc);
-        if (date_before(ma, mb)) return true;
-        if (date_before(mb, ma)) return false;
+        if (date_before(ma, mb, r.visible_only)) return true;
+        if (date_before(mb, ma, r.visible_only)) return false;
       }
       if (a.score != b.score) return a.score > b.score;
       if (a.part != b.part) return a.part < b.part;
@@ -694,8 +787,8 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
       for (size_t i = r.offset; i < want; ++i) {
         const ParaHit& p = paras[i];
         const Segment& seg = *snap->parts()[p.part].segment;
-        Hit h = make_hit(seg.doc(p.doc), p.score);
-        WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, p.doc, positives, ht));
+        Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only);
+        WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, p.doc, positives, ht, r.visible_only));
         const doc::Span sp = ht.stored.paragraphs[p.para];
         const auto& origin = ht.norm.text_origin;
         const uint32_t lo = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.start) - origin.begin());

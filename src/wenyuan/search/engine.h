@@ -2,7 +2,8 @@
 // BM25F-style ranking (docs/scoring.md), hits with snippets and match ranges.
 //
 // Exactness: a term matches a document iff normalize(term) is a substring of
-// normalize(title) or of normalize(text), decided from the positional bigram
+// normalize(title) or of normalize(text) (of one visible range of the text,
+// with SearchRequest::visible_only), decided from the positional bigram
 // index alone (a term of length m >= 3 is covered by bigrams at offsets
 // 0, 2, 4, … and m-2; all must occur at p + offset for one p). `total` is the
 // exact number of matching documents (or paragraphs, unit = kParagraph).
@@ -36,6 +37,12 @@ struct SearchRequest {
   bool snippets = true;
   size_t max_snippets = 3;
   bool matches = true;  // fill Hit::matches (needs the stored text of each hit)
+  // Search as a non-member (docs/paywall.md): every term is evaluated against
+  // visible text only (the title and the preview regions), and everything that
+  // follows — total, scores, order, paragraph hits, matches, snippets, the year
+  // filter and the year of a hit — is computed from visible text and public
+  // fields alone. access::Policy decides who searches this way.
+  bool visible_only = false;
 };
 
 struct Hit {

@@ -75,11 +75,18 @@ std::string param(const std::map<std::string, std::string>& q, const std::string
 
 json year_json(const std::optional<int>& y) { return y ? json(*y) : json(nullptr); }
 
-json outline_json(const std::vector<access::VisibleOutlineNode>& nodes) {
+// `extent`: whether the reader may learn where locked parts end.
+json outline_json(const std::vector<access::VisibleOutlineNode>& nodes, bool extent) {
   json out = json::array();
   for (const auto& n : nodes) {
     if (n.locked) {
-      out.push_back({{"locked", true}, {"title", n.title}, {"start", n.start}, {"end", n.end}});
+      json e = {{"locked", true}, {"title", n.title}, {"start", n.start}, {"end", extent ? json(n.end) : json(nullptr)}};
+      if (n.kind == "locked_heading") {
+        e["kind"] = n.kind;
+        e["level"] = n.level;
+        e["marker"] = n.marker;
+      }
+      out.push_back(std::move(e));
       continue;
     }
     out.push_back({{"level", n.level},
@@ -88,9 +95,15 @@ json outline_json(const std::vector<access::VisibleOutlineNode>& nodes) {
                    {"title", n.title},
                    {"start", n.start},
                    {"end", n.end},
-                   {"children", outline_json(n.children)}});
+                   {"children", outline_json(n.children, extent)}});
   }
   return out;
+}
+
+// The year of a listing row as `t` may learn it (docs/paywall.md); every
+// listing a non-member sees (/api/new, the feed) goes through here.
+std::optional<int> summary_year(const store::DocumentSummary& d, Tier t, const access::Policy& p) {
+  return p.may_read_paid(t) ? d.year : d.public_year;
 }
 
 bool constant_time_equal(const std::string& a, const std::string& b) {
@@ -102,7 +115,8 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 struct Api::FacetCache {
   std::mutex mu;
   uint64_t seq = UINT64_MAX;
-  json value;
+  json value;         // for members
+  json public_value;  // for non-members: years from public years (docs/paywall.md)
 };
 
 Api::Api(library::Library& library, access::Accounts& accounts, const ServerConfig& config)
@@ -379,6 +393,7 @@ Response Api::search(Call& c) {
   sr.unit = unit == "paragraph" ? search::SearchRequest::Unit::kParagraph : search::SearchRequest::Unit::kDocument;
   sr.snippets = true;
   sr.matches = false;
+  sr.visible_only = !policy_.may_read_paid(c.caller.tier);
 
   const auto t0 = Clock::now();
   // No lock: the engine searches a snapshot and never waits for a commit.
@@ -429,7 +444,7 @@ Response Api::search(Call& c) {
                                           {"hits", hits}});
 }
 
-Response Api::facets(Call&) {
+Response Api::facets(Call& c) {
   auto cat = catalogs_.acquire();
   if (!cat) return from_status(cat.status());
   const uint64_t seq = (*cat)->last_seq();
@@ -449,13 +464,23 @@ Response Api::facets(Call&) {
     }
     json years = json::array();
     if (!stats->by_year.empty()) years = {stats->by_year.front().first, stats->by_year.back().first};
+    std::optional<int> lo, hi;
+    for (const auto& d : *all) {
+      if (!d.public_year) continue;
+      lo = std::min(lo.value_or(*d.public_year), *d.public_year);
+      hi = std::max(hi.value_or(*d.public_year), *d.public_year);
+    }
+    json public_years = lo ? json{*lo, *hi} : json::array();
     facets_->value = {{"sources", sources},
                       {"categories", json(std::vector<std::string>(categories.begin(), categories.end()))},
                       {"years", years},
                       {"documents", stats->documents}};
+    facets_->public_value = facets_->value;
+    facets_->public_value["years"] = public_years;
     facets_->seq = seq;
   }
-  return json_response(http::status::ok, facets_->value);
+  return json_response(http::status::ok,
+                       policy_.may_read_paid(c.caller.tier) ? facets_->value : facets_->public_value);
 }
 
 // ---- documents -------------------------------------------------------------
@@ -466,11 +491,16 @@ Response Api::document(Call& c, const std::string& id) {
   auto d = (*cat)->get(id);
   if (!d) return from_status(d.status());
   const Tier tier = c.caller.tier;
+  // A non-member learns where a locked part starts, never how long it is.
+  const bool extent = policy_.discloses_paid_extent(tier);
 
   json blocks = json::array();
   for (const auto& b : policy_.visible_blocks(*d, tier)) {
     if (b.kind == access::Block::Kind::kLocked) {
-      blocks.push_back({{"kind", "locked"}, {"start", b.start}, {"end", b.end}, {"characters", b.characters}});
+      blocks.push_back({{"kind", "locked"},
+                        {"start", b.start},
+                        {"end", extent ? json(b.end) : json(nullptr)},
+                        {"characters", extent ? json(b.characters) : json(nullptr)}});
     } else {
       blocks.push_back({{"kind", "paragraph"},
                         {"start", b.start},
@@ -481,8 +511,10 @@ Response Api::document(Call& c, const std::string& id) {
   }
   json regions = json::array();
   for (const auto& r : policy_.regions(*d, tier)) {
-    regions.push_back(
-        {{"kind", doc::to_string(r.region.kind)}, {"start", r.region.start}, {"end", r.region.end}, {"locked", r.locked}});
+    regions.push_back({{"kind", doc::to_string(r.region.kind)},
+                       {"start", r.region.start},
+                       {"end", r.locked && !extent ? json(nullptr) : json(r.region.end)},
+                       {"locked", r.locked}});
   }
   const auto& rules = policy_.rules(tier);
   json per_day = rules.downloads_per_day ? json(*rules.downloads_per_day) : json(nullptr);
@@ -499,16 +531,16 @@ Response Api::document(Call& c, const std::string& id) {
   const bool full = !locked && (!policy_.is_full_paid_download(*d, tier) || left_n > 0);
   json j = {{"id", d->id},
             {"title", d->title},
-            {"year", year_json(d->year)},
+            {"year", year_json(policy_.year(*d, tier))},
             {"date", d->date},
             {"source", d->source},
             {"category", d->category},
-            {"issuer", d->issuer},
+            {"issuer", policy_.issuer(*d, tier)},
             {"access", doc::to_string(d->access)},
-            {"characters", d->text_chars},
+            {"characters", locked && !extent ? json(nullptr) : json(d->text_chars)},
             {"imported_at", d->imported_at},
             {"locked", locked},
-            {"outline", outline_json(policy_.visible_outline(*d, tier))},
+            {"outline", outline_json(policy_.visible_outline(*d, tier), extent)},
             {"blocks", blocks},
             {"regions", regions},
             {"downloads", {{"left", left}, {"per_day", per_day}, {"full", full}}}};
@@ -687,7 +719,7 @@ Response Api::new_documents(Call& c) {
     // only category, change and date).
     json summary = {{"id", d.id},
                     {"title", d.title},
-                    {"year", year_json(d.year)},
+                    {"year", year_json(summary_year(d, c.caller.tier, policy_))},
                     {"source", d.source},
                     {"imported_at", d.imported_at}};
     auto it = seen->find(d.id);

@@ -92,6 +92,7 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
       if (auto v = e.value<std::string>()) c.trusted_proxies.push_back(*v);
     }
   }
+  if (auto v = t["show_locked_headings"].value<bool>()) c.policy.show_locked_headings = *v;
   auto l = t["limits"];
   read_int(l["max_anonymous_body_bytes"], c.limits.max_anonymous_body_bytes);
   read_int(l["max_header_bytes"], c.limits.max_header_bytes);

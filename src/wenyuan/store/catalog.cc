@@ -42,22 +42,26 @@ enum Sql : size_t {
 #define WENYUAN_DOCUMENT_COLUMNS                                                                    \
   "d.id, d.title, d.year, d.date, d.source, d.category, d.issuer, d.tags, d.access, d.format, "    \
   "d.encoding, d.origin, d.text_chars, d.regions, d.outline, d.removed, d.content_hash, "          \
-  "d.imported_at, b.text, b.paragraphs, b.sentences"
-constexpr int kDocumentColumnCount = 21;
+  "d.imported_at, b.text, b.paragraphs, b.sentences, d.public_year, d.public_issuer, d.public_outline"
+constexpr int kDocumentColumnCount = 24;
 
 constexpr std::array<const char*, kSqlCount> kSqlText = {
     // kFindForPut
-    "SELECT rid, content_hash, year, date, source, category, issuer, tags FROM documents WHERE id = ?1",
+    "SELECT rid, content_hash, year, date, source, category, issuer, tags, public_year, public_issuer, "
+    "public_outline FROM documents WHERE id = ?1",
     // kUpsertDocument
     "INSERT INTO documents (id, title, year, date, source, category, issuer, tags, access, format, "
-    "encoding, origin, text_chars, regions, outline, removed, content_hash, imported_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
+    "encoding, origin, text_chars, regions, outline, removed, content_hash, imported_at, public_year, "
+    "public_issuer, public_outline) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) "
     "ON CONFLICT (id) DO UPDATE SET title = excluded.title, year = excluded.year, date = excluded.date, "
     "source = excluded.source, category = excluded.category, issuer = excluded.issuer, "
     "tags = excluded.tags, access = excluded.access, format = excluded.format, "
     "encoding = excluded.encoding, origin = excluded.origin, text_chars = excluded.text_chars, "
     "regions = excluded.regions, outline = excluded.outline, removed = excluded.removed, "
-    "content_hash = excluded.content_hash, imported_at = excluded.imported_at "
+    "content_hash = excluded.content_hash, imported_at = excluded.imported_at, "
+    "public_year = excluded.public_year, public_issuer = excluded.public_issuer, "
+    "public_outline = excluded.public_outline "
     "RETURNING rid",
     // kUpsertBody
     "INSERT INTO bodies (rid, original, text, paragraphs, sentences) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -137,6 +141,7 @@ Status validate(const doc::Document& d) {
   for (const doc::Span& s : d.paragraphs) WENYUAN_RETURN_IF_ERROR(check_span(s.start, s.end, d.text_chars, "paragraph"));
   for (const doc::Span& s : d.sentences) WENYUAN_RETURN_IF_ERROR(check_span(s.start, s.end, d.text_chars, "sentence"));
   WENYUAN_RETURN_IF_ERROR(check_outline(d.outline, d.text_chars));
+  if (d.public_outline) WENYUAN_RETURN_IF_ERROR(check_outline(*d.public_outline, d.text_chars));
   for (const doc::Removed& r : d.removed) {
     WENYUAN_RETURN_IF_ERROR(check_span(r.position, r.position, d.text_chars, "removal (" + r.reason + ")"));
   }
@@ -195,6 +200,13 @@ Result<doc::Document> read_document(const sqlite::Statement& s) {
   Result<std::vector<doc::Span>> sentences = spans_from_blob(s.column_blob(20));
   if (!sentences.is_ok()) return fail(sentences.status().with_context("sentences"));
   d.sentences = std::move(sentences).value();
+  d.public_year = column_optional_int(s, 21);
+  d.public_issuer = s.column_text(22);
+  if (!s.column_is_null(23)) {
+    Result<std::vector<doc::OutlineNode>> public_outline = outline_from_json(s.column_text(23));
+    if (!public_outline.is_ok()) return fail(public_outline.status().with_context("public outline"));
+    d.public_outline = std::move(public_outline).value();
+  }
   return d;
 }
 
@@ -307,6 +319,7 @@ EncodedDocument encode(const doc::Document& d) {
   e.tags = tags_to_json(d.tags);
   e.regions = regions_to_json(d.regions);
   e.outline = outline_to_json(d.outline);
+  e.public_outline = d.public_outline ? outline_to_json(*d.public_outline) : std::string();
   e.removed = removed_to_json(d.removed);
   e.original = compress(d.original, kOriginalLevel);
   e.text = compress(d.text, kTextLevel);
@@ -330,7 +343,8 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     // Same content and same metadata: nothing to write, nothing for the index to redo.
     if (exists && s.column_text(1) == d.content_hash && column_optional_int(s, 2) == d.year &&
         s.column_text(3) == d.date && s.column_text(4) == d.source && s.column_text(5) == d.category &&
-        s.column_text(6) == d.issuer && s.column_text(7) == e.tags) {
+        s.column_text(6) == d.issuer && s.column_text(7) == e.tags && column_optional_int(s, 8) == d.public_year &&
+        s.column_text(9) == d.public_issuer && (s.column_is_null(10) ? std::string() : s.column_text(10)) == e.public_outline) {
       return PutOutcome::kUnchanged;
     }
   }
@@ -359,6 +373,10 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     s.bind_text(16, e.removed);
     s.bind_text(17, d.content_hash);
     s.bind_int(18, d.imported_at != 0 ? d.imported_at : now_unix_seconds());
+    s.bind_optional_int(19, d.public_year);
+    s.bind_text(20, d.public_issuer);
+    if (d.public_outline) s.bind_text(21, e.public_outline);
+    else s.bind_null(21);
     Result<bool> row = s.step();
     if (!row.is_ok()) return row.status();
     if (!*row) return Status::internal("upsert returned no rid");
@@ -534,7 +552,8 @@ Result<std::vector<DocumentSummary>> Catalog::list(const ListFilter& f) const {
   const BoundFilter b = bind_filter(f);
   const char* dir = f.newest_first ? " DESC" : "";
   std::string sql =
-      "SELECT id, title, year, date, source, category, access, text_chars, imported_at FROM documents" + b.where;
+      "SELECT id, title, year, date, source, category, access, text_chars, imported_at, public_year FROM documents" +
+      b.where;
   if (f.order == ListOrder::kDate) {
     sql += std::string(" ORDER BY year") + dir + ", date" + dir + ", rid" + dir;
   } else {
@@ -563,6 +582,7 @@ Result<std::vector<DocumentSummary>> Catalog::list(const ListFilter& f) const {
     d.access = *access;
     d.text_chars = static_cast<uint32_t>(s->column_int(7));
     d.imported_at = s->column_int(8);
+    d.public_year = column_optional_int(*s, 9);
     out.push_back(std::move(d));
   }
   return out;

@@ -63,6 +63,7 @@ struct DocumentSummary {
   doc::Access access = doc::Access::kFree;
   uint32_t text_chars = 0;
   int64_t imported_at = 0;
+  std::optional<int> public_year;  // doc::Document::public_year
 };
 
 enum class ListOrder {
@@ -106,7 +107,7 @@ struct Change {
 // for the writing. encode() touches no connection: it may run on any thread,
 // so an import can encode on its prepare worker and hand put() the result.
 struct EncodedDocument {
-  std::string tags, regions, outline, removed;
+  std::string tags, regions, outline, removed, public_outline;
   std::string original, text, paragraphs, sentences;
 };
 EncodedDocument encode(const doc::Document& d);

@@ -7,7 +7,7 @@ namespace wenyuan::store {
 namespace {
 
 // The migration steps, oldest first. Released steps are history: never edit them.
-constexpr std::array<const char*, 2> kSteps = {
+constexpr std::array<const char*, 3> kSteps = {
     // v1: documents, their bodies, the change log.
     R"sql(
 PRAGMA application_id = 1465467732;
@@ -58,6 +58,16 @@ CREATE TABLE edge_lines (
   PRIMARY KEY (line, rid)
 ) WITHOUT ROWID;
 CREATE INDEX edge_lines_by_document ON edge_lines (rid);
+)sql",
+    // v3: the metadata a non-member may learn, derived from visible text alone
+    // (docs/paywall.md). A free document's is its metadata; a paid document
+    // imported before v3 gets none (fail closed) until it is imported again.
+    R"sql(
+ALTER TABLE documents ADD COLUMN public_year INTEGER;
+ALTER TABLE documents ADD COLUMN public_issuer TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN public_outline TEXT DEFAULT '[]';
+UPDATE documents SET public_year = year, public_issuer = issuer, public_outline = outline WHERE access = 'free';
+CREATE INDEX documents_by_public_year ON documents (public_year);
 )sql",
 };
 
