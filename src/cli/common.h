@@ -53,5 +53,7 @@ Runner register_optimize(CLI::App& app);
 Runner register_serve(CLI::App& app);
 Runner register_user(CLI::App& app);
 Runner register_token(CLI::App& app);
+Runner register_watch(CLI::App& app);
+Runner register_rejected(CLI::App& app);
 
 }  // namespace wenyuan::cli

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   runners["serve"] = register_serve(app);
   runners["user"] = register_user(app);
   runners["token"] = register_token(app);
+  runners["watch"] = register_watch(app);
+  runners["rejected"] = register_rejected(app);
 
   try {
     app.parse(argc, argv);

@@ -17,6 +17,7 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,6 +48,13 @@ class Api {
   // The body limit for a request with this head: uploads get max_upload_bytes.
   size_t body_limit(http::verb method, std::string_view target) const;
 
+  // Runs `work` with the library under the lock every write takes (uploads,
+  // deletes): the watched folder's batches come in through here.
+  void with_write_lock(const std::function<void(library::Library&)>& work) {
+    std::lock_guard lock(write_mu_);
+    work(library_);
+  }
+
   Metrics& metrics() { return metrics_; }
   const access::Policy& policy() const { return policy_; }
 
@@ -71,6 +79,7 @@ class Api {
   Response admin_delete(Call& c, const std::string& id);
   Response admin_users(Call& c);
   Response admin_patch_user(Call& c);
+  Response admin_rejected(Call& c);
   Response metrics_text(Call& c);
   Response static_file(Call& c, const std::string& path);
 

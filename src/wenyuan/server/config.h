@@ -19,6 +19,12 @@
 //   [rate.login]  per_second = 0.2, burst = 10
 //   [rate.search] per_second = 10, burst = 40
 //   [tiers.vip]   full = true, downloads_per_day = 20   # -1 = unlimited
+//   [watch]                        # watched folders (docs/watch.md); --watch DIR adds one
+//   folders = ["/srv/网盘/素材"]
+//   stable_seconds = 2             # a file is complete when unchanged this long (or renamed in / closed)
+//   rescan_seconds = 60            # the safety-net full rescan
+//   on_delete = "remove"           # or "keep": a deleted file's documents stay
+//   folder_category = true         # category = folder relative to the watched folder
 #pragma once
 
 #include <cstddef>
@@ -29,6 +35,7 @@
 #include "wenyuan/access/policy.h"
 #include "wenyuan/access/rate_limiter.h"
 #include "wenyuan/core/status.h"
+#include "wenyuan/watch/watcher.h"
 
 namespace wenyuan::server {
 
@@ -58,6 +65,7 @@ struct ServerConfig {
   bool secure_cookies = false;            // add "Secure" to cookies (behind TLS)
   unsigned long long pwhash_ops = 0;      // Argon2id cost; 0: libsodium interactive defaults
   size_t pwhash_mem = 0;
+  watch::WatchOptions watch;              // no folders: nothing is watched
 };
 
 // The default web folder compiled in (WENYUAN_WEB_DIR).

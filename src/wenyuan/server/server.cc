@@ -34,10 +34,22 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
       [api](http::verb m, std::string_view target) { return api->body_limit(m, target); });
   if (!http) return http.status();
   s->http_ = std::move(http.value());
+  if (!options.config.watch.folders.empty()) {
+    watch::WatchOptions wo = options.config.watch;
+    wo.import.preview_share = options.config.preview_share;
+    auto w = watch::Watcher::create(options.data_dir / "watch.db", std::move(wo),
+                                    [api](const std::function<void(library::Library&)>& work) {
+                                      api->with_write_lock(work);
+                                    });
+    if (!w) return w.status();
+    s->watcher_ = std::move(w.value());
+    WENYUAN_RETURN_IF_ERROR(s->watcher_->start());
+  }
   return s;
 }
 
 Server::~Server() {
+  if (watcher_) watcher_->stop();
   if (http_) {
     http_->begin_shutdown();
     http_->wait();
