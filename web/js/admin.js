@@ -1,6 +1,8 @@
 // 管理: upload documents (several files, one multipart POST with field `files`,
 // a real progress bar from XMLHttpRequest upload events), the document list
-// with delete, and the user list with tier change and disable. Admin only; the
+// with delete, the watched folders' files that could not be imported (with the
+// reason; they are retried when they change), and the user list with tier
+// change and disable. Admin only; the
 // server checks too, this page only avoids showing controls that would fail.
 import { api, getMe, refreshMe, describe, ApiError } from './api.js';
 import { h, cookie, setTitle, formatNumber, formatTime, TIER_NAMES, toast } from './util.js';
@@ -29,15 +31,18 @@ class AdminPage {
     this.docPage = 1;
     this.docs = h('div', { class: 'admin-docs' });
     this.users = h('div', { class: 'admin-users' });
+    this.rejected = h('div', { class: 'admin-rejected' });
     main.append(h('section', { class: 'page admin-page' },
       h('h1', null, '管理'),
       this.uploadSection(),
       h('section', { class: 'card', 'aria-labelledby': 'docs-title' }, h('h2', { id: 'docs-title' }, '文档'), this.docs),
+      h('section', { class: 'card', 'aria-labelledby': 'rejected-title' },
+        h('h2', { id: 'rejected-title' }, '监控文件夹：未能导入的文件'), this.rejected),
       h('section', { class: 'card', 'aria-labelledby': 'users-title' }, h('h2', { id: 'users-title' }, '用户'), this.users)));
   }
 
   async load() {
-    await Promise.all([this.loadDocs(), this.loadUsers()]);
+    await Promise.all([this.loadDocs(), this.loadRejected(), this.loadUsers()]);
   }
 
   uploadSection() {
@@ -124,6 +129,31 @@ class AdminPage {
         h('span', { class: 'page-link current' }, `${this.docPage} / ${pages}`),
         h('button', { type: 'button', class: 'page-link', disabled: this.docPage >= pages, onclick: () => { this.docPage++; this.loadDocs(); } }, '下一页'))
         : '');
+  }
+
+  // Paths are relative to the watched folder (the server never shows its own folders).
+  async loadRejected() {
+    let r;
+    try {
+      r = await api.get('/api/admin/rejected');
+    } catch (err) {
+      this.rejected.replaceChildren(h('p', { class: 'notice error' }, describe(err)));
+      return;
+    }
+    if (!r.files.length) {
+      this.rejected.replaceChildren(h('p', { class: 'summary' }, '没有未能导入的文件。'),
+        h('p', { class: 'hint' }, '用 wenyuan serve --watch 文件夹 监控网盘同步文件夹：新增、修改、移入的文件自动导入，删除的文件自动移除。'));
+      return;
+    }
+    const rows = r.files.map((f) => h('tr', null,
+      h('td', { class: 'wrap' }, f.path),
+      h('td', { class: 'wrap' }, f.reason),
+      h('td', { class: 'nowrap' }, formatTime(f.time))));
+    this.rejected.replaceChildren(
+      h('p', { class: 'summary' }, `共 ${formatNumber(r.files.length)} 个文件未能导入；文件修改后会自动重试。`),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+        h('thead', null, h('tr', null, ['文件', '原因', '时间'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', null, rows))));
   }
 
   async deleteDoc(d, button) {
