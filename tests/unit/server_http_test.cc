@@ -386,7 +386,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
                                           "/api/docs/{id}/download", "/api/download",   "/api/new",
                                           "/feed.atom",        "/api/auth/register",   "/api/auth/login",
                                           "/api/auth/logout",  "/api/me",              "/api/admin/documents",
-                                          "/api/admin/documents/{id}", "/api/admin/users", "/healthz",
+                                          "/api/admin/documents/{id}", "/api/admin/users", "/api/admin/rejected", "/healthz",
                                           "/metrics",          "/api/openapi.json"};
   std::set<std::string> listed;
   for (auto& [path, ops] : spec["paths"].items()) listed.insert(path);
@@ -427,7 +427,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       ++n;
     }
   }
-  EXPECT_EQ(n, 19);
+  EXPECT_EQ(n, 20);  // 19 + GET /api/admin/rejected
 }
 
 // Many idle keep-alive connections cost no thread: a new client is still served.
