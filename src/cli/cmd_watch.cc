@@ -2,6 +2,8 @@
 // 网盘 folder a sync client fills) without the server; and wenyuan rejected:
 // the watched files that could not be imported, with the reason.
 #include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <iostream>
@@ -43,6 +45,10 @@ Runner register_watch(CLI::App& app) {
   cmd->add_flag("--once", args->once, "Rescan, import what is complete, remove what is gone, and exit");
 
   return [args]() {
+    // The watcher's log goes to stderr (stdout is for the report and --json);
+    // with --once the report says what the per-batch lines would.
+    spdlog::set_default_logger(spdlog::stderr_logger_mt("watch"));
+    if (args->once) spdlog::set_level(spdlog::level::warn);
     auto lib = open_library(args->common);
     if (!lib) return kExitError;
     watch::WatchOptions options;
