@@ -137,6 +137,11 @@ struct Watcher::Impl {
     return std::nullopt;
   }
 
+  // A watched folder inside another is listed on its own, as its own root.
+  bool is_root_folder(const fs::path& dir) const {
+    return std::any_of(roots.begin(), roots.end(), [&](const Root& r) { return r.dir == dir; });
+  }
+
   std::string category_of(const std::string& rel) const {
     if (!options.folder_category) return {};
     return fs::path(rel).parent_path().generic_string();
@@ -185,12 +190,12 @@ struct Watcher::Impl {
         std::error_code e2;
         const auto link = it->symlink_status(e2);
         if (fs::is_directory(link)) {
-          if (!is_ignored_folder(p) && depth < kMaxDepth) stack.emplace_back(p, depth + 1);
+          if (!is_ignored_folder(p) && depth < kMaxDepth && !is_root_folder(p)) stack.emplace_back(p, depth + 1);
           continue;
         }
         if (!fs::is_regular_file(it->status(e2))) continue;
         auto loc = locate(p);
-        if (!loc) continue;
+        if (!loc || loc->first != root) continue;
         switch (classify(p)) {
           case FileKind::kIgnored:
             break;
