@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
   }
   auto& srv = **s;
   {
-    srv.api().with_write_lock([&](library::Library& lib) { lib.import_paths({pre}, {}); });
+    srv.exclusive([&](library::Library& lib) { lib.import_paths({pre}, {}); });
   }
 
   Searcher searcher;

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/common.h"
 #include "wenyuan/watch/watch_state.h"
 #include "wenyuan/watch/watcher.h"
@@ -49,7 +51,7 @@ Runner register_watch(CLI::App& app) {
     // with --once the report says what the per-batch lines would.
     spdlog::set_default_logger(spdlog::stderr_logger_mt("watch"));
     if (args->once) spdlog::set_level(spdlog::level::warn);
-    auto lib = open_library(args->common);
+    auto lib = open_library(args->common, Access::kWrite, "wenyuan watch");
     if (!lib) return kExitError;
     watch::WatchOptions options;
     options.folders.assign(args->folders.begin(), args->folders.end());

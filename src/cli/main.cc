@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   runners["token"] = register_token(app);
   runners["watch"] = register_watch(app);
   runners["rejected"] = register_rejected(app);
+  runners["verify"] = register_verify(app);
 
   try {
     app.parse(argc, argv);

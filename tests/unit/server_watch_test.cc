@@ -218,7 +218,9 @@ TEST(ServerWatch, ThousandFilesDroppedWhileSearchingBecomeSearchableOnceAndInval
     }
   }
   EXPECT_EQ(not_once, 0u);
-  EXPECT_EQ(*ts.server->library().catalog().count({}), valid_docs.size());
+  uint64_t stored = 0;
+  ts.server->exclusive([&](library::Library& lib) { stored = *lib.catalog().count({}); });
+  EXPECT_EQ(stored, valid_docs.size());
 
   auto rej = admin.get("/api/admin/rejected");
   ASSERT_EQ(rej.status, 200);

@@ -29,6 +29,7 @@
 #include "wenyuan/server/catalog_pool.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/metrics.h"
+#include "wenyuan/store/intake_log.h"
 
 namespace wenyuan::server {
 
@@ -48,14 +49,13 @@ class Api {
   // The body limit for a request with this head: uploads get max_upload_bytes.
   size_t body_limit(http::verb method, std::string_view target) const;
 
-  // Runs `work` with the library under the lock every write takes (uploads,
-  // deletes): the watched folder's batches come in through here.
-  void with_write_lock(const std::function<void(library::Library&)>& work) {
-    std::lock_guard lock(write_mu_);
-    work(library_);
-  }
-
   Metrics& metrics() { return metrics_; }
+  // Runs `fn` as one of the library's writers (uploads, deletes, the index
+  // tailer, the watched folder): one at a time.
+  void run_exclusive(const std::function<void()>& fn) {
+    std::lock_guard lock(write_mu_);
+    fn();
+  }
   const access::Policy& policy() const { return policy_; }
 
  private:
@@ -80,8 +80,12 @@ class Api {
   Response admin_users(Call& c);
   Response admin_patch_user(Call& c);
   Response admin_rejected(Call& c);
+  Response admin_intake(Call& c);
   Response metrics_text(Call& c);
   Response static_file(Call& c, const std::string& path);
+
+  // The intake log (DATA/intake.db), opened on first use; its own connection.
+  Result<store::IntakeLog*> intake();
 
   Response session_response(Call& c, const access::User& u, http::status status);
   Caller identify(const Request& req);
@@ -97,6 +101,8 @@ class Api {
   std::mutex write_mu_;
   struct FacetCache;
   std::unique_ptr<FacetCache> facets_;
+  std::mutex intake_mu_;
+  std::unique_ptr<store::IntakeLog> intake_;
 };
 
 }  // namespace wenyuan::server

@@ -343,6 +343,7 @@ struct Watcher::Impl {
       for (const auto& [category, members] : by_category) {
         library::ImportOptions io = options.import;
         io.category = category;
+        io.intake_origin = "watch";
         std::vector<fs::path> paths;
         for (size_t j : members) paths.push_back(jobs[j].abs);
         auto report = lib.import_paths(paths, io, {}, [](const std::string& m) {
@@ -351,6 +352,9 @@ struct Watcher::Impl {
         delta.imported += report.imported;
         delta.updated += report.updated;
         delta.unchanged += report.unchanged;
+        // A catalog batch that did not commit stored none of its ids: leave the
+        // folder's files without a row change, so the next rescan retries them.
+        if (report.not_stored > 0) continue;
         for (auto& f : report.files) outcomes[f.path.string()] = std::move(f);
       }
       std::vector<std::string> orphans;
