@@ -17,6 +17,7 @@ struct ServeArgs {
   std::string config;
   std::string web;
   unsigned threads = 0;
+  std::vector<std::string> watch;
 };
 }  // namespace
 
@@ -28,6 +29,10 @@ Runner register_serve(CLI::App& app) {
   cmd->add_option("--config", args->config, "TOML configuration file (limits, tiers, quotas, rate limits, registration, public_url, metrics_listen; see README)");
   cmd->add_option("--web", args->web, "Folder of the web UI (default: the built-in web/)");
   cmd->add_option("--threads", args->threads, "Worker threads (default 2..4 by CPU count)");
+  cmd->add_option("--watch", args->watch,
+                  "Watch this folder (repeatable): new, changed, renamed-in and deleted files are imported or "
+                  "removed (docs/watch.md; settings in the config's [watch])")
+      ->check(CLI::ExistingDirectory);
   return [args]() {
     server::ServerConfig config;
 #ifdef WENYUAN_WEB_DIR
@@ -44,6 +49,7 @@ Runner register_serve(CLI::App& app) {
     if (!args->listen.empty()) config.listen = args->listen;
     if (!args->web.empty()) config.web_dir = args->web;
     if (args->threads > 0) config.threads = args->threads;
+    config.watch.folders.insert(config.watch.folders.end(), args->watch.begin(), args->watch.end());
     server::ServeOptions options;
     options.data_dir = args->common.data_dir;
     options.config = config;
@@ -55,6 +61,7 @@ Runner register_serve(CLI::App& app) {
     }
     spdlog::info("wenyuan serving {} on http://{} ({} threads, web UI from {})", args->common.data_dir, config.listen,
                  server::worker_threads(config.threads), config.web_dir.string());
+    for (const auto& f : config.watch.folders) spdlog::info("watching {}", f.string());
     if (config.listen.rfind(":0") == config.listen.size() - 2) {
       std::cout << "listening on port " << (*s)->port() << std::endl;
     }

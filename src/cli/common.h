@@ -61,6 +61,8 @@ Runner register_serve(CLI::App& app);
 Runner register_user(CLI::App& app);
 Runner register_token(CLI::App& app);
 Runner register_invite(CLI::App& app);
+Runner register_watch(CLI::App& app);
+Runner register_rejected(CLI::App& app);
 Runner register_verify(CLI::App& app);
 
 }  // namespace wenyuan::cli

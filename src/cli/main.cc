@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   runners["user"] = register_user(app);
   runners["token"] = register_token(app);
   runners["invite"] = register_invite(app);
+  runners["watch"] = register_watch(app);
+  runners["rejected"] = register_rejected(app);
   runners["verify"] = register_verify(app);
 
   try {

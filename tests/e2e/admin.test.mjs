@@ -66,6 +66,9 @@ test('admin uploads GB18030 txt, docx and astral-plane txt; finds them; deletes 
     await page.click('.site-nav a[data-nav=admin]');
     await page.waitForSelector('.admin-docs table');
     const before = Number((await page.textContent('.admin-docs .summary')).replace(/\D/g, ''));
+    // Nothing is watched in this library, so no watched file was rejected.
+    await page.waitForSelector('.admin-rejected .summary');
+    assert.match(await page.textContent('.admin-rejected'), /没有未能导入的文件/);
     await shoot(page, 'admin');
 
     await page.setInputFiles('#upload-files', [files.gb18030, files.docx, files.astral]);

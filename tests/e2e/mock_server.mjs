@@ -103,6 +103,7 @@ http.createServer((req, res) => {
     if (p === '/api/admin/documents' && req.method === 'GET') return send(res, 200, { total: 2, documents: DOCS.map((d) => ({ ...d, imported_at: 1764390000 })) });
     if (p === '/api/admin/documents' && req.method === 'POST') return send(res, 200, { imported: 1, updated: 0, unchanged: 0, rejected: 1, errors: ['bad.pdf: no text layer'], ids: ['abc123'] });
     if (p.startsWith('/api/admin/documents/')) { res.writeHead(204); return res.end(); }
+    if (p === '/api/admin/rejected') return send(res, 200, { files: [{ path: '党建/2024/空白.txt', reason: 'no text', time: 1764390000 }] });
     if (p === '/api/admin/users' && req.method === 'GET') return send(res, 200, { users });
     if (p === '/api/admin/users') return send(res, 200, { ...users[1], ...JSON.parse(body) });
     if (p.startsWith('/api/')) return send(res, 404, { error: { code: 'not_found', message: 'no such route' } });

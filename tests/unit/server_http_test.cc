@@ -390,7 +390,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
                                           "/api/docs/{id}/download", "/api/download",   "/api/new",
                                           "/feed.atom",        "/api/auth/register",   "/api/auth/login",
                                           "/api/auth/logout",  "/api/me",              "/api/admin/documents",
-                                          "/api/admin/documents/{id}", "/api/admin/users", "/api/admin/intake", "/healthz",
+                                          "/api/admin/documents/{id}", "/api/admin/users", "/api/admin/intake", "/api/admin/rejected", "/healthz",
                                           "/metrics",          "/api/openapi.json",    "/api/me/password",
                                           "/api/me/sessions",  "/api/me/sessions/revoke-others",
                                           "/api/admin/invites"};
@@ -435,7 +435,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       ++n;
     }
   }
-  EXPECT_EQ(n, 25);
+  EXPECT_EQ(n, 26);  // + GET /api/admin/rejected
 }
 
 // Many idle keep-alive connections cost no thread: a new client is still served.

@@ -171,6 +171,33 @@ TEST(ServerConfig, LoadsTomlOverDefaults) {
   std::filesystem::remove(file);
 }
 
+TEST(ServerConfig, WatchSection) {
+  const auto file = std::filesystem::temp_directory_path() / ("wy_cfg_watch_" + std::to_string(::getpid()) + ".toml");
+  {
+    std::ofstream out(file);
+    out << "[watch]\nfolders = [\"/srv/网盘/a\", \"/srv/b\"]\nstable_seconds = 0.5\nrescan_seconds = 300\n"
+           "on_delete = \"keep\"\nfolder_category = false\n";
+  }
+  auto c = load_config(file);
+  ASSERT_TRUE(c) << c.status().message();
+  ASSERT_EQ(c->watch.folders.size(), 2u);
+  EXPECT_EQ(c->watch.folders[0], "/srv/网盘/a");
+  EXPECT_DOUBLE_EQ(c->watch.stable_seconds, 0.5);
+  EXPECT_DOUBLE_EQ(c->watch.rescan_seconds, 300);
+  EXPECT_FALSE(c->watch.remove_on_delete);
+  EXPECT_FALSE(c->watch.folder_category);
+  EXPECT_TRUE(ServerConfig{}.watch.folders.empty());  // nothing watched unless asked
+  EXPECT_TRUE(ServerConfig{}.watch.remove_on_delete);
+  {
+    std::ofstream out(file);
+    out << "[watch]\non_delete = \"shred\"\n";
+  }
+  auto bad = load_config(file);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("on_delete"), std::string::npos);
+  std::filesystem::remove(file);
+}
+
 TEST(ServerMetrics, PrometheusText) {
   Metrics m;
   m.observe_request("/api/search", 200, 0.003);

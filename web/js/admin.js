@@ -1,7 +1,9 @@
 // 管理: upload documents (several files, one multipart POST with field `files`,
 // a real progress bar from XMLHttpRequest upload events), each day's intake
 // (GET /api/admin/intake: counts, duration, rejected files with reasons), the
-// document list with delete, and the user list with tier change and disable. Admin only; the
+// document list with delete, the watched folders' files that could not be
+// imported (GET /api/admin/rejected; retried when they change), and the user
+// list with tier change and disable. Admin only; the
 // server checks too, this page only avoids showing controls that would fail.
 import { api, getMe, refreshMe, describe, ApiError } from './api.js';
 import { h, cookie, setTitle, formatNumber, formatTime, TIER_NAMES, toast } from './util.js';
@@ -30,6 +32,7 @@ class AdminPage {
     this.docPage = 1;
     this.docs = h('div', { class: 'admin-docs' });
     this.users = h('div', { class: 'admin-users' });
+    this.rejected = h('div', { class: 'admin-rejected' });
     this.intakeDays = 7;
     this.intake = h('div', { class: 'admin-intake', 'aria-live': 'polite' });
     const range = h('select', { 'aria-label': '收录记录的天数' },
@@ -42,11 +45,13 @@ class AdminPage {
         h('div', { class: 'intake-head' }, h('h2', { id: 'intake-title' }, '每日收录'), range),
         this.intake),
       h('section', { class: 'card', 'aria-labelledby': 'docs-title' }, h('h2', { id: 'docs-title' }, '文档'), this.docs),
+      h('section', { class: 'card', 'aria-labelledby': 'rejected-title' },
+        h('h2', { id: 'rejected-title' }, '监控文件夹：未能导入的文件'), this.rejected),
       h('section', { class: 'card', 'aria-labelledby': 'users-title' }, h('h2', { id: 'users-title' }, '用户'), this.users)));
   }
 
   async load() {
-    await Promise.all([this.loadIntake(), this.loadDocs(), this.loadUsers()]);
+    await Promise.all([this.loadIntake(), this.loadDocs(), this.loadRejected(), this.loadUsers()]);
   }
 
   async loadIntake() {
@@ -151,6 +156,31 @@ class AdminPage {
         h('span', { class: 'page-link current' }, `${this.docPage} / ${pages}`),
         h('button', { type: 'button', class: 'page-link', disabled: this.docPage >= pages, onclick: () => { this.docPage++; this.loadDocs(); } }, '下一页'))
         : '');
+  }
+
+  // Paths are relative to the watched folder (the server never shows its own folders).
+  async loadRejected() {
+    let r;
+    try {
+      r = await api.get('/api/admin/rejected');
+    } catch (err) {
+      this.rejected.replaceChildren(h('p', { class: 'notice error' }, describe(err)));
+      return;
+    }
+    if (!r.files.length) {
+      this.rejected.replaceChildren(h('p', { class: 'summary' }, '没有未能导入的文件。'),
+        h('p', { class: 'hint' }, '用 wenyuan serve --watch 文件夹 监控网盘同步文件夹：新增、修改、移入的文件自动导入，删除的文件自动移除。'));
+      return;
+    }
+    const rows = r.files.map((f) => h('tr', null,
+      h('td', { class: 'wrap' }, f.path),
+      h('td', { class: 'wrap' }, f.reason),
+      h('td', { class: 'nowrap' }, formatTime(f.time))));
+    this.rejected.replaceChildren(
+      h('p', { class: 'summary' }, `共 ${formatNumber(r.files.length)} 个文件未能导入；文件修改后会自动重试。`),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+        h('thead', null, h('tr', null, ['文件', '原因', '时间'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', null, rows))));
   }
 
   async deleteDoc(d, button) {

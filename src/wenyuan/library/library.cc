@@ -90,6 +90,7 @@ struct Library::Batch {
   const RejectFn* on_reject = nullptr;
   ImportReport report;
   ImportProgress progress;
+  FileOutcome file;  // the file being stored, moved into report.files at its end
   size_t in_transaction = 0;
   OpenCounts open;  // in the open transaction
   Status fatal;     // catalog failure: stop importing, keep what is committed
@@ -228,6 +229,7 @@ struct PreparedItem {
   std::vector<std::string> asked_lines;   // edge lines clean() asked about
   int64_t now = 0;
   uint64_t file_size = 0;  // file end; 0 when unknown
+  fs::path path;           // file end
   size_t bytes() const { return raw ? raw->text.size() + (document ? document->text.size() : 0) : 64; }
 };
 
@@ -322,6 +324,7 @@ void prepare_files(const std::vector<fs::path>& files, const ImportOptions& opti
         return;
       }
       if (queue.cancelled()) return;
+      if (raw->category.empty()) raw->category = options.category;
       item.edges = doc::edge_lines(raw->text);
       // A copy to prepare again should a line recur; `original` (often the
       // biggest field) is taken back from the prepared document instead.
@@ -345,6 +348,7 @@ void prepare_files(const std::vector<fs::path>& files, const ImportOptions& opti
     std::error_code ec;
     const uint64_t size = fs::file_size(path, ec);
     end.file_size = ec ? 0 : size;
+    end.path = path;
     end.status = doc::import_file(path, options.limits, sink);
     if (!queue.push(std::move(end))) return;
   }
@@ -355,10 +359,13 @@ void prepare_files(const std::vector<fs::path>& files, const ImportOptions& opti
 void Library::store_prepared(PreparedItem& item, Batch& batch) {
   auto reject = [&](const std::string& msg) {
     ++batch.report.rejected;
+    if (batch.file.error.empty()) batch.file.error = msg;
     if (*batch.on_reject) (*batch.on_reject)(msg);
   };
   if (item.file_end) {
     if (!item.status) reject(item.status.message());
+    batch.file.path = item.path;
+    batch.report.files.push_back(std::exchange(batch.file, {}));
     batch.progress.bytes_done += item.file_size;
     batch.report.bytes += item.file_size;
     if (*batch.on_progress) (*batch.on_progress)(batch.progress);
@@ -404,6 +411,7 @@ void Library::store_prepared(PreparedItem& item, Batch& batch) {
     return;
   }
   ++batch.in_transaction;
+  batch.file.ids.push_back(document.id);
   switch (*outcome) {
     case store::PutOutcome::kUnchanged:
       ++batch.open.unchanged;

@@ -45,6 +45,7 @@ struct ImportOptions {
   bool clean = true;           // false: keep text exactly as given (--no-clean)
   bool paid = false;           // documents without markers or "access" become paid (--paid)
   double preview_share = 0.3;  // share of paragraphs free in a paid document without markers
+  std::string category;        // given to documents that carry none of their own (watched folders)
   doc::ImportLimits limits;
   // Where the run came from, as the intake log (store/intake_log.h) records it:
   // "cli", "upload" or "watch".
@@ -57,6 +58,14 @@ struct ImportProgress {
   uint64_t documents = 0;      // seen so far (imported + updated + unchanged + rejected)
 };
 
+// What one input file gave: the ids of the documents stored from it (imported,
+// updated or unchanged) and its first error, if any ("PATH: reason").
+struct FileOutcome {
+  std::filesystem::path path;
+  std::vector<std::string> ids;
+  std::string error;
+};
+
 struct ImportReport {
   uint64_t imported = 0;       // new documents (all counts: durably stored)
   uint64_t updated = 0;        // same id, new content
@@ -66,6 +75,7 @@ struct ImportReport {
   uint64_t bytes = 0;          // input bytes read
   uint64_t characters = 0;     // characters of text stored (imported + updated)
   std::vector<std::string> imported_ids;
+  std::vector<FileOutcome> files;  // one per input file, in input order
   double seconds = 0;
   Status fatal;                // why the import stopped early (ok if it did not)
   bool disk_full() const;      // fatal is the disk (or the database) being full

@@ -1,5 +1,7 @@
 #include "wenyuan/server/api.h"
 
+#include <spdlog/spdlog.h>
+
 #include <sodium.h>
 
 #include <chrono>
@@ -26,6 +28,7 @@
 #include "wenyuan/server/openapi.h"
 #include "wenyuan/server/whats_new.h"
 #include "wenyuan/text/utf8.h"
+#include "wenyuan/watch/watch_state.h"
 
 namespace wenyuan::server {
 
@@ -287,6 +290,11 @@ Response Api::dispatch(Call& c, std::string& route) {
         const std::string id = path.substr(21);
         if (!valid_id(id)) return bad_request("invalid document id");
         return admin_delete(c, id);
+      }
+      if (path == "/api/admin/rejected") {
+        route = path;
+        if (!get) return method_not_allowed();
+        return admin_rejected(c);
       }
       if (path == "/api/admin/users") {
         route = path;
@@ -861,6 +869,19 @@ json user_json(const access::User& u) {
           {"created_at", u.created_at}};
 }
 }  // namespace
+
+// The watched folders' files that could not be imported. Paths are relative to
+// their watched folder: the server's own folders are never shown.
+Response Api::admin_rejected(Call&) {
+  auto files = watch::read_rejected(library_.data_dir() / "watch.db");
+  if (!files) {
+    spdlog::error("GET /api/admin/rejected: {}", files.status().message());
+    return error(http::status::internal_server_error, "internal", "cannot read the watched folders' state");
+  }
+  json out = json::array();
+  for (const auto& f : *files) out.push_back({{"path", f.path}, {"reason", f.reason}, {"time", f.time}});
+  return json_response(http::status::ok, {{"files", out}});
+}
 
 Response Api::admin_users(Call&) {
   auto users = accounts_.list_users();

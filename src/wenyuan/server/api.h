@@ -99,6 +99,7 @@ class Api {
   Response admin_delete(Call& c, const std::string& id);
   Response admin_users(Call& c);
   Response admin_patch_user(Call& c);
+  Response admin_rejected(Call& c);
   Response admin_intake(Call& c);
   Response metrics_text(Call& c);
   Response static_file(Call& c, const std::string& path);

@@ -124,6 +124,27 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
       rules.downloads_per_day = *v < 0 ? std::nullopt : std::optional<uint32_t>(static_cast<uint32_t>(*v));
     }
   }
+  if (auto w = t["watch"]; w) {
+    if (auto* folders = w["folders"].as_array()) {
+      for (const auto& f : *folders) {
+        auto v = f.value<std::string>();
+        if (!v) return Status::invalid_argument(file.string() + ": watch.folders must hold strings");
+        c.watch.folders.emplace_back(*v);
+      }
+    }
+    if (auto v = w["stable_seconds"].value<double>()) c.watch.stable_seconds = *v;
+    if (auto v = w["rescan_seconds"].value<double>()) c.watch.rescan_seconds = *v;
+    if (auto v = w["folder_category"].value<bool>()) c.watch.folder_category = *v;
+    if (auto v = w["on_delete"].value<std::string>()) {
+      if (*v != "remove" && *v != "keep") {
+        return Status::invalid_argument(file.string() + ": watch.on_delete must be \"remove\" or \"keep\"");
+      }
+      c.watch.remove_on_delete = *v == "remove";
+    }
+    if (c.watch.stable_seconds < 0 || c.watch.rescan_seconds < 0) {
+      return Status::invalid_argument(file.string() + ": watch.stable_seconds and watch.rescan_seconds must be >= 0");
+    }
+  }
   if (c.preview_share < 0 || c.preview_share > 1) {
     return Status::invalid_argument(file.string() + ": preview_share must be within 0..1");
   }

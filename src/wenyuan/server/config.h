@@ -28,6 +28,12 @@
 //   [rate.download] per_second = 1, burst = 30     # per IP and per account, both
 //   [login_delay]   free_failures = 5, base_s = 1, max_s = 900  # per IP + user name
 //   [tiers.vip]   full = true, downloads_per_day = 20   # -1 = unlimited
+//   [watch]                        # watched folders (docs/watch.md); --watch DIR adds one
+//   folders = ["/srv/网盘/素材"]
+//   stable_seconds = 2             # a file is complete when unchanged this long (or renamed in / closed)
+//   rescan_seconds = 60            # the safety-net full rescan
+//   on_delete = "remove"           # or "keep": a deleted file's documents stay
+//   folder_category = true         # category = folder relative to the watched folder
 #pragma once
 
 #include <cstddef>
@@ -40,6 +46,7 @@
 #include "wenyuan/access/policy.h"
 #include "wenyuan/access/rate_limiter.h"
 #include "wenyuan/core/status.h"
+#include "wenyuan/watch/watcher.h"
 
 namespace wenyuan::server {
 
@@ -82,6 +89,7 @@ struct ServerConfig {
   size_t pwhash_mem = 0;
 
   bool behind_tls() const { return public_url.rfind("https://", 0) == 0; }
+  watch::WatchOptions watch;              // no folders: nothing is watched
 };
 
 // The default web folder compiled in (WENYUAN_WEB_DIR).

@@ -733,6 +733,36 @@ std::string_view openapi_json() {
     }
    }
   },
+  "/api/admin/rejected": {
+   "get": {
+    "summary": "Watched-folder files that could not be imported, with the reason (admin); retried when they change",
+    "responses": {
+     "200": {
+      "description": "files: path (relative to its watched folder), reason, time (unix seconds)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "properties": {
+          "files": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "properties": {
+             "path": {"type": "string"},
+             "reason": {"type": "string"},
+             "time": {"type": "integer"}
+            }
+           }
+          }
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
   "/api/admin/users": {
    "get": {
     "summary": "List users (admin)",

@@ -57,6 +57,17 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   const unsigned refresh_ms = std::max(10u, options.refresh_ms);
   Server* self = s.get();
   s->tailer_ = std::thread([self, refresh_ms] { self->tail(refresh_ms); });
+  if (!options.config.watch.folders.empty()) {
+    watch::WatchOptions wo = options.config.watch;
+    wo.import.preview_share = options.config.preview_share;
+    auto w = watch::Watcher::create(options.data_dir / "watch.db", std::move(wo),
+                                    [api, lib = s->library_.get()](const std::function<void(library::Library&)>& work) {
+                                      api->run_exclusive([&] { work(*lib); });
+                                    });
+    if (!w) return w.status();
+    s->watcher_ = std::move(w.value());
+    WENYUAN_RETURN_IF_ERROR(s->watcher_->start());
+  }
   return s;
 }
 
@@ -105,6 +116,7 @@ void Server::stop_tailer() {
 }
 
 Server::~Server() {
+  if (watcher_) watcher_->stop();
   for (auto* h : {metrics_http_.get(), http_.get()}) {
     if (h) {
       h->begin_shutdown();

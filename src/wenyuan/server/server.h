@@ -1,6 +1,8 @@
 // Server: `wenyuan serve` as an object — the library, the accounts, the API and
 // the HTTP transport, started together and stopped together. The CLI runs one
-// until SIGTERM/SIGINT; tests start one in-process on port 0.
+// until SIGTERM/SIGINT; tests start one in-process on port 0. With watched
+// folders (config.watch.folders) it also runs a watch::Watcher whose batches
+// take the API's write lock.
 #pragma once
 
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include "wenyuan/server/api.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/http_server.h"
+#include "wenyuan/watch/watcher.h"
 
 namespace wenyuan::server {
 
@@ -58,6 +61,7 @@ class Server {
   access::Accounts& accounts() { return *accounts_; }
   Api& api() { return *api_; }
   HttpServer& http() { return *http_; }
+  watch::Watcher* watcher() { return watcher_.get(); }  // null when nothing is watched
 
  private:
   Server() = default;
@@ -75,6 +79,7 @@ class Server {
   std::condition_variable tail_cv_;
   bool tail_stop_ = false;
   std::thread tailer_;
+  std::unique_ptr<watch::Watcher> watcher_;  // stopped first: it writes through api_
 };
 
 // Threads to run: `configured`, or the hardware's clamped to 2..4.
