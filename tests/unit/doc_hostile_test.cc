@@ -13,6 +13,7 @@
 
 #include "wenyuan/doc/clean.h"
 #include "wenyuan/doc/import.h"
+#include "wenyuan/doc/import_internal.h"
 #include "wenyuan/doc/outline.h"
 #include "wenyuan/doc/zip_archive.h"
 
@@ -126,6 +127,41 @@ TEST(HostileHtml, DeeplyNestedBlocksAndFormattingKeepTheirText) {
   EXPECT_NE(d->text.find("末"), std::string::npos);
   d = import_html(repeat("<div>", 3'000) + repeat("<svg><g/>", 50'000) + "末", "svg.html", ImportLimits{});
   ASSERT_TRUE(d.is_ok()) << d.status().message();
+}
+
+// Inputs where a naive tag scanner sees no nesting but gumbo builds a deep tree:
+// each must be flattened.
+TEST(HostileHtml, TheNestingCountIsNotFooledByTokenizerCorners) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"plain divs", repeat("<div>", 5'000)},
+      {"p with junk in its name is an unknown element", repeat("<p!>", 5'000)},
+      {"a quote not after = opens no value", repeat("<div x\">", 5'000) + "\""},
+      {"unquoted value ending in / is not self-closing", "<svg>" + repeat("<g a=b/>", 5'000)},
+      {"/> means nothing inside foreignObject", "<svg><foreignObject>" + repeat("<x-y/>", 5'000)},
+      {"<!--> is a whole comment", "<!-->" + repeat("<div>", 5'000) + "-->"},
+      {"<!---> is a whole comment", "<!--->" + repeat("<div>", 5'000) + "-->"},
+      {"--!> ends a comment", "<!-- x --!>" + repeat("<div>", 5'000) + "-->"},
+      {"noscript in head holds markup", "<head><noscript>" + repeat("<div>", 5'000) + "</noscript>"},
+      {"title in svg holds markup", "<svg><title>" + repeat("<g>", 5'000) + "</title>"},
+      {"style in svg holds markup", "<svg><style>" + repeat("<g>", 5'000) + "</style>"},
+      {"upper case", repeat("<DIV>", 5'000)},
+      {"tables", repeat("<table><tr><td>", 5'000)},
+  };
+  for (const auto& [what, html] : cases) {
+    EXPECT_TRUE(internal::flatten_html_nesting(html, 2'000).has_value()) << what;
+  }
+  // And what does not nest is left alone (no copy).
+  const std::vector<std::pair<std::string, std::string>> flat = {
+      {"paragraphs", repeat("<p>段", 5'000)},
+      {"script text", "<script>" + repeat("<div>", 5'000) + "</script>"},
+      {"comment", "<!-- " + repeat("<div>", 5'000) + " -->"},
+      {"quoted >", repeat("<a title=\"x>\">词</a>", 5'000)},
+      {"self-closed svg shapes", "<svg>" + repeat("<path d=\"M0 0\"/>", 5'000) + "</svg>"},
+      {"closed divs", repeat("<div>字</div>", 5'000)},
+  };
+  for (const auto& [what, html] : flat) {
+    EXPECT_FALSE(internal::flatten_html_nesting(html, 2'000).has_value()) << what;
+  }
 }
 
 TEST(HostileHtml, ManyElementsThatDoNotNestAreFine) {
