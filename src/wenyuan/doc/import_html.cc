@@ -343,6 +343,10 @@ std::optional<std::string> flatten_html_nesting(std::string_view html, size_t li
     }
     out->append(html.substr(copied, begin - copied));
     copied = end;
+    // A lone "<" or "</" before the cut would join the text after it into a new
+    // tag ("<<m>h>" -> "<h>"); an empty comment keeps them apart.
+    const std::string_view tail(*out);
+    if (tail.ends_with('<') || tail.ends_with("</")) out->append("<!---->");
   };
   size_t depth = 0;
   size_t foreign = 0;  // open <svg>/<math>
