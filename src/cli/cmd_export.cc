@@ -27,7 +27,7 @@ Runner register_export(CLI::App& app) {
   cmd->add_option("-o,--output", args->output, "Output file (\"-\" for standard output)")->required();
 
   return [args]() {
-    auto lib = open_library(args->common);
+    auto lib = open_library(args->common, Access::kRead);
     if (!lib) return kExitError;
     auto d = lib->catalog().get(args->id);
     if (!d) {

@@ -31,7 +31,7 @@ Runner register_import(CLI::App& app) {
   cmd->add_flag("-q,--quiet", args->quiet, "No progress display");
 
   return [args]() {
-    auto lib = open_library(args->common);
+    auto lib = open_library(args->common, Access::kWrite, "wenyuan import");
     if (!lib) return kExitError;
     library::ImportOptions options;
     options.clean = !args->no_clean;
@@ -49,6 +49,8 @@ Runner register_import(CLI::App& app) {
       rejects.push_back(msg);
     });
     progress.finish();
+    // The documents are in the catalog either way; only the day's record is missing.
+    if (!report.intake_error.empty()) std::cerr << "warning: not recorded in the intake log: " << report.intake_error << "\n";
 
     if (args->common.json) {
       print_json({{"imported", report.imported},
@@ -59,13 +61,27 @@ Runner register_import(CLI::App& app) {
                   {"bytes", report.bytes},
                   {"characters", report.characters},
                   {"seconds", report.seconds},
-                  {"ids", report.imported_ids}});
+                  {"ids", report.imported_ids},
+                  {"not_stored", report.not_stored},
+                  {"disk_full", report.disk_full()},
+                  {"indexed_by", lib->is_index_writer() ? "" : lib->index_writer()}});
     } else {
       const double mb = static_cast<double>(report.bytes) / 1e6;
       std::printf("imported %llu, updated %llu, unchanged %llu, rejected %llu  (%.1f MB in %.2f s, %.1f MB/s)\n",
                   static_cast<unsigned long long>(report.imported), static_cast<unsigned long long>(report.updated),
                   static_cast<unsigned long long>(report.unchanged), static_cast<unsigned long long>(report.rejected),
                   mb, report.seconds, report.seconds > 0 ? mb / report.seconds : 0.0);
+      if (!lib->is_index_writer()) {
+        const std::string who = lib->index_writer();
+        std::printf("the index is written by another process (%s): it makes these documents searchable\n",
+                    who.empty() ? "unknown" : who.c_str());
+      }
+    }
+    if (report.disk_full()) {
+      std::fprintf(stderr, "wenyuan: disk full: %llu documents stored, %llu not; free space and import again\n",
+                   static_cast<unsigned long long>(report.imported + report.updated + report.unchanged),
+                   static_cast<unsigned long long>(report.not_stored));
+      return kExitError;
     }
     return report.rejected > 0 ? kExitPartial : kExitOk;
   };

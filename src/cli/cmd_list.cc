@@ -71,7 +71,7 @@ Runner register_list(CLI::App& app) {
     filter.limit = args->limit;
     filter.offset = args->offset;
     filter.newest_first = args->newest;
-    auto lib = open_library(args->common);
+    auto lib = open_library(args->common, Access::kRead);
     if (!lib) return kExitError;
     auto rows = lib->catalog().list(filter);
     if (!rows) {
@@ -103,7 +103,7 @@ Runner register_delete(CLI::App& app) {
   add_common_options(cmd, args->common);
   cmd->add_option("ids", args->ids, "Document ids")->required();
   return [args]() {
-    auto lib = open_library(args->common);
+    auto lib = open_library(args->common, Access::kWrite, "wenyuan delete");
     if (!lib) return kExitError;
     int rc = kExitOk;
     nlohmann::json deleted = nlohmann::json::array(), missing = nlohmann::json::array();
@@ -128,7 +128,7 @@ Runner register_stats(CLI::App& app) {
   auto* cmd = app.add_subcommand("stats", "Documents and characters in the library, by source and year");
   add_common_options(cmd, *common);
   return [common]() {
-    auto lib = open_library(*common);
+    auto lib = open_library(*common, Access::kRead);
     if (!lib) return kExitError;
     auto st = lib->catalog().stats();
     if (!st) {

@@ -112,7 +112,7 @@ Runner register_search(CLI::App& app) {
       print_error(args->common, Status::invalid_argument("search: give a QUERY or --batch FILE (one of them)"));
       return kExitError;
     }
-    auto lib = open_library(args->common);
+    auto lib = open_library(args->common, Access::kRead);
     if (!lib) return kExitError;
     const auto& engine = lib->engine();
     if (!args->batch.empty()) return run_batch(*args, engine);
@@ -154,7 +154,7 @@ Runner register_reindex(CLI::App& app) {
   auto* cmd = app.add_subcommand("reindex", "Rebuild the search index from the catalog (the catalog is the truth)");
   add_common_options(cmd, *common);
   return [common]() {
-    auto lib = open_library(*common);
+    auto lib = open_library(*common, Access::kWrite, "wenyuan reindex", false);
     if (!lib) return kExitError;
     auto st = lib->reindex();
     if (!st) {
@@ -171,7 +171,7 @@ Runner register_optimize(CLI::App& app) {
   auto* cmd = app.add_subcommand("optimize", "Merge the index's segments into one");
   add_common_options(cmd, *common);
   return [common]() {
-    auto lib = open_library(*common);
+    auto lib = open_library(*common, Access::kWrite, "wenyuan optimize");
     if (!lib) return kExitError;
     auto st = lib->optimize();
     if (!st) {

@@ -64,7 +64,7 @@ Runner register_show(CLI::App& app) {
   cmd->add_flag("--removed", args->removed, "Show what cleaning took out");
 
   return [args]() {
-    auto lib = open_library(args->common);
+    auto lib = open_library(args->common, Access::kRead);
     if (!lib) return kExitError;
     auto d = lib->catalog().get(args->id, /*with_original=*/args->raw);
     if (!d) {

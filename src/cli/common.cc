@@ -21,8 +21,13 @@ void add_common_options(CLI::App* cmd, CommonOptions& common) {
   cmd->add_flag("--json", common.json, "Machine-readable JSON output");
 }
 
-std::unique_ptr<library::Library> open_library(const CommonOptions& common) {
-  auto lib = library::Library::open(common.data_dir);
+std::unique_ptr<library::Library> open_library(const CommonOptions& common, Access access, const std::string& holder,
+                                               bool catch_up) {
+  library::OpenOptions options;
+  options.read_only = access == Access::kRead;
+  options.holder = holder;
+  options.catch_up = catch_up;
+  auto lib = library::Library::open(common.data_dir, options);
   if (!lib) {
     print_error(common, lib.status());
     return nullptr;

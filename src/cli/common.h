@@ -27,8 +27,15 @@ struct CommonOptions {
 // Adds --data and --json to `cmd`.
 void add_common_options(CLI::App* cmd, CommonOptions& common);
 
-// Opens the library or prints "wenyuan: <message>" and returns null.
-std::unique_ptr<library::Library> open_library(const CommonOptions& common);
+// How a subcommand uses the library: kRead never writes anything (show, list,
+// search, export, verify); kWrite may change the catalog and takes the index
+// writer lock when it is free (import, delete, reindex, optimize).
+enum class Access { kRead, kWrite };
+
+// Opens the library or prints "wenyuan: <message>" and returns null. `holder`
+// names this command in the writer lock ("wenyuan import").
+std::unique_ptr<library::Library> open_library(const CommonOptions& common, Access access,
+                                               const std::string& holder = "wenyuan", bool catch_up = true);
 
 // Prints "wenyuan: <status message>" to stderr (or {"error": …} with --json to stdout).
 void print_error(const CommonOptions& common, const Status& status);
@@ -53,5 +60,6 @@ Runner register_optimize(CLI::App& app);
 Runner register_serve(CLI::App& app);
 Runner register_user(CLI::App& app);
 Runner register_token(CLI::App& app);
+Runner register_verify(CLI::App& app);
 
 }  // namespace wenyuan::cli

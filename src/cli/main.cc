@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   runners["serve"] = register_serve(app);
   runners["user"] = register_user(app);
   runners["token"] = register_token(app);
+  runners["verify"] = register_verify(app);
 
   try {
     app.parse(argc, argv);

@@ -78,10 +78,12 @@ export async function findDocId(query, title) {
   return hit.id;
 }
 
-// Screenshots at desktop (1280) and phone (375) widths: the whole page, or
-// with { fullPage: false } only the viewport (long documents).
-export async function shoot(page, name, { fullPage = true } = {}) {
-  for (const [suffix, width, height] of [['desktop', 1280, 900], ['phone', 375, 812]]) {
+// Screenshots at desktop (1280) and phone (375) widths, or at `sizes`
+// ([[suffix, width, height], …]): the whole page, or with { fullPage: false }
+// only the viewport (long documents).
+export const DEFAULT_SIZES = [['desktop', 1280, 900], ['phone', 375, 812]];
+export async function shoot(page, name, { fullPage = true, sizes = DEFAULT_SIZES } = {}) {
+  for (const [suffix, width, height] of sizes) {
     await page.setViewportSize({ width, height });
     // Layout, transitions and smooth scrolling settle.
     await page.waitForTimeout(150);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "support/cli_process.h"
 #include "unit/server_client.h"
 
 namespace {
@@ -21,22 +22,8 @@ struct Run {
 };
 
 Run run(const std::string& args, const std::string& input = "") {
-  const fs::path in = fs::temp_directory_path() / ("wy_cli_in_" + std::to_string(::getpid()));
-  {
-    std::FILE* f = std::fopen(in.c_str(), "w");
-    std::fputs(input.c_str(), f);
-    std::fclose(f);
-  }
-  const std::string cmd = std::string(WENYUAN_BINARY) + " " + args + " < " + in.string() + " 2>&1";
-  Run r;
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  fs::remove(in);
-  return r;
+  auto r = wenyuan::testing::run_cli(args, input);
+  return {r.rc, r.out};
 }
 
 class CliServe : public ::testing::Test {

@@ -76,7 +76,10 @@ struct TestServer {
     port = server->port();
     if (!files.empty()) {
       library::ImportOptions io;
-      auto r = server->library().import_paths(files, io, {}, [](const std::string& m) { ADD_FAILURE() << m; });
+      library::ImportReport r;
+      server->exclusive([&](library::Library& lib) {
+        r = lib.import_paths(files, io, {}, [](const std::string& m) { ADD_FAILURE() << m; });
+      });
       ASSERT_GT(r.imported, 0u);
     }
     auto& a = server->accounts();

@@ -1,6 +1,7 @@
 // 管理: upload documents (several files, one multipart POST with field `files`,
-// a real progress bar from XMLHttpRequest upload events), the document list
-// with delete, and the user list with tier change and disable. Admin only; the
+// a real progress bar from XMLHttpRequest upload events), each day's intake
+// (GET /api/admin/intake: counts, duration, rejected files with reasons), the
+// document list with delete, and the user list with tier change and disable. Admin only; the
 // server checks too, this page only avoids showing controls that would fail.
 import { api, getMe, refreshMe, describe, ApiError } from './api.js';
 import { h, cookie, setTitle, formatNumber, formatTime, TIER_NAMES, toast } from './util.js';
@@ -29,15 +30,40 @@ class AdminPage {
     this.docPage = 1;
     this.docs = h('div', { class: 'admin-docs' });
     this.users = h('div', { class: 'admin-users' });
+    this.intakeDays = 7;
+    this.intake = h('div', { class: 'admin-intake', 'aria-live': 'polite' });
+    const range = h('select', { 'aria-label': '收录记录的天数' },
+      [[7, '近 7 天'], [30, '近 30 天'], [90, '近 90 天']].map(([d, t]) => h('option', { value: String(d), selected: d === 7 }, t)));
+    range.addEventListener('change', () => { this.intakeDays = Number(range.value); this.loadIntake(); });
     main.append(h('section', { class: 'page admin-page' },
       h('h1', null, '管理'),
       this.uploadSection(),
+      h('section', { class: 'card', id: 'intake', 'aria-labelledby': 'intake-title' },
+        h('div', { class: 'intake-head' }, h('h2', { id: 'intake-title' }, '每日收录'), range),
+        this.intake),
       h('section', { class: 'card', 'aria-labelledby': 'docs-title' }, h('h2', { id: 'docs-title' }, '文档'), this.docs),
       h('section', { class: 'card', 'aria-labelledby': 'users-title' }, h('h2', { id: 'users-title' }, '用户'), this.users)));
   }
 
   async load() {
-    await Promise.all([this.loadDocs(), this.loadUsers()]);
+    await Promise.all([this.loadIntake(), this.loadDocs(), this.loadUsers()]);
+  }
+
+  async loadIntake() {
+    let r;
+    try {
+      r = await api.get(`/api/admin/intake?days=${this.intakeDays}`);
+    } catch (err) {
+      this.intake.replaceChildren(h('p', { class: 'notice error' }, describe(err)));
+      return;
+    }
+    if (!r.by_day.length) {
+      this.intake.replaceChildren(h('p', { class: 'hint' }, '这段时间没有导入记录。'));
+      return;
+    }
+    this.intake.replaceChildren(
+      h('p', { class: 'hint' }, `按服务器时间（UTC${r.timezone}）分日；命令行导入、网页上传和监视文件夹都会记录。`),
+      ...r.by_day.map((day) => renderIntakeDay(day)));
   }
 
   uploadSection() {
@@ -86,6 +112,7 @@ class AdminPage {
         setFiles([]);
         this.docPage = 1;
         this.loadDocs();
+        this.loadIntake();
       }, (err) => {
         pct.textContent = '';
         result.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, `上传失败：${describe(err)}`));
@@ -179,6 +206,36 @@ class AdminPage {
       control.disabled = false;
     }
   }
+}
+
+const ORIGINS = { cli: '命令行', upload: '网页上传', watch: '监视文件夹' };
+
+function seconds(s) {
+  return s < 10 ? `${s.toFixed(2)} 秒` : s < 120 ? `${Math.round(s)} 秒` : `${Math.round(s / 60)} 分钟`;
+}
+
+function renderIntakeDay(day) {
+  const counts = [['导入', day.imported], ['更新', day.updated], ['未变', day.unchanged], ['拒绝', day.rejected]];
+  const rejects = [];
+  let dropped = 0;
+  for (const run of day.run_list) {
+    for (const x of run.rejects) rejects.push(x);
+    dropped += run.rejects_dropped || 0;
+  }
+  const origins = {};
+  for (const run of day.run_list) origins[run.origin] = (origins[run.origin] || 0) + 1;
+  return h('section', { class: 'intake-day', dataset: { date: day.date } },
+    h('h3', null, day.date),
+    h('p', { class: 'intake-counts' },
+      counts.map(([k, v]) => h('span', { class: `count${k === '拒绝' && v ? ' bad' : ''}`, dataset: { k } }, k, ' ', h('strong', null, formatNumber(v)))),
+      h('span', null, '用时 ', h('strong', null, seconds(day.seconds)))),
+    h('p', { class: 'intake-runs' }, `${formatNumber(day.runs)} 次导入：`,
+      Object.entries(origins).map(([o, n]) => `${ORIGINS[o] || o} ${n} 次`).join('，')),
+    rejects.length ? h('details', { class: 'intake-rejects' },
+      h('summary', null, `拒绝的文件（${formatNumber(day.rejected)}）`),
+      h('ul', null, rejects.map((x) => h('li', null,
+        x.file ? h('span', { class: 'file' }, x.file) : null, x.file ? '：' : null, x.reason))),
+      dropped ? h('p', { class: 'hint' }, `另有 ${formatNumber(dropped)} 条未逐条记录。`) : null) : null);
 }
 
 // One multipart POST; fetch() has no upload progress, XMLHttpRequest does.

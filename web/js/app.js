@@ -1,5 +1,5 @@
-// The client-side router: the server answers /, /doc/{id}, /login, /account and
-// /admin with index.html; this module maps the path to a page module and keeps
+// The client-side router: the server answers /, /new, /doc/{id}, /login, /account
+// and /admin with index.html; this module maps the path to a page module and keeps
 // the History API in step (links are intercepted, back/forward re-render from
 // the URL, so the URL is always the whole state of a page).
 //
@@ -9,6 +9,7 @@
 import { getMe, onMe } from './api.js';
 import { TIER_NAMES } from './util.js';
 import * as search from './search.js';
+import * as whatsNew from './new.js';
 import * as doc from './doc.js';
 import * as login from './login.js';
 import * as account from './account.js';
@@ -16,6 +17,7 @@ import * as admin from './admin.js';
 
 const ROUTES = [
   { name: 'search', re: /^\/$/, page: search },
+  { name: 'new', re: /^\/new\/?$/, page: whatsNew },
   { name: 'doc', re: /^\/doc\/([^/]+)\/?$/, page: doc },
   { name: 'login', re: /^\/login\/?$/, page: login },
   { name: 'account', re: /^\/account\/?$/, page: account },

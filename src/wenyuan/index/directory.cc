@@ -71,7 +71,11 @@ class FsDirectory : public Directory {
 
   Result<std::unique_ptr<WritableFile>> create(const std::string& name) override {
     std::string p = full(name);
-    int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // Never truncate in place: another process may have the old file mapped
+    // (a truncated mapping raises SIGBUS there). Unlinking first gives the name
+    // a new inode and leaves the old bytes to whoever still maps them.
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT) return errno_status("unlink before writing", p);
+    int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) return errno_status("open for writing", p);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, p));
   }

@@ -58,7 +58,8 @@ class WritableFile {
 class Directory {
  public:
   virtual ~Directory() = default;
-  // Creates (or truncates) `name` for writing.
+  // Creates `name` for writing, replacing any file of that name (never
+  // truncating it in place: readers of the old file keep its bytes).
   virtual Result<std::unique_ptr<WritableFile>> create(const std::string& name) = 0;
   virtual Result<std::shared_ptr<const FileData>> read(const std::string& name) = 0;
   // Atomically replaces `to` with `from`.

@@ -1,13 +1,29 @@
-// Index: pending batch, commit protocol, snapshots, merges. See index.h.
+// Index: pending batch, commit protocol, snapshots, merges, read-only views. See index.h.
 #include "wenyuan/index/index.h"
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace wenyuan::index {
 
+namespace {
+
+// A reader retries this often when a segment its manifest named is gone.
+constexpr int kLoadAttempts = 50;
+
+}  // namespace
+
 Result<std::unique_ptr<Index>> Index::open(const std::filesystem::path& dir, const IndexOptions& options) {
+  if (options.read_only) {
+    // A reader never creates the folder either: an absent index is an empty one.
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) {
+      std::shared_ptr<Directory> empty = std::make_shared<MemDirectory>();
+      return open(std::move(empty), options);
+    }
+  }
   auto d = open_fs_directory(dir);
   if (!d) return d.status();
   return open(std::move(d).value(), options);
@@ -15,46 +31,117 @@ Result<std::unique_ptr<Index>> Index::open(const std::filesystem::path& dir, con
 
 Result<std::unique_ptr<Index>> Index::open(std::shared_ptr<Directory> dir, const IndexOptions& options) {
   std::unique_ptr<Index> idx(new Index(std::move(dir), options));
-  Status s = idx->load();
+  idx->read_only_ = options.read_only;
+  std::lock_guard<std::mutex> l(idx->write_mu_);
+  Status s = idx->load_locked();
   if (!s) return s;
   return idx;
 }
 
-Status Index::load() {
-  std::lock_guard<std::mutex> l(write_mu_);
+Result<Manifest> Index::read_manifest() const {
+  if (!dir_->exists(kManifestName)) return Manifest{};
+  auto bytes = dir_->read(kManifestName);
+  if (!bytes) {
+    if (bytes.status().code() == StatusCode::kNotFound) return Manifest{};
+    return bytes.status();
+  }
+  auto dm = decode_manifest((*bytes)->view());
+  if (!dm) return dm.status().with_context(dir_->describe());
+  return dm;
+}
+
+Result<uint64_t> Index::disk_generation() const {
+  auto m = read_manifest();
+  if (!m) return m.status();
+  return m->generation;
+}
+
+Status Index::load_locked() {
   Manifest m;
-  if (dir_->exists(kManifestName)) {
-    auto bytes = dir_->read(kManifestName);
-    if (!bytes) return bytes.status();
-    auto dm = decode_manifest((*bytes)->view());
-    if (!dm) return dm.status().with_context(dir_->describe());
-    m = std::move(dm).value();
-  }
   std::vector<Live> live;
-  for (const auto& ms : m.segments) {
-    const std::string name = segment_file_name(ms.number);
-    auto data = dir_->read(name);
-    if (!data) return data.status().with_context(dir_->describe() + ": manifest names a missing segment");
-    auto seg = Segment::open(std::move(data).value(), name);
-    if (!seg) return seg.status().with_context(dir_->describe());
-    if ((*seg)->doc_count() != ms.n_docs) return Status::corruption(dir_->describe() + "/" + name + ": doc count differs from manifest");
-    live.push_back({std::move(seg).value(), ms});
-  }
-  // Whatever the manifest does not name is left over from an interrupted commit or a finished merge.
-  auto names = dir_->list();
-  if (!names) return names.status();
-  for (const auto& name : *names) {
-    uint64_t number = 0;
-    bool ours = name == kManifestTmpName;
-    if (parse_segment_file_name(name, &number)) {
-      ours = std::none_of(m.segments.begin(), m.segments.end(), [&](const ManifestSegment& s) { return s.number == number; });
+  for (int attempt = 0;; ++attempt) {
+    auto rm = read_manifest();
+    if (!rm) return rm.status();
+    m = std::move(rm).value();
+    live.clear();
+    Status missing;
+    for (const auto& ms : m.segments) {
+      // A segment this process has open already is the same immutable file.
+      auto open_one = std::find_if(live_.begin(), live_.end(), [&](const Live& lv) {
+        return lv.meta.number == ms.number && lv.segment->name() == segment_file_name(ms.number);
+      });
+      if (open_one != live_.end()) {
+        live.push_back({open_one->segment, ms});
+        continue;
+      }
+      const std::string name = segment_file_name(ms.number);
+      auto data = dir_->read(name);
+      if (!data) {
+        if (data.status().code() == StatusCode::kNotFound) {
+          missing = data.status();
+          break;
+        }
+        return data.status().with_context(dir_->describe());
+      }
+      auto seg = Segment::open(std::move(data).value(), name);
+      if (!seg) return seg.status().with_context(dir_->describe());
+      if ((*seg)->doc_count() != ms.n_docs)
+        return Status::corruption(dir_->describe() + "/" + name + ": doc count differs from manifest");
+      live.push_back({std::move(seg).value(), ms});
     }
-    if (ours) WENYUAN_RETURN_IF_ERROR(dir_->remove(name));
+    if (missing.is_ok()) break;
+    // Dropped by the writer after we read its manifest: a newer one names what replaced it.
+    if (read_only_ && attempt + 1 < kLoadAttempts) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2 + attempt));
+      continue;
+    }
+    return missing.with_context(dir_->describe() + ": manifest names a missing segment");
+  }
+  if (!read_only_) {
+    // Whatever the manifest does not name is left over from an interrupted
+    // commit or a finished merge; only the lock holder may judge that.
+    auto names = dir_->list();
+    if (!names) return names.status();
+    for (const auto& name : *names) {
+      uint64_t number = 0;
+      bool ours = name == kManifestTmpName;
+      if (parse_segment_file_name(name, &number)) {
+        ours = std::none_of(m.segments.begin(), m.segments.end(),
+                            [&](const ManifestSegment& s) { return s.number == number; });
+      }
+      if (ours) WENYUAN_RETURN_IF_ERROR(dir_->remove(name));
+    }
   }
   generation_ = m.generation;
   next_segment_ = m.next_segment;
+  pending_.clear();
+  pending_removes_.clear();
   install(std::move(live), m.catalog_seq);
   return Status::ok();
+}
+
+bool Index::read_only() const {
+  std::lock_guard<std::mutex> l(write_mu_);
+  return read_only_;
+}
+
+Result<bool> Index::reload() {
+  std::lock_guard<std::mutex> l(write_mu_);
+  if (!read_only_) return false;
+  auto g = disk_generation();
+  if (!g) return g.status();
+  if (*g == generation_) return false;  // an overlay on it stays: it holds what came after
+  WENYUAN_RETURN_IF_ERROR(load_locked());
+  return true;
+}
+
+Status Index::become_writer() {
+  std::lock_guard<std::mutex> l(write_mu_);
+  if (!read_only_) return Status::ok();
+  read_only_ = false;
+  Status s = load_locked();
+  if (!s) read_only_ = true;
+  return s;
 }
 
 void Index::install(std::vector<Live> live, uint64_t catalog_seq) {
@@ -90,6 +177,7 @@ Status Index::add(IndexDoc d) {
   if (d.id.empty()) return Status::invalid_argument("index: document without id");
   std::lock_guard<std::mutex> l(write_mu_);
   std::string id = d.id;
+  pending_removes_.erase(id);  // the add replaces whatever is committed under this id
   pending_.insert_or_assign(std::move(id), std::move(d));
   return Status::ok();
 }
@@ -101,6 +189,12 @@ Status Index::remove(const std::string& id) {
   if (committed) pending_removes_.insert(id);
   if (!was_pending && !committed) return Status::not_found("index: no document with id \"" + id + "\"");
   return Status::ok();
+}
+
+void Index::discard_pending() {
+  std::lock_guard<std::mutex> l(write_mu_);
+  pending_.clear();
+  pending_removes_.clear();
 }
 
 Status Index::commit(uint64_t catalog_seq) {
@@ -125,6 +219,17 @@ Status Index::commit(uint64_t catalog_seq) {
   return Status::ok();
 }
 
+Status Index::replace_all(uint64_t catalog_seq) {
+  std::lock_guard<std::mutex> l(write_mu_);
+  std::vector<const IndexDoc*> docs;
+  docs.reserve(pending_.size());
+  for (const auto& [id, d] : pending_) docs.push_back(&d);
+  WENYUAN_RETURN_IF_ERROR(write_commit(docs, {}, catalog_seq));
+  pending_.clear();
+  pending_removes_.clear();
+  return Status::ok();
+}
+
 uint64_t Index::catalog_seq() const { return snapshot()->catalog_seq(); }
 
 Result<std::string> Index::write_file(const std::string& name, std::string_view bytes) {
@@ -138,6 +243,26 @@ Result<std::string> Index::write_file(const std::string& name, std::string_view 
   return name;
 }
 
+namespace {
+
+// Builds each batch into a segment image on up to `threads` threads.
+std::vector<Result<std::string>> build_images(const std::vector<std::vector<const IndexDoc*>>& batches,
+                                              unsigned threads) {
+  std::vector<Result<std::string>> built(batches.size(), Status::internal("not built"));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < batches.size();) built[i] = build_segment(batches[i]);
+  };
+  unsigned n_threads = static_cast<unsigned>(std::min<size_t>(std::max(1u, threads), batches.size()));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < n_threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return built;
+}
+
+}  // namespace
+
 Status Index::write_commit(const std::vector<const IndexDoc*>& docs, std::vector<Live> kept, uint64_t catalog_seq) {
   // Cut the batch into segments of about segment_chars bytes of text.
   std::vector<std::vector<const IndexDoc*>> batches;
@@ -150,45 +275,60 @@ Status Index::write_commit(const std::vector<const IndexDoc*>& docs, std::vector
     batches.back().push_back(d);
     chars += d->text.size() + d->title.size();
   }
-  // Build on up to build_threads threads; each batch is independent.
-  std::vector<Result<std::string>> built(batches.size(), Status::internal("not built"));
-  {
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i; (i = next.fetch_add(1)) < batches.size();) built[i] = build_segment(batches[i]);
-    };
-    unsigned n_threads = static_cast<unsigned>(std::min<size_t>(std::max(1u, options_.build_threads), batches.size()));
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < n_threads; ++t) threads.emplace_back(work);
-    work();
-    for (auto& t : threads) t.join();
+  std::vector<Result<std::string>> built = build_images(batches, options_.build_threads);
+  std::vector<std::string> images;
+  for (auto& b : built) {
+    if (!b) return b.status();
+    images.push_back(std::move(b).value());
+  }
+  return install_images(std::move(images), std::move(kept), catalog_seq);
+}
+
+Status Index::install_images(std::vector<std::string> images, std::vector<Live> kept, uint64_t catalog_seq,
+                             std::vector<ManifestSegment>* new_meta) {
+  std::vector<Live> live = std::move(kept);
+  auto add_live = [&](std::shared_ptr<const Segment> seg, uint64_t number) {
+    ManifestSegment ms;
+    ms.number = number;
+    ms.n_docs = seg->doc_count();
+    ms.deleted.assign((ms.n_docs + 7) / 8, 0);
+    if (new_meta && !new_meta->empty()) {  // tombstones carried over by a merge
+      ms.deleted = std::move(new_meta->front().deleted);
+      new_meta->erase(new_meta->begin());
+    }
+    live.push_back({std::move(seg), std::move(ms)});
+  };
+  if (read_only_) {
+    // A view of this process only: the segments live in memory, no manifest.
+    for (auto& image : images) {
+      const uint64_t number = next_segment_++;
+      auto seg = Segment::open(std::make_shared<MemFile>(std::move(image)), "mem-" + std::to_string(number));
+      if (!seg) return seg.status();
+      add_live(std::move(seg).value(), number);
+    }
+    install(std::move(live), catalog_seq);
+    return Status::ok();
   }
   std::vector<std::string> written;
   bool renamed = false;
   auto fail = [&](Status s) {
-    // Files of a commit that did not happen are garbage; open() would remove them too.
+    // Files of a commit that did not happen are garbage; a writer's open() would remove them too.
     if (!renamed)
       for (const auto& n : written) (void)dir_->remove(n);
     return s;
   };
-  std::vector<Live> live = std::move(kept);
-  for (size_t i = 0; i < batches.size(); ++i) {
-    if (!built[i]) return fail(built[i].status());
+  for (auto& image : images) {
     const uint64_t number = next_segment_++;
     const std::string name = segment_file_name(number);
     written.push_back(name);
-    auto w = write_file(name, *built[i]);
+    auto w = write_file(name, image);
     if (!w) return fail(w.status());
-    built[i] = Status::internal("written");  // free the image
+    std::string().swap(image);  // free the image
     auto data = dir_->read(name);
     if (!data) return fail(data.status());
     auto seg = Segment::open(std::move(data).value(), name);
     if (!seg) return fail(seg.status());
-    ManifestSegment ms;
-    ms.number = number;
-    ms.n_docs = (*seg)->doc_count();
-    ms.deleted.assign((ms.n_docs + 7) / 8, 0);
-    live.push_back({std::move(seg).value(), std::move(ms)});
+    add_live(std::move(seg).value(), number);
   }
   if (!written.empty()) {
     Status s = dir_->sync_dir();
@@ -214,13 +354,18 @@ Status Index::write_commit(const std::vector<const IndexDoc*>& docs, std::vector
     if (std::none_of(live.begin(), live.end(), [&](const Live& lv) { return lv.meta.number == old.meta.number; }))
       dropped.push_back(old.segment->name());
   install(std::move(live), catalog_seq);
-  // Snapshots that still use a dropped segment keep its bytes mapped.
+  // Snapshots that still use a dropped segment keep its bytes mapped, in this
+  // process and in others; a reader in another process that read the old
+  // manifest but has not mapped this file yet finds it gone and reads the
+  // manifest again (load_locked), so it never sees a half state.
   for (const auto& n : dropped) (void)dir_->remove(n);
   return Status::ok();
 }
 
 Status Index::optimize() {
+  std::lock_guard<std::mutex> merging(merge_mu_);
   std::lock_guard<std::mutex> l(write_mu_);
+  if (read_only_) return Status::permission_denied("index: optimize needs the writer lock");
   bool any_deleted = false;
   for (const auto& lv : live_) any_deleted |= lv.meta.deleted_count() != 0;
   if (live_.size() <= 1 && !any_deleted) return Status::ok();
@@ -243,6 +388,67 @@ Status Index::optimize() {
   return s;
 }
 
+Result<unsigned> Index::maybe_merge() {
+  std::lock_guard<std::mutex> merging(merge_mu_);
+  unsigned merges = 0;
+  for (;;) {
+    // 1. Choose, under the writer's mutex, and take the segments' current state.
+    std::vector<Live> sources;
+    {
+      std::lock_guard<std::mutex> l(write_mu_);
+      if (read_only_) return merges;
+      std::vector<SegmentInfo> infos;
+      for (const auto& lv : live_)
+        infos.push_back({lv.meta.number, lv.segment->byte_size(), lv.meta.n_docs, lv.meta.deleted_count()});
+      const std::vector<uint64_t> chosen = choose_merge(infos, options_.merge);
+      if (chosen.empty()) return merges;
+      for (const auto& lv : live_)
+        if (std::find(chosen.begin(), chosen.end(), lv.meta.number) != chosen.end()) sources.push_back(lv);
+    }
+    // 2. Read and build without it: searches never wait, and neither do commits.
+    std::vector<IndexDoc> docs;
+    std::vector<std::pair<uint64_t, uint32_t>> origin;  // merged local -> (source segment, local)
+    for (const auto& lv : sources) {
+      for (uint32_t d = 0; d < lv.segment->doc_count(); ++d) {
+        if (lv.meta.is_deleted(d)) continue;
+        auto x = lv.segment->load_doc(d);
+        if (!x) return x.status();
+        docs.push_back(std::move(x).value());
+        origin.emplace_back(lv.meta.number, d);
+      }
+    }
+    std::vector<const IndexDoc*> ptrs;
+    for (const auto& d : docs) ptrs.push_back(&d);
+    std::vector<std::string> images;
+    if (!ptrs.empty()) {
+      auto image = build_segment(ptrs);
+      if (!image) return image.status();
+      images.push_back(std::move(image).value());
+    }
+    docs.clear();
+    // 3. Install: what a commit deleted meanwhile stays deleted in the merged segment.
+    std::lock_guard<std::mutex> l(write_mu_);
+    if (read_only_) return merges;
+    std::vector<Live> kept;
+    std::vector<ManifestSegment> carried(1);
+    carried[0].deleted.assign((origin.size() + 7) / 8, 0);
+    for (const auto& lv : live_) {
+      const bool merged = std::any_of(sources.begin(), sources.end(),
+                                      [&](const Live& s) { return s.meta.number == lv.meta.number; });
+      if (!merged) {
+        kept.push_back(lv);
+        continue;
+      }
+      for (uint32_t i = 0; i < origin.size(); ++i)
+        if (origin[i].first == lv.meta.number && lv.meta.is_deleted(origin[i].second))
+          carried[0].deleted[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+    }
+    // Pending adds and removes name ids, not places: they still apply after the swap.
+    WENYUAN_RETURN_IF_ERROR(install_images(std::move(images), std::move(kept), catalog_seq_, &carried));
+    ++merges;
+  }
+}
+
 std::shared_ptr<const Snapshot> Index::snapshot() const {
   std::lock_guard<std::mutex> l(snap_mu_);
   return current_;
@@ -261,6 +467,17 @@ IndexStats Index::stats() const {
   }
   st.bytes += dir_->size_of(kManifestName);
   return st;
+}
+
+std::vector<Index::LiveDoc> Index::live_docs(const Snapshot& snap) {
+  std::vector<LiveDoc> out;
+  for (const auto& part : snap.parts()) {
+    for (uint32_t d = 0; d < part.segment->doc_count(); ++d) {
+      if (part.is_deleted(d)) continue;
+      out.push_back({std::string(part.segment->doc(d).id), part.segment.get(), d});
+    }
+  }
+  return out;
 }
 
 }  // namespace wenyuan::index

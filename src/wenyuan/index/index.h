@@ -11,7 +11,19 @@
 // Crash safety: commit() writes and syncs new segment files, syncs the
 // directory, then writes MANIFEST.tmp, syncs it, renames it over MANIFEST and
 // syncs the directory. A crash at any point leaves either the previous or the
-// new commit; open() deletes files the manifest does not name.
+// new commit; a writer's open() deletes files the manifest does not name.
+//
+// Many processes, one writer (docs/living-library.md): only the holder of the
+// library's WriterLock opens an Index for writing. Everyone else opens it
+// read_only: it never creates, changes or deletes a file; its commit() builds
+// the pending documents into segments held in memory (an overlay on the
+// committed manifest, used by a CLI search to see catalog changes the writer
+// has not indexed yet), and reload() moves it to the writer's newest manifest.
+// A writer never rewrites a file in place (Directory::create replaces the
+// name) and never reuses a segment number (the manifest carries the next one),
+// so a reader in another process that has mapped a segment keeps valid bytes;
+// a reader that finds a named segment already gone (dropped by a merge after
+// it read the manifest) reads the manifest again.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +40,7 @@
 #include "wenyuan/doc/document.h"
 #include "wenyuan/index/directory.h"
 #include "wenyuan/index/manifest.h"
+#include "wenyuan/index/merge_policy.h"
 #include "wenyuan/index/segment.h"
 
 namespace wenyuan::index {
@@ -35,6 +48,8 @@ namespace wenyuan::index {
 struct IndexOptions {
   size_t segment_chars = 8'000'000;  // a commit cuts its batch into segments of about this many bytes of text
   unsigned build_threads = 2;
+  bool read_only = false;            // see the header comment: writes nothing, commits in memory
+  MergePolicyOptions merge;          // for maybe_merge()
 };
 
 struct IndexStats {
@@ -76,11 +91,44 @@ class Index {
   Status add(IndexDoc d);
   Status remove(const std::string& id);  // NotFound if absent (committed or pending)
   Status commit(uint64_t catalog_seq);
+  // Like commit(), but the new manifest names only the pending documents'
+  // segments: everything committed before is dropped (reindex). The old
+  // segments stay until the new manifest is durable, so a failure (a full
+  // disk) leaves the old index whole.
+  Status replace_all(uint64_t catalog_seq);
+  // Drops every pending add and remove.
+  void discard_pending();
   uint64_t catalog_seq() const;
   // Merges all segments into one, dropping tombstoned documents (a commit).
   Status optimize();
+  // Runs the merges the policy (merge_policy.h) asks for, one after another.
+  // The documents are read and the new segment built without holding the
+  // writer's mutex, so commits go on meanwhile; documents deleted or replaced
+  // during the build are tombstoned in the merged segment when it is installed.
+  // Returns the number of merges done.
+  Result<unsigned> maybe_merge();
   std::shared_ptr<const Snapshot> snapshot() const;
   IndexStats stats() const;
+
+  bool read_only() const;
+  // Read-only: moves to the newest committed manifest on disk, dropping the
+  // in-memory overlay and anything pending. True if the view changed (a new
+  // manifest, or an overlay was dropped). A writer: no-op, false.
+  Result<bool> reload();
+  // A read-only index becomes the writer (the caller now holds the
+  // WriterLock): it reloads the newest manifest and deletes what no manifest
+  // names (left by a writer that crashed).
+  Status become_writer();
+  // The generation of the newest manifest on disk (0 if none); a cheap check for readers.
+  Result<uint64_t> disk_generation() const;
+
+  // Every live document of a snapshot, with where it lives, for verification.
+  struct LiveDoc {
+    std::string id;
+    const Segment* segment;
+    uint32_t local;
+  };
+  static std::vector<LiveDoc> live_docs(const Snapshot& snap);
 
  private:
   struct Live {
@@ -88,10 +136,17 @@ class Index {
     ManifestSegment meta;
   };
   Index(std::shared_ptr<Directory> dir, IndexOptions options) : dir_(std::move(dir)), options_(options) {}
-  Status load();
+  // Reads the manifest on disk and opens its segments (reusing those already
+  // open); a writer also deletes what the manifest does not name.
+  Status load_locked();
+  Result<Manifest> read_manifest() const;
   // Builds segments from `docs`, writes them and a manifest whose segment list is
   // `kept` + the new ones; on success installs the new state.
   Status write_commit(const std::vector<const IndexDoc*>& docs, std::vector<Live> kept, uint64_t catalog_seq);
+  // Writes prebuilt segment images (or keeps them in memory when read-only)
+  // and the manifest naming `kept` + them; installs the new state.
+  Status install_images(std::vector<std::string> images, std::vector<Live> kept, uint64_t catalog_seq,
+                        std::vector<ManifestSegment>* new_meta = nullptr);
   Result<std::string> write_file(const std::string& name, std::string_view bytes);
   void install(std::vector<Live> live, uint64_t catalog_seq);
 
@@ -99,8 +154,11 @@ class Index {
   IndexOptions options_;
 
   mutable std::mutex write_mu_;  // one writer; guards everything below but current_
+  std::mutex merge_mu_;          // one maybe_merge()/optimize() at a time
+  bool read_only_ = false;
   std::vector<Live> live_;
   uint64_t generation_ = 0, next_segment_ = 1, catalog_seq_ = 0;
+
   std::unordered_map<std::string, std::pair<uint64_t, uint32_t>> ids_;  // id -> (segment number, local doc)
   std::map<std::string, IndexDoc> pending_;
   std::set<std::string> pending_removes_;

@@ -17,6 +17,7 @@
 #include "wenyuan/index/index.h"
 #include "wenyuan/search/engine.h"
 #include "wenyuan/store/catalog.h"
+#include "wenyuan/store/intake_log.h"
 
 namespace wenyuan::library {
 
@@ -75,6 +76,13 @@ std::vector<fs::path> expand_paths(const std::vector<fs::path>& paths, const Rej
 
 }  // namespace
 
+// Documents a catalog batch holds until it commits: only then are they stored.
+struct OpenCounts {
+  uint64_t imported = 0, updated = 0, unchanged = 0, characters = 0;
+  std::vector<std::string> ids;
+  uint64_t documents() const { return imported + updated + unchanged; }
+};
+
 // What one import run accumulates.
 struct Library::Batch {
   const ImportOptions* options = nullptr;
@@ -83,28 +91,106 @@ struct Library::Batch {
   ImportReport report;
   ImportProgress progress;
   size_t in_transaction = 0;
-  bool index_dirty = false;
-  Status fatal;  // catalog failure: stop importing, keep what is committed
+  OpenCounts open;  // in the open transaction
+  Status fatal;     // catalog failure: stop importing, keep what is committed
 };
 
-Result<std::unique_ptr<Library>> Library::open(const fs::path& data_dir) {
+// A document this process put, kept for the index until it is published.
+struct Library::OwnChange {
+  uint64_t seq = 0;
+  index::IndexDoc doc;
+};
+
+namespace {
+
+// How often a long import makes what it stored so far searchable (and frees
+// the documents it kept for the index): near-real-time without a commit per batch.
+constexpr int64_t kPublishIntervalMs = 1000;
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+bool ImportReport::disk_full() const {
+  if (fatal.is_ok()) return false;
+  const std::string& m = fatal.message();
+  return m.find("disk is full") != std::string::npos || m.find("No space left") != std::string::npos ||
+         m.find("ENOSPC") != std::string::npos;
+}
+
+Result<std::unique_ptr<Library>> Library::open(const fs::path& data_dir, const OpenOptions& options) {
   std::error_code ec;
-  fs::create_directories(data_dir, ec);
-  if (ec) return Status::io_error(data_dir.string() + ": cannot create the library folder: " + ec.message());
+  if (options.read_only) {
+    if (!fs::is_directory(data_dir, ec)) return Status::not_found(data_dir.string() + ": no library here");
+  } else {
+    // index/ too: an Index opened read-only on a missing folder is an empty one in memory.
+    fs::create_directories(data_dir / "index", ec);
+    if (ec) return Status::io_error(data_dir.string() + ": cannot create the library folder: " + ec.message());
+  }
   std::unique_ptr<Library> lib(new Library());
   lib->data_dir_ = data_dir;
+  lib->options_ = options;
   auto catalog = store::Catalog::open(data_dir / "catalog.db");
   if (!catalog) return catalog.status();
   lib->catalog_ = std::move(catalog.value());
-  auto index = index::Index::open(data_dir / "index");
+  index::IndexOptions io;
+  io.read_only = true;  // until the lock is ours (try_become_writer)
+  auto index = index::Index::open(data_dir / "index", io);
   if (!index) return index.status();
   lib->index_ = std::move(index.value());
   lib->engine_ = std::make_unique<search::Engine>(*lib->index_);
-  WENYUAN_RETURN_IF_ERROR(lib->sync_index());
+  if (!options.read_only) {
+    auto writer = lib->try_become_writer();
+    if (!writer) return writer.status();
+  }
+  if (options.catch_up) WENYUAN_RETURN_IF_ERROR(lib->sync_index());
   return lib;
 }
 
-Library::~Library() = default;
+Library::~Library() { close(); }
+
+void Library::close() {
+  // The hand-off: a process that changed the catalog while we held the lock
+  // found it taken and left the indexing to us. Every such change committed
+  // before its try-lock failed, so it is visible once the lock is free again:
+  // look, and take the lock back for it if nobody else did.
+  for (int round = 0; lock_ && round < 100; ++round) {
+    (void)sync_index();
+    own_.clear();
+    lock_.reset();
+    if (!catalog_ || index_->catalog_seq() >= catalog_->last_seq()) break;
+    auto again = try_become_writer();
+    if (!again || !*again) break;  // the new holder indexes it
+  }
+  lock_.reset();
+}
+
+std::string Library::index_writer() const {
+  if (lock_) return "";
+  return index::WriterLock::holder(data_dir_ / "index");
+}
+
+Result<bool> Library::try_become_writer() {
+  if (lock_) return true;
+  if (options_.read_only) return false;
+  auto lock = index::WriterLock::try_acquire(data_dir_ / "index", options_.holder);
+  if (!lock) return lock.status();
+  if (!lock->has_value()) return false;
+  WENYUAN_RETURN_IF_ERROR(index_->become_writer());
+  lock_ = std::make_unique<index::WriterLock>(std::move(**lock));
+  return true;
+}
+
+Status Library::require_writer(const char* what) const {
+  if (lock_) return Status::ok();
+  if (options_.read_only) return Status::permission_denied(std::string(what) + ": the library was opened read-only");
+  std::string who = index_writer();
+  return Status::permission_denied(std::string(what) + ": another process writes this library's index (" +
+                                   (who.empty() ? "unknown" : who) + "); stop it first");
+}
 
 store::Catalog& Library::catalog() { return *catalog_; }
 index::Index& Library::index() { return *index_; }
@@ -320,28 +406,56 @@ void Library::store_prepared(PreparedItem& item, Batch& batch) {
   ++batch.in_transaction;
   switch (*outcome) {
     case store::PutOutcome::kUnchanged:
-      ++batch.report.unchanged;
+      ++batch.open.unchanged;
       break;
     case store::PutOutcome::kInserted:
     case store::PutOutcome::kUpdated: {
-      if (*outcome == store::PutOutcome::kInserted) ++batch.report.imported; else ++batch.report.updated;
-      batch.report.characters += document.text_chars;
-      batch.report.imported_ids.push_back(document.id);
-      auto st = index_->add(document);
-      if (!st) batch.fatal = st;
-      batch.index_dirty = true;
+      if (*outcome == store::PutOutcome::kInserted) ++batch.open.imported; else ++batch.open.updated;
+      batch.open.characters += document.text_chars;
+      batch.open.ids.push_back(document.id);
+      // Kept for the index (sync_index) so it need not read the document back.
+      auto own = std::make_unique<OwnChange>();
+      own->seq = catalog_->last_change_seq();
+      own->doc = index::to_index_doc(document);
+      own_[document.id] = std::move(own);
       break;
     }
   }
-  if (batch.in_transaction >= kBatchDocuments) {
-    auto st = catalog_->commit_batch();
-    if (!st) batch.fatal = st;
-    batch.in_transaction = 0;
+  if (batch.in_transaction >= kBatchDocuments) commit_open_batch(batch);
+}
+
+void Library::commit_open_batch(Batch& batch) {
+  if (batch.in_transaction == 0) return;
+  auto st = catalog_->commit_batch();
+  batch.in_transaction = 0;
+  OpenCounts open = std::exchange(batch.open, {});
+  if (!st) {
+    // Rolled back: none of these documents is stored, so none is reported.
+    batch.report.not_stored += open.documents();
+    if (batch.fatal.is_ok()) batch.fatal = st;
+    for (const auto& id : open.ids) own_.erase(id);
+    return;
+  }
+  batch.report.imported += open.imported;
+  batch.report.updated += open.updated;
+  batch.report.unchanged += open.unchanged;
+  batch.report.characters += open.characters;
+  batch.report.imported_ids.insert(batch.report.imported_ids.end(), open.ids.begin(), open.ids.end());
+  if (steady_ms() - last_publish_ms_ >= kPublishIntervalMs) {
+    auto pst = publish();
+    if (!pst && batch.fatal.is_ok()) batch.fatal = pst;
   }
 }
 
 ImportReport Library::import_paths(const std::vector<fs::path>& paths, const ImportOptions& options,
-                                   const ProgressFn& on_progress, const RejectFn& on_reject) {
+                                   const ProgressFn& on_progress, const RejectFn& caller_on_reject) {
+  // Every reject also goes to the intake log (record_intake, at the end).
+  std::vector<std::string> intake_rejects;
+  uint64_t intake_rejects_dropped = 0;
+  const RejectFn on_reject = [&](const std::string& m) {
+    if (intake_rejects.size() < store::IntakeLog::kMaxRejectsPerRun) intake_rejects.push_back(m); else ++intake_rejects_dropped;
+    if (caller_on_reject) caller_on_reject(m);
+  };
   const auto started = std::chrono::steady_clock::now();
   Batch batch;
   batch.options = &options;
@@ -373,16 +487,18 @@ ImportReport Library::import_paths(const std::vector<fs::path>& paths, const Imp
       if (!batch.fatal.is_ok() && item->file_end) break;
     }
   }
-  if (batch.in_transaction > 0) {
-    auto st = catalog_->commit_batch();
-    if (!st && batch.fatal.is_ok()) batch.fatal = st;
-  }
-  if (batch.fatal.is_ok() && batch.index_dirty) batch.fatal = index_->commit(catalog_->last_seq());
+  commit_open_batch(batch);
+  if (batch.fatal.is_ok()) batch.fatal = publish();
   if (!batch.fatal.is_ok()) {
     ++batch.report.rejected;
-    if (on_reject) on_reject("import stopped: " + batch.fatal.message());
+    std::string msg = "import stopped: " + batch.fatal.message() + ": " +
+                      std::to_string(batch.report.imported + batch.report.updated + batch.report.unchanged) +
+                      " documents stored, " + std::to_string(batch.report.not_stored) + " not";
+    if (on_reject) on_reject(msg);
   }
+  batch.report.fatal = batch.fatal;
   batch.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  record_intake(paths, files, options, batch.report, std::move(intake_rejects), intake_rejects_dropped);
   return batch.report;
 }
 
@@ -411,47 +527,162 @@ ImportReport Library::import_bytes(const std::string& name, std::string bytes, c
 
 Status Library::remove(const std::string& id) {
   WENYUAN_RETURN_IF_ERROR(catalog_->remove(id));
-  auto st = index_->remove(id);
-  if (!st && st.code() != StatusCode::kNotFound) return st;
-  return index_->commit(catalog_->last_seq());
+  own_.erase(id);
+  return publish();
+}
+
+Status Library::publish() {
+  last_publish_ms_ = steady_ms();
+  auto writer = try_become_writer();
+  if (!writer) return writer.status();
+  if (!*writer) {
+    // The holder indexes these changes (it tails the log, or catches up in close()).
+    own_.clear();
+    return Status::ok();
+  }
+  return sync_index();
+}
+
+Status Library::refresh() {
+  if (!lock_ && !options_.read_only) {
+    auto writer = try_become_writer();
+    if (!writer) return writer.status();
+  }
+  if (!lock_) {
+    auto moved = index_->reload();  // to the writer's newest commit
+    if (!moved) return moved.status();
+  }
+  return sync_index();
+}
+
+Result<unsigned> Library::merge() {
+  if (!lock_) return 0u;
+  return index_->maybe_merge();
 }
 
 Status Library::sync_index() {
   const uint64_t from = index_->catalog_seq();
-  if (from >= catalog_->last_seq()) return Status::ok();
   auto changes = catalog_->changes_since(from);
   if (!changes) return changes.status();
+  if (changes->empty()) {
+    own_.clear();  // put and rolled back, or already indexed
+    return Status::ok();
+  }
+  // The last change of each id decides; earlier ones are history.
+  std::unordered_map<std::string, const store::Change*> last;
+  for (const auto& c : *changes) last[c.id] = &c;
+  index_->discard_pending();
   for (const auto& c : *changes) {
+    if (last[c.id] != &c) continue;
     if (c.deleted) {
       auto st = index_->remove(c.id);
       if (!st && st.code() != StatusCode::kNotFound) return st;
       continue;
     }
+    auto own = own_.find(c.id);
+    if (own != own_.end() && own->second->seq == c.seq) {
+      WENYUAN_RETURN_IF_ERROR(index_->add(std::move(own->second->doc)));
+      continue;
+    }
     auto d = catalog_->get(c.id);
     if (!d) {
-      if (d.status().code() == StatusCode::kNotFound) continue;  // deleted by a later change
+      if (d.status().code() == StatusCode::kNotFound) continue;  // deleted by a change after this snapshot
       return d.status();
     }
     WENYUAN_RETURN_IF_ERROR(index_->add(*d));
   }
-  return index_->commit(catalog_->last_seq());
+  own_.clear();
+  Status st = index_->commit(changes->back().seq);
+  if (!st) index_->discard_pending();
+  return st;
+}
+
+Result<VerifyReport> Library::verify() {
+  VerifyReport r;
+  auto snap = index_->snapshot();
+  r.index_seq = snap->catalog_seq();
+  r.segments = snap->parts().size();
+  auto changes = catalog_->changes_since(r.index_seq);
+  if (!changes) return changes.status();
+  r.pending_changes = changes->size();
+  r.catalog_seq = changes->empty() ? r.index_seq : changes->back().seq;
+  std::unordered_map<std::string, bool> changed_later;
+  for (const auto& c : *changes) changed_later[c.id] = true;
+  auto problem = [&](std::string what) {
+    if (r.problems.size() < 1000) r.problems.push_back(std::move(what));
+  };
+  if (r.catalog_seq < r.index_seq)
+    problem("the index claims catalog change " + std::to_string(r.index_seq) + " but the catalog's log ends at " +
+            std::to_string(r.catalog_seq));
+  // Every committed segment must read back whole (Segment::open checked the
+  // footer and crc when the view was loaded; read the files again to catch
+  // damage since).
+  for (const auto& part : snap->parts()) {
+    const std::string& name = part.segment->name();
+    if (name.rfind("mem-", 0) == 0) continue;
+    auto dir = index::open_fs_directory(data_dir_ / "index");
+    if (!dir) return dir.status();
+    auto data = (*dir)->read(name);
+    if (!data) {
+      problem(name + ": " + data.status().message());
+      continue;
+    }
+    auto seg = index::Segment::open(std::move(data).value(), name);
+    if (!seg) problem(name + ": " + seg.status().message());
+  }
+  std::unordered_map<std::string, int> seen;
+  for (const auto& live : index::Index::live_docs(*snap)) {
+    ++r.index_documents;
+    if (++seen[live.id] == 2) problem("document " + live.id + " is indexed twice");
+    if (seen[live.id] > 1 || changed_later.count(live.id)) continue;
+    auto d = catalog_->get(live.id);
+    if (!d) {
+      if (d.status().code() == StatusCode::kNotFound) {
+        problem("document " + live.id + " is in the index but not in the catalog");
+        continue;
+      }
+      return d.status();
+    }
+    auto indexed = live.segment->load_doc(live.local);
+    if (!indexed) {
+      problem("document " + live.id + ": " + indexed.status().message());
+      continue;
+    }
+    const index::IndexDoc want = index::to_index_doc(*d);
+    std::string field;
+    if (indexed->title != want.title) field = "title";
+    else if (indexed->text != want.text) field = "text";
+    else if (indexed->year != want.year) field = "year";
+    else if (indexed->source != want.source) field = "source";
+    else if (indexed->category != want.category) field = "category";
+    else if (indexed->date != want.date) field = "date";
+    if (!field.empty()) problem("document " + live.id + ": the index's " + field + " differs from the catalog's");
+  }
+  store::ListFilter all;
+  auto docs = catalog_->list(all);
+  if (!docs) return docs.status();
+  r.catalog_documents = docs->size();
+  for (const auto& summary : *docs) {
+    if (!seen.count(summary.id) && !changed_later.count(summary.id))
+      problem("document " + summary.id + " is in the catalog but not in the index");
+  }
+  return r;
 }
 
 Status Library::reindex() {
-  engine_.reset();
-  index_.reset();
-  std::error_code ec;
-  const fs::path dir = data_dir_ / "index";
-  fs::remove_all(dir, ec);
-  if (ec) return Status::io_error(dir.string() + ": cannot remove the old index: " + ec.message());
-  auto index = index::Index::open(dir);
-  if (!index) return index.status();
-  index_ = std::move(index.value());
-  engine_ = std::make_unique<search::Engine>(*index_);
+  WENYUAN_RETURN_IF_ERROR(require_writer("reindex"));
+  own_.clear();
+  index_->discard_pending();
+  // Read the log position first: changes made while we read are applied after.
+  const uint64_t seq = catalog_->last_seq();
   WENYUAN_RETURN_IF_ERROR(catalog_->for_each([&](const doc::Document& d) { return index_->add(d); }));
-  return index_->commit(catalog_->last_seq());
+  WENYUAN_RETURN_IF_ERROR(index_->replace_all(seq));
+  return sync_index();
 }
 
-Status Library::optimize() { return index_->optimize(); }
+Status Library::optimize() {
+  WENYUAN_RETURN_IF_ERROR(require_writer("optimize"));
+  return index_->optimize();
+}
 
 }  // namespace wenyuan::library

@@ -17,9 +17,12 @@
 #include "wenyuan/doc/zip_archive.h"
 #include "wenyuan/library/json_view.h"
 #include "wenyuan/search/engine.h"
+#include "wenyuan/server/atom_feed.h"
 #include "wenyuan/server/http_util.h"
+#include "wenyuan/server/intake_view.h"
 #include "wenyuan/server/multipart.h"
 #include "wenyuan/server/openapi.h"
+#include "wenyuan/server/whats_new.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::server {
@@ -108,31 +111,6 @@ std::string param(const std::map<std::string, std::string>& q, const std::string
 }
 
 json year_json(const std::optional<int>& y) { return y ? json(*y) : json(nullptr); }
-
-std::string iso_time(int64_t t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') break;  // not allowed in XML 1.0
-        out += c;
-    }
-  }
-  return out;
-}
 
 json outline_json(const std::vector<access::VisibleOutlineNode>& nodes) {
   json out = json::array();
@@ -337,6 +315,11 @@ Response Api::dispatch(Call& c, std::string& route) {
         if (get) return admin_users(c);
         if (m == http::verb::patch) return admin_patch_user(c);
         return method_not_allowed();
+      }
+      if (path == "/api/admin/intake") {
+        route = path;
+        if (!get) return method_not_allowed();
+        return admin_intake(c);
       }
     }
     route = "/api/unknown";
@@ -662,57 +645,87 @@ Response Api::download_zip(Call& c) {
   return res;
 }
 
+Result<store::IntakeLog*> Api::intake() {
+  std::lock_guard lock(intake_mu_);
+  if (!intake_) {
+    auto cat = catalogs_.acquire();
+    if (!cat) return cat.status();
+    // Seeded from the catalog when the file is new (a library imported before
+    // the log existed), so its documents are not all taken for new later.
+    auto log = store::IntakeLog::open(library_.data_dir() / "intake.db", &**cat);
+    if (!log) return log.status();
+    intake_ = std::move(log.value());
+  }
+  return intake_.get();
+}
+
 Response Api::new_documents(Call& c) {
   auto days = int_param(c.target.query, "days", 7, 1, 36500);
   auto limit = int_param(c.target.query, "limit", 50, 1, 500);
   if (!days || !limit) return bad_request("days must be 1..36500 and limit 1..500");
+  const std::string category = param(c.target.query, "category");
   auto cat = catalogs_.acquire();
   if (!cat) return from_status(cat.status());
+  auto log = intake();
+  if (!log) return from_status(log.status());
+  WhatsNewQuery query;
+  query.days = static_cast<int>(*days);
+  query.now = unix_now();
+  query.since = store::local_day_start(query.now, query.days - 1);
+  query.category = category;
+  query.limit = static_cast<size_t>(*limit);
   store::ListFilter f;
-  f.imported_since = unix_now() - *days * 86400;
+  f.imported_since = query.since;
   f.newest_first = true;
-  f.limit = static_cast<size_t>(*limit);
+  // Every document of the window (summaries only): the counts are over all of
+  // them, `limit` bounds the documents listed (whats_new.h).
   auto list = (*cat)->list(f);
   if (!list) return from_status(list.status());
-  json docs = json::array();
+  auto seen = (*log)->first_seen_since(query.since);
+  if (!seen) return from_status(seen.status());
+  std::vector<NewDocument> items;
+  items.reserve(list->size());
   for (const auto& d : *list) {
-    docs.push_back({{"id", d.id},
+    // The same document summary as before 今日更新 had days (whats_new.h adds
+    // only category, change and date).
+    json summary = {{"id", d.id},
                     {"title", d.title},
                     {"year", year_json(d.year)},
                     {"source", d.source},
-                    {"imported_at", d.imported_at}});
+                    {"imported_at", d.imported_at}};
+    auto it = seen->find(d.id);
+    items.push_back({std::move(summary), d.category, d.imported_at,
+                     is_update(d.imported_at, it == seen->end() ? nullptr : &it->second)});
   }
-  return json_response(http::status::ok, {{"documents", docs}});
+  return json_response(http::status::ok, whats_new_json(items, query));
 }
 
 Response Api::feed(Call& c) {
+  const std::string category = param(c.target.query, "category");
   auto cat = catalogs_.acquire();
   if (!cat) return from_status(cat.status());
   store::ListFilter f;
+  f.category = category;
   f.newest_first = true;
   f.limit = 50;
   auto list = (*cat)->list(f);
   if (!list) return from_status(list.status());
   std::string host(c.req[http::field::host]);
-  if (host.empty() || host.find_first_of("<>&\"' ") != std::string::npos) host = "localhost";
-  const std::string base = "http://" + host;
-  int64_t updated = 0;
-  for (const auto& d : *list) updated = std::max(updated, d.imported_at);
-  std::ostringstream out;
-  out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-      << "<title>文渊 · 新收录文档</title>\n<id>" << xml_escape(base) << "/feed.atom</id>\n"
-      << "<link rel=\"self\" href=\"" << xml_escape(base) << "/feed.atom\"/>\n"
-      << "<updated>" << iso_time(updated) << "</updated>\n";
+  if (host.empty() || host.find_first_of("<>&\"' /\\") != std::string::npos) host = "localhost";
+  FeedHead head;
+  head.base_url = "http://" + host;
+  head.title = "文渊 · 今日更新";
+  head.category = category;
+  if (!category.empty()) head.title += " · " + category;
+  std::vector<FeedEntry> entries;
   for (const auto& s : *list) {
     auto d = (*cat)->get(s.id);
-    if (!d) continue;
-    out << "<entry>\n<title>" << xml_escape(d->title) << "</title>\n<id>urn:wenyuan:" << xml_escape(d->id)
-        << "</id>\n<link href=\"" << xml_escape(base) << "/doc/" << xml_escape(d->id) << "\"/>\n<updated>"
-        << iso_time(d->imported_at) << "</updated>\n<summary>" << xml_escape(policy_.summary(*d, c.caller.tier, 200))
-        << "</summary>\n</entry>\n";
+    if (!d) continue;  // deleted since the listing
+    // A feed is public (aggregators cache it): the summary is what an
+    // anonymous reader may see, whoever fetched it.
+    entries.push_back({d->id, d->title, d->category, policy_.summary(*d, Tier::kAnonymous, 200), d->imported_at});
   }
-  out << "</feed>\n";
-  return make_response(http::status::ok, out.str(), "application/atom+xml; charset=utf-8");
+  return make_response(http::status::ok, render_atom(head, entries), "application/atom+xml; charset=utf-8");
 }
 
 // ---- accounts ----------------------------------------------------------------
@@ -801,6 +814,7 @@ Response Api::admin_upload(Call& c) {
   if (!parts) return from_status(parts.status());
   library::ImportOptions options;
   options.preview_share = config_.preview_share;
+  options.intake_origin = "upload";
   library::ImportReport total;
   json errors = json::array();
   size_t files = 0;
@@ -817,6 +831,13 @@ Response Api::admin_upload(Call& c) {
     total.unchanged += r.unchanged;
     total.rejected += r.rejected;
     total.imported_ids.insert(total.imported_ids.end(), r.imported_ids.begin(), r.imported_ids.end());
+    total.not_stored += r.not_stored;
+    if (r.disk_full()) {
+      // Acknowledged means durable: say exactly what is stored, and stop.
+      return error(http::status::insufficient_storage, "disk_full",
+                   "disk full: " + std::to_string(total.imported + total.updated + total.unchanged) +
+                       " documents stored, " + std::to_string(total.not_stored) + " not");
+    }
   }
   if (files == 0) return bad_request("no form field \"files\" in the upload");
   return json_response(http::status::ok, {{"imported", total.imported},
@@ -825,6 +846,18 @@ Response Api::admin_upload(Call& c) {
                                           {"rejected", total.rejected},
                                           {"errors", errors},
                                           {"ids", total.imported_ids}});
+}
+
+Response Api::admin_intake(Call& c) {
+  auto days = int_param(c.target.query, "days", 7, 1, store::IntakeLog::kRetentionDays);
+  if (!days) return bad_request("days must be 1.." + std::to_string(store::IntakeLog::kRetentionDays));
+  auto log = intake();
+  if (!log) return from_status(log.status());
+  const int64_t now = unix_now();
+  const int64_t since = store::local_day_start(now, static_cast<int>(*days) - 1);
+  auto list = (*log)->days_since(since);
+  if (!list) return from_status(list.status());
+  return json_response(http::status::ok, intake_json(*list, static_cast<int>(*days), since, now));
 }
 
 Response Api::admin_documents(Call& c) {
@@ -920,13 +953,19 @@ Response Api::metrics_text(Call&) {
     if (it->is_regular_file(ec)) bytes += it->file_size(ec);
   }
   gauges.push_back({"wenyuan_index_bytes", "Bytes of the search index on disk.", double(bytes)});
-  return make_response(http::status::ok, metrics_.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
+  std::string text = metrics_.render(gauges);
+  // Intake counters come from the intake log, so they count every process's
+  // imports (CLI, uploads, watched folders), not only this server's.
+  if (auto log = intake()) {
+    if (auto totals = (*log)->totals()) text += intake_metrics(*totals);
+  }
+  return make_response(http::status::ok, std::move(text), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 Response Api::static_file(Call& c, const std::string& path) {
   // The SPA's own routes all get index.html; the JS router takes it from there.
   std::string rel;
-  if (path == "/" || path == "/login" || path == "/account" || path == "/admin" || path.rfind("/doc/", 0) == 0 ||
+  if (path == "/" || path == "/new" || path == "/new/" || path == "/login" || path == "/account" || path == "/admin" || path.rfind("/doc/", 0) == 0 ||
       path == "/admin/" || path == "/account/") {
     rel = "index.html";
   } else {

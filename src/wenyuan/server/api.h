@@ -17,6 +17,7 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +29,7 @@
 #include "wenyuan/server/catalog_pool.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/metrics.h"
+#include "wenyuan/store/intake_log.h"
 
 namespace wenyuan::server {
 
@@ -48,6 +50,12 @@ class Api {
   size_t body_limit(http::verb method, std::string_view target) const;
 
   Metrics& metrics() { return metrics_; }
+  // Runs `fn` as one of the library's writers (uploads, deletes, the index
+  // tailer, the watched folder): one at a time.
+  void run_exclusive(const std::function<void()>& fn) {
+    std::lock_guard lock(write_mu_);
+    fn();
+  }
   const access::Policy& policy() const { return policy_; }
 
  private:
@@ -71,8 +79,12 @@ class Api {
   Response admin_delete(Call& c, const std::string& id);
   Response admin_users(Call& c);
   Response admin_patch_user(Call& c);
+  Response admin_intake(Call& c);
   Response metrics_text(Call& c);
   Response static_file(Call& c, const std::string& path);
+
+  // The intake log (DATA/intake.db), opened on first use; its own connection.
+  Result<store::IntakeLog*> intake();
 
   Response session_response(Call& c, const access::User& u, http::status status);
   Caller identify(const Request& req);
@@ -88,6 +100,8 @@ class Api {
   std::mutex write_mu_;
   struct FacetCache;
   std::unique_ptr<FacetCache> facets_;
+  std::mutex intake_mu_;
+  std::unique_ptr<store::IntakeLog> intake_;
 };
 
 }  // namespace wenyuan::server

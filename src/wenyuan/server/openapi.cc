@@ -317,34 +317,60 @@ std::string_view openapi_json() {
   },
   "/api/new": {
    "get": {
-    "summary": "Recently imported documents",
+    "summary": "今日更新: documents imported or updated in the last N days, grouped by day (server local time), with per-day and per-category counts",
+    "description": "Days are calendar days in the server's local time zone (the TZ of the server process; `timezone` in the answer gives its UTC offset, e.g. \"+08:00\"). days=1 is today since local midnight. Answer: {days, since, timezone, category, total, new, updated, categories:[{category,count}] (over the whole window, before the category filter), by_day:[{date:\"YYYY-MM-DD\",count,new,updated,documents:[…]}] (newest day first), documents:[…] (the same documents, flat)}. Each document: id, title, year, source, imported_at, category, change (\"new\" or \"updated\"), date. Counts cover every document of the window; limit bounds only the documents listed.",
     "parameters": [
      {
       "name": "days",
       "in": "query",
       "required": false,
-      "description": "",
+      "description": "how many local days, today included",
       "schema": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 36500,
+       "default": 7
       }
      },
      {
       "name": "limit",
       "in": "query",
       "required": false,
-      "description": "",
+      "description": "at most this many documents listed",
       "schema": {
-       "type": "integer"
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 500,
+       "default": 50
+      }
+     },
+     {
+      "name": "category",
+      "in": "query",
+      "required": false,
+      "description": "only documents of this category (exact)",
+      "schema": {
+       "type": "string"
       }
      }
     ],
     "responses": {
      "200": {
-      "description": "documents",
+      "description": "documents by day and counts",
       "content": {
        "application/json": {
         "schema": {
          "type": "object"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "days or limit out of range",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -354,10 +380,22 @@ std::string_view openapi_json() {
   },
   "/feed.atom": {
    "get": {
-    "summary": "Atom feed of the newest documents (readable text only)",
+    "summary": "Atom feed of the newest documents (preview text only), optionally of one category",
+    "description": "The 50 newest documents (by last import). Each entry's summary is the first 200 characters an anonymous reader may see (preview), whoever asks. Per category: /feed.atom?category=NAME.",
+    "parameters": [
+     {
+      "name": "category",
+      "in": "query",
+      "required": false,
+      "description": "only documents of this category (exact)",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
     "responses": {
      "200": {
-      "description": "Atom",
+      "description": "Atom 1.0",
       "content": {
        "application/atom+xml": {}
       }
@@ -622,6 +660,68 @@ std::string_view openapi_json() {
      },
      "404": {
       "description": "no such document",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/api/admin/intake": {
+   "get": {
+    "summary": "Each day's intake (admin): import runs with counts imported/updated/unchanged/rejected, bytes, duration and the rejected files with reasons",
+    "description": "From the intake log (DATA/intake.db), which records every import run: CLI, admin upload, watched folder. Days are server local days (see /api/new). Rejected files are shown by file name only. Answer: {days, since, timezone, by_day:[{date,runs,imported,updated,unchanged,rejected,bytes,seconds,run_list:[{id,started_at,origin,imported,updated,unchanged,rejected,bytes,seconds,rejects:[{file,reason}],rejects_dropped}]}]}.",
+    "parameters": [
+     {
+      "name": "days",
+      "in": "query",
+      "required": false,
+      "description": "how many local days, today included",
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 400,
+       "default": 7
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "intake by day",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "days out of range",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "not logged in",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "not an administrator",
       "content": {
        "application/json": {
         "schema": {

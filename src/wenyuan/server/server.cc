@@ -6,6 +6,8 @@
 #include <system_error>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 namespace wenyuan::server {
 namespace {
 
@@ -33,7 +35,9 @@ unsigned worker_threads(unsigned configured) {
 
 Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   std::unique_ptr<Server> s(new Server());
-  auto lib = library::Library::open(options.data_dir);
+  library::OpenOptions lo;
+  lo.holder = "wenyuan serve";
+  auto lib = library::Library::open(options.data_dir, lo);
   if (!lib) return lib.status();
   remove_stale_uploads(options.data_dir);
   s->library_ = std::move(lib.value());
@@ -56,7 +60,57 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
       [api](http::verb m, std::string_view target) { return api->body_limit(m, target); });
   if (!http) return http.status();
   s->http_ = std::move(http.value());
+  if (!s->library_->is_index_writer())
+    spdlog::info("the index is written by another process ({}); serving its commits until the lock is free",
+                 s->library_->index_writer());
+  const unsigned refresh_ms = std::max(10u, options.refresh_ms);
+  Server* self = s.get();
+  s->tailer_ = std::thread([self, refresh_ms] { self->tail(refresh_ms); });
   return s;
+}
+
+Status Server::refresh() {
+  Status st;
+  api_->run_exclusive([&] { st = library_->refresh(); });
+  return st;
+}
+
+void Server::tail(unsigned refresh_ms) {
+  // Errors are logged once per distinct message: a full disk must not fill the log too.
+  std::string last_error;
+  auto report = [&](const Status& st) {
+    if (st.is_ok() || st.message() == last_error) return;
+    last_error = st.message();
+    spdlog::error("index tailer: {}", st.message());
+  };
+  std::unique_lock<std::mutex> l(tail_mu_);
+  while (!tail_stop_) {
+    l.unlock();
+    Status st;
+    bool writer = false;
+    api_->run_exclusive([&] {
+      st = library_->refresh();
+      writer = library_->is_index_writer();
+    });
+    report(st);
+    if (st.is_ok() && writer) {
+      // Merges read and build outside the writers' lock (Index::maybe_merge),
+      // so uploads and the next refresh wait only for the short install.
+      auto merged = library_->merge();
+      report(merged.status());
+    }
+    l.lock();
+    tail_cv_.wait_for(l, std::chrono::milliseconds(refresh_ms), [&] { return tail_stop_; });
+  }
+}
+
+void Server::stop_tailer() {
+  {
+    std::lock_guard<std::mutex> l(tail_mu_);
+    tail_stop_ = true;
+  }
+  tail_cv_.notify_all();
+  if (tailer_.joinable()) tailer_.join();
 }
 
 Server::~Server() {
@@ -64,6 +118,7 @@ Server::~Server() {
     http_->begin_shutdown();
     http_->wait();
   }
+  stop_tailer();
 }
 
 }  // namespace wenyuan::server

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <filesystem>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "wenyuan/access/accounts.h"
 #include "wenyuan/core/status.h"
@@ -19,6 +22,10 @@ struct ServeOptions {
   std::filesystem::path data_dir;
   ServerConfig config;
   bool handle_signals = false;  // SIGTERM/SIGINT begin a graceful shutdown
+  // How often the index tailer looks for catalog changes made by other
+  // processes (CLI imports and deletes): what is committed to the catalog is
+  // searchable about this long after, plus the commit itself.
+  unsigned refresh_ms = 200;
 };
 
 class Server {
@@ -33,18 +40,34 @@ class Server {
   void begin_shutdown() { http_->begin_shutdown(); }
   void wait() { http_->wait(); }
 
+  // The library for reads that must not race a writer; use exclusive() for
+  // anything that uses its catalog connection (the tailer writes through it).
   library::Library& library() { return *library_; }
+  // Runs `fn` with the library as one of its writers (the tailer waits).
+  void exclusive(const std::function<void(library::Library&)>& fn) {
+    api_->run_exclusive([&] { fn(*library_); });
+  }
+  // Brings the index up to the catalog now (what the tailer does every refresh_ms).
+  Status refresh();
   access::Accounts& accounts() { return *accounts_; }
   Api& api() { return *api_; }
   HttpServer& http() { return *http_; }
 
  private:
   Server() = default;
+  // The index tailer: refresh() and the merge policy's merges, off the network threads.
+  void tail(unsigned refresh_ms);
+  void stop_tailer();
+
   // Destroyed in reverse: transport first, so no request runs on a dead API.
   std::unique_ptr<library::Library> library_;
   std::unique_ptr<access::Accounts> accounts_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> http_;
+  std::mutex tail_mu_;
+  std::condition_variable tail_cv_;
+  bool tail_stop_ = false;
+  std::thread tailer_;
 };
 
 // Threads to run: `configured`, or the hardware's clamped to 2..4.

@@ -453,7 +453,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
   Result<std::string> mode = c.query_text("PRAGMA journal_mode = WAL");
   if (!mode.is_ok()) return mode.status().with_context(name);
   if (mode.value() != "wal") return Status::io_error(name + ": cannot use WAL mode (journal_mode is " + *mode + ")");
-  WENYUAN_RETURN_IF_ERROR(c.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON").with_context(name));
+  WENYUAN_RETURN_IF_ERROR(c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON").with_context(name));
 
   Status st = migrate(c, latest_schema_version());
   if (!st.is_ok()) {
@@ -672,6 +672,12 @@ uint64_t Catalog::last_seq() const {
   Result<bool> row = (*s)->step();
   if (!row.is_ok() || !*row) return 0;  // no change ever logged
   return static_cast<uint64_t>((*s)->column_int(0));
+}
+
+uint64_t Catalog::last_change_seq() const {
+  // The change row is the last INSERT of put_locked/remove_locked, and its
+  // INTEGER PRIMARY KEY is the seq.
+  return static_cast<uint64_t>(sqlite3_last_insert_rowid(impl_->db.get()));
 }
 
 Status Catalog::begin_batch() {

@@ -2,8 +2,10 @@
 // and as cleaned, lives here; the search index is derived from it and can always
 // be rebuilt from it (for_each) or caught up after a crash (changes_since).
 //
-// On disk: one SQLite file in WAL mode (synchronous=NORMAL, foreign_keys=ON,
-// busy_timeout 10 s), schema and migrations in schema.h. Per document:
+// On disk: one SQLite file in WAL mode (synchronous=FULL, foreign_keys=ON,
+// busy_timeout 10 s), schema and migrations in schema.h. FULL, not NORMAL:
+// with NORMAL a WAL commit survives a process crash but not a power loss, and
+// an import reports documents stored only once their transaction is durable. Per document:
 //   documents row  id, title, year, date, source, category, issuer, tags (JSON),
 //                  access, format, encoding, origin, text_chars, regions (JSON),
 //                  outline (JSON, the full tree), removed (JSON), content_hash,
@@ -153,6 +155,10 @@ class Catalog : public doc::EdgeLineStats {
   Result<std::vector<Change>> changes_since(uint64_t seq) const;
   // The highest seq ever handed out (0 for a new catalog).
   uint64_t last_seq() const;
+  // The seq of the change the last successful put() (kInserted or kUpdated)
+  // or remove() on this connection logged. Lets a writer recognise its own
+  // changes in changes_since() without reading the documents back.
+  uint64_t last_change_seq() const;
   // Drops log entries with seq <= `through` (once every reader is past them).
   Status trim_changes(uint64_t through);
 
