@@ -934,7 +934,7 @@ TEST_F(CatalogTest, OpeningAVersion1CatalogMigratesIt) {
   auto c = open_catalog();
   ASSERT_TRUE(c);
   EXPECT_EQ(sql_int("PRAGMA user_version"), latest_schema_version());
-  EXPECT_EQ(latest_schema_version(), 3);  // v3: public metadata (docs/paywall.md)
+  EXPECT_EQ(latest_schema_version(), 4);  // v3: public metadata (docs/paywall.md); v4: per-source counts
   auto got = c->get(d.id, true);
   ASSERT_TRUE(got.is_ok()) << got.status().message();
   expect_same_document(d, *got, true);

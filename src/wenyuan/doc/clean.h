@@ -59,6 +59,9 @@ struct CleanResult {
   bool had_paywall_markers = false;
   std::vector<Region> regions;   // from the markers; empty if there were none
   std::vector<Removed> removed;  // in order of position
+  // Bytes the paywall-marker search examined: a count of work, so tests can
+  // check cleaning stays linear in the text (about 2 per byte of text).
+  uint64_t marker_search_bytes = 0;
 };
 
 CleanResult clean(std::string_view text, const CleanOptions& options);

@@ -105,16 +105,22 @@ void split_tags(std::string_view s, std::vector<std::string>& out) {
   }
 }
 
-Result<RawDocument> parse_jsonl_record(std::string_view line, const std::string& origin, const ImportLimits& limits) {
+// e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 5: ...".
+std::string json_reason(const nlohmann::json::exception& e) {
+  std::string what = e.what();
+  const size_t p = what.find("] ");
+  return p == std::string::npos ? what : what.substr(p + 2);
+}
+
+Result<RawDocument> parse_jsonl_object(std::string_view line, const std::string& origin, const ImportLimits& limits) {
   auto fail = [&](const std::string& reason) { return Status::invalid_argument(origin + ": " + reason); };
   nlohmann::json obj;
   try {
     obj = nlohmann::json::parse(line);
   } catch (const nlohmann::json::parse_error& e) {
-    // e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
-    std::string what = e.what();
-    const size_t p = what.find("] ");
-    return fail("not JSON (" + (p == std::string::npos ? what : what.substr(p + 2)) + ")");
+    return fail("not JSON (" + json_reason(e) + ")");
+  } catch (const nlohmann::json::exception& e) {  // out_of_range: "number overflow parsing '1e999'"
+    return fail("unreadable JSON (" + json_reason(e) + ")");
   }
   if (!obj.is_object()) return fail(std::string("not a JSON object but ") + obj.type_name());
 
@@ -171,6 +177,16 @@ Result<RawDocument> parse_jsonl_record(std::string_view line, const std::string&
   WENYUAN_RETURN_IF_ERROR(internal::check_text_limit(doc.text, origin, limits));
   doc.original = std::string(line);
   return doc;
+}
+
+// Every nlohmann exception of one record becomes that record's error: one bad
+// line must never escape to the thread that reads the file.
+Result<RawDocument> parse_jsonl_record(std::string_view line, const std::string& origin, const ImportLimits& limits) {
+  try {
+    return parse_jsonl_object(line, origin, limits);
+  } catch (const nlohmann::json::exception& e) {
+    return Status::invalid_argument(origin + ": unreadable JSON (" + json_reason(e) + ")");
+  }
 }
 
 // Feeds each line (without '\n' and a trailing '\r') of a byte stream to

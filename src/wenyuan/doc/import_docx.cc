@@ -1,11 +1,17 @@
 // .docx importer: the main document part's paragraphs and tables in order, with
 // heading levels from paragraph styles, through ZipReader's zip-bomb guard.
 //
+// BodyWalker recurses once per element level (sdt in sdt, tables in cells, text
+// boxes back into blocks), so the part is rejected when its elements nest deeper
+// than ImportLimits::max_nesting: the recursion depth is bounded by that limit.
+// (pugixml itself parses and frees without recursion.)
+//
 // Element names are compared without their namespace prefix: the prefix "w:" is
 // a convention of Word, not a rule of the format.
 
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "wenyuan/doc/import.h"
@@ -48,6 +54,27 @@ Result<pugi::xml_document> parse_part(const std::string& bytes, const std::strin
                               r.description());
   }
   return xml;
+}
+
+// The depth of the deepest node under `root` (its children are at depth 1),
+// found without recursion.
+size_t max_depth(const pugi::xml_node& root) {
+  size_t depth = 0;
+  size_t deepest = 0;
+  pugi::xml_node n = root;
+  while (true) {
+    if (pugi::xml_node c = n.first_child()) {
+      n = c;
+      deepest = std::max(deepest, ++depth);
+      continue;
+    }
+    while (n != root && !n.next_sibling()) {
+      n = n.parent();
+      --depth;
+    }
+    if (n == root) return deepest;
+    n = n.next_sibling();
+  }
 }
 
 // "heading 1" "Heading1" "标题 1" "标题1" -> 1..9; anything else -> 0.
@@ -274,6 +301,10 @@ Result<RawDocument> import_docx(std::string bytes, const std::string& origin, co
     if (!xml) return xml.status();
     body->clear();
     body->shrink_to_fit();
+    if (max_depth(*xml) > limits.max_nesting) {
+      return Status::invalid_argument(origin + ": " + main_part + ": elements nested deeper than " +
+                                      std::to_string(limits.max_nesting) + " levels");
+    }
     pugi::xml_node body_node = child(xml->document_element(), "body");
     if (!body_node) return Status::corruption(origin + ": " + main_part + " has no body");
     BodyWalker walker(styles);

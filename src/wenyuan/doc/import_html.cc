@@ -6,13 +6,22 @@
 // ...) is dropped. The title is the first <h1> when <title> contains it (titles
 // carry the site's name), else <title>, else the first <h1>. The tree is walked
 // with an explicit stack: a page nested 100,000 <div>s deep must not overflow ours.
+//
+// gumbo itself is neither: its free is recursive (80,000 nested <table><tr><td>
+// overflow the stack) and several of its tree-construction steps scan the stack
+// of open elements (100,000 nested <div>, <pre> or <b><i><u> take minutes). So
+// before gumbo sees a page, flatten_html_nesting() cuts out the tags that would nest
+// deeper than ImportLimits::max_nesting (their text stays): a hostile page
+// imports with all its text, in time linear in its size.
 
 #include <gumbo.h>
 #include <iconv.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <memory>
+#include <initializer_list>
 #include <optional>
 
 #include "wenyuan/doc/import.h"
@@ -271,7 +280,192 @@ void extract(const GumboNode* root, RawDocument& doc) {
   doc.text = builder.take();
 }
 
+bool name_in(std::string_view name, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), name) != set.end();
+}
+
+// Elements that never hold children.
+bool is_void(std::string_view n) {
+  return name_in(n, {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+                     "source", "track", "wbr", "basefont", "bgsound", "frame", "image", "menuitem"});
+}
+
+// Elements whose start tag closes an open one of their kind (<p><p>, <li><li>,
+// <td><td>): a run of them does not nest, so they are not counted.
+bool is_self_closing_kind(std::string_view n) {
+  return name_in(n, {"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+                     "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body"});
+}
+
+// Elements whose content is text up to their end tag.
+bool is_raw_text(std::string_view n) {
+  // Not <noscript>: in <head> gumbo parses its content as markup.
+  return name_in(n, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"});
+}
+
+// Elements inside <svg>/<math> whose content is HTML again (there "/>" means nothing).
+bool is_integration_point(std::string_view n) {
+  return name_in(n, {"foreignobject", "desc", "title", "annotation-xml", "mi", "mo", "mn", "ms", "mtext"});
+}
+
+bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// HTML elements that break out of <svg>/<math> content, where "/>" stops meaning "empty".
+bool breaks_out_of_foreign(std::string_view n) {
+  return name_in(n, {"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
+                     "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing",
+                     "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike",
+                     "sub", "sup", "table", "tt", "u", "ul", "var", "font"});
+}
+
+bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 }  // namespace
+
+namespace internal {
+
+// Flattens `html` so that gumbo's tree cannot nest much deeper than `limit`:
+// in one pass, a conservative count of open elements (+1 for every start tag
+// of an element that can hold children, -1 for every end tag of one) is kept,
+// and the start and end tags met while it is above `limit` are cut out, their
+// text kept. The count over-estimates (an unclosed <font> stays counted, as
+// gumbo's reconstruction of formatting elements keeps it alive too) and never
+// under-counts nesting made of counted elements; the uncounted ones (<p>, <li>,
+// <td>, ... which close their predecessor) add a few levels per counted one at
+// most. Returns nullopt when nothing had to be cut (the common case: no copy).
+std::optional<std::string> flatten_html_nesting(std::string_view html, size_t limit) {
+  std::optional<std::string> out;
+  size_t copied = 0;  // html[0, copied) is in *out
+  auto cut = [&](size_t begin, size_t end) {
+    if (!out) {
+      out.emplace();
+      out->reserve(html.size());
+    }
+    out->append(html.substr(copied, begin - copied));
+    copied = end;
+    // A lone "<" or "</" before the cut would join the text after it into a new
+    // tag ("<<m>h>" -> "<h>"); an empty comment keeps them apart.
+    const std::string_view tail(*out);
+    if (tail.ends_with('<') || tail.ends_with("</")) out->append("<!---->");
+  };
+  size_t depth = 0;
+  size_t foreign = 0;  // open <svg>/<math>
+  size_t i = 0;
+  const size_t n = html.size();
+  // A tag name as gumbo reads it: up to whitespace, '/' or '>', ASCII lowercased.
+  auto lower_name_at = [&](size_t p, std::string& name) {
+    name.clear();
+    while (p < n && !is_html_space(html[p]) && html[p] != '/' && html[p] != '>') {
+      const char c = html[p++];
+      name.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    }
+    return p;
+  };
+  size_t integration = 0;  // open HTML integration points inside foreign content
+  std::string name;
+  std::string found;
+  while (true) {
+    i = html.find('<', i);
+    if (i == std::string_view::npos || i + 1 >= n) break;
+    if (html.compare(i, 4, "<!--") == 0) {
+      // Ends at "-->" or "--!>"; "<!-->" and "<!--->" are whole (empty) comments.
+      if (html.compare(i, 5, "<!-->") == 0) {
+        i += 5;
+        continue;
+      }
+      if (html.compare(i, 6, "<!--->") == 0) {
+        i += 6;
+        continue;
+      }
+      size_t e = i + 4;
+      while ((e = html.find("--", e)) != std::string_view::npos) {
+        if (html.compare(e, 3, "-->") == 0) {
+          e += 3;
+          break;
+        }
+        if (html.compare(e, 4, "--!>") == 0) {
+          e += 4;
+          break;
+        }
+        ++e;
+      }
+      if (e == std::string_view::npos) break;
+      i = e;
+      continue;
+    }
+    if (html[i + 1] == '!' || html[i + 1] == '?') {
+      i = html.find('>', i + 2);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    const size_t tag_begin = i;
+    const bool closing = html[i + 1] == '/';
+    const size_t name_at = i + (closing ? 2 : 1);
+    if (name_at >= n || !is_ascii_alpha(html[name_at])) {
+      ++i;  // "a < b": text
+      continue;
+    }
+    size_t p = lower_name_at(name_at, name);
+    // The attributes: a quote opens a value only right after '=' (and spaces);
+    // "/>" makes the tag empty only when the '/' is not the end of an unquoted value.
+    size_t unquoted_end = std::string_view::npos;
+    while (p < n && html[p] != '>') {
+      if (html[p] != '=') {
+        ++p;
+        continue;
+      }
+      ++p;
+      while (p < n && is_html_space(html[p])) ++p;
+      if (p < n && (html[p] == '"' || html[p] == '\'')) {
+        p = html.find(html[p], p + 1);
+        if (p == std::string_view::npos) p = n;
+        else ++p;
+      } else {
+        while (p < n && !is_html_space(html[p]) && html[p] != '>') ++p;
+        unquoted_end = p;
+      }
+    }
+    if (p >= n) break;
+    const bool empty_syntax = html[p - 1] == '/' && unquoted_end != p;
+    i = p + 1;
+    if (is_void(name) || is_self_closing_kind(name)) continue;
+    if (foreign == 0 && is_raw_text(name)) {
+      // A leaf whose content is text: skip to "</name" (any case), kept whatever the depth.
+      if (closing || empty_syntax) continue;
+      size_t q = i;
+      while ((q = html.find("</", q)) != std::string_view::npos) {
+        lower_name_at(q + 2, found);
+        if (found == name) break;
+        q += 2;
+      }
+      if (q == std::string_view::npos) break;  // unclosed: text to the end
+      i = q;
+      continue;
+    }
+    const bool svg_or_math = name == "svg" || name == "math";
+    if (closing) {
+      if (depth > limit) cut(tag_begin, i);
+      if (depth > 0) --depth;
+      if (svg_or_math && foreign > 0) --foreign;
+      if (foreign > 0 && is_integration_point(name) && integration > 0) --integration;
+      continue;
+    }
+    if (name == "plaintext" && foreign == 0) break;  // the rest of the page is text
+    if (empty_syntax && foreign > 0 && integration == 0 && !breaks_out_of_foreign(name)) continue;
+    if (empty_syntax && svg_or_math) continue;
+    ++depth;
+    if (depth > limit) {
+      cut(tag_begin, i);
+      continue;  // a cut <svg> opens no foreign content
+    }
+    if (svg_or_math) ++foreign;
+    if (foreign > 0 && is_integration_point(name)) ++integration;
+  }
+  if (out) out->append(html.substr(copied));
+  return out;
+}
+
+}  // namespace internal
 
 Result<RawDocument> import_html(std::string bytes, const std::string& origin, const ImportLimits& limits) {
   if (bytes.size() > limits.max_file_bytes) {
@@ -297,6 +491,8 @@ Result<RawDocument> import_html(std::string bytes, const std::string& origin, co
     utf8 = std::move(decoded->utf8);
     doc.encoding = decoded->encoding;
   }
+
+  if (std::optional<std::string> flat = internal::flatten_html_nesting(utf8, limits.max_nesting)) utf8 = std::move(*flat);
 
   // gumbo records every parse error with a copy of the stack of open elements:
   // on a page of 100,000 unclosed <div>s that is quadratic memory (gigabytes from

@@ -1,6 +1,7 @@
 // Small pieces shared by the importers of src/wenyuan/doc (not a public API).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,10 @@ Status check_text_limit(std::string_view text, const std::string& origin, const 
 // Appends `line` (ASCII spaces and tabs at both ends trimmed) and '\n' to `out`
 // unless it is empty: importers emit one non-empty paragraph a line.
 void append_paragraph(std::string& out, std::string_view line);
+
+// The HTML page with the tags that would nest deeper than `limit` cut out
+// (their text kept), or nullopt when none would (import_html.cc says how).
+std::optional<std::string> flatten_html_nesting(std::string_view html, size_t limit);
 
 // Trims ASCII whitespace at both ends.
 std::string_view trim_ascii(std::string_view s);

@@ -5,12 +5,21 @@
 // Layout mode: poppler's "non-raw, non-physical" order is what pdftotext prints
 // without -layout: text in reading order, columns kept apart, and no runs of
 // spaces padding Chinese lines (physical layout inserts them to keep columns).
+//
+// poppler reports every problem of a broken file on stderr, one line each (a
+// hostile 400 KB file yields 200,000 lines). Its messages are caught instead
+// and the importer writes one line per file: how many there were and the first.
+// poppler's callback is process-wide, so the messages find their file through
+// a thread-local pointer set while that thread parses it.
 
 #include <poppler-document.h>
+#include <poppler-global.h>
 #include <poppler-page.h>
 
 #include <climits>
+#include <cstdio>
 #include <memory>
+#include <mutex>
 
 #include "wenyuan/doc/import.h"
 #include "wenyuan/doc/import_internal.h"
@@ -19,6 +28,41 @@
 
 namespace wenyuan::doc {
 namespace {
+
+struct PopplerMessages {
+  uint64_t count = 0;
+  std::string first;
+};
+thread_local PopplerMessages* t_messages = nullptr;
+
+void on_poppler_message(const std::string& message, void*) {
+  if (t_messages == nullptr) return;  // outside an import: nobody to tell
+  if (t_messages->count++ == 0) t_messages->first = message.substr(0, 200);
+}
+
+// Collects poppler's messages while it lives; writes the one line when it ends.
+class MessageScope {
+ public:
+  explicit MessageScope(const std::string& origin) : origin_(origin) {
+    static std::once_flag installed;
+    std::call_once(installed, [] { poppler::set_debug_error_function(on_poppler_message, nullptr); });
+    t_messages = &messages_;
+  }
+  ~MessageScope() {
+    t_messages = nullptr;
+    if (messages_.count == 0) return;
+    std::string first = messages_.first;
+    while (!first.empty() && (first.back() == '\n' || first.back() == '\r')) first.pop_back();
+    std::fprintf(stderr, "%s: the PDF parser reported %llu problem%s; the first: %s\n", origin_.c_str(),
+                 static_cast<unsigned long long>(messages_.count), messages_.count == 1 ? "" : "s", first.c_str());
+  }
+  MessageScope(const MessageScope&) = delete;
+  MessageScope& operator=(const MessageScope&) = delete;
+
+ private:
+  std::string origin_;
+  PopplerMessages messages_;
+};
 
 std::string to_utf8(const poppler::ustring& s) {
   const poppler::byte_array bytes = s.to_utf8();
@@ -68,6 +112,7 @@ Result<RawDocument> import_pdf(std::string bytes, const std::string& origin, con
   if (bytes.compare(0, 5, "%PDF-") != 0 && bytes.find("%PDF-") > 1024) {
     return Status::invalid_argument(origin + ": not a PDF file (no %PDF- header)");
   }
+  MessageScope messages(origin);
   std::unique_ptr<poppler::document> pdf(
       poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
   if (!pdf) return Status::invalid_argument(origin + ": not a readable PDF file");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <unordered_map>
 
 #include "wenyuan/text/utf8.h"
 
@@ -266,7 +267,13 @@ struct FlatNode {
   int number = 0;
   int parent = -1;
   std::vector<int> children;
+  // The number of the last child of each key: in_sequence's answer without
+  // walking the children (a key is one of ~20 kinds, so a short list).
+  std::vector<std::pair<std::string, int>> last_child_number;
 };
+
+// Source-marked headings by their trimmed text; the first hint of a text wins.
+using HintMap = std::unordered_map<std::u32string, int>;
 
 struct Line {
   size_t start = 0;  // code points into the text
@@ -290,30 +297,37 @@ class OutlineBuilder {
  public:
   explicit OutlineBuilder(U32View text) : text_(text) {}
 
-  void add_line(const Line& line, const std::vector<std::pair<std::u32string, int>>& hints) {
+  void add_line(const Line& line, const HintMap& hints) {
     const U32View s = text_.substr(line.start, line.end - line.start);
     const U32View t = trim(s);
     if (t.empty()) return;
     std::optional<HeadingMatch> m = match_heading_at(s);
-    for (const auto& [hint, level] : hints) {
-      if (hint != t) continue;
-      HeadingMatch h;
-      h.kind = "heading";
-      const size_t b = static_cast<size_t>(t.data() - s.data());
-      h.marker_begin = h.marker_end = b;
-      if (m) {
-        h.marker_end = m->marker_end;
-        h.title_begin = m->title_begin;
-        h.title_end = m->title_end;
-      } else {
-        h.title_begin = b;
-        h.title_end = b + t.size();
+    ++steps_;
+    if (!hints.empty()) {
+      std::u32string key(t);
+      steps_ += hints.bucket_size(hints.bucket(key));  // the hints compared with this line
+      if (auto hint = hints.find(key); hint != hints.end()) {
+        HeadingMatch h;
+        h.kind = "heading";
+        const size_t b = static_cast<size_t>(t.data() - s.data());
+        h.marker_begin = h.marker_end = b;
+        if (m) {
+          h.marker_end = m->marker_end;
+          h.title_begin = m->title_begin;
+          h.title_end = m->title_end;
+        } else {
+          h.title_begin = b;
+          h.title_end = b + t.size();
+        }
+        add(line, h, "heading" + std::to_string(std::clamp(hint->second, 1, 9)), /*always=*/true);
+        return;
       }
-      add(line, h, "heading" + std::to_string(std::clamp(level, 1, 9)), /*always=*/true);
-      return;
     }
     if (m) add(line, *m, m->kind, /*always=*/false);
   }
+
+  // Units of work done so far (lines looked up, stack and sibling steps).
+  uint64_t steps() const { return steps_; }
 
   std::vector<FlatNode> finish() { return std::move(nodes_); }
 
@@ -322,7 +336,10 @@ class OutlineBuilder {
     const std::vector<std::string> order = with_key(order_, key);
     const int rank = rank_of(order, key);
     size_t depth = stack_.size();
-    while (depth > 0 && rank_of(order, nodes_[stack_[depth - 1]].key) >= rank) --depth;
+    while (depth > 0 && rank_of(order, nodes_[stack_[depth - 1]].key) >= rank) {
+      --depth;
+      ++steps_;
+    }
     const int parent = depth == 0 ? -1 : stack_[depth - 1];
     if (!always && !in_sequence(m, key, parent)) return;
 
@@ -343,6 +360,7 @@ class OutlineBuilder {
       nodes_[parent].children.push_back(id);
     else
       roots_.push_back(id);
+    set_last_number(parent, key, m.number);
     if (key == "article") last_article_ = id;
     nodes_.push_back(std::move(f));
     stack_.push_back(id);
@@ -350,17 +368,30 @@ class OutlineBuilder {
 
   // 一、 must follow 一、 with 二、 under the same parent; 第X条 numbers rise over
   // the whole document (chapters do not restart them), and 第十条之一 may repeat 第十条.
-  bool in_sequence(const HeadingMatch& m, const std::string& key, int parent) const {
+  bool in_sequence(const HeadingMatch& m, const std::string& key, int parent) {
     if (key == "article") {
       if (last_article_ < 0) return true;
       const int prev = nodes_[last_article_].number;
       return m.number > prev || (m.sub && m.number == prev);
     }
-    const std::vector<int>& siblings = parent >= 0 ? nodes_[parent].children : roots_;
-    for (auto it = siblings.rbegin(); it != siblings.rend(); ++it) {
-      if (nodes_[*it].key == key) return m.number == nodes_[*it].number + 1;
+    const auto& last = parent >= 0 ? nodes_[parent].last_child_number : root_last_number_;
+    for (const auto& [k, number] : last) {
+      ++steps_;
+      if (k == key) return m.number == number + 1;
     }
     return m.number == 1;
+  }
+
+  void set_last_number(int parent, const std::string& key, int number) {
+    auto& last = parent >= 0 ? nodes_[parent].last_child_number : root_last_number_;
+    for (auto& [k, n] : last) {
+      ++steps_;
+      if (k == key) {
+        n = number;
+        return;
+      }
+    }
+    last.emplace_back(key, number);
   }
 
  public:
@@ -370,7 +401,9 @@ class OutlineBuilder {
   U32View text_;
   std::vector<FlatNode> nodes_;
   std::vector<int> roots_;
+  std::vector<std::pair<std::string, int>> root_last_number_;
   std::vector<int> stack_;
+  uint64_t steps_ = 0;
   std::vector<std::string> order_;
   int last_article_ = -1;
 };
@@ -645,11 +678,11 @@ Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hin
   const std::u32string text = text::decode_utf8(text_utf8);
   const std::vector<Line> lines = split_lines(text);
 
-  std::vector<std::pair<std::u32string, int>> hint_texts;
+  HintMap hint_texts;
   for (const HeadingHint& h : hints) {
     const std::u32string u = text::decode_utf8(h.text);
     const U32View t = trim(u);
-    if (!t.empty()) hint_texts.emplace_back(std::u32string(t), h.level);
+    if (!t.empty()) hint_texts.emplace(std::u32string(t), h.level);  // keeps the first
   }
 
   OutlineBuilder builder(text);
@@ -668,6 +701,7 @@ Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hin
     }
     add_sentence(text, b, line.end, a.sentences);
   }
+  a.outline_steps = builder.steps();
   const std::vector<int> roots = builder.roots();
   const std::vector<FlatNode> flat = builder.finish();
   for (size_t k = 0; k < roots.size(); ++k) {

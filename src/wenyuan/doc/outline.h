@@ -15,6 +15,7 @@
 //    empty or whitespace-only, and lie inside one paragraph.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@ struct Analysis {
   std::vector<OutlineNode> outline;
   std::vector<Span> paragraphs;
   std::vector<Span> sentences;
+  // Units of work the outline took (lines, heading-hint lookups, stack and
+  // sibling steps): a count, so tests can check analysis stays linear.
+  uint64_t outline_steps = 0;
 };
 
 // `hints` are headings the source format marked (docx styles, html <h1>..<h6>);

@@ -42,6 +42,10 @@ struct ImportLimits {
   uint64_t max_uncompressed_bytes = 512ull << 20;  // total inflated size of a .docx
   uint64_t max_compression_ratio = 200;         // per zip entry: zip-bomb guard
   uint64_t max_text_chars = 50'000'000;         // extracted text of one document
+  // Element nesting of a .docx part or an HTML page. Real documents stay under
+  // ~60 (tables in tables, text boxes); deeper input is rejected before any
+  // walk, so no walk needs more stack or time than this bound allows.
+  uint32_t max_nesting = 2000;
 };
 
 }  // namespace wenyuan::doc

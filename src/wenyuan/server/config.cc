@@ -100,6 +100,13 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   read_int(l["max_upload_bytes"], c.limits.max_upload_bytes);
   read_int(l["max_query_bytes"], c.limits.max_query_bytes);
   read_int(l["max_connections"], c.limits.max_connections);
+  read_int(l["max_connections_per_ip"], c.limits.max_connections_per_ip);
+  if (const toml::array* exempt = l["per_ip_exempt"].as_array()) {
+    c.limits.per_ip_exempt.clear();
+    for (const toml::node& e : *exempt) {
+      if (auto v = e.value<std::string>()) c.limits.per_ip_exempt.push_back(*v);
+    }
+  }
   read_int(l["max_zip_documents"], c.limits.max_zip_documents);
   read_int(l["header_timeout_s"], c.limits.header_timeout_s);
   read_int(l["body_timeout_s"], c.limits.body_timeout_s);

@@ -18,9 +18,13 @@
 //   max_upload_bytes = 67108864    # admin uploads only
 //   max_query_bytes = 2048         # longer search queries get 400
 //   max_connections = 10000
-//   header_timeout_s = 30          # a client must send a whole request head within this
+//   max_connections_per_ip = 64    # more from one address are refused (429), so one
+//                                  # client holding idle sockets cannot lock others out
+//   per_ip_exempt = ["127.0.0.1", "::1"]  # no per-IP cap: a reverse proxy on this
+//                                  # machine carries every client's connections
+//   header_timeout_s = 10          # a client must send a whole request head within this
 //   body_timeout_s = 300
-//   idle_timeout_s = 60            # keep-alive connections idle longer are closed
+//   idle_timeout_s = 20            # keep-alive connections idle longer are closed
 //   session_days = 30
 //   [rate.login]    per_second = 0.2, burst = 10   # per IP
 //   [rate.register] per_second = 0.01, burst = 5   # per IP
@@ -57,10 +61,12 @@ struct Limits {
   size_t max_upload_bytes = 64 * 1024 * 1024;
   size_t max_query_bytes = 2048;
   size_t max_connections = 10000;
+  size_t max_connections_per_ip = 64;
+  std::vector<std::string> per_ip_exempt = {"127.0.0.1", "::1"};
   size_t max_zip_documents = 200;
-  int header_timeout_s = 30;
+  int header_timeout_s = 10;
   int body_timeout_s = 300;
-  int idle_timeout_s = 60;
+  int idle_timeout_s = 20;
   int shutdown_grace_s = 20;  // in-flight requests get this long after SIGTERM
 };
 

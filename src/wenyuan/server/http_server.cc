@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -28,6 +29,17 @@ namespace {
 class Session;
 
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+
+// The peer's address as the per-IP cap and the handler see it; an IPv4 client
+// of a dual-stack socket is its IPv4 address, not ::ffff:a.b.c.d.
+std::string peer_ip(const tcp::socket& socket) {
+  beast::error_code ec;
+  const tcp::endpoint ep = socket.remote_endpoint(ec);
+  if (ec) return {};
+  net::ip::address a = ep.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
+  return a.to_string();
+}
 
 bool compressible(std::string_view content_type) {
   return content_type.rfind("text/", 0) == 0 || content_type.find("json") != std::string_view::npos ||
@@ -59,8 +71,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::atomic<bool> stopping{false};
   uint16_t port = 0;
 
-  mutable std::mutex mu;  // guards sessions
+  mutable std::mutex mu;  // guards sessions and per_ip
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::unordered_map<std::string, size_t> per_ip;  // open connections by peer address
 
   std::mutex join_mu;
   bool joined = false;
@@ -74,11 +87,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::lock_guard lock(mu);
     sessions.emplace(s, std::move(w));
   }
-  void remove(Session* s) {
+  void remove(Session* s, const std::string& ip) {
     bool last = false;
     {
       std::lock_guard lock(mu);
       sessions.erase(s);
+      if (auto it = per_ip.find(ip); it != per_ip.end() && --it->second == 0) per_ip.erase(it);
       last = sessions.empty();
     }
     // The last connection gone during shutdown: nothing left to wait for.
@@ -90,13 +104,10 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
-    beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) ip_ = ep.address().to_string();
-  }
-  ~Session() { server_->remove(this); }
+  // `ip` has been counted in server->per_ip for this session.
+  Session(tcp::socket&& socket, std::shared_ptr<HttpServer::Impl> server, std::string ip)
+      : stream_(std::move(socket)), server_(std::move(server)), ip_(std::move(ip)) {}
+  ~Session() { server_->remove(this, ip_); }
 
   void run() {
     server_->add(this, weak_from_this());
@@ -275,19 +286,34 @@ void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  size_t open = 0;
+  std::string ip = peer_ip(socket);
+  const auto& exempt = options.limits.per_ip_exempt;
+  const bool capped = std::find(exempt.begin(), exempt.end(), ip) == exempt.end();
+  std::optional<HttpServer::Response> refusal;
   {
     std::lock_guard lock(mu);
-    open = sessions.size();
+    size_t& from_ip = per_ip[ip];
+    if (sessions.size() >= options.limits.max_connections) {
+      refusal = error_response(http::status::service_unavailable, "internal", "too many connections");
+    } else if (capped && from_ip >= options.limits.max_connections_per_ip) {
+      refusal = error_response(http::status::too_many_requests, "rate_limited",
+                               "too many connections from your address (at most " +
+                                   std::to_string(options.limits.max_connections_per_ip) + ")");
+    }
+    if (refusal) {
+      if (from_ip == 0) per_ip.erase(ip);
+    } else {
+      ++from_ip;  // the Session gives it back when it ends
+    }
   }
-  if (open >= options.limits.max_connections) {
-    auto res = error_response(http::status::service_unavailable, "internal", "too many connections");
+  if (refusal) {
+    // Small enough for the socket's send buffer: this write does not wait for the client.
     beast::error_code wec;
-    http::write(socket, res, wec);
+    http::write(socket, *refusal, wec);
     socket.shutdown(tcp::socket::shutdown_both, wec);
     socket.close(wec);
   } else {
-    std::make_shared<Session>(std::move(socket), shared_from_this())->run();
+    std::make_shared<Session>(std::move(socket), shared_from_this(), std::move(ip))->run();
   }
   accept();
 }
@@ -388,6 +414,12 @@ void HttpServer::wait() {
 size_t HttpServer::connections() const {
   std::lock_guard lock(impl_->mu);
   return impl_->sessions.size();
+}
+
+size_t HttpServer::connections_from(const std::string& ip) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->per_ip.find(ip);
+  return it == impl_->per_ip.end() ? 0 : it->second;
 }
 
 }  // namespace wenyuan::server

@@ -12,7 +12,10 @@
 // that long); body > the handler's body limit -> 413; a malformed request -> 400;
 // head not complete within header_timeout_s (slow clients), body not within
 // body_timeout_s, or idle keep-alive for idle_timeout_s -> closed. More than
-// max_connections open connections -> new ones get 503 and are closed.
+// max_connections open connections -> new ones get 503 and are closed; more
+// than max_connections_per_ip from one address (unless it is in per_ip_exempt)
+// -> new ones from that address get 429 and are closed, so one client holding
+// thousands of idle sockets cannot lock the others out.
 //
 // Responses: gzip when the client accepts it, the body is over 1 KiB and of a
 // compressible type; HEAD gets the head of the GET response.
@@ -60,8 +63,9 @@ class HttpServer {
   void begin_shutdown();
   // Blocks until the server has shut down (after begin_shutdown or a signal).
   void wait();
-  // Open connections right now.
+  // Open connections right now (all, and from one address).
   size_t connections() const;
+  size_t connections_from(const std::string& ip) const;
 
   struct Impl;
 

@@ -1,11 +1,32 @@
 #include "wenyuan/server/server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <system_error>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 namespace wenyuan::server {
+namespace {
+
+// Removes what a killed server left in DATA/tmp (Library::import_bytes stages
+// each upload there and removes it when the import ends).
+void remove_stale_uploads(const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  const std::filesystem::path tmp = data_dir / "tmp";
+  if (!std::filesystem::is_directory(tmp, ec)) return;
+  size_t removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(tmp, ec)) {
+    std::error_code rm;
+    removed += std::filesystem::remove_all(entry.path(), rm) > 0 ? 1 : 0;
+    if (rm) spdlog::warn("cannot remove the stale upload {}: {}", entry.path().filename().string(), rm.message());
+  }
+  if (removed > 0) spdlog::info("removed {} stale staged upload(s) from {}", removed, tmp.string());
+}
+
+}  // namespace
 
 unsigned worker_threads(unsigned configured) {
   if (configured > 0) return configured;
@@ -19,6 +40,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   lo.merge_after_import = false;  // the tailer merges (tail())
   auto lib = library::Library::open(options.data_dir, lo);
   if (!lib) return lib.status();
+  remove_stale_uploads(options.data_dir);
   s->library_ = std::move(lib.value());
   access::AccountsOptions ao;
   ao.ops_limit = options.config.pwhash_ops;

@@ -33,7 +33,9 @@ struct ServeOptions {
 
 class Server {
  public:
-  // Opens DATA (library and DATA/accounts.db) and starts listening.
+  // Opens DATA (library and DATA/accounts.db) and starts listening. Uploads
+  // staged in DATA/tmp by a server that was killed are removed first (only a
+  // running server stages there, and this one has not begun).
   static Result<std::unique_ptr<Server>> start(const ServeOptions& options);
   ~Server();
 

@@ -87,9 +87,9 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     // kChangesSince
     "SELECT seq, id, deleted FROM changes WHERE seq > ?1 ORDER BY seq",
     // kEdgeLineCount
-    "SELECT count(*) FROM edge_lines e JOIN documents d USING (rid) WHERE e.line = ?1 AND d.source = ?2",
+    "SELECT documents FROM edge_line_counts WHERE line = ?1 AND source = ?2",
     // kSourceCount
-    "SELECT count(*) FROM documents WHERE source = ?1",
+    "SELECT documents FROM source_counts WHERE source = ?1",
 };
 
 int64_t now_unix_seconds() {
@@ -738,6 +738,14 @@ uint32_t Catalog::documents_in_source(std::string_view source) const {
   Result<bool> row = (*s)->step();
   if (!row.is_ok() || !*row) return 0;
   return static_cast<uint32_t>((*s)->column_int(0));
+}
+
+uint64_t Catalog::statement_steps() const {
+  uint64_t steps = 0;
+  for (const sqlite::Statement& s : impl_->stmts) {
+    if (s) steps += static_cast<uint64_t>(sqlite3_stmt_status(s.get(), SQLITE_STMTSTATUS_VM_STEP, 0));
+  }
+  return steps;
 }
 
 const std::filesystem::path& Catalog::path() const { return impl_->path; }

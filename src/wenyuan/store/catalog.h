@@ -178,6 +178,11 @@ class Catalog : public doc::EdgeLineStats {
   uint32_t documents_with_edge_line(std::string_view source, std::string_view line) const override;
   uint32_t documents_in_source(std::string_view source) const override;
 
+  // Virtual-machine steps SQLite ran for this Catalog's prepared statements so
+  // far (triggers included): a count of work, so tests can check that putting
+  // documents and asking the counts above stays linear in the documents.
+  uint64_t statement_steps() const;
+
   const std::filesystem::path& path() const;
 
  private:

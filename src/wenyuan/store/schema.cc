@@ -7,7 +7,7 @@ namespace wenyuan::store {
 namespace {
 
 // The migration steps, oldest first. Released steps are history: never edit them.
-constexpr std::array<const char*, 3> kSteps = {
+constexpr std::array<const char*, 4> kSteps = {
     // v1: documents, their bodies, the change log.
     R"sql(
 PRAGMA application_id = 1465467732;
@@ -68,6 +68,59 @@ ALTER TABLE documents ADD COLUMN public_issuer TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN public_outline TEXT DEFAULT '[]';
 UPDATE documents SET public_year = year, public_issuer = issuer, public_outline = outline WHERE access = 'free';
 CREATE INDEX documents_by_public_year ON documents (public_year);
+)sql",
+    // v4: the cleaner's per-source counts, kept by triggers inside the writing
+    // transaction (counting over the whole source for every imported document
+    // made importing one source quadratic). A document's edge lines are deleted
+    // by documents_uncounted while the document still exists, so the edge-line
+    // trigger can find its source (the ON DELETE CASCADE then finds none).
+    R"sql(
+CREATE TABLE source_counts (
+  source    TEXT    NOT NULL PRIMARY KEY,
+  documents INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE edge_line_counts (
+  source    TEXT    NOT NULL,
+  line      TEXT    NOT NULL,
+  documents INTEGER NOT NULL,
+  PRIMARY KEY (source, line)
+) WITHOUT ROWID;
+INSERT INTO source_counts (source, documents) SELECT source, count(*) FROM documents GROUP BY source;
+INSERT INTO edge_line_counts (source, line, documents)
+  SELECT d.source, e.line, count(*) FROM edge_lines e JOIN documents d USING (rid) GROUP BY d.source, e.line;
+CREATE TRIGGER documents_counted AFTER INSERT ON documents BEGIN
+  INSERT INTO source_counts (source, documents) VALUES (new.source, 1)
+    ON CONFLICT (source) DO UPDATE SET documents = documents + 1;
+END;
+CREATE TRIGGER documents_uncounted BEFORE DELETE ON documents BEGIN
+  DELETE FROM edge_lines WHERE rid = old.rid;
+  UPDATE source_counts SET documents = documents - 1 WHERE source = old.source;
+  DELETE FROM source_counts WHERE source = old.source AND documents <= 0;
+END;
+CREATE TRIGGER documents_recounted AFTER UPDATE OF source ON documents WHEN old.source IS NOT new.source BEGIN
+  UPDATE source_counts SET documents = documents - 1 WHERE source = old.source;
+  DELETE FROM source_counts WHERE source = old.source AND documents <= 0;
+  INSERT INTO source_counts (source, documents) VALUES (new.source, 1)
+    ON CONFLICT (source) DO UPDATE SET documents = documents + 1;
+  UPDATE edge_line_counts SET documents = documents - 1
+    WHERE source = old.source AND line IN (SELECT line FROM edge_lines WHERE rid = new.rid);
+  DELETE FROM edge_line_counts
+    WHERE source = old.source AND documents <= 0 AND line IN (SELECT line FROM edge_lines WHERE rid = new.rid);
+  INSERT INTO edge_line_counts (source, line, documents)
+    SELECT new.source, line, 1 FROM edge_lines WHERE rid = new.rid
+    ON CONFLICT (source, line) DO UPDATE SET documents = documents + 1;
+END;
+CREATE TRIGGER edge_lines_counted AFTER INSERT ON edge_lines BEGIN
+  INSERT INTO edge_line_counts (source, line, documents)
+    VALUES ((SELECT source FROM documents WHERE rid = new.rid), new.line, 1)
+    ON CONFLICT (source, line) DO UPDATE SET documents = documents + 1;
+END;
+CREATE TRIGGER edge_lines_uncounted AFTER DELETE ON edge_lines BEGIN
+  UPDATE edge_line_counts SET documents = documents - 1
+    WHERE source = (SELECT source FROM documents WHERE rid = old.rid) AND line = old.line;
+  DELETE FROM edge_line_counts
+    WHERE source = (SELECT source FROM documents WHERE rid = old.rid) AND line = old.line AND documents <= 0;
+END;
 )sql",
 };
 

@@ -7,7 +7,8 @@
 // bump, so a crash mid-migration leaves the file at a whole version. Steps are
 // never edited once released: a change to the schema is a new step at the end.
 //
-// Schema at version 2 (see catalog.h for what each column holds):
+// Schema at version 4 (see catalog.h for what each column holds):
+//   (v3 adds public_year, public_issuer, public_outline to documents: docs/paywall.md)
 //
 //   documents  rid INTEGER PRIMARY KEY, id TEXT UNIQUE, title, year (NULL = unknown),
 //              date, source, category, issuer, tags (JSON), access ('free'|'paid'),
@@ -22,6 +23,10 @@
 //              never reused, even after rows are trimmed).
 //   edge_lines (v2) rid -> documents ON DELETE CASCADE, line: the first and last
 //              non-empty lines of the raw text, for recurring header/footer stats.
+//   source_counts (v4) source -> documents; edge_line_counts (v4) (source, line)
+//              -> documents: what EdgeLineStats answers, in one lookup each.
+//              Maintained by triggers on documents and edge_lines, so every
+//              writer keeps them exact in its own transaction.
 #pragma once
 
 #include <cstdint>
