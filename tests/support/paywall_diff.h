@@ -165,21 +165,6 @@ inline std::u32string donor_text(const std::vector<Record>& recs, const Record& 
   return t;
 }
 
-inline std::string url_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 // A zip (a docx, or a zip of documents) as its entries' names and inflated
 // contents, recursively: the archive bytes carry the time of writing.
 inline std::string zip_contents(const std::string& bytes, int depth = 0) {

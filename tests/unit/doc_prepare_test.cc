@@ -69,6 +69,28 @@ TEST(Prepare, SeedSampleRegionsFollowTheMarkers) {
   EXPECT_FALSE(d.removed.empty());
 }
 
+// Text after a paid part is paid too: its offset would tell a non-member how
+// long the paid part is (docs/paywall.md, close_after_first_paid).
+TEST(Prepare, EverythingAfterTheFirstPaidPartIsPaid) {
+  const std::string raw =
+      "关于推进基层治理工作的报告\n一、基本情况。今年以来各项工作稳步推进。\n##paidbegin##\n二、主要做法。"
+      "坚持问题导向，抓好整改落实。\n##paidend##\n三、下一步打算。继续巩固提升工作成效。\n##paidbegin##\n"
+      "四、工作要求。压实责任。\n##paidend##\n以上报告，请审阅。";
+  Result<Document> r = prepare(raw_of(raw), {});
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  const Document& d = *r;
+  ASSERT_EQ(d.regions.size(), 2u);
+  EXPECT_EQ(d.regions[0].kind, RegionKind::kPreview);
+  EXPECT_EQ(d.regions[0].start, 0u);
+  EXPECT_EQ(d.regions[1].kind, RegionKind::kPaid);
+  EXPECT_EQ(d.regions[1].start, d.regions[0].end);
+  EXPECT_EQ(d.regions[1].end, d.text_chars);
+  const std::string preview = text::substr_code_points(d.text, 0, d.regions[0].end);
+  EXPECT_NE(preview.find("基本情况"), std::string::npos);
+  EXPECT_EQ(preview.find("下一步打算"), std::string::npos);
+  EXPECT_EQ(visible_text(d).find("下一步打算"), std::string::npos);
+}
+
 std::string ten_paragraphs() {
   std::string t = "关于加强基层治理的实施意见";
   for (int i = 1; i < 10; ++i) t += "\n第" + std::to_string(i) + "段内容，推进各项工作落实。";

@@ -197,21 +197,6 @@ class Paywall : public ::testing::Test {
     ASSERT_GE(c_.probes.size(), 50u);
   }
 
-  static std::string url_encode(const std::string& s) {
-    static const char* kHex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c)) {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      }
-    }
-    return out;
-  }
-
   // Everything `c` can get, rendered; also counts unlocked search snippets.
   std::string fetch_everything(Client& c, size_t& unlocked_probe_snippets) {
     std::string all;

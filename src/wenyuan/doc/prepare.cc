@@ -1,5 +1,7 @@
 #include "wenyuan/doc/prepare.h"
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include <cmath>
@@ -77,6 +79,21 @@ std::vector<Region> share_regions(const std::vector<Span>& paragraphs, uint32_t 
     }
   }
   return {{RegionKind::kPreview, 0, chars}};
+}
+
+// Fail closed: everything after the first paid region is paid. Offsets are code
+// points of the whole text, so a preview that followed a paid part (text after
+// a ##paidend## marker) would start at an offset that tells a non-member how
+// long the paid part before it is (docs/paywall.md). What follows the paid body
+// of circulating material is its ending or a trailer the cleaner took out; a
+// member reads it either way.
+void close_after_first_paid(std::vector<Region>& regions) {
+  auto first = std::find_if(regions.begin(), regions.end(), [](const Region& r) { return r.kind == RegionKind::kPaid; });
+  if (first == regions.end()) return;
+  uint32_t end = first->end;
+  for (auto it = first; it != regions.end(); ++it) end = std::max(end, it->end);
+  first->end = end;
+  regions.erase(first + 1, regions.end());
 }
 
 }  // namespace
@@ -179,8 +196,10 @@ Result<Document> prepare(RawDocument raw, const PrepareOptions& options) {
   d.sentences = std::move(a.sentences);
 
   const bool paid = raw.access ? *raw.access == Access::kPaid : options.paid;
-  if (!marker_regions.empty())
+  if (!marker_regions.empty()) {
     d.regions = std::move(marker_regions);
+    close_after_first_paid(d.regions);
+  }
   else if (paid)
     d.regions = share_regions(d.paragraphs, d.text_chars, options.preview_share);
   else
