@@ -169,6 +169,18 @@ TEST_F(LibraryWriters, TheHolderIndexesWhatOthersStoredBeforeItLetsGo) {
   EXPECT_TRUE(v->ok());
   EXPECT_EQ(v->index_documents, 7u);
   EXPECT_EQ(v->pending_changes, 0u);
+  // Having let go, the old holder is a reader: another process writes now.
+  auto next = open("wenyuan import");
+  ASSERT_TRUE(next);
+  ASSERT_TRUE(next->is_index_writer());
+  ASSERT_EQ(next->import_paths({jsonl("c.jsonl", 100, 3)}, ImportOptions{}).imported, 3u);
+  ASSERT_TRUE(holder->refresh().is_ok());
+  EXPECT_FALSE(holder->is_index_writer());
+  EXPECT_EQ(count(*holder, "高质量发展"), 10u);
+  v = next->verify();
+  ASSERT_TRUE(v.is_ok());
+  EXPECT_TRUE(v->ok()) << (v->problems.empty() ? "" : v->problems.front());
+  EXPECT_EQ(v->index_documents, 10u);
 }
 
 TEST_F(LibraryWriters, VerifyReportsWhatDiffers) {

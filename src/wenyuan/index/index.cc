@@ -144,6 +144,11 @@ Status Index::become_writer() {
   return s;
 }
 
+void Index::become_reader() {
+  std::lock_guard<std::mutex> l(write_mu_);
+  read_only_ = true;
+}
+
 void Index::install(std::vector<Live> live, uint64_t catalog_seq) {
   live_ = std::move(live);
   catalog_seq_ = catalog_seq;

@@ -115,12 +115,15 @@ int64_t steady_ms() {
 
 }  // namespace
 
-bool ImportReport::disk_full() const {
-  if (fatal.is_ok()) return false;
-  const std::string& m = fatal.message();
-  return m.find("disk is full") != std::string::npos || m.find("No space left") != std::string::npos ||
-         m.find("ENOSPC") != std::string::npos;
+bool is_disk_full(const Status& st) {
+  if (st.is_ok()) return false;
+  // SQLite says SQLITE_FULL as "database or disk is full"; the index's own
+  // writes carry strerror(ENOSPC).
+  const std::string& m = st.message();
+  return m.find("disk is full") != std::string::npos || m.find("No space left") != std::string::npos;
 }
+
+bool ImportReport::disk_full() const { return is_disk_full(fatal); }
 
 Result<std::unique_ptr<Library>> Library::open(const fs::path& data_dir, const OpenOptions& options) {
   std::error_code ec;
@@ -161,12 +164,16 @@ void Library::close() {
   for (int round = 0; lock_ && round < 100; ++round) {
     (void)sync_index();
     own_.clear();
+    index_->become_reader();  // without the lock this process must not write the index
     lock_.reset();
     if (!catalog_ || index_->catalog_seq() >= catalog_->last_seq()) break;
     auto again = try_become_writer();
     if (!again || !*again) break;  // the new holder indexes it
   }
-  lock_.reset();
+  if (lock_) {
+    index_->become_reader();
+    lock_.reset();
+  }
 }
 
 std::string Library::index_writer() const {
@@ -371,7 +378,10 @@ void Library::store_prepared(PreparedItem& item, Batch& batch) {
     if (*batch.on_progress) (*batch.on_progress)(batch.progress);
     return;
   }
-  if (!batch.fatal.is_ok()) return;
+  if (!batch.fatal.is_ok()) {
+    if (item.status) ++batch.report.not_stored;  // read, but the import had stopped
+    return;
+  }
   ++batch.progress.documents;
   if (!item.status) {
     reject(item.status.message());
@@ -407,6 +417,12 @@ void Library::store_prepared(PreparedItem& item, Batch& batch) {
   }
   auto outcome = catalog_->put(document, item.encoded, item.edges);
   if (!outcome) {
+    if (is_disk_full(outcome.status())) {
+      // Every later document would fail the same way: stop, and say how far it got.
+      ++batch.report.not_stored;
+      batch.fatal = outcome.status();
+      return;
+    }
     reject(document.origin + ": " + outcome.status().message());
     return;
   }

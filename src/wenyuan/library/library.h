@@ -84,6 +84,9 @@ struct ImportReport {
   std::string intake_error;
 };
 
+// True if `st` says the disk (or the database) is full.
+bool is_disk_full(const Status& st);
+
 struct OpenOptions {
   bool read_only = false;          // writes nothing: no lock, no catalog or index change
   bool catch_up = true;            // bring the view up to the catalog at open (verify wants the raw commit)
