@@ -20,8 +20,9 @@ struct CliRun {
   std::string out;   // stdout and stderr
 };
 
-// Runs `wenyuan ARGS` through the shell, `input` on stdin.
-inline CliRun run_cli(const std::string& args, const std::string& input = "") {
+// Runs `wenyuan ARGS` through the shell, `input` on stdin; stderr goes with
+// stdout unless `merge_stderr` is false (then it is dropped: stdout stays JSON).
+inline CliRun run_cli(const std::string& args, const std::string& input = "", bool merge_stderr = true) {
   namespace fs = std::filesystem;
   static int counter = 0;
   const fs::path in =
@@ -31,7 +32,8 @@ inline CliRun run_cli(const std::string& args, const std::string& input = "") {
     std::fputs(input.c_str(), f);
     std::fclose(f);
   }
-  const std::string cmd = std::string(WENYUAN_BINARY) + " " + args + " < " + in.string() + " 2>&1";
+  const std::string cmd =
+      std::string(WENYUAN_BINARY) + " " + args + " < " + in.string() + (merge_stderr ? " 2>&1" : " 2>/dev/null");
   CliRun r;
   std::FILE* p = ::popen(cmd.c_str(), "r");
   char buf[4096];

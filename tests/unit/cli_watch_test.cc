@@ -2,6 +2,8 @@
 // with good, bad, temporary and foreign files; a second run after a change and
 // a delete; and --no-folder-category.
 #include <gtest/gtest.h>
+
+#include "support/cli_process.h"
 #include <sys/wait.h>
 
 #include <array>
@@ -23,16 +25,8 @@ struct CommandRun {
 };
 
 CommandRun wenyuan(const std::string& args) {
-  const std::string cmd = std::string(WENYUAN_BINARY) + " " + args + " 2>/dev/null";
-  CommandRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 65536> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  auto r = wenyuan::testing::run_cli(args, "", false);
+  return {r.rc, r.out};
 }
 
 void write(const fs::path& p, const std::string& bytes) {

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_process.h"
+#include "support/report_records.h"
 #include "unit/server_client.h"
 
 namespace fs = std::filesystem;
@@ -42,15 +43,7 @@ class CliWriters : public ::testing::Test {
   // `n` reports, each with its own phrase "编号K号专项" and the shared "群众满意度持续提升".
   fs::path jsonl(const std::string& name, int first, int n) {
     const fs::path file = dir_ / name;
-    std::ofstream out(file);
-    for (int k = first; k < first + n; ++k) {
-      nlohmann::json j;
-      j["id"] = "r" + std::to_string(k);
-      j["title"] = "第" + std::to_string(k) + "号工作报告";
-      j["text"] = "第" + std::to_string(k) + "组坚持稳中求进。\n编号" + std::to_string(k) +
-                  "号专项工作取得新进展，群众满意度持续提升" + std::to_string(k) + "次。";
-      out << j.dump() << "\n";
-    }
+    wenyuan::testing::write_report_records(file, "r", first, n);
     return file;
   }
 

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/report_records.h"
 #include "wenyuan/index/index.h"
 #include "wenyuan/library/library.h"
 #include "wenyuan/search/engine.h"
@@ -38,17 +39,7 @@ class LibraryWriters : public ::testing::Test {
   // `n` short reports, each with a phrase of its own ("编号N号专项").
   fs::path jsonl(const std::string& name, int first, int n) {
     const fs::path file = dir_ / name;
-    std::ofstream out(file);
-    for (int k = first; k < first + n; ++k) {
-      nlohmann::json j;
-      j["id"] = "doc" + std::to_string(k);
-      j["title"] = "第" + std::to_string(k) + "号工作报告";
-      // Every line differs between documents: a line that recurs at the edge of
-      // many documents of a source is a site header the cleaner takes out.
-      j["text"] = "今年以来，第" + std::to_string(k) + "组坚持稳中求进，推进高质量发展。\n编号" + std::to_string(k) +
-                  "号专项工作取得新进展，群众满意度持续提升" + std::to_string(k) + "。";
-      out << j.dump() << "\n";
-    }
+    wenyuan::testing::write_report_records(file, "doc", first, n);
     return file;
   }
 

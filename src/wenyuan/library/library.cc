@@ -645,11 +645,11 @@ Result<VerifyReport> Library::verify() {
   // Every committed segment must read back whole (Segment::open checked the
   // footer and crc when the view was loaded; read the files again to catch
   // damage since).
+  auto dir = index::open_fs_directory(data_dir_ / "index");
+  if (!dir) return dir.status();
   for (const auto& part : snap->parts()) {
     const std::string& name = part.segment->name();
     if (name.rfind("mem-", 0) == 0) continue;
-    auto dir = index::open_fs_directory(data_dir_ / "index");
-    if (!dir) return dir.status();
     auto data = (*dir)->read(name);
     if (!data) {
       problem(name + ": " + data.status().message());
