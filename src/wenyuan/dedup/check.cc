@@ -23,6 +23,7 @@ std::vector<Run> find_runs(const FingerprintIndex& index, const std::vector<uint
   kgram_hashes(chars, hashes);
   // Per (document, diagonal): the draft position up to which it is extended.
   std::unordered_map<uint64_t, uint32_t> extended;
+  extended.reserve(1024);
   const auto n = static_cast<uint32_t>(draft.size());
   uint64_t work = 0;
   std::vector<std::pair<uint32_t, uint32_t>> hits;
@@ -92,12 +93,15 @@ CheckReport check(const FingerprintIndex& index, std::string_view draft_utf8, co
   for (uint8_t c : covered) r.copied_chars += c;
   r.share = r.chars ? static_cast<double>(r.copied_chars) / r.chars : 0.0;
   for (const auto& [d, c] : doc_cover) r.sources.push_back({d, c});
-  auto by_cover = [&](uint32_t x, uint32_t y) {
-    const uint32_t cx = doc_cover[x], cy = doc_cover[y];
-    return cx != cy ? cx > cy : index.doc(x).id < index.doc(y).id;
-  };
-  std::sort(r.sources.begin(), r.sources.end(),
-            [&](const SourceCoverage& x, const SourceCoverage& y) { return by_cover(x.doc, y.doc); });
+  std::sort(r.sources.begin(), r.sources.end(), [&](const SourceCoverage& x, const SourceCoverage& y) {
+    return x.copied_chars != y.copied_chars ? x.copied_chars > y.copied_chars : index.doc(x.doc).id < index.doc(y.doc).id;
+  });
+  // Each run's source rank (0 = covers most), for ordering a span's sources.
+  std::unordered_map<uint32_t, uint32_t> rank_of;
+  rank_of.reserve(r.sources.size());
+  for (uint32_t i = 0; i < r.sources.size(); ++i) rank_of[r.sources[i].doc] = i;
+  std::vector<uint32_t> run_rank(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) run_rank[i] = rank_of[runs[i].doc];
   r.source_total = static_cast<uint32_t>(r.sources.size());
   if (r.sources.size() > o.max_sources) r.sources.resize(o.max_sources);
 
@@ -120,11 +124,15 @@ CheckReport check(const FingerprintIndex& index, std::string_view draft_utf8, co
     s.end = t.origin[y - 1] + 1;
     s.chars = y - x;
     s.source_count = static_cast<uint32_t>(ids.size());
-    std::sort(ids.begin(), ids.end(), [&](uint32_t u, uint32_t v) {
-      if (runs[u].doc != runs[v].doc) return by_cover(runs[u].doc, runs[v].doc);
-      return runs[u].sa < runs[v].sa;
-    });
-    if (ids.size() > o.max_sources_per_span) ids.resize(o.max_sources_per_span);
+    auto before = [&](uint32_t u, uint32_t v) {
+      return run_rank[u] != run_rank[v] ? run_rank[u] < run_rank[v] : runs[u].sa < runs[v].sa;
+    };
+    if (ids.size() > o.max_sources_per_span) {
+      std::partial_sort(ids.begin(), ids.begin() + o.max_sources_per_span, ids.end(), before);
+      ids.resize(o.max_sources_per_span);
+    } else {
+      std::sort(ids.begin(), ids.end(), before);
+    }
     for (uint32_t u : ids) {
       const Run& run = runs[u];
       const SourceDoc& src = index.doc(run.doc);

@@ -127,6 +127,7 @@ void FingerprintIndex::remove(const std::string& id) {
 }
 
 void FingerprintIndex::index_directory() {
+  base_.shrink_to_fit();
   std::sort(base_.begin(), base_.end(), [](const Posting& a, const Posting& b) {
     return a.hash != b.hash ? a.hash < b.hash : a.doc != b.doc ? a.doc < b.doc : a.pos < b.pos;
   });
