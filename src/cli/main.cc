@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   runners["rejected"] = register_rejected(app);
   runners["verify"] = register_verify(app);
   runners["check"] = register_check(app);
+  runners["dups"] = register_dups(app);
 
   try {
     app.parse(argc, argv);

@@ -143,6 +143,14 @@ void FingerprintIndex::index_directory() {
   directory_.back() = static_cast<uint32_t>(base_.size());
 }
 
+std::vector<Fingerprint> FingerprintIndex::fingerprints_of(uint32_t slot) const {
+  std::u32string chars(docs_[slot].codes.size(), 0);
+  for (size_t i = 0; i < chars.size(); ++i) chars[i] = char_of(docs_[slot].codes[i]);
+  std::vector<Fingerprint> fps;
+  fingerprint(slot, chars, fps);
+  return fps;
+}
+
 void FingerprintIndex::rebuild() {
   std::vector<SourceDoc> live;
   live.reserve(docs_.size() - dead_slots_);
@@ -154,15 +162,9 @@ void FingerprintIndex::rebuild() {
   recent_.clear();
   recent_postings_ = 0;
   dead_slots_ = 0;
-  std::u32string chars;
-  std::vector<Fingerprint> fps;
   for (uint32_t slot = 0; slot < docs_.size(); ++slot) {
     slot_of_[docs_[slot].id] = slot;
-    chars.resize(docs_[slot].codes.size());
-    for (size_t i = 0; i < chars.size(); ++i) chars[i] = char_of(docs_[slot].codes[i]);
-    fps.clear();
-    fingerprint(slot, chars, fps);
-    for (const auto& f : fps) base_.push_back({f.hash, slot, f.pos});
+    for (const auto& f : fingerprints_of(slot)) base_.push_back({f.hash, slot, f.pos});
   }
   index_directory();
 }

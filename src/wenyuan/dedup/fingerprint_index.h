@@ -97,6 +97,8 @@ class FingerprintIndex {
   void for_each_posting(uint32_t hash, Fn&& fn) const;
 
   const SourceDoc& doc(uint32_t slot) const { return docs_[slot]; }
+  // The winnowed fingerprints of a live document (recomputed from its codes).
+  std::vector<Fingerprint> fingerprints_of(uint32_t slot) const;
   uint32_t slots() const { return static_cast<uint32_t>(docs_.size()); }
   std::optional<uint32_t> slot_of(const std::string& id) const;
 
