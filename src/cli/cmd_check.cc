@@ -10,6 +10,7 @@
 #include "cli/common.h"
 #include "wenyuan/dedup/check.h"
 #include "wenyuan/dedup/check_json.h"
+#include "wenyuan/dedup/check_report.h"
 #include "wenyuan/dedup/draft.h"
 #include "wenyuan/dedup/fingerprint_index.h"
 #include "wenyuan/store/catalog.h"
@@ -24,6 +25,7 @@ struct CheckArgs {
   std::string draft;
   uint32_t min_chars = dedup::kGuaranteed;
   bool stats = false;
+  std::string docx;
 };
 
 Result<std::string> read_draft(const std::string& path) {
@@ -71,6 +73,7 @@ Runner register_check(CLI::App& app) {
   cmd->add_option("--min-chars", args->min_chars,
                   "Shortest run that counts, in characters (default 13; at least 8; below 13 recall is not guaranteed)")
       ->check(CLI::Range(dedup::kMinMinChars, 100000u));
+  cmd->add_option("--docx", args->docx, "Also write the report a reviewer files to FILE (.docx)");
   cmd->add_flag("--stats", args->stats, "Also print the fingerprint index's size and timings (stderr)");
 
   return [args]() {
@@ -103,6 +106,14 @@ Runner register_check(CLI::App& app) {
                    static_cast<unsigned long long>(s.fingerprints), s.memory_bytes / 1e6,
                    s.characters ? s.memory_bytes / static_cast<double>(s.characters) : 0.0, us(t0, t1) / 1e6,
                    us(t1, t2) / 1e3);
+    }
+    if (!args->docx.empty()) {
+      auto bytes = dedup::report_docx(index, r, *draft, true);
+      std::ofstream out(args->docx, std::ios::binary);
+      if (!bytes || !(out << *bytes) || !out.flush()) {
+        print_error(args->common, bytes ? Status::io_error(args->docx + ": cannot write") : bytes.status());
+        return kExitError;
+      }
     }
     if (args->common.json) {
       nlohmann::json j = dedup::report_json(index, r, true);
