@@ -25,6 +25,7 @@
 #include "wenyuan/server/http_util.h"
 #include "wenyuan/server/intake_view.h"
 #include "wenyuan/server/multipart.h"
+#include "wenyuan/server/check_route.h"
 #include "wenyuan/server/openapi.h"
 #include "wenyuan/server/whats_new.h"
 #include "wenyuan/text/utf8.h"
@@ -235,6 +236,23 @@ Response Api::dispatch(Call& c, std::string& route) {
       route = path;
       if (!get) return method_not_allowed();
       return handler(*this, c);
+    }
+    if (path == "/api/check") {
+      route = path;
+      if (!post) return method_not_allowed();
+      auto cat = catalogs_.acquire();
+      if (!cat) return from_status(cat.status());
+      return check_route(check_, **cat, policy_, c.req, c.target.query, c.caller.tier,
+                         c.caller.user ? "user:" + c.caller.user->name : "ip:" + c.ip);
+    }
+    if (path.rfind("/api/docs/", 0) == 0 && path.size() > 19 && path.compare(path.size() - 9, 9, "/versions") == 0) {
+      route = "/api/docs/{id}/versions";
+      if (!get) return method_not_allowed();
+      const std::string id = path.substr(10, path.size() - 19);
+      if (!valid_id(id)) return bad_request("invalid document id");
+      auto cat = catalogs_.acquire();
+      if (!cat) return from_status(cat.status());
+      return versions_route(check_, **cat, id);
     }
     if (path == "/api/download") {
       route = path;
@@ -956,7 +974,7 @@ Response Api::metrics_text(Call&) {
 Response Api::static_file(Call& c, const std::string& path) {
   // The SPA's own routes all get index.html; the JS router takes it from there.
   std::string rel;
-  if (path == "/" || path == "/new" || path == "/new/" || path == "/login" || path == "/account" || path == "/admin" || path.rfind("/doc/", 0) == 0 ||
+  if (path == "/" || path == "/new" || path == "/new/" || path == "/check" || path == "/check/" || path == "/login" || path == "/account" || path == "/admin" || path.rfind("/doc/", 0) == 0 ||
       path == "/admin/" || path == "/account/") {
     rel = "index.html";
   } else {

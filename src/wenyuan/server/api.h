@@ -33,6 +33,7 @@
 #include "wenyuan/access/rate_limiter.h"
 #include "wenyuan/library/library.h"
 #include "wenyuan/server/catalog_pool.h"
+#include "wenyuan/server/check_service.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/metrics.h"
 #include "wenyuan/store/intake_log.h"
@@ -123,6 +124,7 @@ class Api {
   access::RateLimiter download_limiter_;  // per IP and per account
   access::LoginThrottle login_throttle_;  // failures per IP + user name
   CatalogPool catalogs_;
+  CheckService check_;  // 查重 (check_route.h)
   Metrics metrics_;
   std::mutex write_mu_;
   struct FacetCache;

@@ -6,6 +6,7 @@
 
 #include "wenyuan/server/api.h"
 #include "wenyuan/server/api_call.h"
+#include "wenyuan/server/check_route.h"
 #include "wenyuan/server/api_response.h"
 
 namespace wenyuan::server {
@@ -18,6 +19,14 @@ std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; 
 
 size_t Api::body_limit(const Request& head) {
   const size_t anonymous = std::min(config_.limits.max_anonymous_body_bytes, config_.limits.max_body_bytes);
+  {
+    const std::string_view t = sv(head.target());
+    if (head.method() == http::verb::post && t.substr(0, t.find('?')) == "/api/check") {
+      // A draft of 200,000 characters is ~600 KB (check_route.h).
+      return identify(head).user ? std::max(config_.limits.max_body_bytes, kCheckBodyBytes)
+                                 : std::max(anonymous, kCheckAnonymousBodyBytes);
+    }
+  }
   // A declared length within the anonymous allowance needs no account lookup.
   if (auto cl = head[http::field::content_length]; !cl.empty() && !head.chunked()) {
     size_t n = 0;
