@@ -6,24 +6,19 @@
 
 #include "wenyuan/server/api.h"
 #include "wenyuan/server/api_call.h"
-#include "wenyuan/server/check_route.h"
 #include "wenyuan/server/api_response.h"
+#include "wenyuan/server/api_state.h"
 
 namespace wenyuan::server {
 
 using access::Tier;
 
-namespace {
-std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
-}  // namespace
-
 size_t Api::body_limit(const Request& head) {
-  const size_t anonymous = std::min(config_.limits.max_anonymous_body_bytes, config_.limits.max_body_bytes);
-  {
+  const size_t anonymous = std::min(s_->config.limits.max_anonymous_body_bytes, s_->config.limits.max_body_bytes);
+  if (head.method() == http::verb::post) {
     const std::string_view t = sv(head.target());
-    if (head.method() == http::verb::post && t.substr(0, t.find('?')) == "/api/check") {
-      // A draft of 200,000 characters is ~600 KB (check_route.h).
-      return identify(head).user ? std::max(config_.limits.max_body_bytes, kCheckBodyBytes)
+    if (t.substr(0, t.find('?')) == "/api/check") {  // a draft of 200,000 characters is ~600 KB
+      return identify(head).user ? std::max(s_->config.limits.max_body_bytes, kCheckBodyBytes)
                                  : std::max(anonymous, kCheckAnonymousBodyBytes);
     }
   }
@@ -42,17 +37,17 @@ size_t Api::body_limit(const Request& head) {
   const std::string_view target = sv(head.target());
   const std::string_view path = target.substr(0, target.find('?'));
   if (head.method() == http::verb::post && path == "/api/admin/documents" && caller.tier == Tier::kAdmin) {
-    return config_.limits.max_upload_bytes;
+    return s_->config.limits.max_upload_bytes;
   }
-  return config_.limits.max_body_bytes;
+  return s_->config.limits.max_body_bytes;
 }
 
-Api::Caller Api::identify(const Request& req) {
+Caller Api::identify(const Request& req) {
   Caller c;
   const std::string today = access::Accounts::today();
   auto auth = req[http::field::authorization];
   if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-    auto u = accounts_.token_user(std::string(auth.substr(7)));
+    auto u = s_->accounts.token_user(std::string(auth.substr(7)));
     if (u) {
       c.user = *u;
       c.tier = access::effective_tier(*u, today);
@@ -62,7 +57,7 @@ Api::Caller Api::identify(const Request& req) {
   auto cookies = parse_cookies(sv(req[http::field::cookie]));
   auto it = cookies.find("wy_session");
   if (it == cookies.end()) return c;
-  auto s = accounts_.session_user(it->second);
+  auto s = s_->accounts.session_user(it->second);
   if (!s) return c;
   c.user = s->user;
   c.tier = access::effective_tier(s->user, today);
@@ -75,7 +70,7 @@ Api::Caller Api::identify(const Request& req) {
 
 std::string Api::client_ip(const Request& req, const std::string& peer) const {
   auto trusted = [this](std::string_view ip) {
-    for (const auto& t : config_.trusted_proxies) {
+    for (const auto& t : s_->config.trusted_proxies) {
       if (t == ip) return true;
     }
     return false;
@@ -111,8 +106,8 @@ std::optional<Response> Api::refuse_cross_site(const Request& req) const {
     for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return out;
   };
-  if (!config_.public_url.empty()) {
-    if (lower(origin) != lower(config_.public_url)) return refuse();
+  if (!s_->config.public_url.empty()) {
+    if (lower(origin) != lower(s_->config.public_url)) return refuse();
     return std::nullopt;
   }
   // No public_url: the origin's host[:port] must be the Host this request was

@@ -33,6 +33,11 @@
 
 namespace wenyuan::server {
 
+// Body bytes POST /api/check accepts: a 200,000-character draft is ~600 KB of
+// UTF-8; an uploaded .docx or .pdf of it is larger.
+inline constexpr size_t kCheckAnonymousBodyBytes = 1u << 20;
+inline constexpr size_t kCheckBodyBytes = 8u << 20;
+
 struct CheckLimits {
   uint32_t max_draft_chars = 200'000;
   // Checks a day by tier (anonymous, free, vip, svip, admin); nullopt = unlimited.
