@@ -9,6 +9,9 @@
 // paid text), the change path (add/remove/replace) and the --json contract.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
@@ -19,6 +22,8 @@
 #include "wenyuan/dedup/check_json.h"
 #include "wenyuan/dedup/check_text.h"
 #include "wenyuan/dedup/draft.h"
+#include "wenyuan/doc/prepare.h"
+#include "wenyuan/store/catalog.h"
 
 namespace wenyuan::dedup {
 namespace {
@@ -293,6 +298,52 @@ TEST(CheckDraft, ReadsFilesAndRefusesWhatIsNotADraft) {
   auto law = draft_text("law.txt", bytes, 0);
   ASSERT_TRUE(law);
   EXPECT_NE(law->find("禁毒"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wenyuan::dedup
+
+namespace wenyuan::dedup {
+namespace {
+
+// The index follows the catalog through its change log only: puts and removes
+// made after the build are seen by sync(), as the server's check sees them.
+TEST(CheckCatalog, BuildsFromTheCatalogAndFollowsItsChangeLog) {
+  const auto dir = std::filesystem::temp_directory_path() / ("wenyuan-dedup-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto cat = store::Catalog::open(dir / "catalog.db");
+  ASSERT_TRUE(cat) << cat.status().message();
+  auto put = [&](const std::string& title, const std::string& text) {
+    doc::RawDocument raw;
+    raw.title = title;
+    raw.text = text;
+    raw.format = "txt";
+    auto d = doc::prepare(raw, doc::PrepareOptions{});
+    EXPECT_TRUE(d) << d.status().message();
+    EXPECT_TRUE((*cat)->put(*d));
+    return d->id;
+  };
+  const std::string a = "各地区各部门要坚持以人民为中心的发展思想，扎实推进共同富裕，着力解决群众急难愁盼问题。";
+  const std::string b = "加快构建新发展格局，着力推动高质量发展，全面深化改革开放，增强发展内生动力和活力。";
+  const std::string id_a = put("甲", a);
+  FingerprintIndex index;
+  ASSERT_TRUE(index.build(**cat));
+  CheckOptions o;
+  o.paid_visible = true;
+  ASSERT_EQ(check(index, a, o).sources.size(), 1u);
+  EXPECT_TRUE(check(index, b, o).spans.empty());
+  const std::string id_b = put("乙", b);
+  ASSERT_TRUE(index.sync(**cat));
+  const auto r = check(index, b, o);
+  ASSERT_EQ(r.sources.size(), 1u);
+  EXPECT_EQ(index.doc(r.sources[0].doc).id, id_b);
+  ASSERT_TRUE((*cat)->remove(id_a));
+  ASSERT_TRUE(index.sync(**cat));
+  EXPECT_TRUE(check(index, a, o).spans.empty());
+  EXPECT_EQ(index.seq(), (*cat)->last_seq());
+  cat->reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
