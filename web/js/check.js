@@ -65,7 +65,9 @@ class CheckPage {
     } catch (err) {
       this.result.classList.remove('busy');
       this.download.hidden = true;
-      this.result.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, describe(err)));
+      // The server's own sentence says what was wrong (草稿过长…, 今日查重次数已用完…).
+      const own = err && (err.code === 'payload_too_large' || err.code === 'check_quota') && err.message;
+      this.result.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, own || describe(err)));
       return;
     }
     this.result.classList.remove('busy');
@@ -119,11 +121,7 @@ class CheckPage {
       h('span', { class: `swatch ${cls(s.id)}`, 'aria-hidden': 'true' }),
       h('a', { href: `/doc/${encodeURIComponent(s.id)}` }, s.title || '（无标题）'),
       h('span', { class: 'meta' }, [s.year, `${formatNumber(s.copied_chars)} 字`, r.chars ? percent(s.copied_chars / r.chars) : null].filter(Boolean).join(' · ')))));
-    const bar = (share) => {
-      const fill = h('span');
-      fill.style.width = `${(share * 100).toFixed(1)}%`;  // CSSOM: the CSP allows no style attributes
-      return h('span', { class: 'bar', 'aria-hidden': 'true' }, fill);
-    };
+    const bar = (share) => h('meter', { class: 'bar', min: '0', max: '1', value: String(share), 'aria-hidden': 'true' });
     const paras = h('ol', { class: 'check-paragraphs' }, r.paragraphs.map((p, i) => h('li', null,
       h('span', { class: 'para-label' }, `第 ${i + 1} 段`), bar(p.share),
       h('span', { class: 'meta' }, percent(p.share)))));
