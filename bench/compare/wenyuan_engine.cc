@@ -73,6 +73,41 @@ class WenyuanEngine final : public Engine {
     return r;
   }
 
+  // Every matching id through Engine::search, as `wenyuan search --batch FILE
+  // --limit 0` asks for it (scored, ordered, no text read).
+  Result<std::vector<uint32_t>> full_set(const BenchQuery& q) override {
+    search::SearchRequest req;
+    req.query = query_string(q);
+    req.limit = SIZE_MAX;
+    req.snippets = false;
+    req.matches = false;
+    auto res = engine_->search(req);
+    if (!res) return res.status();
+    std::vector<uint32_t> out;
+    out.reserve(res->hits.size());
+    for (const auto& h : res->hits) out.push_back(ordinal(h.id));
+    return out;
+  }
+
+  // A results page with snippets, as the web UI asks for it.
+  Result<TopK> top_snippets(const BenchQuery& q, size_t k, size_t n) override {
+    search::SearchRequest req;
+    req.query = query_string(q);
+    req.limit = k;
+    req.snippets = true;
+    req.max_snippets = n;
+    req.matches = false;
+    auto res = engine_->search(req);
+    if (!res) return res.status();
+    TopK r;
+    r.total = res->total;
+    for (const auto& h : res->hits) {
+      r.ids.push_back(ordinal(h.id));
+      r.snippets += h.snippets.size();
+    }
+    return r;
+  }
+
   Result<std::vector<uint32_t>> all_ids(const BenchQuery& q) override {
     auto ids = engine_->matching_ids(query_string(q));
     if (!ids) return ids.status();

@@ -718,7 +718,7 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
       if (a.score != b.score) return a.score > b.score;
       return a.part != b.part ? a.part < b.part : a.doc < b.doc;
     };
-    const size_t want = std::min(found.size(), r.offset + r.limit);
+    const size_t want = std::min(found.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
     if (r.limit > 0 && r.offset < found.size()) {
       std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want), found.end(), better);
       HitText ht;  // reused: its buffers are large for long laws
@@ -781,7 +781,7 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
       if (a.part != b.part) return a.part < b.part;
       return a.doc != b.doc ? a.doc < b.doc : a.para < b.para;
     };
-    const size_t want = std::min(paras.size(), r.offset + r.limit);
+    const size_t want = std::min(paras.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
     if (r.limit > 0 && r.offset < paras.size()) {
       std::partial_sort(paras.begin(), paras.begin() + static_cast<std::ptrdiff_t>(want), paras.end(), better);
       for (size_t i = r.offset; i < want; ++i) {
