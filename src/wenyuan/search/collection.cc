@@ -126,7 +126,10 @@ Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const 
   };
   const size_t want = std::min(found.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
   if (r.limit > 0 && r.offset < found.size()) {
-    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want), found.end(), better);
+    // A full set (--limit 0) sorts everything: introsort beats partial_sort's heap there.
+    if (want == found.size()) std::sort(found.begin(), found.end(), better);
+    else std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want), found.end(), better);
+    res.hits.reserve(want - r.offset);
     HitText ht;  // reused: its buffers are large for long laws
     for (size_t i = r.offset; i < want; ++i) {
       const Found& f = found[i];
