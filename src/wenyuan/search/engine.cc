@@ -447,6 +447,10 @@ std::vector<TermInfo> term_infos(const Snapshot& snap, const QueryNode& root, co
   return out;
 }
 
+// The cost budget of SearchRequest::deadline (checked between units of work).
+bool over_budget(const SearchRequest& r) { return std::chrono::steady_clock::now() > r.deadline; }
+Status budget_error() { return Status::too_large("query exceeded its time budget; use fewer OR terms or the document unit"); }
+
 struct Found {
   float score;
   uint32_t part;
@@ -454,9 +458,11 @@ struct Found {
 };
 
 // Matching documents of every part, tombstones removed.
-std::vector<Found> run(const Snapshot& snap, const QueryNode& root, const std::vector<TermInfo>& terms, const View& view) {
+std::vector<Found> run(const Snapshot& snap, const QueryNode& root, const std::vector<TermInfo>& terms, const View& view,
+                       const SearchRequest* budget = nullptr) {
   std::vector<Found> found;
   for (uint32_t pi = 0; pi < snap.parts().size(); ++pi) {
+    if (budget != nullptr && over_budget(*budget)) break;  // search() reports it
     const auto& part = snap.parts()[pi];
     SegmentExec ex(snap, part, terms, view);
     DocList l = ex.eval(root, nullptr);
@@ -702,7 +708,8 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
   auto snap = index_.snapshot();
   const View view = view_of(*snap, r.visible_only);
   const auto terms = term_infos(*snap, q.root, view);
-  std::vector<Found> found = run(*snap, q.root, terms, view);
+  std::vector<Found> found = run(*snap, q.root, terms, view, &r);
+  if (over_budget(r)) return budget_error();
   const auto positives = positive_terms(q.root);
   SearchResult res;
   auto meta = [&](uint32_t part, uint32_t doc) { return snap->parts()[part].segment->doc(doc); };
@@ -747,6 +754,7 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
     const bool needs_occurrence = needs_text_occurrence(q.root);
     std::vector<uint32_t> cand;  // paragraph indices to check, in order
     for (const Found& f : found) {
+      if (over_budget(r)) return budget_error();
       const Segment& seg = *snap->parts()[f.part].segment;
       WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
       const auto& origin = ht.norm.text_origin;

@@ -109,7 +109,7 @@ std::string_view openapi_json() {
       }
      },
      "400": {
-      "description": "bad query",
+      "description": "bad query, or one over its cost budget (error code query_too_costly)",
       "content": {
        "application/json": {
         "schema": {
