@@ -11,7 +11,7 @@ in three phases:
              (the per-query budget, search_budget_ms, cuts each at 2 s).
 Prints p50/p99/max of /healthz per phase and what the slow clients got.
 
-  bench/healthz_flood.py [WENYUAN_BINARY] [--requests N] [--idle N] [--workers N]
+  bench/healthz_flood.py [WENYUAN_BINARY] [--requests N] [--idle N] [--workers N] [--corpus DIR]
 """
 import argparse, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.parse, lzma, shutil
 import http.client
@@ -23,8 +23,9 @@ ap.add_argument("--requests", type=int, default=300)
 ap.add_argument("--idle", type=int, default=10000)
 ap.add_argument("--workers", type=int, default=0)
 ap.add_argument("--keep", action="store_true")
+ap.add_argument("--corpus", default=os.path.join(repo, "..", "shared", "corpus"))
 args = ap.parse_args()
-corpus = os.path.join(repo, "..", "shared", "corpus")
+corpus = args.corpus
 if not os.path.isdir(corpus):
     print("healthz_flood: skipped: ../shared/corpus is absent"); sys.exit(0)
 

@@ -783,6 +783,7 @@ Response Api::admin_upload(Call& c) {
   library::ImportOptions options;
   options.preview_share = config_.preview_share;
   options.intake_origin = "upload";
+  if (config_.sandbox_enabled) options.sandbox = config_.sandbox;
   library::ImportReport total;
   json errors = json::array();
   size_t files = 0;

@@ -116,6 +116,15 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   read_int(l["max_queued"], c.limits.max_queued);
   read_int(l["search_budget_ms"], c.limits.search_budget_ms);
   if (auto v = l["session_days"].value<int64_t>()) c.session_seconds = *v * 24 * 3600;
+  if (auto sb = t["sandbox"]; sb) {
+    if (auto v = sb["enabled"].value<bool>()) c.sandbox_enabled = *v;
+    read_int(sb["cpu_s"], c.sandbox.cpu_seconds);
+    read_int(sb["wall_s"], c.sandbox.wall_seconds);
+    if (auto v = sb["memory_mb"].value<int64_t>()) c.sandbox.memory_bytes = static_cast<uint64_t>(*v) << 20;
+    if (c.sandbox.cpu_seconds == 0 || c.sandbox.wall_seconds == 0 || c.sandbox.memory_bytes < (64ull << 20)) {
+      return Status::invalid_argument(file.string() + ": [sandbox] needs cpu_s >= 1, wall_s >= 1, memory_mb >= 64");
+    }
+  }
   read_rate(t["rate"]["login"], c.login_rate);
   read_rate(t["rate"]["search"], c.search_rate);
   read_rate(t["rate"]["register"], c.register_rate);

@@ -35,6 +35,11 @@
 //   [rate.download] per_second = 1, burst = 30     # per IP and per account, both
 //   [login_delay]   free_failures = 5, base_s = 1, max_s = 900  # per IP + user name
 //   [tiers.vip]   full = true, downloads_per_day = 20   # -1 = unlimited
+//   [sandbox]                      # uploads and watched files are parsed in a child process
+//   enabled = true                 # (doc/sandbox.h); false: in the server's own process
+//   cpu_s = 10                     # the child's CPU time; wall_s its real time; then it is killed
+//   wall_s = 10
+//   memory_mb = 512                # the child's address space
 //   [watch]                        # watched folders (docs/watch.md); --watch DIR adds one
 //   folders = ["/srv/网盘/素材"]
 //   stable_seconds = 2             # a file is complete when unchanged this long (or renamed in / closed)
@@ -53,6 +58,7 @@
 #include "wenyuan/access/policy.h"
 #include "wenyuan/access/rate_limiter.h"
 #include "wenyuan/core/status.h"
+#include "wenyuan/doc/sandbox.h"
 #include "wenyuan/watch/watcher.h"
 
 namespace wenyuan::server {
@@ -102,6 +108,10 @@ struct ServerConfig {
 
   bool behind_tls() const { return public_url.rfind("https://", 0) == 0; }
   watch::WatchOptions watch;              // no folders: nothing is watched
+  // Parsing of uploads and watched files in a sandboxed child. `helper` is set
+  // by `wenyuan serve` (its own binary); empty (in-process tests): no sandbox.
+  doc::SandboxOptions sandbox;
+  bool sandbox_enabled = true;            // [sandbox] enabled
 };
 
 // The default web folder compiled in (WENYUAN_WEB_DIR).

@@ -87,6 +87,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   if (!options.config.watch.folders.empty()) {
     watch::WatchOptions wo = options.config.watch;
     wo.import.preview_share = options.config.preview_share;
+    if (options.config.sandbox_enabled) wo.import.sandbox = options.config.sandbox;
     auto w = watch::Watcher::create(options.data_dir / "watch.db", std::move(wo),
                                     [api, lib = s->library_.get()](const std::function<void(library::Library&)>& work) {
                                       api->run_exclusive([&] { work(*lib); });
