@@ -345,10 +345,11 @@ Status import_file_sandboxed(const std::filesystem::path& path, const ImportLimi
                              " MB" + in);
   }
   if (code == 127) return Status::internal(where + ": cannot start the parser " + helper);
-  if (!finished || protocol_error || code != 0) {
-    return Status::internal(where + ": rejected: the " + parser + " parser ended without an answer (exit " +
-                            std::to_string(code) + ")");
+  // A sanitizer turns a fault into a report and an exit code: a crash all the same.
+  if (!finished || code != 0) {
+    return Status::internal(where + ": rejected: crashed" + in + " (exit " + std::to_string(code) + ")");
   }
+  if (protocol_error) return Status::internal(where + ": rejected: the " + parser + " parser sent a malformed answer");
   return final_status;
 }
 
