@@ -162,6 +162,7 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
   const bool needs_occurrence = needs_text_occurrence(root);
   std::vector<uint32_t> cand;  // paragraph indices to check, in order
   for (const Found& f : found) {
+    if (over_budget(r)) return budget_error();
     const Segment& seg = *snap.parts()[f.part].segment;
     WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
     const auto& origin = ht.norm.text_origin;

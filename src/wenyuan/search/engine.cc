@@ -37,7 +37,8 @@ Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) cons
   auto snap = index_.snapshot();
   const detail::View view = detail::view_of(*snap, r.visible_only);
   const auto terms = detail::term_infos(*snap, q.root, view);
-  std::vector<Found> found = detail::run(*snap, q.root, terms, view);
+  std::vector<Found> found = detail::run(*snap, q.root, terms, view, &r);
+  if (detail::over_budget(r)) return detail::budget_error();
   const auto positives = positive_terms(q.root);
   SearchResult res;
   if (r.unit == SearchRequest::Unit::kDocument) {

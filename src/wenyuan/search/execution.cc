@@ -417,9 +417,11 @@ std::vector<TermInfo> term_infos(const Snapshot& snap, const QueryNode& root, co
   return out;
 }
 
-std::vector<Found> run(const Snapshot& snap, const QueryNode& root, const std::vector<TermInfo>& terms, const View& view) {
+std::vector<Found> run(const Snapshot& snap, const QueryNode& root, const std::vector<TermInfo>& terms, const View& view,
+                       const SearchRequest* budget) {
   std::vector<Found> found;
   for (uint32_t pi = 0; pi < snap.parts().size(); ++pi) {
+    if (budget != nullptr && over_budget(*budget)) break;  // search() reports it
     const auto& part = snap.parts()[pi];
     SegmentExec ex(snap, part, terms, view);
     DocList l = ex.eval(root, nullptr);

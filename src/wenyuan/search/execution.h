@@ -3,11 +3,14 @@
 // search stage: engine.cc and collection.cc use it.
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "wenyuan/index/index.h"
+#include "wenyuan/search/engine.h"
 #include "wenyuan/search/query.h"
 
 namespace wenyuan::search::detail {
@@ -43,8 +46,16 @@ struct Found {
   uint32_t doc;
 };
 
+// The cost budget of SearchRequest::deadline, checked between units of work
+// (segments; the documents a paragraph search reads).
+inline bool over_budget(const SearchRequest& r) { return std::chrono::steady_clock::now() > r.deadline; }
+inline Status budget_error() {
+  return Status::too_large("query exceeded its time budget; use fewer OR terms or the document unit");
+}
+
 // Matching documents of every part, tombstones removed, in (part, doc) order.
+// With a budget, stops between segments once it is spent (search() reports it).
 std::vector<Found> run(const index::Snapshot& snap, const QueryNode& root, const std::vector<TermInfo>& terms,
-                       const View& view);
+                       const View& view, const SearchRequest* budget = nullptr);
 
 }  // namespace wenyuan::search::detail
