@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wenyuan/library/json_view.h"
 #include "wenyuan/search/engine.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
@@ -137,7 +138,7 @@ Response search(ApiState& s, Call& c) {
     }
     json hit = {{"id", h.id},
                 {"title", h.title},
-                {"year", year_json(h.year)},
+                {"year", library::year_json(h.year)},
                 {"source", h.source},
                 {"category", h.category},
                 {"score", h.score},
