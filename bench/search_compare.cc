@@ -101,7 +101,7 @@ void diff(const std::vector<uint32_t>& got, const std::vector<uint32_t>& truth, 
 
 void run_engine(wb::Engine& engine, const wb::Corpus& corpus, const std::vector<wb::BenchQuery>& queries,
                 const std::vector<std::vector<uint32_t>>& truths, const std::vector<std::vector<uint32_t>>& raw,
-                bool only_build, wb::EngineReport& r) {
+                bool only_build, const std::string& mode, wb::EngineReport& r) {
   constexpr size_t kTop = 10;
   constexpr size_t kExamples = 4;
   r.name = engine.name();
@@ -146,20 +146,32 @@ void run_engine(wb::Engine& engine, const wb::Corpus& corpus, const std::vector<
   }
   std::cerr << "[" << r.name << "] exactness checked\n";
 
+  // The timed call of the mode: its total (the set size for full-set).
+  constexpr size_t kSnippets = 3;
+  auto call = [&](const wb::BenchQuery& q) -> wenyuan::Result<uint64_t> {
+    if (mode == "full-set") {
+      auto ids = engine.full_set(q);
+      if (!ids) return ids.status();
+      return static_cast<uint64_t>(ids->size());
+    }
+    auto res = mode == "snippets" ? engine.top_snippets(q, kTop, kSnippets) : engine.top(q, kTop);
+    if (!res) return res.status();
+    return res->total;
+  };
   // Warm-up pass, then the timed pass.
-  for (const auto& q : queries) (void)engine.top(q, kTop);
+  for (const auto& q : queries) (void)call(q);
   r.latency_us.assign(queries.size(), -1);
   r.cpu_us.assign(queries.size(), -1);
   for (size_t i = 0; i < queries.size(); ++i) {
     double c = thread_cpu_us();
     auto t = Clock::now();
-    auto res = engine.top(queries[i], kTop);
+    auto res = call(queries[i]);
     double us = std::chrono::duration<double, std::micro>(Clock::now() - t).count();
     double cpu = thread_cpu_us() - c;
     if (!res) continue;
     r.latency_us[i] = us;
     r.cpu_us[i] = cpu;
-    if (set_sizes[i] >= 0 && res->total != static_cast<uint64_t>(set_sizes[i])) ++r.count_mismatch;
+    if (set_sizes[i] >= 0 && *res != static_cast<uint64_t>(set_sizes[i])) ++r.count_mismatch;
   }
   std::cerr << "[" << r.name << "] timed\n";
 }
@@ -177,6 +189,7 @@ int main(int argc, char** argv) {
   std::string work_dir;
   bool keep = false;
   std::string out_path;
+  std::string mode = "top";
   app.add_option("--corpus", corpus_dir, "folder of *.jsonl.xz")->capture_default_str();
   app.add_option("--queries", n_queries, "number of queries (split evenly over the 7 buckets)")->capture_default_str();
   app.add_option("--replicate", replicate, "index N copies of the corpus (5 gives ~110 M characters)")
@@ -188,6 +201,11 @@ int main(int argc, char** argv) {
   app.add_option("--work-dir", work_dir, "where indexes are built (default: a fresh folder under /tmp)");
   app.add_flag("--keep", keep, "keep the work folder");
   app.add_option("--out", out_path, "also write the markdown report to this file");
+  app.add_option("--mode", mode,
+                 "timed call: top (count + top-10 ids), full-set (every matching id), snippets (top-10 with 3 "
+                 "snippets each)")
+      ->check(CLI::IsMember({"top", "full-set", "snippets"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   std::string command;
@@ -235,7 +253,7 @@ int main(int argc, char** argv) {
       continue;
     }
     wb::EngineReport r;
-    run_engine(*engine, *corpus, queries, truths, raw_truths, only_build, r);
+    run_engine(*engine, *corpus, queries, truths, raw_truths, only_build, mode, r);
     reports.push_back(std::move(r));
   }
 
@@ -248,6 +266,7 @@ int main(int argc, char** argv) {
   info.replicas = corpus->replicas;
   info.seed = seed;
   info.only_build = only_build;
+  info.mode = mode;
   info.machine = machine();
   info.load = load_at_start + " at the start, " + load_average() + " at the end";
   std::ostringstream md;

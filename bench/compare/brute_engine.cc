@@ -6,6 +6,7 @@
 // not the oracle's code (UTF-32 find), so the two check each other.
 #include <string.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "compare/engine.h"
@@ -54,6 +55,35 @@ class BruteEngine final : public Engine {
     scan(q, [&](uint32_t i) {
       ++r.total;
       if (r.ids.size() < k) r.ids.push_back(i);
+    });
+    return r;
+  }
+
+  // Snippets the scan way: the first n occurrences of the first term in the
+  // first k matching documents, each cut as a window of ~kWindow bytes of the
+  // normalized text (UTF-8 boundaries respected).
+  Result<TopK> top_snippets(const BenchQuery& q, size_t k, size_t n) override {
+    constexpr size_t kWindow = 240;
+    TopK r;
+    std::string first = q.terms.empty() ? std::string() : text::Normalizer::instance().normalize_utf8(q.terms[0]);
+    std::string cut;
+    scan(q, [&](uint32_t i) {
+      ++r.total;
+      if (r.ids.size() >= k) return;
+      r.ids.push_back(i);
+      const std::string& t = docs_[i].text;
+      size_t at = 0;
+      for (size_t s = 0; s < n && !first.empty(); ++s) {
+        const void* hit = memmem(t.data() + at, t.size() - at, first.data(), first.size());
+        if (!hit) break;
+        size_t h = static_cast<size_t>(static_cast<const char*>(hit) - t.data());
+        size_t a = h > kWindow / 2 ? h - kWindow / 2 : 0, b = std::min(t.size(), h + kWindow / 2);
+        while (a > 0 && (static_cast<unsigned char>(t[a]) & 0xC0) == 0x80) --a;
+        while (b < t.size() && (static_cast<unsigned char>(t[b]) & 0xC0) == 0x80) ++b;
+        cut.assign(t, a, b - a);
+        ++r.snippets;
+        at = h + first.size();
+      }
     });
     return r;
   }

@@ -21,6 +21,7 @@ namespace wenyuan::bench {
 struct TopK {
   uint64_t total = 0;           // exact number of matching documents
   std::vector<uint32_t> ids;    // at most k, in the engine's own ranking order
+  size_t snippets = 0;          // snippets cut (top_snippets only)
 };
 
 class Engine {
@@ -36,6 +37,15 @@ class Engine {
   virtual Result<TopK> top(const BenchQuery& q, size_t k) = 0;
   // Sorted ordinals of every matching document.
   virtual Result<std::vector<uint32_t>> all_ids(const BenchQuery& q) = 0;
+  // The timed call of `--mode full-set`: every matching document, the way the
+  // engine's users ask for it (wenyuan: `search --batch --limit 0`'s path).
+  virtual Result<std::vector<uint32_t>> full_set(const BenchQuery& q) { return all_ids(q); }
+  // The timed call of `--mode snippets`: total, top k, and up to n snippets
+  // (text windows around matches) of each hit, returned in `snippets`.
+  // Engines that cannot cut snippets say so (the report shows –).
+  virtual Result<TopK> top_snippets(const BenchQuery&, size_t, size_t) {
+    return Status::unsupported(name() + ": no snippet mode in this harness");
+  }
 };
 
 // Sum of the sizes of the regular files under `path` (0 if absent).

@@ -61,6 +61,12 @@ std::string bucket_header(const char* first) {
   return h + " | all |\n" + rule + "|---:|\n";
 }
 
+std::string timed_call(const std::string& mode) {
+  if (mode == "full-set") return "every matching id";
+  if (mode == "snippets") return "count + top-10 with 3 snippets each";
+  return "count + top-10 ids";
+}
+
 }  // namespace
 
 void write_report(std::ostream& out, const RunInfo& info, const std::vector<BenchQuery>& queries,
@@ -73,7 +79,8 @@ void write_report(std::ostream& out, const RunInfo& info, const std::vector<Benc
       << fmt("%.1f", static_cast<double>(info.raw_bytes) / 1e6) << " MB UTF-8 (titles + texts)\n";
   if (!info.machine.empty()) out << "- machine: " << info.machine << "; load average " << info.load << "\n";
   out << "- queries: " << queries.size() << " (seed " << info.seed
-      << "), substrings of the texts at random positions; timing = count + top-10 ids, warm, one thread\n\n";
+      << "), substrings of the texts at random positions; timing = " << timed_call(info.mode)
+      << ", warm, one thread\n\n";
 
   if (!info.only_build && !queries.empty()) {
     out << "## Query mix\n\n" << bucket_header("") ;
@@ -134,7 +141,7 @@ void write_report(std::ostream& out, const RunInfo& info, const std::vector<Benc
   }
   for (bool cpu : {false, true}) {
     const char* what = cpu ? "thread CPU" : "wall";
-    out << "\n## Latency µs (" << what << "), p50 / p99 (count + top-10)\n\n" << bucket_header("engine");
+    out << "\n## Latency µs (" << what << "), p50 / p99 (" << timed_call(info.mode) << ")\n\n" << bucket_header("engine");
     for (const auto& e : engines) {
       if (!e.built) continue;
       out << "| " << e.name;
@@ -146,15 +153,20 @@ void write_report(std::ostream& out, const RunInfo& info, const std::vector<Benc
       out << " |\n";
     }
     if (!wy) continue;
-    out << "\n## peer p50 / wenyuan p50 (" << what << "; above 1: wenyuan is faster)\n\n" << bucket_header("engine");
+    out << "\n## peer / wenyuan, p50 ratio / p99 ratio (" << what << "; above 1: wenyuan is faster)\n\n"
+        << bucket_header("engine");
+    auto ratio = [](double p, double w) {
+      return std::isnan(p) || std::isnan(w) || w <= 0 ? std::string("–") : fmt(p / w >= 10 ? "%.0f" : "%.2f", p / w);
+    };
     for (const auto& e : engines) {
       if (!e.built || &e == wy) continue;
       out << "| " << e.name;
       for (int b = 0; b <= kBucketCount; ++b) {
         auto pv = latencies(e, queries, static_cast<Bucket>(b), cpu);
         auto wv = latencies(*wy, queries, static_cast<Bucket>(b), cpu);
-        double p = percentile(pv, 0.5), w = percentile(wv, 0.5);
-        out << " | " << (std::isnan(p) || std::isnan(w) || w <= 0 ? "–" : fmt(p / w >= 10 ? "%.0f" : "%.2f", p / w));
+        auto pv99 = pv, wv99 = wv;
+        out << " | " << ratio(percentile(pv, 0.5), percentile(wv, 0.5)) << " / "
+            << ratio(percentile(pv99, 0.99), percentile(wv99, 0.99));
       }
       out << " |\n";
     }

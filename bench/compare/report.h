@@ -1,6 +1,8 @@
 // What the comparison measured, per engine, and the markdown tables printed from it.
 //
-// Latencies are microseconds of one call Engine::top(q, 10) (count + top-10),
+// Latencies are microseconds of one timed call (RunInfo::mode: Engine::top(q, 10)
+// = count + top-10, Engine::full_set = every matching id, or
+// Engine::top_snippets(q, 10, 3) = top-10 with 3 snippets each),
 // measured with steady_clock on a warm engine, one query at a time, and also as
 // the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which a busy machine
 // inflates far less than wall time (the CPU time of an engine working in another
@@ -56,6 +58,7 @@ struct RunInfo {
   int replicas = 1;
   uint64_t seed = 0;
   bool only_build = false;
+  std::string mode = "top";  // the timed call: top, full-set or snippets
   std::string machine;     // CPU model and core count
   std::string load;        // load averages at the start and the end of the run
 };

@@ -59,19 +59,18 @@ class WenyuanEngine final : public Engine {
 
   uint64_t index_bytes() const override { return directory_bytes(dir_); }
 
-  Result<TopK> top(const BenchQuery& q, size_t k) override {
-    search::SearchRequest req;
-    req.query = query_string(q);
-    req.limit = k;
-    req.snippets = false;
-    req.matches = false;
-    auto res = engine_->search(req);
-    if (!res) return res.status();
-    TopK r;
-    r.total = res->total;
-    for (const auto& h : res->hits) r.ids.push_back(ordinal(h.id));
-    return r;
+  Result<TopK> top(const BenchQuery& q, size_t k) override { return page(q, k, 0); }
+
+  // Every matching id through Engine::search, as `wenyuan search --batch FILE
+  // --limit 0` asks for it (scored, ordered, no text read).
+  Result<std::vector<uint32_t>> full_set(const BenchQuery& q) override {
+    auto r = page(q, SIZE_MAX, 0);
+    if (!r) return r.status();
+    return std::move(r->ids);
   }
+
+  // A results page with snippets, as the web UI asks for it.
+  Result<TopK> top_snippets(const BenchQuery& q, size_t k, size_t n) override { return page(q, k, n); }
 
   Result<std::vector<uint32_t>> all_ids(const BenchQuery& q) override {
     auto ids = engine_->matching_ids(query_string(q));
@@ -84,6 +83,27 @@ class WenyuanEngine final : public Engine {
   }
 
  private:
+  // Total and the first k hits, with up to n snippets each (0: none, and no
+  // match ranges: no text is read).
+  Result<TopK> page(const BenchQuery& q, size_t k, size_t n) const {
+    search::SearchRequest req;
+    req.query = query_string(q);
+    req.limit = k;
+    req.snippets = n > 0;
+    req.max_snippets = n;
+    req.matches = false;
+    auto res = engine_->search(req);
+    if (!res) return res.status();
+    TopK r;
+    r.total = res->total;
+    r.ids.reserve(res->hits.size());
+    for (const auto& h : res->hits) {
+      r.ids.push_back(ordinal(h.id));
+      r.snippets += h.snippets.size();
+    }
+    return r;
+  }
+
   static std::string query_string(const BenchQuery& q) {
     std::string s;
     for (const auto& t : q.terms) {

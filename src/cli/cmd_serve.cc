@@ -50,6 +50,11 @@ Runner register_serve(CLI::App& app) {
     if (!args->web.empty()) config.web_dir = args->web;
     if (args->threads > 0) config.threads = args->threads;
     config.watch.folders.insert(config.watch.folders.end(), args->watch.begin(), args->watch.end());
+    // Uploads and watched files are parsed by this binary's hidden `__parse`
+    // in a child with limits (doc/sandbox.h).
+    std::error_code exe_ec;
+    config.sandbox.helper = std::filesystem::read_symlink("/proc/self/exe", exe_ec);
+    if (exe_ec) spdlog::warn("cannot find this program's path ({}); files are parsed without a sandbox", exe_ec.message());
     server::ServeOptions options;
     options.data_dir = args->common.data_dir;
     options.config = config;

@@ -3,11 +3,15 @@
 #include <CLI/CLI.hpp>
 
 #include <map>
+#include <string_view>
 
 #include "cli/common.h"
+#include "wenyuan/doc/sandbox.h"
 
 int main(int argc, char** argv) {
   using namespace wenyuan::cli;
+  // The sandboxed parser's child (doc/sandbox.h): hidden, not a user command.
+  if (argc >= 2 && std::string_view(argv[1]) == "__parse") return wenyuan::doc::sandbox_child_main(argc, argv);
   CLI::App app{
       "wenyuan (文渊): a self-hosted library of Chinese official documents (公文) with exact search.\n"
       "Data lives in --data DIR (default $WENYUAN_DATA, else ./wenyuan-data)."};
@@ -31,6 +35,8 @@ int main(int argc, char** argv) {
   runners["watch"] = register_watch(app);
   runners["rejected"] = register_rejected(app);
   runners["verify"] = register_verify(app);
+  runners["check"] = register_check(app);
+  runners["dups"] = register_dups(app);
 
   try {
     app.parse(argc, argv);

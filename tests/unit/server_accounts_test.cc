@@ -457,6 +457,13 @@ TEST(ServerAccounts, ReadmeConfigExampleLoads) {
   EXPECT_DOUBLE_EQ(d.register_rate.burst, c->register_rate.burst);
   EXPECT_DOUBLE_EQ(d.search_rate.per_second, c->search_rate.per_second);
   EXPECT_EQ(d.limits.max_anonymous_body_bytes, c->limits.max_anonymous_body_bytes);
+  EXPECT_EQ(d.workers, c->workers);
+  EXPECT_EQ(d.limits.max_queued, c->limits.max_queued);
+  EXPECT_EQ(d.limits.search_budget_ms, c->limits.search_budget_ms);
+  EXPECT_EQ(d.sandbox_enabled, c->sandbox_enabled);
+  EXPECT_EQ(d.sandbox.cpu_seconds, c->sandbox.cpu_seconds);
+  EXPECT_EQ(d.sandbox.wall_seconds, c->sandbox.wall_seconds);
+  EXPECT_EQ(d.sandbox.memory_bytes, c->sandbox.memory_bytes);
   write_file(dir / "bad.toml", "registration = \"maybe\"\n");
   auto bad = server::load_config(dir / "bad.toml");
   ASSERT_FALSE(bad);

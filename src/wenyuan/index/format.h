@@ -22,8 +22,9 @@
 //
 // Segment file "seg-<NNNNNN>.wys":
 //
-//   header      8 bytes  "WYSEG\0\0\2" (version 2; version 1 files are refused
-//               with "run `wenyuan reindex`")
+//   header      8 bytes  "WYSEG\0\0" + one byte kSegmentFormatVersion (2); a
+//               file of another version is refused with "index format N, this
+//               build reads M: run `wenyuan reindex`"
 //   doc table   n_docs x 112-byte DocRecord (below)
 //   strings     id, title, date, source, category bytes, referenced by DocRecord
 //   spans       n_spans x {u32 a, u32 b}, three kinds, each referenced by a
@@ -89,12 +90,14 @@
 //  108 u32 reserved (0)
 //
 // Manifest "MANIFEST" (the one commit point; replaced by rename):
-//   u64 magic "WYMANIF1", u64 generation, u64 catalog_seq, u64 next_segment,
+//   u64 magic "WYMANF1\0" (kManifestMagic; the '1' is the manifest's version),
+//   u64 generation, u64 catalog_seq, u64 next_segment,
 //   u32 n_segments, per segment: u64 number, u32 n_docs, u32 n_deleted,
 //   ceil(n_docs/8) bytes deletion bitmap (bit d of byte d/8 = doc d deleted);
 //   u32 crc32c of everything before it.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -102,14 +105,17 @@
 
 namespace wenyuan::index {
 
-inline constexpr char kSegmentMagic[8] = {'W', 'Y', 'S', 'E', 'G', 0, 0, 2};
+// Every fixed-width field is read and written with memcpy in host order; the
+// format is little endian, so a big-endian build would need byte swaps here.
+static_assert(std::endian::native == std::endian::little, "index format: little-endian hosts only (format.h)");
+
+// The one version number of the segment format: byte 8 of every segment file.
+inline constexpr uint8_t kSegmentFormatVersion = 2;
+inline constexpr char kSegmentMagic[8] = {'W', 'Y', 'S', 'E', 'G', 0, 0, static_cast<char>(kSegmentFormatVersion)};
 // The first 7 bytes of every segment version; byte 8 is the version.
 inline constexpr size_t kSegmentMagicPrefix = 7;
 inline constexpr uint32_t kFooterMagic = 0x57594553;
-inline constexpr uint64_t kManifestMagic = 0x31464e414d5957ull;  // "WYMANF1\0"
-inline constexpr size_t kDocRecordSize = 112;
-inline constexpr size_t kDictValSize = 20;
-inline constexpr size_t kFooterSize = 72;
+inline constexpr uint64_t kManifestMagic = 0x31464e414d5957ull;  // bytes "WYMANF1\0"
 inline constexpr uint32_t kSkipBlock = 128;
 inline constexpr int32_t kNoYear = INT32_MIN;
 inline constexpr char32_t kSep = 0xFFFFFFFF;  // never a code point
@@ -130,7 +136,7 @@ inline void put_u64(std::string& out, uint64_t v) {
 }
 inline uint32_t get_u32(const char* p) {
   uint32_t v;
-  std::memcpy(&v, p, 4);  // little-endian hosts only (x86-64, aarch64)
+  std::memcpy(&v, p, 4);  // little endian (static_assert above)
   return v;
 }
 inline uint64_t get_u64(const char* p) {
@@ -138,6 +144,90 @@ inline uint64_t get_u64(const char* p) {
   std::memcpy(&v, p, 8);
   return v;
 }
+
+// ---- typed records (LevelDB table/format.h style: encode_to / decode_from) ----
+
+// A (offset, length) reference into the strings section.
+struct StringRef {
+  uint32_t off = 0, len = 0;
+};
+
+// One entry of the doc table. The struct's layout is the record's layout
+// (static_asserts in format.cc), so decode_from is one memcpy: the scoring hot
+// path decodes a record per scored document.
+struct DocRecord {
+  enum StringField { kId, kTitle, kDate, kSource, kCategory, kStringFields };
+  StringRef strings[kStringFields];   //  0..39  id, title, date, source, category
+  int32_t year = kNoYear;             // 40
+  uint32_t title_len = 0;             // 44 normalized code points of the title
+  uint32_t norm_len = 0;              // 48 the whole position space
+  uint32_t heading_first = 0;         // 52 into spans
+  uint32_t heading_count = 0;         // 56
+  uint32_t text_chars = 0;            // 60 code points of the cleaned text
+  uint64_t text_off = 0;              // 64 into the text store
+  uint32_t text_bytes = 0;            // 72
+  uint32_t visible_body_len = 0;      // 76 visible body positions (BM25 length norms)
+  int64_t imported_at = 0;            // 80
+  uint32_t visible_first = 0;         // 88 into spans
+  uint32_t visible_count = 0;         // 92
+  uint32_t public_heading_first = 0;  // 96 into spans
+  uint32_t public_heading_count = 0;  // 100
+  int32_t public_year = kNoYear;      // 104 the year as a non-member may learn it
+  uint32_t reserved = 0;              // 108
+
+  static constexpr size_t kSize = 112;
+  void encode_to(std::string& out) const;
+  static DocRecord decode_from(const char* p);  // p: kSize readable bytes
+  uint32_t body_len() const { return norm_len - title_len - (norm_len > title_len ? 1 : 0); }
+};
+
+// Where one gram's postings are (the dictionary's value array).
+struct DictValue {
+  uint64_t postings_off = 0;  // relative to the postings section
+  uint32_t df = 0;
+  uint32_t doc_bytes = 0;     // length of the doc stream
+  uint32_t visible_df = 0;    // docs with a visible occurrence
+
+  static constexpr size_t kSize = 20;
+  void encode_to(char* p) const;  // p: kSize writable bytes (the builder fills a reserved array)
+  static DictValue decode_from(const char* p);
+};
+
+// One block of a posting list's skip table (df > kSkipBlock only).
+struct SkipEntry {
+  uint32_t first_doc = 0;  // absolute local doc id of the block's first entry
+  uint32_t doc_off = 0;    // byte offset in the doc stream
+  uint32_t pos_off = 0;    // byte offset in the pos stream
+
+  static constexpr size_t kSize = 12;
+  void encode_to(std::string& out) const;
+  static SkipEntry decode_from(const uint8_t* p);
+  static uint32_t first_doc_at(const uint8_t* p) { return get_u32(reinterpret_cast<const char*>(p)); }
+};
+
+// The last bytes of a segment file.
+struct Footer {
+  enum Section { kDocs, kStrings, kSpans, kDictKeys, kDictVals, kPostings, kTextStore, kSections };
+  uint64_t offsets[kSections] = {};
+  uint32_t n_docs = 0, n_grams = 0;
+  uint32_t crc = 0;             // crc32c of every byte of the file before it
+  uint32_t magic = kFooterMagic;
+
+  static constexpr size_t kSize = 72;
+  // Appends the footer to `file` (the complete segment so far), crc included.
+  void encode_to(std::string& file) const;
+  static Footer decode_from(const char* p);  // p: kSize readable bytes
+};
+
+// Compatibility aliases for the sizes (one definition: the records above).
+inline constexpr size_t kDocRecordSize = DocRecord::kSize;
+inline constexpr size_t kDictValSize = DictValue::kSize;
+inline constexpr size_t kFooterSize = Footer::kSize;
+
+// "index format N, this build reads M: run `wenyuan reindex`" for a segment
+// whose version byte is `found`.
+std::string incompatible_format_message(unsigned found);
+
 inline void put_varint(std::string& out, uint32_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<char>(v | 0x80));

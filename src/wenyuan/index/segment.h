@@ -119,11 +119,11 @@ class Segment {
   // Just the normalized lengths (the scoring hot path): title_len, body_len
   // (the visible part of the body with `visible_only`).
   std::pair<uint32_t, uint32_t> lengths(uint32_t local, bool visible_only) const {
-    const char* r = base_ + off_docs_ + uint64_t{local} * kDocRecordSize;
-    const uint32_t title_len = get_u32(r + 44), norm_len = get_u32(r + 48);
-    if (visible_only) return {title_len, get_u32(r + 76)};
-    return {title_len, norm_len - title_len - (norm_len > title_len ? 1 : 0)};
+    const DocRecord r = record(local);
+    return {r.title_len, visible_only ? r.visible_body_len : r.body_len()};
   }
+  // The doc table entry of a local doc (validated at open).
+  DocRecord record(uint32_t local) const;
   GramPostings gram(uint64_t key) const;
   Result<StoredText> load_text(uint32_t local) const;
   // The document as it was given to build_segment (for merges).

@@ -356,7 +356,7 @@ void prepare_files(const std::vector<fs::path>& files, const ImportOptions& opti
     const uint64_t size = fs::file_size(path, ec);
     end.file_size = ec ? 0 : size;
     end.path = path;
-    end.status = doc::import_file(path, options.limits, sink);
+    end.status = doc::import_file_sandboxed(path, options.limits, options.sandbox, sink);
     if (!queue.push(std::move(end))) return;
   }
 }

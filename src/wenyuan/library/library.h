@@ -31,6 +31,7 @@
 
 #include "wenyuan/core/status.h"
 #include "wenyuan/doc/raw_document.h"
+#include "wenyuan/doc/sandbox.h"
 #include "wenyuan/index/writer_lock.h"
 
 namespace wenyuan::store { class Catalog; class IntakeLog; }
@@ -47,6 +48,10 @@ struct ImportOptions {
   double preview_share = 0.3;  // share of paragraphs free in a paid document without markers
   std::string category;        // given to documents that carry none of their own (watched folders)
   doc::ImportLimits limits;
+  // Set (helper = the wenyuan binary): every file is parsed in a child process
+  // with CPU, memory and wall-time limits (doc/sandbox.h). The server does this
+  // for uploads and watched files; the CLI parses in-process.
+  doc::SandboxOptions sandbox;
   // Where the run came from, as the intake log (store/intake_log.h) records it:
   // "cli", "upload" or "watch".
   std::string intake_origin = "cli";

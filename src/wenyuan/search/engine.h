@@ -12,6 +12,7 @@
 // its own snapshot and never waits for a commit or merge.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +44,10 @@ struct SearchRequest {
   // filter and the year of a hit — is computed from visible text and public
   // fields alone. access::Policy decides who searches this way.
   bool visible_only = false;
+  // The query's cost budget: past this instant the engine stops between
+  // segments and between the documents a paragraph search reads, and search()
+  // returns kTooLarge "query exceeded its time budget". Default: no deadline.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 struct Hit {

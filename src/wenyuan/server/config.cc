@@ -65,6 +65,7 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   }
   if (auto v = t["listen"].value<std::string>()) c.listen = *v;
   read_int(t["threads"], c.threads);
+  read_int(t["workers"], c.workers);
   if (auto v = t["web_dir"].value<std::string>()) c.web_dir = *v;
   if (auto v = t["preview_share"].value<double>()) c.preview_share = *v;
   if (auto v = t["secure_cookies"].value<bool>()) c.secure_cookies = *v;
@@ -112,7 +113,18 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   read_int(l["body_timeout_s"], c.limits.body_timeout_s);
   read_int(l["idle_timeout_s"], c.limits.idle_timeout_s);
   read_int(l["shutdown_grace_s"], c.limits.shutdown_grace_s);
+  read_int(l["max_queued"], c.limits.max_queued);
+  read_int(l["search_budget_ms"], c.limits.search_budget_ms);
   if (auto v = l["session_days"].value<int64_t>()) c.session_seconds = *v * 24 * 3600;
+  if (auto sb = t["sandbox"]; sb) {
+    if (auto v = sb["enabled"].value<bool>()) c.sandbox_enabled = *v;
+    read_int(sb["cpu_s"], c.sandbox.cpu_seconds);
+    read_int(sb["wall_s"], c.sandbox.wall_seconds);
+    if (auto v = sb["memory_mb"].value<int64_t>()) c.sandbox.memory_bytes = static_cast<uint64_t>(*v) << 20;
+    if (c.sandbox.cpu_seconds == 0 || c.sandbox.wall_seconds == 0 || c.sandbox.memory_bytes < (64ull << 20)) {
+      return Status::invalid_argument(file.string() + ": [sandbox] needs cpu_s >= 1, wall_s >= 1, memory_mb >= 64");
+    }
+  }
   read_rate(t["rate"]["login"], c.login_rate);
   read_rate(t["rate"]["search"], c.search_rate);
   read_rate(t["rate"]["register"], c.register_rate);
@@ -156,6 +168,8 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
     return Status::invalid_argument(file.string() + ": preview_share must be within 0..1");
   }
   if (c.threads > 256) return Status::invalid_argument(file.string() + ": threads must be at most 256");
+  if (c.workers > 256) return Status::invalid_argument(file.string() + ": workers must be at most 256");
+  if (c.limits.search_budget_ms < 0) return Status::invalid_argument(file.string() + ": limits.search_budget_ms must be >= 0");
   std::string host;
   uint16_t port = 0;
   WENYUAN_RETURN_IF_ERROR(parse_listen(c.listen, host, port).with_context(file.string()));

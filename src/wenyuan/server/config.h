@@ -3,7 +3,8 @@
 //
 // Example (every key optional):
 //   listen = "127.0.0.1:8080"
-//   threads = 4
+//   threads = 4                    # network threads (reading and writing)
+//   workers = 4                    # threads running handlers (search, import, ...); 0: as threads
 //   web_dir = "/usr/share/wenyuan/web"
 //   preview_share = 0.3            # share of a paid document without markers shown free
 //   public_url = "https://wenyuan.example.org"  # https: Secure cookies + HSTS; the origin
@@ -25,6 +26,8 @@
 //   header_timeout_s = 10          # a client must send a whole request head within this
 //   body_timeout_s = 300
 //   idle_timeout_s = 20            # keep-alive connections idle longer are closed
+//   max_queued = 64                # requests waiting for a worker; more get 503 + Retry-After
+//   search_budget_ms = 2000        # a search computing longer stops with an error (0: none)
 //   session_days = 30
 //   [rate.login]    per_second = 0.2, burst = 10   # per IP
 //   [rate.register] per_second = 0.01, burst = 5   # per IP
@@ -32,6 +35,11 @@
 //   [rate.download] per_second = 1, burst = 30     # per IP and per account, both
 //   [login_delay]   free_failures = 5, base_s = 1, max_s = 900  # per IP + user name
 //   [tiers.vip]   full = true, downloads_per_day = 20   # -1 = unlimited
+//   [sandbox]                      # uploads and watched files are parsed in a child process
+//   enabled = true                 # (doc/sandbox.h); false: in the server's own process
+//   cpu_s = 10                     # the child's CPU time; wall_s its real time; then it is killed
+//   wall_s = 10
+//   memory_mb = 512                # the child's address space
 //   [watch]                        # watched folders (docs/watch.md); --watch DIR adds one
 //   folders = ["/srv/网盘/素材"]
 //   stable_seconds = 2             # a file is complete when unchanged this long (or renamed in / closed)
@@ -50,6 +58,7 @@
 #include "wenyuan/access/policy.h"
 #include "wenyuan/access/rate_limiter.h"
 #include "wenyuan/core/status.h"
+#include "wenyuan/doc/sandbox.h"
 #include "wenyuan/watch/watcher.h"
 
 namespace wenyuan::server {
@@ -68,6 +77,8 @@ struct Limits {
   int body_timeout_s = 300;
   int idle_timeout_s = 20;
   int shutdown_grace_s = 20;  // in-flight requests get this long after SIGTERM
+  size_t max_queued = 64;     // requests waiting for a worker before 503
+  int search_budget_ms = 2000;  // per search; 0: unlimited
 };
 
 enum class Registration { kClosed, kInvite, kOpen };
@@ -76,6 +87,7 @@ const char* to_string(Registration r);
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
   unsigned threads = 0;                   // 0: hardware threads clamped to 2..4
+  unsigned workers = 0;                   // handler threads; 0: as many as network threads
   std::filesystem::path web_dir;          // empty: the built-in default (the source tree's web/)
   double preview_share = 0.3;
   Limits limits;
@@ -96,6 +108,10 @@ struct ServerConfig {
 
   bool behind_tls() const { return public_url.rfind("https://", 0) == 0; }
   watch::WatchOptions watch;              // no folders: nothing is watched
+  // Parsing of uploads and watched files in a sandboxed child. `helper` is set
+  // by `wenyuan serve` (its own binary); empty (in-process tests): no sandbox.
+  doc::SandboxOptions sandbox;
+  bool sandbox_enabled = true;            // [sandbox] enabled
 };
 
 // The default web folder compiled in (WENYUAN_WEB_DIR).

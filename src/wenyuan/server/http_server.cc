@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wenyuan/server/http_util.h"
+#include "wenyuan/server/work_queue.h"
 
 namespace wenyuan::server {
 
@@ -68,6 +69,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   net::steady_timer grace{ioc};
   net::steady_timer accept_retry{ioc};
   std::vector<std::thread> threads;
+  std::unique_ptr<WorkQueue> pool;  // null: handlers on the network threads
   std::atomic<bool> stopping{false};
   uint16_t port = 0;
 
@@ -157,14 +159,35 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_body(beast::error_code ec) {
     if (ec) return on_read_error(ec);
-    HttpServer::Request req = parser_->release();
-    HttpServer::Response res;
-    try {
-      res = server_->handler(req, ip_);
-    } catch (const std::exception& e) {
-      res = error_response(http::status::internal_server_error, "internal", e.what());
+    auto req = std::make_shared<HttpServer::Request>(parser_->release());
+    WorkQueue* pool = server_->pool.get();
+    if (pool == nullptr || (server_->options.runs_inline && server_->options.runs_inline(*req))) {
+      return finish(*req, call_handler(*req));
     }
-    finish(req, std::move(res));
+    // The worker owns the session (and the request) until it posts the
+    // response back to the session's strand, where every write happens.
+    // The work guard keeps the network threads running (during a shutdown too)
+    // until the response has been posted back.
+    auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(server_->ioc.get_executor());
+    const bool queued = pool->try_submit([self = shared_from_this(), req, guard] {
+      auto res = std::make_shared<HttpServer::Response>(self->call_handler(*req));
+      net::post(self->stream_.get_executor(), [self, req, res] { self->finish(*req, std::move(*res)); });
+    });
+    if (!queued) {
+      auto busy = error_response(http::status::service_unavailable, "busy",
+                                 "the server is busy (" + std::to_string(pool->max_queued()) +
+                                     " requests waiting); retry in a second");
+      busy.set(http::field::retry_after, "1");
+      finish(*req, std::move(busy));
+    }
+  }
+
+  HttpServer::Response call_handler(const HttpServer::Request& req) {
+    try {
+      return server_->handler(req, ip_);
+    } catch (const std::exception& e) {
+      return error_response(http::status::internal_server_error, "internal", e.what());
+    }
   }
 
   void on_read_error(beast::error_code ec) {
@@ -372,6 +395,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, Ha
       }
     });
   }
+  if (options.workers > 0) impl->pool = std::make_unique<WorkQueue>(options.workers, options.max_queued);
   impl->accept();
   const unsigned n = std::max(1u, options.threads);
   for (unsigned i = 0; i < n; ++i) {
@@ -405,6 +429,9 @@ void HttpServer::wait() {
   if (impl_->joined) return;
   for (auto& t : impl_->threads) t.join();
   impl_->joined = true;
+  // Network threads are gone: jobs still queued (after the grace period) are
+  // dropped; the ones running finish, and their posted responses go unsent.
+  if (impl_->pool) impl_->pool->stop();
   // Handlers still queued hold the Impl; drop them with the io_context's work.
   impl_->ioc.stop();
   impl_->ioc.restart();
@@ -415,6 +442,9 @@ size_t HttpServer::connections() const {
   std::lock_guard lock(impl_->mu);
   return impl_->sessions.size();
 }
+
+size_t HttpServer::requests_running() const { return impl_->pool ? impl_->pool->running() : 0; }
+size_t HttpServer::requests_queued() const { return impl_->pool ? impl_->pool->queued() : 0; }
 
 size_t HttpServer::connections_from(const std::string& ip) const {
   std::lock_guard lock(impl_->mu);

@@ -1,11 +1,18 @@
 // HttpServer: HTTP/1.1 over Boost.Beast/Asio, carrying requests to a handler
 // and responses back. It knows no routes (api.h does).
 //
-// Model: one io_context run by N threads; each connection is a Session on its
-// own strand, reading a request head, then its body, calling the handler on the
-// same thread (so at most N requests run at once; idle keep-alive connections
-// cost a socket and a buffer, no thread), writing the response, and reading the
-// next request.
+// Model: one io_context run by N network threads; each connection is a Session
+// on its own strand, reading a request head, then its body, handing the request
+// to the handler, writing the response, and reading the next request. Idle
+// keep-alive connections cost a socket and a buffer, no thread.
+//
+// Where the handler runs: with `workers` > 0, on a WorkQueue of that many
+// threads (work_queue.h), so a slow search or an import never holds a network
+// thread; requests for which `runs_inline` says true (/healthz: constant time)
+// are answered on the network thread and so never wait behind that work. When
+// `max_queued` requests already wait for a worker, a new one gets 503 with
+// Retry-After at once (back-pressure instead of an unbounded backlog). With
+// `workers` = 0 every handler runs on the network thread (the metrics listener).
 //
 // Limits, all answered with a JSON error and then the connection is closed:
 // request head > max_header_bytes -> 431 (414 when the request line alone is
@@ -53,6 +60,9 @@ class HttpServer {
     unsigned threads = 2;
     Limits limits;
     bool handle_signals = false;
+    unsigned workers = 0;      // 0: handlers run on the network threads
+    size_t max_queued = 64;    // requests waiting for a worker before 503
+    std::function<bool(const Request& req)> runs_inline;  // unset: none
   };
 
   static Result<std::unique_ptr<HttpServer>> start(const Options& options, Handler handler, BodyLimit body_limit);
@@ -66,6 +76,9 @@ class HttpServer {
   // Open connections right now (all, and from one address).
   size_t connections() const;
   size_t connections_from(const std::string& ip) const;
+  // Requests on a worker right now, and waiting for one (0 without workers).
+  size_t requests_running() const;
+  size_t requests_queued() const;
 
   struct Impl;
 

@@ -55,6 +55,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   ho.threads = worker_threads(options.config.threads);
   ho.limits = options.config.limits;
   ho.handle_signals = options.handle_signals;
+  // Handlers run on workers; /healthz answers on the network thread, so a
+  // saturated pool (slow searches, imports) never makes the server look dead.
+  ho.workers = options.config.workers > 0 ? options.config.workers : ho.threads;
+  ho.max_queued = options.config.limits.max_queued;
+  ho.runs_inline = [](const Request& req) { return req.target() == "/healthz"; };
   Api* api = s->api_.get();
   auto http = HttpServer::start(
       ho, [api](const Request& req, const std::string& ip) { return api->handle(req, ip); },
@@ -82,6 +87,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   if (!options.config.watch.folders.empty()) {
     watch::WatchOptions wo = options.config.watch;
     wo.import.preview_share = options.config.preview_share;
+    if (options.config.sandbox_enabled) wo.import.sandbox = options.config.sandbox;
     auto w = watch::Watcher::create(options.data_dir / "watch.db", std::move(wo),
                                     [api, lib = s->library_.get()](const std::function<void(library::Library&)>& work) {
                                       api->run_exclusive([&] { work(*lib); });

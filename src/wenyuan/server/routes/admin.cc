@@ -70,6 +70,7 @@ Response admin_upload(ApiState& s, Call& c) {
   library::ImportOptions options;
   options.preview_share = s.config.preview_share;
   options.intake_origin = "upload";
+  if (s.config.sandbox_enabled) options.sandbox = s.config.sandbox;
   library::ImportReport total;
   json errors = json::array();
   size_t files = 0;

@@ -92,9 +92,17 @@ Response search(ApiState& s, Call& c) {
   sr.visible_only = !s.policy.may_read_paid(c.caller.tier);
 
   const auto t0 = Clock::now();
+  const int budget_ms = s.config.limits.search_budget_ms;
+  if (budget_ms > 0) sr.deadline = t0 + std::chrono::milliseconds(budget_ms);
   // No lock: the engine searches a snapshot and never waits for a commit.
   Result<search::SearchResult> r = s.library.engine().search(full, sr);
   s.metrics.observe_search(std::chrono::duration<double>(Clock::now() - t0).count());
+  if (!r && budget_ms > 0 && Clock::now() > sr.deadline) {
+    return error(http::status::bad_request, "query_too_costly",
+                 "查询太耗时（超过 " + std::to_string(budget_ms) +
+                     " ms 的计算预算）：请减少 OR 的词、加上筛选或按文档检索。query exceeded its " +
+                     std::to_string(budget_ms) + " ms budget");
+  }
   if (!r) {
     if (r.status().code() == StatusCode::kInvalidArgument || r.status().code() == StatusCode::kTooLarge) {
       return bad_request(r.status().message());
@@ -196,7 +204,7 @@ std::vector<Route> search_routes() {
                       {.name = "category"},
                       {.name = "unit", .values = {"document", "paragraph"}}},
        .responses = {{200, "hits; snippets in regions the caller may not read are locked", "application/json", "SearchResult"},
-                     {400, "bad query"},
+                     {400, "bad query, or one over its cost budget (error code query_too_costly)"},
                      {429, "rate limited (Retry-After)"}}},
       {.method = http::verb::get,
        .path = "/api/facets",

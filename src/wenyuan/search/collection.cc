@@ -1,0 +1,222 @@
+// Collection of hits: document and paragraph top-k (collection.h).
+#include "wenyuan/search/collection.h"
+
+#include <algorithm>
+
+#include "wenyuan/search/hit_text.h"
+#include "wenyuan/search/scoring.h"
+
+namespace wenyuan::search::detail {
+
+namespace {
+
+using index::DocMeta;
+using index::Segment;
+using index::Snapshot;
+
+Hit make_hit(const DocMeta& m, double score, bool visible_only) {
+  Hit h;
+  h.id = m.id;
+  h.title = m.title;
+  if (m.year_for(visible_only) != index::kNoYear) h.year = m.year_for(visible_only);
+  h.date = m.date;
+  h.source = m.source;
+  h.category = m.category;
+  h.score = score;
+  return h;
+}
+
+bool date_before(const DocMeta& a, const DocMeta& b, bool visible_only) {  // a sorts first (newer)
+  const int32_t ya = a.year_for(visible_only), yb = b.year_for(visible_only);
+  if (ya != yb) return ya > yb;  // kNoYear is INT32_MIN: last
+  return a.date > b.date;
+}
+
+// Paragraph unit: does the positive part of the query hold inside normalized
+// text range [lo, hi)? NOT and filters were decided per document already.
+bool para_holds(const QueryNode& n, const HitText& h, uint32_t lo, uint32_t hi, bool title_has(const QueryNode&, const HitText&)) {
+  switch (n.kind) {
+    case QueryNode::Kind::kTerm: {
+      if (n.field == Field::kTitle) return title_has(n, h);
+      const uint32_t m = static_cast<uint32_t>(n.normalized.size());
+      for (const auto& [node, starts] : h.occ) {
+        if (node != &n) continue;
+        auto it = std::lower_bound(starts.begin(), starts.end(), lo);
+        return it != starts.end() && *it + m <= hi;
+      }
+      return false;
+    }
+    case QueryNode::Kind::kAnd:
+      for (const auto& c : n.children)
+        if (!para_holds(c, h, lo, hi, title_has)) return false;
+      return true;
+    case QueryNode::Kind::kOr:
+      for (const auto& c : n.children)
+        if (c.kind != QueryNode::Kind::kNot && para_holds(c, h, lo, hi, title_has)) return true;
+      return false;
+    default:
+      return true;  // kNot, filters: per document
+  }
+}
+
+bool title_has(const QueryNode& n, const HitText& h) {
+  std::u32string_view title = std::u32string_view(h.norm.chars).substr(0, h.norm.title_len);
+  return title.find(n.normalized) != std::u32string_view::npos;
+}
+
+// True if the positive part of the query can hold in a paragraph only where
+// some text occurrence of a positive term starts (mirrors para_holds): then
+// only the paragraphs holding an occurrence need checking.
+bool needs_text_occurrence(const QueryNode& n) {
+  switch (n.kind) {
+    case QueryNode::Kind::kTerm:
+      return n.field != Field::kTitle;
+    case QueryNode::Kind::kAnd:
+      for (const auto& c : n.children)
+        if (needs_text_occurrence(c)) return true;
+      return false;
+    case QueryNode::Kind::kOr:
+      for (const auto& c : n.children)
+        if (c.kind != QueryNode::Kind::kNot && !needs_text_occurrence(c)) return false;
+      return true;  // no branch holds without an occurrence (or none can hold at all)
+    default:
+      return false;
+  }
+}
+
+// The indices of the paragraphs of `h` worth checking, in order: with
+// `needs_occurrence`, those where an occurrence of a positive term starts
+// (found from the occurrences, not by visiting every paragraph of a long law);
+// otherwise all.
+void candidate_paragraphs(const HitText& h, bool needs_occurrence, std::vector<uint32_t>& out) {
+  out.clear();
+  const auto& ps = h.stored.paragraphs;
+  if (!needs_occurrence) {
+    for (uint32_t i = 0; i < ps.size(); ++i) out.push_back(i);
+    return;
+  }
+  const auto& origin = h.norm.text_origin;
+  for (const auto& [n, starts] : h.occ) {
+    for (uint32_t s : starts) {
+      const uint32_t o = origin[s];  // the original code point the occurrence starts at
+      auto it = std::upper_bound(ps.begin(), ps.end(), o, [](uint32_t v, const doc::Span& p) { return v < p.start; });
+      if (it == ps.begin()) continue;
+      --it;
+      if (o < it->end) out.push_back(static_cast<uint32_t>(it - ps.begin()));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+}  // namespace
+
+Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const std::vector<const QueryNode*>& positives,
+                         const SearchRequest& r, SearchResult& res) {
+  auto meta = [&](uint32_t part, uint32_t doc) { return snap.parts()[part].segment->doc(doc); };
+  res.total = found.size();
+  auto better = [&](const Found& a, const Found& b) {
+    if (r.sort == SearchRequest::Sort::kDate) {
+      DocMeta ma = meta(a.part, a.doc), mb = meta(b.part, b.doc);
+      if (date_before(ma, mb, r.visible_only)) return true;
+      if (date_before(mb, ma, r.visible_only)) return false;
+    }
+    if (a.score != b.score) return a.score > b.score;
+    return a.part != b.part ? a.part < b.part : a.doc < b.doc;
+  };
+  const size_t want = std::min(found.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
+  if (r.limit > 0 && r.offset < found.size()) {
+    // A full set (--limit 0) sorts everything: introsort beats partial_sort's heap there.
+    if (want == found.size()) std::sort(found.begin(), found.end(), better);
+    else std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want), found.end(), better);
+    res.hits.reserve(want - r.offset);
+    HitText ht;  // reused: its buffers are large for long laws
+    for (size_t i = r.offset; i < want; ++i) {
+      const Found& f = found[i];
+      const Segment& seg = *snap.parts()[f.part].segment;
+      Hit h = make_hit(seg.doc(f.doc), f.score, r.visible_only);
+      if (r.snippets || r.matches) {
+        WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
+        h.matches = match_spans(ht, 0, UINT32_MAX);
+        if (r.snippets) h.snippets = make_snippets(ht.stored.text, ht.stored.sentences, h.matches, r.max_snippets);
+        if (!r.matches) h.matches.clear();
+      }
+      res.hits.push_back(std::move(h));
+    }
+  }
+  return Status::ok();
+}
+
+Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
+                          const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
+                          const SearchRequest& r, SearchResult& res) {
+  auto meta = [&](uint32_t part, uint32_t doc) { return snap.parts()[part].segment->doc(doc); };
+  // Paragraph unit: every matching document's text is read to find its
+  // matching paragraphs (exact, slower than the document unit).
+  struct ParaHit {
+    double score;
+    uint32_t part, doc, para;
+  };
+  std::vector<ParaHit> paras;
+  HitText ht;
+  const bool needs_occurrence = needs_text_occurrence(root);
+  std::vector<uint32_t> cand;  // paragraph indices to check, in order
+  for (const Found& f : found) {
+    if (over_budget(r)) return budget_error();
+    const Segment& seg = *snap.parts()[f.part].segment;
+    WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
+    const auto& origin = ht.norm.text_origin;
+    candidate_paragraphs(ht, needs_occurrence, cand);
+    for (uint32_t pi : cand) {
+      const doc::Span sp = ht.stored.paragraphs[pi];
+      const uint32_t lo = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.start) - origin.begin());
+      const uint32_t hi = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.end) - origin.begin());
+      if (lo >= hi || !para_holds(root, ht, lo, hi, title_has)) continue;
+      // Score: saturated occurrence count per term, weighted by idf, over paragraph length.
+      double s = 0;
+      for (const auto& [n, starts] : ht.occ) {
+        uint32_t cnt = 0;
+        for (auto it = std::lower_bound(starts.begin(), starts.end(), lo); it != starts.end() && *it < hi; ++it) ++cnt;
+        double idf = 0;
+        for (const auto& t : terms)
+          if (t.node == n) idf = t.idf;
+        s += scoring::paragraph_term(idf, cnt, hi - lo);
+      }
+      paras.push_back({s + scoring::kParagraphDocTieBreak * f.score, f.part, f.doc, pi});
+    }
+  }
+  res.total = paras.size();
+  auto better = [&](const ParaHit& a, const ParaHit& b) {
+    if (r.sort == SearchRequest::Sort::kDate) {
+      DocMeta ma = meta(a.part, a.doc), mb = meta(b.part, b.doc);
+      if (date_before(ma, mb, r.visible_only)) return true;
+      if (date_before(mb, ma, r.visible_only)) return false;
+    }
+    if (a.score != b.score) return a.score > b.score;
+    if (a.part != b.part) return a.part < b.part;
+    return a.doc != b.doc ? a.doc < b.doc : a.para < b.para;
+  };
+  const size_t want = std::min(paras.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
+  if (r.limit > 0 && r.offset < paras.size()) {
+    std::partial_sort(paras.begin(), paras.begin() + static_cast<std::ptrdiff_t>(want), paras.end(), better);
+    for (size_t i = r.offset; i < want; ++i) {
+      const ParaHit& p = paras[i];
+      const Segment& seg = *snap.parts()[p.part].segment;
+      Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only);
+      WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, p.doc, positives, ht, r.visible_only));
+      const doc::Span sp = ht.stored.paragraphs[p.para];
+      const auto& origin = ht.norm.text_origin;
+      const uint32_t lo = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.start) - origin.begin());
+      const uint32_t hi = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.end) - origin.begin());
+      h.paragraph = sp;
+      h.matches = match_spans(ht, lo, hi);
+      // The hit is the paragraph: its snippet never leaves it.
+      if (r.snippets) h.snippets = make_snippets(ht.stored.text, ht.stored.sentences, h.matches, r.max_snippets, kSnippetChars, sp);
+      if (!r.matches) h.matches.clear();
+      res.hits.push_back(std::move(h));
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace wenyuan::search::detail

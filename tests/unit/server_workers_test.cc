@@ -1,0 +1,161 @@
+// Handlers off the network threads (issue 14): with every worker busy and the
+// queue full, a further request gets 503 + Retry-After at once, /healthz still
+// answers on the network thread, and once the work is let go every accepted
+// request gets its answer. The handler blocks on a latch the test opens, so
+// "saturated" is a state the test sees (requests_running/queued), not a speed.
+// (Every other server test runs its handlers on the workers too: Server starts
+// HttpServer with workers; the search budget is checked in search_budget_test.)
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "unit/server_fixture.h"
+#include "wenyuan/server/http_server.h"
+#include "wenyuan/server/work_queue.h"
+
+namespace wenyuan::testing {
+namespace {
+
+template <typename F>
+bool eventually(F&& done, std::chrono::seconds limit = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
+
+struct Latch {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  void wait() {
+    std::unique_lock l(mu);
+    cv.wait(l, [&] { return open; });
+  }
+  void release() {
+    {
+      std::lock_guard l(mu);
+      open = true;
+    }
+    cv.notify_all();
+  }
+};
+
+TEST(WorkQueue, RefusesBeyondTheQueueAndRunsWhatItTook) {
+  Latch latch;
+  std::atomic<int> ran{0};
+  server::WorkQueue q(2, 3);
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(q.try_submit([&] { latch.wait(); ++ran; }));
+  ASSERT_TRUE(eventually([&] { return q.running() == 2; }));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(q.try_submit([&] { ++ran; }));
+  EXPECT_EQ(q.queued(), 3u);
+  EXPECT_FALSE(q.try_submit([&] { ++ran; }));  // full: refused, not run later
+  latch.release();
+  ASSERT_TRUE(eventually([&] { return ran == 5 && q.running() == 0; }));
+  q.stop();
+  EXPECT_FALSE(q.try_submit([&] { ++ran; }));
+  EXPECT_EQ(ran, 5);
+}
+
+TEST(ServerWorkers, HealthzAnswersWhileEveryWorkerIsBusyAndTheQueueRefuses) {
+  Latch latch;
+  server::HttpServer::Options o;
+  o.threads = 1;
+  o.workers = 2;
+  o.max_queued = 2;
+  o.runs_inline = [](const server::HttpServer::Request& r) { return r.target() == "/healthz"; };
+  auto srv = server::HttpServer::start(
+      o,
+      [&](const server::HttpServer::Request& r, const std::string&) {
+        server::HttpServer::Response res{http::status::ok, 11};
+        if (r.target() == "/healthz") {
+          res.body() = "ok";
+        } else {
+          latch.wait();
+          res.body() = "slow " + std::string(r.target());
+        }
+        res.prepare_payload();
+        return res;
+      },
+      [](const server::HttpServer::Request&) { return size_t{1024}; });
+  ASSERT_TRUE(srv) << srv.status().message();
+  auto& http = **srv;
+  const uint16_t port = http.port();
+
+  // Two requests occupy both workers, two more wait in the queue.
+  std::vector<std::future<HttpResult>> slow;
+  for (int i = 0; i < 4; ++i) {
+    slow.push_back(std::async(std::launch::async, [port, i] {
+      return Client(port).request(http::verb::get, "/slow/" + std::to_string(i));
+    }));
+    if (i == 1) {
+      ASSERT_TRUE(eventually([&] { return http.requests_running() == 2; }));
+    }
+  }
+  ASSERT_TRUE(eventually([&] { return http.requests_queued() == 2; }));
+
+  // Saturated: the next request is refused at once with Retry-After ...
+  const HttpResult busy = Client(port).request(http::verb::get, "/slow/refused");
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(busy.header("retry-after"), "1");
+  EXPECT_EQ(busy.json()["error"]["code"], "busy") << busy.body;
+  // ... and /healthz answers, many times over, while nothing of the work moved.
+  for (int i = 0; i < 20; ++i) {
+    const HttpResult h = Client(port).request(http::verb::get, "/healthz");
+    ASSERT_EQ(h.status, 200);
+    EXPECT_EQ(h.body, "ok");
+  }
+  EXPECT_EQ(http.requests_running(), 2u);
+  EXPECT_EQ(http.requests_queued(), 2u);
+
+  latch.release();
+  for (int i = 0; i < 4; ++i) {
+    const HttpResult r = slow[i].get();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "slow /slow/" + std::to_string(i));
+  }
+  http.begin_shutdown();
+  http.wait();
+}
+
+TEST(ServerWorkers, ShutdownWaitsForARequestOnAWorker) {
+  Latch latch;
+  std::atomic<bool> entered{false};
+  server::HttpServer::Options o;
+  o.threads = 1;
+  o.workers = 1;
+  o.limits.shutdown_grace_s = 60;
+  auto srv = server::HttpServer::start(
+      o,
+      [&](const server::HttpServer::Request&, const std::string&) {
+        entered = true;
+        latch.wait();
+        server::HttpServer::Response res{http::status::ok, 11};
+        res.body() = "done";
+        res.prepare_payload();
+        return res;
+      },
+      [](const server::HttpServer::Request&) { return size_t{1024}; });
+  ASSERT_TRUE(srv);
+  auto& http = **srv;
+  const uint16_t port = http.port();
+  auto pending = std::async(std::launch::async, [port] { return Client(port).request(http::verb::get, "/x"); });
+  ASSERT_TRUE(eventually([&] { return entered.load(); }));
+  http.begin_shutdown();  // while the only request is on the worker
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  latch.release();
+  const HttpResult r = pending.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "done");
+  http.wait();
+}
+
+}  // namespace
+}  // namespace wenyuan::testing
