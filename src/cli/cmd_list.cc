@@ -2,27 +2,23 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "wenyuan/search/query.h"
 #include "wenyuan/store/catalog.h"
 
 namespace wenyuan::cli {
 
 namespace {
 
-// "2023" or "2019..2023" -> [from, to]; error text on bad input.
+// "2023" or "2019..2023" (search::parse_year_range, either end may be left
+// out) -> [from, to]; error text on bad input.
 Status parse_year_range(const std::string& s, std::optional<int>& from, std::optional<int>& to) {
-  const auto dots = s.find("..");
-  try {
-    if (dots == std::string::npos) {
-      size_t used = 0;
-      from = to = std::stoi(s, &used);
-      if (used != s.size()) throw std::invalid_argument(s);
-    } else {
-      if (dots > 0) from = std::stoi(s.substr(0, dots));
-      if (dots + 2 < s.size()) to = std::stoi(s.substr(dots + 2));
-    }
-  } catch (const std::exception&) {
-    return Status::invalid_argument("--year: expected YEAR or FROM..TO, got \"" + s + "\"");
+  int a = 0, b = 0;
+  if (!search::parse_year_range(s, true, a, b) || a > b) {
+    return Status::invalid_argument("--year: expected YEAR or FROM..TO (1..9999), got \"" + s + "\"");
   }
+  // An open end filters nothing, as before.
+  if (s.rfind("..", 0) != 0) from = a;
+  if (s.size() < 2 || s.compare(s.size() - 2, 2, "..") != 0) to = b;
   return Status::ok();
 }
 

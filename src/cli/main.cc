@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
       "wenyuan (文渊): a self-hosted library of Chinese official documents (公文) with exact search.\n"
       "Data lives in --data DIR (default $WENYUAN_DATA, else ./wenyuan-data)."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "wenyuan 0.1.0");
+  app.set_version_flag("--version", "wenyuan " WENYUAN_VERSION);
 
   std::map<std::string, Runner> runners;
   runners["import"] = register_import(app);

@@ -2,6 +2,8 @@
 // access::RateLimiter.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include <atomic>
@@ -301,9 +303,29 @@ TEST(RateLimiter, BurstThenRefuseWithRetryAfterThenRefill) {
 TEST(RateLimiter, BoundedMemory) {
   RateLimiter rl({1.0, 2.0}, 100);
   const auto t0 = RateLimiter::Clock::now();
-  for (int i = 0; i < 1000; ++i) rl.acquire("k" + std::to_string(i), t0);
-  // Still works, and a fresh key is admitted.
-  EXPECT_EQ(rl.acquire("fresh", t0), 0);
+  size_t most = 0;
+  for (int i = 0; i < 1000; ++i) {
+    rl.acquire("k" + std::to_string(i), t0);
+    most = std::max(most, rl.keys());
+  }
+  // A thousand keys never held more than max_keys buckets.
+  EXPECT_LE(most, 100u);
+  EXPECT_EQ(most, 100u);  // and the table did fill up: the bound was what stopped it
+  // Pruning drops only buckets that are full again (forgetting them changes
+  // nothing); an active key keeps its (empty) bucket.
+  const auto later = t0 + std::chrono::seconds(10);
+  for (int i = 0; i < 99; ++i) rl.acquire("idle" + std::to_string(i), later);
+  EXPECT_EQ(rl.acquire("busy", later), 0);
+  EXPECT_EQ(rl.acquire("busy", later), 0);
+  EXPECT_GE(rl.acquire("busy", later), 1);
+  EXPECT_EQ(rl.keys(), 100u);
+  // 1.5 s on, the idle buckets (1 token left) are full again, busy's (empty) is not.
+  const auto after = later + std::chrono::milliseconds(1500);
+  rl.acquire("fresh", after);  // the table is full: prune drops exactly the full buckets
+  EXPECT_EQ(rl.keys(), 2u);    // busy and fresh
+  EXPECT_EQ(rl.acquire("busy", after), 0);   // 1.5 tokens: busy kept its bucket,
+  EXPECT_GE(rl.acquire("busy", after), 1);   // a new one would have had 2
+  EXPECT_EQ(rl.acquire("fresh", after), 0);  // a fresh key is admitted with a full bucket
 }
 
 }  // namespace

@@ -157,7 +157,7 @@ TEST(Prepare, Ids) {
   RawDocument raw = raw_of("正文。");
   raw.id = "law-2019.04_23";
   EXPECT_EQ(prepare(raw, {})->id, "law-2019.04_23");
-  for (const std::string& bad : std::vector<std::string>{"a/b", "有中文", std::string(129, 'a'), "a b"}) {
+  for (const std::string& bad : std::vector<std::string>{"a/b", "有中文", std::string(129, 'a'), "a b", ".", ".."}) {
     raw.id = bad;
     Result<Document> r = prepare(raw, {});
     ASSERT_FALSE(r.is_ok()) << bad;

@@ -225,5 +225,31 @@ TEST(ParseQuery, RandomInputsNeverCrash) {
   EXPECT_GT(errors, 1000u);
 }
 
+// The one year-range rule (query year:, /api/search year=, wenyuan list --year).
+TEST(YearRange, OneRuleForEveryPlaceAYearIsTyped) {
+  int from = 0, to = 0;
+  EXPECT_TRUE(parse_year_range("2023", false, from, to));
+  EXPECT_EQ(from, 2023);
+  EXPECT_EQ(to, 2023);
+  EXPECT_TRUE(parse_year_range("2019..2023", false, from, to));
+  EXPECT_EQ(from, 2019);
+  EXPECT_EQ(to, 2023);
+  EXPECT_TRUE(parse_year_range("..2023", true, from, to));
+  EXPECT_EQ(from, 1);
+  EXPECT_EQ(to, 2023);
+  EXPECT_TRUE(parse_year_range("2019..", true, from, to));
+  EXPECT_EQ(from, 2019);
+  EXPECT_EQ(to, 9999);
+  EXPECT_FALSE(parse_year_range("..2023", false, from, to));
+  EXPECT_FALSE(parse_year_range("2019..", false, from, to));
+  // The CLI once took "2019..2023x" for 2019..2023 (std::stoi stops at the x).
+  for (const char* bad : {"2019..2023x", "2023x", "x2023", "0", "10000", "20230", "-1", "", "2019...2023", " 2023", "+2023"}) {
+    EXPECT_FALSE(parse_year_range(bad, true, from, to)) << bad;
+  }
+  // The order is the caller's to check: parsed as written.
+  EXPECT_TRUE(parse_year_range("2023..2019", true, from, to));
+  EXPECT_GT(from, to);
+}
+
 }  // namespace
 }  // namespace wenyuan::search

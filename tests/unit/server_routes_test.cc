@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "unit/server_fixture.h"
+#include "wenyuan/library/json_view.h"
 #include "wenyuan/server/route.h"
 
 namespace wenyuan::testing {
@@ -129,6 +130,44 @@ TEST_F(ServerRoutes, UiPagesAgreeWithTheWebRouter) {
     const bool index = r.status == 200 && r.body.find("<div id=app>") != std::string::npos;
     EXPECT_EQ(index, ui) << path << ": the router says " << (ui ? "a page" : "not found") << ", the server "
                          << r.status;
+  }
+}
+
+// One JSON shape (library/json_view.h): a reader who may read everything gets
+// over HTTP the outline the CLI prints (`wenyuan show --json`), heading spans
+// included; a listing row of /api/new and of the admin's list is the same
+// summary.
+TEST_F(ServerRoutes, HttpAndCliShareTheirJsonShapes) {
+  std::vector<doc::Document> docs;
+  srv_->server->exclusive([&](library::Library& lib) {
+    auto list = lib.catalog().list({});
+    ASSERT_TRUE(list);
+    for (const auto& s : *list) {
+      auto d = lib.catalog().get(s.id);
+      ASSERT_TRUE(d);
+      docs.push_back(std::move(d.value()));
+    }
+  });
+  ASSERT_FALSE(docs.empty());
+  auto admin = srv_->as(srv_->admin_token);
+  size_t entries = 0;
+  for (const auto& d : docs) {
+    auto r = admin.get("/api/docs/" + d.id);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["outline"], library::outline_json(d.outline)) << d.id;
+    entries += d.outline.size();
+  }
+  EXPECT_GT(entries, 0u) << "no document with an outline: the comparison compared nothing";
+
+  auto listed = admin.get("/api/admin/documents").json()["documents"];
+  auto fresh = admin.get("/api/new?days=1").json()["documents"];
+  ASSERT_FALSE(listed.empty());
+  ASSERT_FALSE(fresh.empty());
+  for (const auto& row : fresh) {
+    for (const auto& [key, value] : listed[0].items()) {
+      if (key == "access" || key == "characters") continue;  // for administrators only
+      EXPECT_TRUE(row.contains(key)) << key;
+    }
   }
 }
 

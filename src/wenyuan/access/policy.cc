@@ -116,6 +116,7 @@ void visible_nodes(const std::vector<doc::OutlineNode>& nodes, const std::vector
     if (heading_text.find(n.marker) == std::string_view::npos) v.marker.clear();
     v.start = n.start;
     v.end = std::min(n.end, in->end);
+    v.heading = {hs, he};
     visible_nodes(n.children, iv, cp, v.children);
     out.push_back(std::move(v));
   }

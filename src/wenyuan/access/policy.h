@@ -81,6 +81,7 @@ struct VisibleOutlineNode {
   std::string title;
   uint32_t start = 0;
   uint32_t end = 0;          // clipped to the end of the readable region it starts in
+  doc::Span heading;         // marker and title in the text (readable); empty for locked entries
   std::vector<VisibleOutlineNode> children;
 };
 

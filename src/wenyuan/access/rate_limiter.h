@@ -33,6 +33,12 @@ class RateLimiter {
 
   const RateRule& rule() const { return rule_; }
 
+  // How many keys have a bucket now (at most max_keys).
+  size_t keys() const {
+    std::lock_guard lock(mu_);
+    return buckets_.size();
+  }
+
  private:
   struct Bucket {
     double tokens = 0;
@@ -42,7 +48,7 @@ class RateLimiter {
 
   RateRule rule_;
   size_t max_keys_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;
 };
 

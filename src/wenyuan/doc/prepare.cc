@@ -21,8 +21,11 @@ void ensure_sodium() {
   (void)rc;
 }
 
+}  // namespace
+
 bool valid_id(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
+  // "." and ".." are refused: an id is also a file name (exports, URLs).
+  if (id.empty() || id.size() > 128 || id == "." || id == "..") return false;
   for (char c : id) {
     const bool ok =
         (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
@@ -30,6 +33,8 @@ bool valid_id(std::string_view id) {
   }
   return true;
 }
+
+namespace {
 
 // "dir/report.docx" -> "report"; "laws.jsonl:12" -> "laws".
 std::string file_stem(const std::string& origin) {

@@ -32,6 +32,10 @@ struct PrepareOptions {
 // Errors: "ORIGIN: invalid id …", "ORIGIN: no text" (nothing left after cleaning).
 Result<Document> prepare(RawDocument raw, const PrepareOptions& options);
 
+// Whether `id` is a document id: 1..128 characters of [A-Za-z0-9._-], not "."
+// or "..". The one rule for ids: imports refuse others, the server answers 400.
+bool valid_id(std::string_view id);
+
 // Stable id for a document without one: the first 16 hex characters of
 // SHA-256(title '\0' text '\0' source '\0' category '\0' date), over the raw
 // (uncleaned) values as imported.

@@ -4,21 +4,25 @@ namespace wenyuan::library {
 
 using nlohmann::json;
 
-namespace {
-json optional_year(const std::optional<int>& y) { return y ? json(*y) : json(nullptr); }
-}  // namespace
+json year_json(const std::optional<int>& year) { return year ? json(*year) : json(nullptr); }
+
+json outline_entry_json(int level, std::string_view kind, std::string_view marker, std::string_view title,
+                        uint32_t start, uint32_t end, doc::Span heading, json children) {
+  return {{"level", level},
+          {"kind", kind},
+          {"marker", marker},
+          {"title", title},
+          {"start", start},
+          {"end", end},
+          {"heading", {heading.start, heading.end}},
+          {"children", std::move(children)}};
+}
 
 json outline_json(const std::vector<doc::OutlineNode>& outline) {
   json out = json::array();
   for (const auto& n : outline) {
-    out.push_back({{"level", n.level},
-                   {"kind", n.kind},
-                   {"marker", n.marker},
-                   {"title", n.title},
-                   {"start", n.start},
-                   {"end", n.end},
-                   {"heading", {n.heading.start, n.heading.end}},
-                   {"children", outline_json(n.children)}});
+    out.push_back(outline_entry_json(n.level, n.kind, n.marker, n.title, n.start, n.end, n.heading,
+                                     outline_json(n.children)));
   }
   return out;
 }
@@ -32,7 +36,7 @@ json regions_json(const std::vector<doc::Region>& regions) {
 json metadata_json(const doc::Document& d) {
   return {{"id", d.id},
           {"title", d.title},
-          {"year", optional_year(d.year)},
+          {"year", year_json(d.year)},
           {"date", d.date},
           {"source", d.source},
           {"category", d.category},
@@ -60,6 +64,10 @@ json document_json(const doc::Document& d, bool with_removed) {
     j["removed"] = std::move(removed);
   }
   return j;
+}
+
+json summary_json(const store::DocumentSummary& d, const std::optional<int>& year) {
+  return {{"id", d.id}, {"title", d.title}, {"year", year_json(year)}, {"source", d.source}, {"imported_at", d.imported_at}};
 }
 
 }  // namespace wenyuan::library

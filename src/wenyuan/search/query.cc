@@ -287,12 +287,7 @@ class Parser {
       n.kind = QueryNode::Kind::kYear;
       // Full-width digits (２０２３) are common in pasted text; NFKC makes them ASCII.
       const std::string v = text::Normalizer::instance().normalize_utf8(t.text);
-      const size_t dots = v.find("..");
-      const bool ok = dots == std::string::npos
-                          ? parse_year(v, n.year_from) && parse_year(v, n.year_to)
-                          : parse_year(std::string_view(v).substr(0, dots), n.year_from) &&
-                                parse_year(std::string_view(v).substr(dots + 2), n.year_to);
-      if (!ok) {
+      if (!parse_year_range(v, false, n.year_from, n.year_to)) {
         return Status::invalid_argument(
             col_msg(t.column, "bad year \"" + t.text + "\" (want YYYY or YYYY..YYYY, 1..9999)"));
       }
@@ -403,6 +398,20 @@ std::vector<const QueryNode*> positive_terms(const QueryNode& root) {
   std::vector<const QueryNode*> out;
   collect_positive(root, out);
   return out;
+}
+
+bool parse_year_range(std::string_view s, bool open_ends, int& from, int& to) {
+  const size_t dots = s.find("..");
+  if (dots == std::string_view::npos) return parse_year(s, from) && parse_year(s, to);
+  const std::string_view a = s.substr(0, dots), b = s.substr(dots + 2);
+  auto end = [open_ends](std::string_view d, int fallback, int& out) {
+    if (d.empty() && open_ends) {
+      out = fallback;
+      return true;
+    }
+    return parse_year(d, out);
+  };
+  return end(a, 1, from) && end(b, 9999, to);
 }
 
 }  // namespace wenyuan::search

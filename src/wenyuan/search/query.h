@@ -74,6 +74,13 @@ struct Query {
 // "column N: what is wrong". Never crashes, whatever the bytes.
 Result<Query> parse_query(std::string_view q);
 
+// The one rule for a year range, wherever one is typed (year: in a query, the
+// year= filter of /api/search, `wenyuan list --year`): "2023" or "2019..2023",
+// each year 1..9999 in ASCII digits (at most 4). With `open_ends`, either side
+// of ".." may be left out and stands for 1 or 9999. The order (from <= to) is
+// the caller's to check, so it can say so in its own words.
+bool parse_year_range(std::string_view s, bool open_ends, int& from, int& to);
+
 // All positive kTerm nodes (not under a kNot), for highlighting.
 std::vector<const QueryNode*> positive_terms(const QueryNode& root);
 

@@ -78,14 +78,6 @@ Response method_not_allowed() {
 
 // ---- the small parsers of api_call.h ---------------------------------------
 
-bool valid_id(std::string_view id) {
-  if (id.empty() || id.size() > 128 || id == "." || id == "..") return false;
-  for (unsigned char c : id) {
-    if (!(std::isalnum(c) || c == '.' || c == '_' || c == '-')) return false;
-  }
-  return true;
-}
-
 std::optional<int64_t> int_param(const std::map<std::string, std::string>& q, const IntParam& p) {
   auto it = q.find(std::string(p.name));
   if (it == q.end() || it->second.empty()) return p.fallback;
@@ -244,7 +236,7 @@ Response Api::dispatch(Call& c, std::string& route) {
   route = std::string(found.path);
   if (!found.route) return method_not_allowed();
   for (const auto& [name, value] : found.params) {
-    if (!valid_id(value)) return bad_request("invalid document id");
+    if (!doc::valid_id(value)) return bad_request("invalid document id");
   }
   if (found.route->auth == Auth::kUser && !c.caller.user) {
     return error(http::status::unauthorized, "unauthorized", "log in first");

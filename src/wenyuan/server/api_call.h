@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "wenyuan/access/accounts.h"
+#include "wenyuan/doc/prepare.h"
 #include "wenyuan/server/api.h"
 #include "wenyuan/server/http_util.h"
 #include "wenyuan/server/route.h"
@@ -49,10 +50,6 @@ struct Call {
 };
 
 inline std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
-
-// Document ids are [A-Za-z0-9._-]{1,128} (doc/prepare.h); anything else is
-// refused before it reaches the catalog, "." and ".." included.
-bool valid_id(std::string_view id);
 
 // An integer query parameter within [p.min, p.max]; p.fallback when absent or
 // empty; nullopt when not a number in range.

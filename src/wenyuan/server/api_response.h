@@ -9,7 +9,6 @@
 
 #include <boost/beast/http.hpp>
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -62,9 +61,6 @@ inline Response from_status(const Status& st) {
     default: return error(http::status::internal_server_error, "internal", st.message());
   }
 }
-
-// A year as JSON: the number, or null when unknown.
-inline nlohmann::json year_json(const std::optional<int>& y) { return y ? nlohmann::json(*y) : nlohmann::json(nullptr); }
 
 inline Response rate_limited(int retry_after) {
   auto res = error(http::status::too_many_requests, "rate_limited", "too many requests; retry later");

@@ -97,7 +97,7 @@ json operation_json(const Route& r) {
 
 std::string openapi_document(const std::vector<Route>& routes) {
   json spec = {{"openapi", "3.0.3"},
-               {"info", {{"title", "wenyuan (文渊) HTTP API"}, {"version", "0.1.0"}, {"description", kDescription}}},
+               {"info", {{"title", "wenyuan (文渊) HTTP API"}, {"version", WENYUAN_VERSION}, {"description", kDescription}}},
                {"paths", json::object()},
                {"components", json::parse(kComponents)}};
   for (const auto& r : routes) spec["paths"][std::string(r.path)][method_name(r.method)] = operation_json(r);

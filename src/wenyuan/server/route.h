@@ -85,7 +85,7 @@ struct Route {
   http::verb method;  // a GET route answers HEAD as well
   // Literal, or with one parameter "{id}" that takes the rest of the path up
   // to the literal suffix ("/api/docs/{id}/download"). An {id} must be a
-  // document id (valid_id in api_call.h), else 400 "invalid document id".
+  // document id (doc::valid_id, doc/prepare.h), else 400 "invalid document id".
   std::string_view path;
   Handler handler;
   Auth auth = Auth::kNone;

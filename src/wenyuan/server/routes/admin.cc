@@ -5,8 +5,9 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
-#include "spdlog/spdlog.h"
+#include "wenyuan/library/json_view.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
 #include "wenyuan/server/api_state.h"
@@ -52,13 +53,11 @@ Response admin_documents(ApiState& s, Call& c) {
   if (!list) return from_status(list.status());
   json docs = json::array();
   for (const auto& d : *list) {
-    docs.push_back({{"id", d.id},
-                    {"title", d.title},
-                    {"year", year_json(d.year)},
-                    {"source", d.source},
-                    {"access", doc::to_string(d.access)},
-                    {"characters", d.text_chars},
-                    {"imported_at", d.imported_at}});
+    // The listing summary of every route, plus what only administrators see.
+    json summary = library::summary_json(d, d.year);
+    summary["access"] = doc::to_string(d.access);
+    summary["characters"] = d.text_chars;
+    docs.push_back(std::move(summary));
   }
   return json_response(http::status::ok, {{"total", *total}, {"documents", docs}});
 }

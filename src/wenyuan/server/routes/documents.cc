@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wenyuan/doc/document.h"
+#include "wenyuan/library/json_view.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
 #include "wenyuan/server/api_state.h"
@@ -29,13 +30,9 @@ json outline_json(const std::vector<access::VisibleOutlineNode>& nodes, bool ext
       out.push_back(std::move(e));
       continue;
     }
-    out.push_back({{"level", n.level},
-                   {"kind", n.kind},
-                   {"marker", n.marker},
-                   {"title", n.title},
-                   {"start", n.start},
-                   {"end", n.end},
-                   {"children", outline_json(n.children, extent)}});
+    // The same entry as the CLI's outline (library/json_view.h).
+    out.push_back(library::outline_entry_json(n.level, n.kind, n.marker, n.title, n.start, n.end, n.heading,
+                                              outline_json(n.children, extent)));
   }
   return out;
 }
@@ -87,7 +84,7 @@ Response document(ApiState& s, Call& c) {
   const bool full = !locked && (!s.policy.is_full_paid_download(*d, tier) || left_n > 0);
   json j = {{"id", d->id},
             {"title", d->title},
-            {"year", year_json(s.policy.year(*d, tier))},
+            {"year", library::year_json(s.policy.year(*d, tier))},
             {"date", d->date},
             {"source", d->source},
             {"category", d->category},

@@ -101,7 +101,7 @@ Response download_zip(ApiState& s, Call& c) {
   std::vector<std::string> ids;
   std::set<std::string> seen;
   for (const auto& v : body["ids"]) {
-    if (!v.is_string() || !valid_id(v.get<std::string>())) return bad_request("ids must be document ids");
+    if (!v.is_string() || !doc::valid_id(v.get<std::string>())) return bad_request("ids must be document ids");
     if (seen.insert(v.get<std::string>()).second) ids.push_back(v.get<std::string>());
   }
   if (ids.empty()) return bad_request("ids is empty");

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wenyuan/library/json_view.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
 #include "wenyuan/server/api_state.h"
@@ -57,13 +58,9 @@ Response new_documents(ApiState& s, Call& c) {
   std::vector<NewDocument> items;
   items.reserve(list->size());
   for (const auto& d : *list) {
-    // The same document summary as before 今日更新 had days (whats_new.h adds
-    // only category, change and date).
-    json summary = {{"id", d.id},
-                    {"title", d.title},
-                    {"year", year_json(summary_year(d, c.caller.tier, s.policy))},
-                    {"source", d.source},
-                    {"imported_at", d.imported_at}};
+    // The listing summary of every route (whats_new.h adds only category,
+    // change and date).
+    json summary = library::summary_json(d, summary_year(d, c.caller.tier, s.policy));
     auto it = seen->find(d.id);
     items.push_back({std::move(summary), d.category, d.imported_at,
                      is_update(d.imported_at, it == seen->end() ? nullptr : &it->second)});

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wenyuan/library/json_view.h"
 #include "wenyuan/search/engine.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
@@ -25,20 +26,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr IntParam kPage{"page", 1, 1, 100000};
 constexpr IntParam kSize{"size", 10, 1, 100};
-
-// "2023" or "2019..2023" (either end may be left out) -> [from, to] within 1..9999.
-bool parse_year_range(const std::string& text, int& from, int& to) {
-  auto number = [](std::string_view d, int fallback, int& out) {
-    if (d.empty()) { out = fallback; return true; }
-    if (d.size() > 4 || d.find_first_not_of("0123456789") != std::string_view::npos) return false;
-    out = std::stoi(std::string(d));
-    return out >= 1;
-  };
-  const std::string_view v(text);
-  const size_t dots = v.find("..");
-  if (dots == std::string_view::npos) return !v.empty() && number(v, 0, from) && number(v, 0, to);
-  return number(v.substr(0, dots), 1, from) && number(v.substr(dots + 2), 9999, to) && from <= to;
-}
 
 Response search(ApiState& s, Call& c) {
   const auto& q = c.target.query;
@@ -81,7 +68,7 @@ Response search(ApiState& s, Call& c) {
   if (const std::string year = param(q, "year"); !year.empty()) {
     search::QueryNode node;
     node.kind = search::QueryNode::Kind::kYear;
-    if (!parse_year_range(year, node.year_from, node.year_to)) return bad_request("year must be Y or Y1..Y2 (1..9999)");
+    if (!search::parse_year_range(year, true, node.year_from, node.year_to) || node.year_from > node.year_to) return bad_request("year must be Y or Y1..Y2 (1..9999)");
     add_filter(std::move(node));
   }
   for (auto [field, kind] : {std::pair{"source", search::QueryNode::Kind::kSource},
@@ -145,7 +132,7 @@ Response search(ApiState& s, Call& c) {
     }
     json hit = {{"id", h.id},
                 {"title", h.title},
-                {"year", year_json(h.year)},
+                {"year", library::year_json(h.year)},
                 {"source", h.source},
                 {"category", h.category},
                 {"score", h.score},
