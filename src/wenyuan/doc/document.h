@@ -46,7 +46,7 @@ struct OutlineNode {
 
 // Something cleaning took out of the text; nothing removed is lost.
 struct Removed {
-  std::string reason;         // "paywall_marker" "promo_line" "recurring_header" "recurring_footer" "noise"
+  std::string reason;         // "paywall_marker" "promo_line" "credits" "recurring_header" "recurring_footer" "noise"
   std::string text;           // the removed characters, verbatim
   uint32_t position = 0;      // code point offset in cleaned `text` where it stood
 };
