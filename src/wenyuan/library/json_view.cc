@@ -35,6 +35,8 @@ json metadata_json(const doc::Document& d) {
           {"year", optional_year(d.year)},
           {"date", d.date},
           {"source", d.source},
+          {"source_name", d.source_name},
+          {"type", d.type},
           {"category", d.category},
           {"issuer", d.issuer},
           {"tags", d.tags},

@@ -542,6 +542,8 @@ Response Api::document(Call& c, const std::string& id) {
             {"year", year_json(policy_.year(*d, tier))},
             {"date", d->date},
             {"source", d->source},
+            {"source_name", d->source_name},
+            {"type", d->type},  // public: from the title and the visible text (doc::prepare)
             {"category", d->category},
             {"issuer", policy_.issuer(*d, tier)},
             {"access", doc::to_string(d->access)},
