@@ -215,6 +215,7 @@ bool has_price(U32View t, const LineSignals& s) {
 
 bool is_symbol(char32_t c) {
   if (is_space(c)) return false;
+  if (c == U'×' || c == U'○') return false;  // masks of names and dates in templates: 审判员×××, ××××年××月××日
   if (c >= 0x4E00 && c <= 0x9FFF) return false;
   if (is_alpha(c) || is_digit(c)) return false;
   if (c >= 0x3400 && c <= 0x4DBF) return false;
