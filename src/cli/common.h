@@ -64,5 +64,7 @@ Runner register_invite(CLI::App& app);
 Runner register_watch(CLI::App& app);
 Runner register_rejected(CLI::App& app);
 Runner register_verify(CLI::App& app);
+Runner register_check(CLI::App& app);
+Runner register_dups(CLI::App& app);
 
 }  // namespace wenyuan::cli

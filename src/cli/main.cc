@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   runners["watch"] = register_watch(app);
   runners["rejected"] = register_rejected(app);
   runners["verify"] = register_verify(app);
+  runners["check"] = register_check(app);
+  runners["dups"] = register_dups(app);
 
   try {
     app.parse(argc, argv);

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(text docx html jsonl outline query)
+((${#targets[@]})) || targets=(text docx html jsonl outline query check)
 
 cmake --preset fuzz >/dev/null || exit 2
 cmake --build --preset fuzz -j"${JOBS:-2}" || exit 2

@@ -393,7 +393,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
                                           "/api/admin/documents/{id}", "/api/admin/users", "/api/admin/intake", "/api/admin/rejected", "/healthz",
                                           "/metrics",          "/api/openapi.json",    "/api/me/password",
                                           "/api/me/sessions",  "/api/me/sessions/revoke-others",
-                                          "/api/admin/invites"};
+                                          "/api/admin/invites", "/api/check", "/api/docs/{id}/versions"};
   std::set<std::string> listed;
   for (auto& [path, ops] : spec["paths"].items()) listed.insert(path);
   EXPECT_EQ(listed, expected);
@@ -425,6 +425,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       if (path == "/api/admin/users" && method == "patch") body = json{{"name", "free"}, {"tier", "free"}}.dump();
       if (path == "/api/me/password") body = json{{"current", "admin-password"}, {"password", "admin-password"}}.dump();
       if (path == "/api/admin/invites") body = json{{"count", 1}}.dump();
+      if (path == "/api/check") body = json{{"text", "坚持以人民为中心的发展思想，扎实推进共同富裕。"}}.dump();
       if (path == "/api/admin/documents" && method == "post") {
         ctype = "multipart/form-data; boundary=" + b;
         body = "--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"e.txt\"\r\n\r\n接口测试\n正文。\r\n--" +
@@ -435,7 +436,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       ++n;
     }
   }
-  EXPECT_EQ(n, 26);  // + GET /api/admin/rejected
+  EXPECT_EQ(n, 28);  // + GET /api/admin/rejected, POST /api/check, GET /api/docs/{id}/versions
 }
 
 // Many idle keep-alive connections cost no thread: a new client is still served.

@@ -14,6 +14,7 @@ import * as doc from './doc.js';
 import * as login from './login.js';
 import * as account from './account.js';
 import * as admin from './admin.js';
+import * as check from './check.js';
 
 const ROUTES = [
   { name: 'search', re: /^\/$/, page: search },
@@ -22,6 +23,7 @@ const ROUTES = [
   { name: 'login', re: /^\/login\/?$/, page: login },
   { name: 'account', re: /^\/account\/?$/, page: account },
   { name: 'admin', re: /^\/admin\/?$/, page: admin },
+  { name: 'check', re: /^\/check\/?$/, page: check },
 ];
 
 const main = document.getElementById('main');

@@ -4,6 +4,7 @@
 // ?at=N scrolls to the block containing code point offset N (search results in
 // 金句 mode and outline clicks use it).
 import { api, getMe, refreshMe, describe, errorFrom } from './api.js';
+import { fillVersions } from './versions.js';
 import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon, highlighted, cookie } from './util.js';
 
 export async function mount(main, route) {
@@ -66,7 +67,14 @@ class DocPage {
         h('h1', { class: 'doc-title' }, d.title || '（无标题）'),
         this.renderMeta(),
         this.renderDownloads()),
-      h('div', { class: 'doc-layout' }, outline, body)));
+      h('div', { class: 'doc-layout' }, outline, body),
+      this.versionsBox()));
+  }
+
+  versionsBox() {
+    const box = h('section', { class: 'doc-versions', hidden: true, 'aria-label': '其他版本' });
+    fillVersions(box, this.id);
+    return box;
   }
 
   renderMeta() {

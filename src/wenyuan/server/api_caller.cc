@@ -15,6 +15,13 @@ using access::Tier;
 
 size_t Api::body_limit(const Request& head) {
   const size_t anonymous = std::min(s_->config.limits.max_anonymous_body_bytes, s_->config.limits.max_body_bytes);
+  if (head.method() == http::verb::post) {
+    const std::string_view t = sv(head.target());
+    if (t.substr(0, t.find('?')) == "/api/check") {  // a draft of 200,000 characters is ~600 KB
+      return identify(head).user ? std::max(s_->config.limits.max_body_bytes, kCheckBodyBytes)
+                                 : std::max(anonymous, kCheckAnonymousBodyBytes);
+    }
+  }
   // A declared length within the anonymous allowance needs no account lookup.
   if (auto cl = head[http::field::content_length]; !cl.empty() && !head.chunked()) {
     size_t n = 0;

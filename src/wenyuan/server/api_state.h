@@ -19,6 +19,7 @@
 #include "wenyuan/access/rate_limiter.h"
 #include "wenyuan/library/library.h"
 #include "wenyuan/server/catalog_pool.h"
+#include "wenyuan/server/check_service.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/metrics.h"
 #include "wenyuan/store/intake_log.h"
@@ -54,6 +55,7 @@ struct ApiState {
   // the Library one at a time.
   std::mutex write_mu;
   FacetCache facets;
+  CheckService check;  // 查重: the fingerprint index, clusters, quotas (routes/check.cc)
 
  private:
   std::mutex intake_mu_;

@@ -16,6 +16,7 @@ std::vector<Route> downloads_routes();  // downloads.cc: /api/docs/{id}/download
 std::vector<Route> feed_routes();       // feed.cc: /api/new, /feed.atom
 std::vector<Route> accounts_routes();   // accounts.cc: /api/auth/*, /api/me*, /api/admin/invites
 std::vector<Route> admin_routes();      // admin.cc: /api/admin/*
+std::vector<Route> check_routes();     // check.cc: /api/check, /api/docs/{id}/versions
 std::vector<Route> ops_routes();        // ops.cc: /healthz, /metrics, /api/openapi.json
 
 // GET /metrics without the checks (ops.cc): also the separate metrics listener.

@@ -16,7 +16,7 @@ namespace wenyuan::server::routes {
 // The pages of web/js/app.js's ROUTES, each with or without a trailing slash;
 // "{id}" is one path segment. The test ServerHttp.UiPagesAgreeWithTheWebRouter
 // holds the two lists together.
-constexpr std::string_view kUiPages[] = {"/", "/new", "/doc/{id}", "/login", "/account", "/admin"};
+constexpr std::string_view kUiPages[] = {"/", "/new", "/doc/{id}", "/login", "/account", "/admin", "/check"};
 
 bool is_ui_page(std::string_view path) {
   if (path.size() > 2 && path.back() == '/') path.remove_suffix(1);
