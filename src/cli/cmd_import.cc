@@ -26,7 +26,7 @@ Runner register_import(CLI::App& app) {
   cmd->add_flag("--paid", args->paid,
                 "Documents without paywall markers or an \"access\" field become paid (preview + paid part)");
   cmd->add_option("--preview-share", args->preview_share,
-                  "Share of paragraphs free in a paid document without markers (default 0.3)")
+                  "Share of the body free in a paid document without markers (default 0.3; at least 200 characters, at most half, cut at a sentence end)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("-q,--quiet", args->quiet, "No progress display");
 
@@ -50,6 +50,7 @@ Runner register_import(CLI::App& app) {
     });
     progress.finish();
     // The documents are in the catalog either way; only the day's record is missing.
+    for (const std::string& w : report.warnings) std::cerr << "warning: " << w << "\n";
     if (!report.intake_error.empty()) std::cerr << "warning: not recorded in the intake log: " << report.intake_error << "\n";
 
     if (args->common.json) {

@@ -28,6 +28,8 @@ nlohmann::json summary_json(const store::DocumentSummary& s) {
           {"year", s.year ? nlohmann::json(*s.year) : nlohmann::json(nullptr)},
           {"date", s.date},
           {"source", s.source},
+          {"source_name", s.source_name},
+          {"type", s.type},
           {"category", s.category},
           {"access", doc::to_string(s.access)},
           {"characters", s.text_chars},
@@ -81,8 +83,9 @@ Runner register_list(CLI::App& app) {
       return kExitOk;
     }
     for (const auto& s : *rows) {
-      std::printf("%-18s %-6s %-12s %s\n", s.id.c_str(), s.year ? std::to_string(*s.year).c_str() : "-",
-                  s.source.empty() ? "-" : s.source.c_str(), s.title.c_str());
+      const std::string& source = s.source_name.empty() ? s.source : s.source_name;
+      std::printf("%-18s %-6s %-8s %-12s %s\n", s.id.c_str(), s.year ? std::to_string(*s.year).c_str() : "-",
+                  s.type.empty() ? "-" : s.type.c_str(), source.empty() ? "-" : source.c_str(), s.title.c_str());
     }
     std::printf("%zu document(s)\n", rows->size());
     return kExitOk;

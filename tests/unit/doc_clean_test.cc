@@ -185,6 +185,45 @@ TEST(Clean, NothingRemovedFromRealDocuments) {
   EXPECT_EQ(docs, 40u);
 }
 
+// The tail block is decided as a whole: the lines of an official ending above
+// a trailer stay (附件 lists, a table, a contact line set off by a blank line),
+// the trailer goes with its credits and end marks.
+TEST(Clean, TailBlockStopsAtTheOfficialEnding) {
+  const std::string body =
+      "关于开展2024年度项目申报工作的通知\n各区县科技局：\n现将有关事项通知如下，请认真组织申报。\n"
+      "| 项目 | 金额 |\n| 设备 | 40元 |\n| 合计 | 480元 |\n附件：1.申报书\n2.汇总表\n联系电话：0591-87654321";
+  const std::string trailer = "- END -\n编辑：小王\n后台回复“申报”领取50篇范文，加vx：demo_123";
+  const std::string raw = body + "\n\n" + trailer;
+  const CleanResult r = clean(raw, {});
+  EXPECT_EQ(r.text, body);
+  EXPECT_EQ(reconstruct(r), raw);
+}
+
+TEST(Clean, ContactDetailsAloneAreNoPromotion) {
+  for (const std::string tail : {"联系人：王伟，联系电话：0871-63612345", "咨询邮箱：rsc@xx.gov.cn",
+                                 "详见XX市人民政府网站（http://www.xx.gov.cn）。", "监督电话：12345"}) {
+    const std::string raw = "特此通知。\n" + tail;
+    EXPECT_EQ(clean(raw, {}).text, raw) << tail;
+  }
+}
+
+TEST(Clean, CreditsOnlyTailGoesAsCredits) {
+  const std::string body = "支部全体党员参加了此次活动，大家纷纷表示受益匪浅。";
+  const std::string raw = body + "\n文字：张三\n图片丨李四\n责编 | 王五\n（审核：赵六）";
+  const CleanResult r = clean(raw, {});
+  EXPECT_EQ(r.text, body);
+  EXPECT_EQ(count_reason(r, "credits"), 1u);
+  EXPECT_EQ(count_reason(r, "promo_line"), 0u);
+}
+
+TEST(Clean, MaskedNamesAndPolicyWordsAreBody) {
+  // A judgment's signature block masks names with ×; policy text names 公众号 and 二维码.
+  const std::string raw =
+      "本判决为终审判决。\n审判长×××\n审判员×××\n二〇二三年五月十日\n"
+      "推行政务服务“掌上办”，依托政务微信公众号、小程序等移动端渠道，推动高频事项“指尖办理”，到2025年底实现80%以上事项移动可办。";
+  EXPECT_EQ(clean(raw, {}).text, raw);
+}
+
 TEST(Clean, UnbalancedMarkers) {
   {  // begin without end: paid to the end
     const CleanResult r = clean("甲段。\n乙段##paidbegin##丙段。\n丁段。", {});

@@ -113,23 +113,51 @@ TEST(Prepare, PaidWithoutMarkersUsesThePreviewShare) {
   ASSERT_TRUE(r.is_ok());
   ASSERT_EQ(r->paragraphs.size(), 10u);
   ASSERT_EQ(r->regions.size(), 2u);
-  EXPECT_EQ(r->regions[0].end, r->paragraphs[3].start);  // ceil(0.3 * 10) = 3 paragraphs
+  // 30% of ~150 characters is fewer than 200: the preview is capped at half the
+  // document, cut at the last sentence end before the half.
+  EXPECT_LE(r->regions[0].end, r->text_chars / 2);
+  EXPECT_GT(r->regions[0].end, r->text_chars / 2 - 20);
+  const std::string preview = text::substr_code_points(r->text, 0, r->regions[0].end);
+  EXPECT_EQ(preview.substr(preview.size() - 3), "。");
   EXPECT_EQ(r->regions[1].kind, RegionKind::kPaid);
   EXPECT_EQ(r->access, Access::kPaid);
   expect_tiles(*r);
 
-  o.preview_share = 0.0;  // at least one paragraph
-  r = prepare(raw_of(ten_paragraphs()), o);
-  EXPECT_EQ(r->regions[0].end, r->paragraphs[1].start);
-
   o.preview_share = 0.3;
   r = prepare(raw_of("第一段。\n第二段。"), o);
   ASSERT_EQ(r->regions.size(), 2u);
-  EXPECT_EQ(r->regions[0].end, 5u);
+  EXPECT_EQ(r->regions[0].end, 4u);  // half of 9 characters, at the sentence end
 
   r = prepare(raw_of("只有一段。"), o);  // nothing to put behind the paywall
   ASSERT_EQ(r->regions.size(), 1u);
   EXPECT_EQ(r->access, Access::kFree);
+}
+
+// A long document: 30% of its content characters, cut at the first sentence
+// end after; separator lines count nothing, so "=====" rows at the top never
+// make the preview (issue 12: an anonymous reader saw two ===== lines).
+TEST(Prepare, PreviewIsAShareOfContentCutAtASentenceEnd) {
+  std::string t = "==========\n==========\n";
+  for (int i = 1; i <= 40; ++i) t += "第" + std::to_string(i) + "项工作，坚持问题导向，狠抓工作落实，取得了明显成效。\n";
+  PrepareOptions o;
+  o.paid = true;
+  Result<Document> r = prepare(raw_of(t), o);
+  ASSERT_TRUE(r.is_ok());
+  ASSERT_EQ(r->regions.size(), 2u);
+  const std::string preview = text::substr_code_points(r->text, 0, r->regions[0].end);
+  EXPECT_EQ(preview.substr(preview.size() - 3), "。");
+  size_t content = 0, all = 0;
+  for (size_t i = 0; i < r->text.size();) {
+    const char32_t c = text::decode_one(r->text, i);
+    if (c >= 0x4E00 && c <= 0x9FFF) ++all;
+  }
+  for (size_t i = 0; i < preview.size();) {
+    const char32_t c = text::decode_one(preview, i);
+    if (c >= 0x4E00 && c <= 0x9FFF) ++content;
+  }
+  EXPECT_GE(content * 10, all * 3);          // at least 30% of the content
+  EXPECT_LE(content * 10, all * 3 + 10 * 30);  // and not more than one sentence beyond it
+  EXPECT_NE(preview.find("第1项工作"), std::string::npos);
 }
 
 TEST(Prepare, GivenAccessWinsOverTheDefault) {

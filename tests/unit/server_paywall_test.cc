@@ -128,7 +128,7 @@ class Paywall : public ::testing::Test {
   }
 
   // One law from the corpus fixture, uploaded as .jsonl with "access":"paid"
-  // (no markers: the first 30% of paragraphs are the preview).
+  // (no markers: the first 30% of the body, cut at a sentence end, is the preview).
   void upload_paid_document() {
     std::ifstream in(test_data("corpus_sample.jsonl"));
     std::string line;

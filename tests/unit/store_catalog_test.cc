@@ -300,6 +300,38 @@ TEST_F(CatalogTest, RoundTripsEveryFieldOfARealDocument) {
   expect_same_document(d, *again, true);
 }
 
+// Schema v5: the 文种 and the source's display name are stored, listed and
+// counted by (stats group sources by their display name).
+TEST_F(CatalogTest, StoresTypeAndSourceName) {
+  auto c = open_catalog();
+  ASSERT_TRUE(c);
+  doc::Document d = make_document(samples()[0], doc_id(0));
+  d.type = "法律法规";
+  d.source = "https://zh.wikisource.org/wiki/a";
+  d.source_name = "维基文库";
+  doc::Document e = make_document(samples()[1], doc_id(1));
+  e.type = "报告";
+  e.source = "https://zh.wikisource.org/wiki/b";
+  e.source_name = "维基文库";
+  ASSERT_TRUE(c->put(d).is_ok());
+  ASSERT_TRUE(c->put(e).is_ok());
+  auto got = c->get(d.id);
+  ASSERT_TRUE(got.is_ok());
+  EXPECT_EQ(got->type, "法律法规");
+  EXPECT_EQ(got->source_name, "维基文库");
+  auto rows = c->list({});
+  ASSERT_TRUE(rows.is_ok());
+  ASSERT_EQ(rows->size(), 2u);
+  for (const auto& r : *rows) EXPECT_EQ(r.source_name, "维基文库");
+  auto st = c->stats();
+  ASSERT_TRUE(st.is_ok());
+  ASSERT_EQ(st->by_source.size(), 1u);
+  EXPECT_EQ(st->by_source[0].first, "维基文库");
+  EXPECT_EQ(st->by_source[0].second, 2u);
+  e.type = "决议";  // a changed type is a change
+  EXPECT_EQ(*c->put(e), PutOutcome::kUpdated);
+}
+
 TEST_F(CatalogTest, StoresTextCompressedAndApartFromTheListedRow) {
   auto c = open_catalog();
   const doc::Document d = make_document(samples()[0], doc_id(0));
@@ -934,7 +966,7 @@ TEST_F(CatalogTest, OpeningAVersion1CatalogMigratesIt) {
   auto c = open_catalog();
   ASSERT_TRUE(c);
   EXPECT_EQ(sql_int("PRAGMA user_version"), latest_schema_version());
-  EXPECT_EQ(latest_schema_version(), 4);  // v3: public metadata (docs/paywall.md); v4: per-source counts
+  EXPECT_EQ(latest_schema_version(), 5);  // v3: public metadata (docs/paywall.md); v4: per-source counts; v5: 文种, source name
   auto got = c->get(d.id, true);
   ASSERT_TRUE(got.is_ok()) << got.status().message();
   expect_same_document(d, *got, true);

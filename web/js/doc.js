@@ -160,7 +160,9 @@ class DocPage {
         return h('li', { class: 'locked' }, h('a', { href: `?at=${n.start}`, onclick: (e) => this.outlineClick(e, n.start) },
           lockIcon(), ' ', n.title || '会员专享内容'));
       }
-      const label = n.marker && !(n.title || '').startsWith(n.marker) ? `${n.marker}${n.title ? ' ' + n.title : ''}` : n.title;
+      // 一、聚焦 and （一）加强 take no space after the numeral; 第一章 总则 does.
+      const sep = /[、）)．.]$/.test(n.marker || '') ? '' : ' ';
+      const label = n.marker && !(n.title || '').startsWith(n.marker) ? `${n.marker}${n.title ? sep + n.title : ''}` : n.title;
       return h('li', null,
         h('a', { href: `?at=${n.start}`, onclick: (e) => this.outlineClick(e, n.start) }, label || '（无题）'),
         n.children && n.children.length ? this.renderOutline(n.children) : null);

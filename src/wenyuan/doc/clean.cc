@@ -1,12 +1,11 @@
 #include "wenyuan/doc/clean.h"
 
 #include <algorithm>
-#include <bitset>
-#include <iterator>
 #include <optional>
 #include <utility>
 
 #include "wenyuan/doc/outline.h"
+#include "wenyuan/doc/promo.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::doc {
@@ -51,188 +50,6 @@ std::string_view trim_utf8(std::string_view s) {
   return s;
 }
 
-bool is_ascii_digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= 0xFF10 && c <= 0xFF19); }
-bool is_ascii_alpha(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
-
-struct Keyword {
-  U32View word;
-  int weight;
-};
-
-// Words of the circulating-material trade. Weight 3: hardly ever in an official
-// document's body; weight 2: common in trailers but also in ordinary prose, so
-// they only add up. Compound forms are listed so that 游客服务 does not hit 客服
-// by accident (客服 only counts next to a contact word, see below).
-constexpr Keyword kKeywords[] = {
-    {U"公众号", 3},   {U"素材库", 3},     {U"代笔", 3},       {U"网盘", 3},       {U"扫码", 3},     {U"扫一扫", 3},
-    {U"二维码", 2},   {U"长按识别", 3},   {U"长按二维码", 3}, {U"下载完整版", 4}, {U"全文下载", 4}, {U"获取完整版", 4},
-    {U"完整版", 2},   {U"阅读原文", 3},   {U"会员群", 3},     {U"会员", 2},       {U"VIP", 3},      {U"vip", 3},
-    {U"Vip", 3},      {U"微信号", 3},     {U"加微信", 3},     {U"添加微信", 3},   {U"微信", 2},     {U"如有侵权", 3},
-    {U"侵删", 4},     {U"联系删除", 3},   {U"转载请注明", 4}, {U"未经授权", 2},   {U"禁止转载", 4}, {U"严禁转载", 4},
-    {U"转载", 1},     {U"版权归", 3},     {U"资料库", 2},     {U"笔杆子", 3},     {U"关注我们", 3}, {U"欢迎加入", 3},
-    {U"欢迎关注", 3}, {U"私信", 3},       {U"打赏", 3},       {U"点赞", 3},       {U"在看", 1},     {U"小编", 3},
-    {U"粉丝", 2},     {U"群号", 3},       {U"QQ", 2},         {U"qq", 2},         {U"淘宝", 3},     {U"免费下载", 3},
-    {U"下载", 1},     {U"来源于网络", 3}, {U"来源网络", 3},   {U"word版", 3},     {U"Word版", 3},   {U"WORD版", 3},
-    {U"范文", 2},     {U"文库", 2},       {U"更多精彩", 3},   {U"精彩内容", 2},   {U"谨防假冒", 3}, {U"唯一平台", 3},
-    {U"一键", 1},     {U"海量", 1},       {U"持续接单", 4},   {U"接单", 2},       {U"好评如潮", 3}, {U"原创", 1},
-    {U"付费", 1},     {U"购买", 1},       {U"订阅", 2},       {U"点击", 2},       {U"关注", 1},     {U"加入", 1},
-    {U"添加", 1},     {U"联系", 1},       {U"客服：", 3},     {U"客服:", 3},      {U"添加客服", 3}, {U"联系客服", 3},
-    {U"请联系", 2},   {U"小伙伴", 2},
-};
-
-bool has_unit_after(U32View s, size_t i) {
-  if (i >= s.size()) return false;
-  static constexpr U32View kUnits =
-      U"亿万元千百%％年月日个人家项吨亩公里米台次件条座所户名套平方度倍辆艘只头天小时分秒号届期批.．";
-  return kUnits.find(s[i]) != U32View::npos;
-}
-
-// Contact details: a long digit run (phone, QQ; spaces inside allowed) that is
-// not a quantity, an ASCII handle right after a colon ("客服：cwk"), a URL.
-size_t url_end(U32View s, size_t i) {
-  while (i < s.size() && s[i] < 0x80 && !is_space(s[i])) ++i;
-  return i;
-}
-
-bool url_at(U32View s, size_t i) { return s.substr(i, 4) == U"http" || s.substr(i, 4) == U"www."; }
-
-int contact_score(U32View s) {
-  int score = 0;
-  bool url = false;
-  for (size_t i = 0; i < s.size();) {
-    if (url_at(s, i)) {  // digits inside a URL are no phone number
-      url = true;
-      i = url_end(s, i);
-      continue;
-    }
-    if (!is_ascii_digit(s[i])) {
-      ++i;
-      continue;
-    }
-    size_t j = i, digits = 0;
-    while (j < s.size() &&
-           (is_ascii_digit(s[j]) || ((s[j] == U' ' || s[j] == U'-') && j + 1 < s.size() && is_ascii_digit(s[j + 1])))) {
-      if (is_ascii_digit(s[j])) ++digits;
-      ++j;
-    }
-    const bool after_colon = i > 0 && (s[i - 1] == U'：' || s[i - 1] == U':');
-    if (digits >= 5 && !has_unit_after(s, j) && (after_colon || digits >= 7)) score += 3;
-    i = j;
-  }
-  for (size_t i = 0; i + 1 < s.size(); ++i) {
-    if ((s[i] == U'：' || s[i] == U':') && i + 3 < s.size() && is_ascii_alpha(s[i + 1])) {
-      size_t j = i + 1;
-      while (j < s.size() && (is_ascii_alpha(s[j]) || is_ascii_digit(s[j]) || s[j] == U'_' || s[j] == U'-')) ++j;
-      if (j - i - 1 >= 3) score += 2;
-    }
-  }
-  if (url) score += 2;
-  return score;
-}
-
-// "编辑：小王", "来源：XX", "责编 | 某某": the credits of a web article.
-bool is_credit_line(U32View t) {
-  static constexpr U32View kLabels[] = {U"来源", U"编辑", U"责编", U"责任编辑", U"作者", U"审核", U"排版",
-                                        U"校对", U"图片", U"供稿", U"审核发布", U"出品", U"投稿"};
-  if (t.size() > 30) return false;
-  for (U32View label : kLabels) {
-    if (t.substr(0, label.size()) != label) continue;
-    const size_t k = t.find_first_not_of(U" \u3000", label.size());
-    if (k < t.size() && (t[k] == U'：' || t[k] == U':' || t[k] == U'|' || t[k] == U'｜')) return true;
-  }
-  return false;
-}
-
-// kKeywords by first character, so that one pass over a line finds them all
-// (promotion scoring runs on nearly every line of every document; a find() per
-// keyword made it a scan per keyword).
-struct KeywordIndex {
-  static constexpr size_t kCount = std::size(kKeywords);
-  std::bitset<0x10000> is_first;                      // BMP first characters
-  std::vector<std::pair<char32_t, uint8_t>> by_first;  // (first character, keyword), sorted
-};
-
-const KeywordIndex& keyword_index() {
-  static const KeywordIndex index = [] {  // immutable after initialisation
-    static_assert(KeywordIndex::kCount <= 128);
-    KeywordIndex x;
-    for (size_t k = 0; k < KeywordIndex::kCount; ++k) {
-      const char32_t f = kKeywords[k].word.front();
-      if (f < 0x10000) x.is_first.set(f);
-      x.by_first.emplace_back(f, static_cast<uint8_t>(k));
-    }
-    std::sort(x.by_first.begin(), x.by_first.end());
-    return x;
-  }();
-  return index;
-}
-
-// The sum of the weights of the keywords found in `t`, each counted once.
-int keyword_score(U32View t) {
-  const KeywordIndex& index = keyword_index();
-  std::bitset<128> found;
-  for (size_t i = 0; i < t.size(); ++i) {
-    const char32_t c = t[i];
-    if (c >= 0x10000 || !index.is_first.test(c)) continue;
-    auto it = std::lower_bound(index.by_first.begin(), index.by_first.end(), std::make_pair(c, uint8_t{0}));
-    for (; it != index.by_first.end() && it->first == c; ++it) {
-      const U32View w = kKeywords[it->second].word;
-      if (t.substr(i, w.size()) == w) found.set(it->second);
-    }
-  }
-  int score = 0;
-  for (size_t k = 0; k < KeywordIndex::kCount; ++k)
-    if (found.test(k)) score += kKeywords[k].weight;
-  return score;
-}
-
-int promo_score_u32(U32View s) {
-  const U32View t = trim(s);
-  if (t.empty()) return 0;
-  int score = keyword_score(t);
-  if (t.front() == U'【') score += 2;  // 【公众号：…】 【XX素材库】: a brand in lenticular brackets
-  if (is_credit_line(t)) score += 1;   // 来源：… 编辑：… belong to a trailer, though not by themselves
-  score += contact_score(t);
-  return score;
-}
-
-bool is_sentence_end(char32_t c) { return c == U'。' || c == U'；' || c == U'：'; }
-
-// A line that reads as the body of an official document: a numbered heading,
-// or a full sentence of some length without contact details.
-bool looks_like_body(U32View s) {
-  const U32View t = trim(s);
-  if (t.empty()) return false;
-  if (is_structural_line(text::encode_utf8(t))) return true;
-  // A bibliography entry ("[1] 新华网. …[EB/OL]. http://…") cites, it does not advertise.
-  if (t.front() == U'[' || t.find(U"[EB/OL]") != U32View::npos || t.find(U"[J]") != U32View::npos) return true;
-  return t.size() >= 40 && is_sentence_end(t.back()) && contact_score(t) == 0;
-}
-
-// "———— 完 ————", "- END -", "（完）", "********": markers of where an article ends.
-bool is_separator(U32View s) {
-  const U32View t = trim(s);
-  if (t.empty() || t.size() > 20) return false;
-  size_t letters = 0;
-  for (char32_t c : t) {
-    if (c == U'—' || c == U'-' || c == U'─' || c == U'=' || c == U'*' || c == U'_' || c == U'~' || c == U'·' ||
-        c == U'（' || c == U'）' || c == U'(' || c == U')' || c == U'【' || c == U'】' || c == U'…' || is_space(c)) {
-      continue;
-    }
-    ++letters;
-  }
-  std::u32string core;
-  for (char32_t c : t) {
-    if (c != U'—' && c != U'-' && c != U'─' && c != U'=' && c != U'*' && c != U'_' && c != U'~' && c != U'·' &&
-        c != U'（' && c != U'）' && c != U'(' && c != U')' && c != U'【' && c != U'】' && c != U'…' && !is_space(c)) {
-      core.push_back(c);
-    }
-  }
-  if (core.empty()) return t.size() >= 3;
-  return core == U"完" || core == U"END" || core == U"end" || core == U"End" || core == U"全文完" ||
-         core == U"THEEND" || core == U"结束";
-}
-
 // One input line: its text split around paywall markers.
 struct Piece {
   std::string text;
@@ -240,7 +57,7 @@ struct Piece {
   bool begin = false;  // ##paidbegin## (else ##paidend##)
 };
 
-enum class Verdict { kKeep, kPromo, kHeader, kFooter, kNoise, kMarkerLine };
+enum class Verdict { kKeep, kPromo, kCredits, kHeader, kFooter, kNoise, kMarkerLine };
 
 struct LineRec {
   std::vector<Piece> pieces;
@@ -250,6 +67,7 @@ struct LineRec {
   bool blank = false;  // whitespace only (after taking out markers)
   Verdict verdict = Verdict::kKeep;
   std::u32string u32;
+  LineSignals sig;  // of `content`
 };
 
 // `scanned` counts the bytes the marker search examined.
@@ -292,6 +110,7 @@ std::vector<LineRec> split(std::string_view text, uint64_t& scanned) {
     }
     rec.u32 = text::decode_utf8(rec.content);
     rec.blank = trim(rec.u32).empty();
+    if (!rec.blank) rec.sig = line_signals(rec.u32);
     if (rec.blank && rec.has_marker) rec.verdict = Verdict::kMarkerLine;
     lines.push_back(std::move(rec));
     start = end + 1;
@@ -299,55 +118,122 @@ std::vector<LineRec> split(std::string_view text, uint64_t& scanned) {
   return lines;
 }
 
-bool neutral(const LineRec& l) { return l.blank || l.verdict == Verdict::kMarkerLine || is_separator(l.u32); }
+// How promotional one line looks on its own (promo_score in clean.h).
+int promo_score_of(const LineSignals& s) {
+  return s.trade + s.contact + (s.bracketed ? 2 : 0) + (s.credit ? 1 : 0) + (s.decoration ? 2 : 0) +
+         (s.price ? 2 : 0);
+}
 
-// A promotional block at one edge of the document: lines (walked from the edge
-// inward) that are promotional, blank or separators, with at most two short
-// weakly scored lines (credits like 编辑：小王) between promotional ones; it
-// needs one clearly promotional line and more promotional lines than gaps.
-void mark_edge_block(std::vector<LineRec>& lines, bool from_end) {
-  const int n = static_cast<int>(lines.size());
-  auto at = [&](int k) -> LineRec& { return lines[from_end ? n - 1 - k : k]; };
-  int committed = 0;  // lines [0, committed) of the walk belong to the block
-  int promo = 0, gaps = 0, pending_gaps = 0;
-  bool anchor = false;
-  for (int k = 0; k < n; ++k) {
-    LineRec& l = at(k);
-    if (l.verdict != Verdict::kKeep && l.verdict != Verdict::kMarkerLine) break;
-    if (neutral(l)) continue;
-    const int score = promo_score_u32(l.u32);
-    if (score >= kPromoWeak && !looks_like_body(l.u32)) {
-      ++promo;
-      gaps += pending_gaps;
-      pending_gaps = 0;
-      anchor = anchor || score >= kPromoStrong;
-      committed = k + 1;
-      continue;
-    }
-    const U32View t = trim(l.u32);
-    if (pending_gaps < 2 && promo > 0 && t.size() <= 30 && score > 0 && !looks_like_body(l.u32)) {
-      ++pending_gaps;
-      continue;
-    }
-    break;
+// A line that carries promotion of its own, not only words official prose uses
+// too (关注, 加入, 下载): it can extend an edge block; a line without it ends the
+// head block and, at the top of a tail block, stays with the body (附件 lists,
+// a 落款 without its date).
+bool own_signal(const LineSignals& s) {
+  return s.strong_words > 0 || s.contact > 0 || s.credit || s.decoration || s.separator || s.price ||
+         s.bracketed || s.trade >= 3;
+}
+
+// The block [first, last) at an edge of the document, decided as a whole:
+// promotion when it names the trade and sells with it (a word official
+// documents hardly use, a price, decoration, contact ids, or many trade words
+// together); credits when it is nothing but editorial credits and rules.
+// Either way every line of it goes, blank lines and separators included.
+// Contact details alone (联系人：… 电话：…), e-mail addresses or URLs never make
+// a block promotion.
+void decide_edge_block(std::vector<LineRec>& lines, int first, int last) {
+  int trade = 0, strong = 0, contact = 0, deco = 0, credits = 0, others = 0;
+  bool price = false;
+  for (int k = first; k < last; ++k) {
+    const LineRec& l = lines[k];
+    if (l.blank || l.verdict == Verdict::kMarkerLine) continue;
+    const LineSignals& s = l.sig;
+    trade += s.trade;
+    strong += s.strong_words;
+    contact += s.contact;
+    deco += s.decoration || s.bracketed || s.separator ? 1 : 0;
+    price = price || s.price;
+    if (s.credit) ++credits;
+    else if (!s.separator && !s.decoration) ++others;
   }
-  if (!anchor || promo <= gaps) return;
-  // Blank lines and separators between the block and the body go with the block.
-  int end = committed;
-  while (end < n && neutral(at(end)) && at(end).verdict == Verdict::kKeep) ++end;
-  for (int k = 0; k < end; ++k) {
-    LineRec& l = at(k);
-    if (l.verdict == Verdict::kKeep) l.verdict = Verdict::kPromo;
+  const bool promo = (strong >= 1 && (trade >= 4 || contact > 0 || price || deco > 0 || credits > 0)) ||
+                     (trade >= 4 && (price || deco > 0)) || (trade >= 3 && contact > 0 && deco > 0) || trade >= 7;
+  const bool credits_only = credits > 0 && others == 0;
+  if (!promo && !credits_only) return;
+  for (int k = first; k < last; ++k) {
+    LineRec& l = lines[k];
+    if (l.verdict == Verdict::kKeep) l.verdict = promo ? Verdict::kPromo : Verdict::kCredits;
   }
 }
 
+// Promotion in words or form, not only a number: a line that can open a tail
+// block (a 联系电话 line cannot).
+bool promo_words(const LineSignals& s) {
+  return s.strong_words > 0 || s.trade >= 3 || s.credit || s.decoration || s.separator || s.price || s.bracketed;
+}
+
+// Signal-less lines a tail block may hold between promotion lines (titles of
+// recommended articles, a brand name): more than this, or this many characters,
+// and what lies above is body.
+constexpr int kTailGapLines = 4;
+constexpr size_t kTailGapChars = 120;
+
+// The tail: after the body's last anchor (a sentence ended the body's way, a
+// 落款 date, a numbered heading), from the first line with promotion in words or
+// form, taking with it the lines just above that line which carry trade
+// words and are not set off from it by a blank line ("觉得有用就点个在看吧" above
+// "转发给小伙伴", a hotline directly above an offer of paid writing); lines above
+// those stay with the body: 附件 lists, a 落款 without its date, a 联系电话 line
+// of a notice standing apart from what follows.
+void mark_tail_block(std::vector<LineRec>& lines) {
+  const int n = static_cast<int>(lines.size());
+  int first = n, gap = 0;
+  size_t gap_chars = 0;
+  for (int k = n - 1; k >= 0; --k) {
+    const LineRec& l = lines[k];
+    if (l.blank || l.verdict == Verdict::kMarkerLine) continue;
+    if (is_body_anchor(l.sig)) break;
+    if (promo_words(l.sig)) {
+      first = k;
+      gap = 0;
+      gap_chars = 0;
+      continue;
+    }
+    gap_chars += l.sig.chars;
+    if (++gap > kTailGapLines || gap_chars > kTailGapChars) break;
+  }
+  if (first >= n) return;
+  while (first > 0 && !lines[first - 1].blank && lines[first - 1].verdict == Verdict::kKeep &&
+         !is_body_anchor(lines[first - 1].sig) && lines[first - 1].sig.trade > 0)
+    --first;
+  decide_edge_block(lines, first, n);
+}
+
+// The head: the lines before the first that has no promotion of its own (the
+// title, as a rule) or reads as body.
+void mark_head_block(std::vector<LineRec>& lines) {
+  const int n = static_cast<int>(lines.size());
+  int last = 0;
+  for (int k = 0; k < n; ++k) {
+    const LineRec& l = lines[k];
+    if (l.verdict != Verdict::kKeep && l.verdict != Verdict::kMarkerLine) break;
+    if (l.blank || l.verdict == Verdict::kMarkerLine) continue;
+    if (!own_signal(l.sig) || is_body_anchor(l.sig)) break;
+    last = k + 1;
+  }
+  if (last > 0) decide_edge_block(lines, 0, last);
+}
+
+// A line elsewhere goes only when it is promotion through and through.
+bool single_promo_line(const LineRec& l) {
+  return !l.blank && l.sig.chars <= 150 && promo_score_of(l.sig) >= kPromoSingle && l.sig.strong_words > 0 &&
+         !l.sig.structural && !l.sig.citation && !(l.sig.chars >= 40 && l.sig.sentence_end && l.sig.contact == 0);
+}
+
 void mark_promotions(std::vector<LineRec>& lines) {
-  mark_edge_block(lines, /*from_end=*/true);
-  mark_edge_block(lines, /*from_end=*/false);
+  mark_tail_block(lines);
+  mark_head_block(lines);
   for (LineRec& l : lines) {
-    if (l.verdict != Verdict::kKeep || l.blank) continue;
-    if (trim(l.u32).size() > 150) continue;
-    if (promo_score_u32(l.u32) >= kPromoSingle && !looks_like_body(l.u32)) l.verdict = Verdict::kPromo;
+    if (l.verdict == Verdict::kKeep && single_promo_line(l)) l.verdict = Verdict::kPromo;
   }
 }
 
@@ -416,6 +302,7 @@ void mark_noise(std::vector<LineRec>& lines) {
 const char* reason_of(Verdict v) {
   switch (v) {
     case Verdict::kPromo: return "promo_line";
+    case Verdict::kCredits: return "credits";
     case Verdict::kHeader: return "recurring_header";
     case Verdict::kFooter: return "recurring_footer";
     case Verdict::kMarkerLine: return "paywall_marker";
@@ -485,7 +372,7 @@ class Assembler {
 
 }  // namespace
 
-int promo_score(std::string_view line) { return promo_score_u32(text::decode_utf8(line)); }
+int promo_score(std::string_view line) { return promo_score_of(line_signals(text::decode_utf8(line))); }
 
 std::vector<std::string> edge_lines(std::string_view text) {
   std::vector<std::string> non_blank;

@@ -1,8 +1,19 @@
 // Cleaning: what circulates as a 公文 often carries things that are not the
 // document: paywall markers (##paidbegin## / ##paidend##), promotional trailers
-// and headers (公众号, 客服, 会员群, 网盘, 扫码, contact numbers, "下载完整版"…),
-// site headers/footers that recur on every page of a source, and runs of blank
-// lines. clean() takes them out and says exactly what it took.
+// and headers, editorial credits of web articles, site headers/footers that
+// recur on every page of a source, and runs of blank lines. clean() takes them
+// out and says exactly what it took.
+//
+// Trailers and headers are decided as a block, not line by line: the tail is
+// what follows the body's last anchor (a sentence ended the body's way, a 落款
+// date, a numbered heading, a 附件/抄送 line, a table row); the head is what
+// precedes the first line without promotion of its own (the title). The block
+// is scored by what marks promotion (doc/promo.h: platform and selling words,
+// calls to act, contact ids, prices, decoration, credits) and goes whole when
+// it is promotion ("promo_line") or nothing but credits ("credits"). Contact
+// details alone never make a block promotion, so a notice's 联系人/联系电话, an
+// e-mail address or a URL stay. The evaluation: tests/data/clean_eval/edges.txt,
+// tests/unit/doc_clean_eval_test.cc, bench/clean_eval.cc.
 //
 // Invariants of CleanResult:
 //  - nothing is lost: inserting each `removed[i].text` at `removed[i].position`
@@ -72,10 +83,11 @@ CleanResult clean(std::string_view text, const CleanOptions& options);
 // footer removed from stored documents is still counted.
 std::vector<std::string> edge_lines(std::string_view text);
 
-// How promotional one line looks (0 = not at all). Exposed for tests and tuning.
-// A trailer/header block at an edge of the document needs its lines >=
-// kPromoWeak and one of them >= kPromoStrong; a single line elsewhere needs
-// >= kPromoSingle. Lines that read as official body text never count.
+// How promotional one line looks on its own (0 = not at all). Exposed for tests
+// and tuning. A single line away from the edges goes when it scores >=
+// kPromoSingle, has a word official documents hardly use and does not read as
+// body text (a long sentence without contact details, a heading, a citation).
+// kPromoWeak and kPromoStrong are the scale tests speak in.
 int promo_score(std::string_view line);
 inline constexpr int kPromoWeak = 4;
 inline constexpr int kPromoStrong = 7;

@@ -46,7 +46,7 @@ struct OutlineNode {
 
 // Something cleaning took out of the text; nothing removed is lost.
 struct Removed {
-  std::string reason;         // "paywall_marker" "promo_line" "recurring_header" "recurring_footer" "noise"
+  std::string reason;         // "paywall_marker" "promo_line" "credits" "recurring_header" "recurring_footer" "noise"
   std::string text;           // the removed characters, verbatim
   uint32_t position = 0;      // code point offset in cleaned `text` where it stood
 };
@@ -83,6 +83,12 @@ struct Document {
   std::optional<int> public_year;
   std::string public_issuer;
   std::optional<std::vector<OutlineNode>> public_outline;
+
+  std::string type;           // 文种 (doc/metadata.h document_type): "通知" "工作总结" "法律法规" …
+  std::string source_name;    // what to show for `source` (doc/metadata.h source_display_name)
+  // Said about the record while preparing it, stored anyway: "ORIGIN: date
+  // \"congress-12\" is not a date (the year comes from the text)". Not stored.
+  std::vector<std::string> warnings;
 
   std::string content_hash;   // hex SHA-256 (libsodium) of title + '\0' + text + '\0' + "free"/"paid"
   int64_t imported_at = 0;    // unix seconds

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "wenyuan/doc/metadata.h"
 #include "wenyuan/doc/outline.h"
 #include "wenyuan/text/utf8.h"
 
@@ -47,18 +48,6 @@ std::string file_stem(const std::string& origin) {
   return std::filesystem::path(path).stem().string();
 }
 
-std::optional<int> year_of_date(const std::string& date) {
-  if (date.size() < 4) return std::nullopt;
-  int y = 0;
-  for (int i = 0; i < 4; ++i) {
-    if (date[i] < '0' || date[i] > '9') return std::nullopt;
-    y = y * 10 + (date[i] - '0');
-  }
-  if (date.size() > 4 && date[4] >= '0' && date[4] <= '9') return std::nullopt;
-  if (y < 1949 || y > 2200) return std::nullopt;
-  return y;
-}
-
 bool whitespace_only(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const char32_t c = text::decode_one(s, i);
@@ -70,20 +59,65 @@ bool whitespace_only(std::string_view s) {
   return true;
 }
 
-// Paid without markers: the first ceil(share * paragraphs) paragraphs are the
-// preview (at least one when there are two or more), the rest is paid.
-std::vector<Region> share_regions(const std::vector<Span>& paragraphs, uint32_t chars, double share) {
-  const size_t n = paragraphs.size();
-  if (n >= 2) {
-    if (!(share >= 0.0)) share = 0.0;  // NaN too
-    size_t k = static_cast<size_t>(std::ceil(std::min(share, 1.0) * static_cast<double>(n)));
-    k = std::max<size_t>(k, 1);
-    if (k < n) {
-      const uint32_t boundary = paragraphs[k].start;
-      return {{RegionKind::kPreview, 0, boundary}, {RegionKind::kPaid, boundary, chars}};
-    }
+// Characters of `text` [start, end) that are content: letters, digits, CJK. A
+// separator line ("=====") or a row of decoration has none, so it never makes
+// a preview on its own.
+uint32_t content_chars(const std::u32string& text, uint32_t start, uint32_t end) {
+  uint32_t n = 0;
+  for (uint32_t i = start; i < end && i < text.size(); ++i) {
+    const char32_t c = text[i];
+    n += (c >= U'0' && c <= U'9') || (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z') ||
+         (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF10 && c <= 0xFF5A) ||
+         (c >= 0x20000 && c <= 0x3FFFF);
   }
-  return {{RegionKind::kPreview, 0, chars}};
+  return n;
+}
+
+// Paid without markers: the preview is the first `share` of the body's content
+// characters, at least kMinPreviewChars of them, cut at the first sentence end
+// after that; never more than half the document (a short document shows half
+// of itself). Nothing is paid in a document of one paragraph.
+constexpr uint32_t kMinPreviewChars = 200;
+
+std::vector<Region> share_regions(const std::string& utf8, const std::vector<Span>& paragraphs,
+                                  const std::vector<Span>& sentences, uint32_t chars, double share) {
+  if (paragraphs.size() < 2) return {{RegionKind::kPreview, 0, chars}};
+  if (!(share >= 0.0)) share = 0.0;  // NaN too
+  share = std::min(share, 1.0);
+  const std::u32string text = text::decode_utf8(utf8);
+  const uint32_t total = content_chars(text, 0, chars);
+  const uint32_t want = std::max<uint32_t>(static_cast<uint32_t>(std::ceil(share * total)), kMinPreviewChars);
+  const uint32_t cap = chars / 2;
+  // The offset where `want` content characters have been read.
+  uint32_t at = chars, seen = 0;
+  for (const Span& p : paragraphs) {
+    const uint32_t here = content_chars(text, p.start, p.end);
+    if (seen + here >= want) {
+      for (uint32_t i = p.start; i < p.end; ++i) {
+        if (seen >= want) {
+          at = i;
+          break;
+        }
+        seen += content_chars(text, i, i + 1);
+        at = i + 1;
+      }
+      break;
+    }
+    seen += here;
+  }
+  uint32_t cut = 0;
+  for (const Span& s : sentences) {  // the first sentence end at or after `at`, within the cap
+    if (s.end > cap) break;
+    cut = s.end;
+    if (s.end >= at) break;
+  }
+  if (cut == 0) {  // no sentence ends before the cap: the last paragraph start within it, else the cap
+    for (const Span& p : paragraphs)
+      if (p.start <= cap && p.start > 0) cut = p.start;
+    if (cut == 0) cut = cap;
+  }
+  if (share >= 1.0 || cut == 0 || cut >= chars) return {{RegionKind::kPreview, 0, chars}};
+  return {{RegionKind::kPreview, 0, cut}, {RegionKind::kPaid, cut, chars}};
 }
 
 // Fail closed: everything after the first paid region is paid. Offsets are code
@@ -190,11 +224,27 @@ Result<Document> prepare(RawDocument raw, const PrepareOptions& options) {
 
   Analysis a = analyze(d.text, raw.headings, raw.title);
   d.title = !a.title.empty() ? std::move(a.title) : file_stem(origin);
-  // The year a title names (2023年度总结) is the document's year even when it
-  // was dated later; else the given date; else the text's own date.
-  d.year = year_in_title(d.title);
-  if (!d.year) d.year = year_of_date(raw.date);
-  if (!d.year) d.year = a.year;
+  // The year, in the order of doc/metadata.h: the title's year (2023年度总结 is
+  // that year's even when dated later), the session the title names, the
+  // record's own date, the 落款 date, the date line under the title, the first
+  // full date of the text (Analysis::year holds the last two of these).
+  bool bad_date = false;
+  const std::optional<int> record_year = year_of_record_date(raw.date, &bad_date);
+  if (bad_date)
+    d.warnings.push_back(origin + ": date \"" + raw.date.substr(0, 40) + "\" is not a date (the year comes from the text)");
+  auto year_of = [&](const std::string& text, const Analysis& an) {
+    std::optional<int> y = year_in_title(d.title);
+    if (!y) y = session_year(d.title);
+    if (!y) y = record_year;
+    if (!y) y = signature_year(text);
+    if (!y) y = head_date_year(text);
+    if (!y) y = an.year;
+    return y;
+  };
+  d.year = year_of(d.text, a);
+  const bool had_credits = std::any_of(d.removed.begin(), d.removed.end(), [](const Removed& r) { return r.reason == "credits"; });
+  d.type = document_type(d.title, d.text, had_credits);  // paid documents: from the visible text, below
+  d.source_name = source_display_name(raw.source);
   d.issuer = std::move(a.issuer);
   d.outline = std::move(a.outline);
   d.paragraphs = std::move(a.paragraphs);
@@ -206,7 +256,7 @@ Result<Document> prepare(RawDocument raw, const PrepareOptions& options) {
     close_after_first_paid(d.regions);
   }
   else if (paid)
-    d.regions = share_regions(d.paragraphs, d.text_chars, options.preview_share);
+    d.regions = share_regions(d.text, d.paragraphs, d.sentences, d.text_chars, options.preview_share);
   else
     d.regions = {{RegionKind::kPreview, 0, d.text_chars}};
   d.access = Access::kFree;
@@ -216,10 +266,10 @@ Result<Document> prepare(RawDocument raw, const PrepareOptions& options) {
   // What a non-member may learn: the same analysis over the visible text alone
   // (the title and the record's date are public fields).
   if (d.access == Access::kPaid) {
-    Analysis pa = analyze(visible_text(d), raw.headings, d.title);
-    d.public_year = year_in_title(d.title);
-    if (!d.public_year) d.public_year = year_of_date(raw.date);
-    if (!d.public_year) d.public_year = pa.year;
+    const std::string visible = visible_text(d);
+    Analysis pa = analyze(visible, raw.headings, d.title);
+    d.public_year = year_of(visible, pa);
+    d.type = document_type(d.title, visible, had_credits);  // a non-member sees the type: never from paid text
     d.public_issuer = std::move(pa.issuer);
     d.public_outline = std::move(pa.outline);
   } else {

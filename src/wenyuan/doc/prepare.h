@@ -24,7 +24,7 @@ namespace wenyuan::doc {
 struct PrepareOptions {
   bool clean = true;                          // false: the text exactly as given (markers stay, no regions from them)
   bool paid = false;                          // access for documents that do not state one (RawDocument::access unset)
-  double preview_share = 0.3;                 // paid without markers: this share of paragraphs (rounded up) is preview
+  double preview_share = 0.3;                 // paid without markers: this share of the body's characters (>= 200, <= half, cut at a sentence end) is preview
   const EdgeLineStats* edge_stats = nullptr;  // recurring site headers/footers; null: not removed
   int64_t now = 0;                            // imported_at; 0: the current time
 };

@@ -39,6 +39,8 @@ json metadata_json(const doc::Document& d) {
           {"year", year_json(d.year)},
           {"date", d.date},
           {"source", d.source},
+          {"source_name", d.source_name},
+          {"type", d.type},
           {"category", d.category},
           {"issuer", d.issuer},
           {"tags", d.tags},

@@ -415,6 +415,7 @@ void Library::store_prepared(PreparedItem& item, Batch& batch) {
       return;
     }
   }
+  for (const std::string& w : document.warnings) batch.report.warnings.push_back(w);
   auto outcome = catalog_->put(document, item.encoded, item.edges);
   if (!outcome) {
     if (is_disk_full(outcome.status())) {

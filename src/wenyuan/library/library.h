@@ -45,7 +45,7 @@ struct PreparedItem;  // the import pipeline's hand-off (library.cc)
 struct ImportOptions {
   bool clean = true;           // false: keep text exactly as given (--no-clean)
   bool paid = false;           // documents without markers or "access" become paid (--paid)
-  double preview_share = 0.3;  // share of paragraphs free in a paid document without markers
+  double preview_share = 0.3;  // share of the body free in a paid document without markers (doc::PrepareOptions)
   std::string category;        // given to documents that carry none of their own (watched folders)
   doc::ImportLimits limits;
   // Set (helper = the wenyuan binary): every file is parsed in a child process
@@ -81,6 +81,7 @@ struct ImportReport {
   uint64_t characters = 0;     // characters of text stored (imported + updated)
   std::vector<std::string> imported_ids;
   std::vector<FileOutcome> files;  // one per input file, in input order
+  std::vector<std::string> warnings;  // "ORIGIN: what was wrong" for documents stored anyway (doc::Document::warnings)
   double seconds = 0;
   Status fatal;                // why the import stopped early (ok if it did not)
   bool disk_full() const;      // fatal is the disk (or the database) being full

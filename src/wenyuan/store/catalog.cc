@@ -42,18 +42,19 @@ enum Sql : size_t {
 #define WENYUAN_DOCUMENT_COLUMNS                                                                    \
   "d.id, d.title, d.year, d.date, d.source, d.category, d.issuer, d.tags, d.access, d.format, "    \
   "d.encoding, d.origin, d.text_chars, d.regions, d.outline, d.removed, d.content_hash, "          \
-  "d.imported_at, b.text, b.paragraphs, b.sentences, d.public_year, d.public_issuer, d.public_outline"
-constexpr int kDocumentColumnCount = 24;
+  "d.imported_at, b.text, b.paragraphs, b.sentences, d.public_year, d.public_issuer, d.public_outline, " \
+  "d.doc_type, d.source_name"
+constexpr int kDocumentColumnCount = 26;
 
 constexpr std::array<const char*, kSqlCount> kSqlText = {
     // kFindForPut
     "SELECT rid, content_hash, year, date, source, category, issuer, tags, public_year, public_issuer, "
-    "public_outline FROM documents WHERE id = ?1",
+    "public_outline, doc_type, source_name FROM documents WHERE id = ?1",
     // kUpsertDocument
     "INSERT INTO documents (id, title, year, date, source, category, issuer, tags, access, format, "
     "encoding, origin, text_chars, regions, outline, removed, content_hash, imported_at, public_year, "
-    "public_issuer, public_outline) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) "
+    "public_issuer, public_outline, doc_type, source_name) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) "
     "ON CONFLICT (id) DO UPDATE SET title = excluded.title, year = excluded.year, date = excluded.date, "
     "source = excluded.source, category = excluded.category, issuer = excluded.issuer, "
     "tags = excluded.tags, access = excluded.access, format = excluded.format, "
@@ -61,7 +62,7 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     "regions = excluded.regions, outline = excluded.outline, removed = excluded.removed, "
     "content_hash = excluded.content_hash, imported_at = excluded.imported_at, "
     "public_year = excluded.public_year, public_issuer = excluded.public_issuer, "
-    "public_outline = excluded.public_outline "
+    "public_outline = excluded.public_outline, doc_type = excluded.doc_type, source_name = excluded.source_name "
     "RETURNING rid",
     // kUpsertBody
     "INSERT INTO bodies (rid, original, text, paragraphs, sentences) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -207,6 +208,8 @@ Result<doc::Document> read_document(const sqlite::Statement& s) {
     if (!public_outline.is_ok()) return fail(public_outline.status().with_context("public outline"));
     d.public_outline = std::move(public_outline).value();
   }
+  d.type = s.column_text(24);
+  d.source_name = s.column_text(25);
   return d;
 }
 
@@ -344,7 +347,8 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     if (exists && s.column_text(1) == d.content_hash && column_optional_int(s, 2) == d.year &&
         s.column_text(3) == d.date && s.column_text(4) == d.source && s.column_text(5) == d.category &&
         s.column_text(6) == d.issuer && s.column_text(7) == e.tags && column_optional_int(s, 8) == d.public_year &&
-        s.column_text(9) == d.public_issuer && (s.column_is_null(10) ? std::string() : s.column_text(10)) == e.public_outline) {
+        s.column_text(9) == d.public_issuer && (s.column_is_null(10) ? std::string() : s.column_text(10)) == e.public_outline &&
+        s.column_text(11) == d.type && s.column_text(12) == d.source_name) {
       return PutOutcome::kUnchanged;
     }
   }
@@ -377,6 +381,8 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     s.bind_text(20, d.public_issuer);
     if (d.public_outline) s.bind_text(21, e.public_outline);
     else s.bind_null(21);
+    s.bind_text(22, d.type);
+    s.bind_text(23, d.source_name);
     Result<bool> row = s.step();
     if (!row.is_ok()) return row.status();
     if (!*row) return Status::internal("upsert returned no rid");
@@ -552,7 +558,8 @@ Result<std::vector<DocumentSummary>> Catalog::list(const ListFilter& f) const {
   const BoundFilter b = bind_filter(f);
   const char* dir = f.newest_first ? " DESC" : "";
   std::string sql =
-      "SELECT id, title, year, date, source, category, access, text_chars, imported_at, public_year FROM documents" +
+      "SELECT id, title, year, date, source, category, access, text_chars, imported_at, public_year, doc_type, "
+      "source_name FROM documents" +
       b.where;
   if (f.order == ListOrder::kDate) {
     sql += std::string(" ORDER BY year") + dir + ", date" + dir + ", rid" + dir;
@@ -583,6 +590,8 @@ Result<std::vector<DocumentSummary>> Catalog::list(const ListFilter& f) const {
     d.text_chars = static_cast<uint32_t>(s->column_int(7));
     d.imported_at = s->column_int(8);
     d.public_year = column_optional_int(*s, 9);
+    d.type = s->column_text(10);
+    d.source_name = s->column_text(11);
     out.push_back(std::move(d));
   }
   return out;
@@ -613,7 +622,11 @@ Result<CatalogStats> Catalog::stats() const {
     st.documents = static_cast<uint64_t>(totals->column_int(0));
     st.characters = static_cast<uint64_t>(totals->column_int(1));
     Result<sqlite::Statement> sources = db.prepare(
-        "SELECT source, count(*) FROM documents GROUP BY source ORDER BY count(*) DESC, source", false);
+        // By the source's display name (a site or body, not each page's URL); a
+        // document stored before v5 has none yet and counts under its source.
+        "SELECT CASE WHEN source_name <> '' THEN source_name ELSE source END AS s, count(*) FROM documents "
+        "GROUP BY s ORDER BY count(*) DESC, s",
+        false);
     if (!sources.is_ok()) return sources.status();
     for (;;) {
       Result<bool> r = sources->step();

@@ -64,6 +64,8 @@ struct DocumentSummary {
   uint32_t text_chars = 0;
   int64_t imported_at = 0;
   std::optional<int> public_year;  // doc::Document::public_year
+  std::string type;                // doc::Document::type (文种)
+  std::string source_name;         // doc::Document::source_name
 };
 
 enum class ListOrder {

@@ -7,7 +7,7 @@ namespace wenyuan::store {
 namespace {
 
 // The migration steps, oldest first. Released steps are history: never edit them.
-constexpr std::array<const char*, 4> kSteps = {
+constexpr std::array<const char*, 5> kSteps = {
     // v1: documents, their bodies, the change log.
     R"sql(
 PRAGMA application_id = 1465467732;
@@ -121,6 +121,15 @@ CREATE TRIGGER edge_lines_uncounted AFTER DELETE ON edge_lines BEGIN
   DELETE FROM edge_line_counts
     WHERE source = (SELECT source FROM documents WHERE rid = old.rid) AND line = old.line AND documents <= 0;
 END;
+)sql",
+    // v5: the document type (文种) and the display name of the source, derived by
+    // doc::prepare (doc/metadata.h). Documents stored before v5 have empty ones
+    // until imported again (or `wenyuan reindex`-style re-preparation).
+    R"sql(
+ALTER TABLE documents ADD COLUMN doc_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN source_name TEXT NOT NULL DEFAULT '';
+CREATE INDEX documents_by_type ON documents (doc_type);
+CREATE INDEX documents_by_source_name ON documents (source_name);
 )sql",
 };
 

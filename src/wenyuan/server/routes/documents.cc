@@ -87,6 +87,8 @@ Response document(ApiState& s, Call& c) {
             {"year", library::year_json(s.policy.year(*d, tier))},
             {"date", d->date},
             {"source", d->source},
+            {"source_name", d->source_name},
+            {"type", d->type},  // public: from the title and the visible text (doc::prepare)
             {"category", d->category},
             {"issuer", s.policy.issuer(*d, tier)},
             {"access", doc::to_string(d->access)},
