@@ -4,7 +4,8 @@
 // ?at=N scrolls to the block containing code point offset N (search results in
 // 金句 mode and outline clicks use it).
 import { api, getMe, refreshMe, describe, errorFrom } from './api.js';
-import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon, highlighted, cookie } from './util.js';
+import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon, highlighted, cookie, citation } from './util.js';
+import { searchWords, findWords } from './terms.js';
 
 export async function mount(main, route) {
   const view = new DocPage(main);
@@ -18,9 +19,14 @@ class DocPage {
     this.id = null;
   }
 
+  unmount() {
+    if (this.onScroll) window.removeEventListener('scroll', this.onScroll);
+  }
+
   async update(route) {
     const id = route.params[0];
     const at = parseInt(route.url.searchParams.get('at') || '', 10);
+    this.words = searchWords(route.url.searchParams.get('q') || '');
     if (id === this.id && this.doc) {  // same document: only the position changed
       if (!Number.isNaN(at)) this.jumpTo(at, false);
       return;
@@ -41,10 +47,13 @@ class DocPage {
     }
     if (id !== this.id) return;  // navigated elsewhere meanwhile
     this.doc = doc;
+    this.firstMark = null;
+    trimPreview(doc.blocks);
     this.me = me;
     setTitle(doc.title);
     this.render();
     if (!Number.isNaN(at)) requestAnimationFrame(() => this.jumpTo(at, false));
+    else if (this.firstMark) requestAnimationFrame(() => this.firstMark && this.firstMark.scrollIntoView({ block: 'center' }));
   }
 
   render() {
@@ -65,8 +74,65 @@ class DocPage {
         h('p', { class: 'crumbs' }, h('a', { href: backHref() }, '← 返回搜索')),
         h('h1', { class: 'doc-title' }, d.title || '（无标题）'),
         this.renderMeta(),
-        this.renderDownloads()),
+        this.renderDownloads(),
+        this.renderReadingTools()),
       h('div', { class: 'doc-layout' }, outline, body)));
+    this.applyReading();
+    this.followReading(hasOutline);
+  }
+
+  // 阅读模式 (interface chrome hidden, wider measure) and the font size, kept
+  // in localStorage for the next document.
+  renderReadingTools() {
+    const size = (delta) => () => {
+      const now = parseInt(localStorage.getItem('wy_font') || '17', 10);
+      localStorage.setItem('wy_font', String(Math.max(14, Math.min(26, now + delta))));
+      this.applyReading();
+    };
+    this.readingButton = h('button', {
+      type: 'button', class: 'small', 'aria-pressed': 'false',
+      onclick: () => {
+        localStorage.setItem('wy_reading', localStorage.getItem('wy_reading') === '1' ? '0' : '1');
+        this.applyReading();
+      },
+    }, '阅读模式');
+    return h('div', { class: 'reading-tools', role: 'toolbar', 'aria-label': '阅读设置' },
+      h('button', { type: 'button', class: 'small', 'aria-label': '缩小字号', onclick: size(-1) }, 'A−'),
+      h('button', { type: 'button', class: 'small', 'aria-label': '放大字号', onclick: size(1) }, 'A＋'),
+      this.readingButton,
+      h('button', { type: 'button', class: 'small', 'aria-label': '打印本文', onclick: () => window.print() }, '打印'));
+  }
+
+  applyReading() {
+    const font = parseInt(localStorage.getItem('wy_font') || '17', 10);
+    const reading = localStorage.getItem('wy_reading') === '1';
+    document.documentElement.style.setProperty('--doc-font', `${font}px`);
+    document.body.classList.toggle('reading-mode', reading);
+    if (this.readingButton) {
+      this.readingButton.setAttribute('aria-pressed', String(reading));
+      this.readingButton.textContent = reading ? '退出阅读模式' : '阅读模式';
+    }
+  }
+
+  // The outline follows the reading position: the entry of the first block
+  // below the sticky header is marked (once a frame at most).
+  followReading(hasOutline) {
+    if (this.onScroll) window.removeEventListener('scroll', this.onScroll);
+    this.onScroll = null;
+    if (!hasOutline) return;
+    let queued = false;
+    this.onScroll = () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        const top = 80;
+        for (const [b, el] of this.blockEls) {
+          if (el.getBoundingClientRect().bottom > top) { this.markOutline(b.start); break; }
+        }
+      });
+    };
+    window.addEventListener('scroll', this.onScroll, { passive: true });
   }
 
   renderMeta() {
@@ -122,14 +188,17 @@ class DocPage {
       : cps.length <= 40);
     const isTitle = b.start === 0 && level === 0 && b.text.trim() === (this.doc.title || '').trim();
     let textEl;
-    if (wholeHeading) textEl = h(`h${Math.min(level + 1, 5)}`, { class: 'text' }, b.text);
-    else if (isTitle) textEl = h('p', { class: 'text own-title' }, b.text);
-    else textEl = h('p', { class: 'text' }, highlighted(b.text, heads, 'strong'));
+    const shown = b.text;
+    const marks = findWords(shown, this.words);
+    if (wholeHeading) textEl = h(`h${Math.min(level + 1, 5)}`, { class: 'text' }, highlighted(shown, marks));
+    else if (isTitle) textEl = h('p', { class: 'text own-title' }, highlighted(shown, marks));
+    else textEl = h('p', { class: 'text' }, withMarks(shown, heads, marks));
+    if (marks.length && !this.firstMark) this.firstMark = textEl.querySelector('mark');
     const copy = h('button', {
-      type: 'button', class: 'copy', 'aria-label': '复制此段', title: '复制此段',
+      type: 'button', class: 'copy', 'aria-label': '复制此段及出处', title: '复制此段（附出处）',
       onclick: async (e) => {
         const btn = e.currentTarget;
-        const ok = await copyText(b.text);
+        const ok = await copyText(`${b.text.trim()}\n${citation(this.doc)}`);
         btn.textContent = ok ? '已复制' : '复制失败';
         btn.classList.toggle('done', ok);
         toast(ok ? '已复制到剪贴板' : '复制失败，请手动选择文字');
@@ -162,14 +231,20 @@ class DocPage {
   outlineClick(e, start) {
     e.preventDefault();
     history.replaceState(history.state, '', `${location.pathname}?at=${start}`);
-    this.jumpTo(start, true);
-    // On a phone the outline sits above the text: fold it away after a choice.
+    // On a phone the outline sits above the text: fold it away after a choice,
+    // and only then scroll — folding first shortens the page above the target,
+    // so a scroll computed before it overshot by the outline's height.
     const details = e.currentTarget.closest('details');
-    if (details && !matchMedia('(min-width: 900px)').matches) details.open = false;
+    if (details && !matchMedia('(min-width: 900px)').matches && details.open) {
+      details.open = false;
+      requestAnimationFrame(() => this.jumpTo(start, true, 'auto'));
+      return;
+    }
+    this.jumpTo(start, true);
   }
 
   // Scrolls to the block that contains offset `at` (or the first one after it).
-  jumpTo(at, focus) {
+  jumpTo(at, focus, behavior) {
     if (!this.blockEls) return;
     let target = null;
     for (const [b, el] of this.blockEls) {
@@ -178,7 +253,7 @@ class DocPage {
     }
     if (!target) return;
     this.markOutline(at);
-    target.scrollIntoView({ block: 'start', behavior: focus ? 'smooth' : 'auto' });
+    target.scrollIntoView({ block: 'start', behavior: behavior || (focus ? 'smooth' : 'auto') });
     target.classList.remove('flash');
     void target.offsetWidth;  // restart the animation
     target.classList.add('flash');
@@ -234,6 +309,41 @@ class DocPage {
     } finally {
       button.disabled = false;
     }
+  }
+}
+
+// Bold run-in headings and <mark>ed search words in one paragraph: the marks
+// go inside (or beside) the bold runs, computed on code points.
+function withMarks(text, heads, marks) {
+  if (!marks.length) return highlighted(text, heads, 'strong');
+  if (!heads.length) return highlighted(text, marks);
+  const cps = Array.from(text);
+  const frag = document.createDocumentFragment();
+  let at = 0;
+  for (const [s, e] of heads) {
+    if (s > at) frag.append(highlighted(cps.slice(at, s).join(''), shift(marks, at)));
+    frag.append(h('strong', { class: 'run-in' }, highlighted(cps.slice(s, e).join(''), shift(marks, s))));
+    at = e;
+  }
+  if (at < cps.length) frag.append(highlighted(cps.slice(at).join(''), shift(marks, at)));
+  return frag;
+}
+
+function shift(ranges, by) {
+  return ranges.map(([a, b]) => [a - by, b - by]);
+}
+
+// The last readable paragraph before a locked part ends where the free preview
+// was cut, often in mid-sentence: show it up to its last full sentence, with an
+// ellipsis, so the preview never stops in the middle of a word.
+function trimPreview(blocks) {
+  for (let i = 0; i + 1 < blocks.length; i++) {
+    const b = blocks[i];
+    if (b.kind === 'locked' || blocks[i + 1].kind !== 'locked') continue;
+    const text = b.text.replace(/\s+$/, '');
+    if (/[。！？；…”」]$/.test(text)) continue;
+    const cut = Math.max(...['。', '！', '？', '；'].map((m) => text.lastIndexOf(m)));
+    b.text = cut > 0 ? `${text.slice(0, cut + 1)}……` : `${text}……`;
   }
 }
 
