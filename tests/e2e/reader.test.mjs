@@ -258,3 +258,53 @@ test('home first paint (reported)', async () => {
     console.log(`# timings (reported, not asserted):\n#   ${timings.join('\n#   ')}`);
   }
 });
+
+test('我的文库: favourite into a folder, history with progress, basket collected, reordered and exported', async () => {
+  const { USERS, login, ARTIFACTS } = await import('./lib.mjs');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { ctx, page, errors } = await newContext();
+  try {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await login(page, USERS.free);
+    await search(page, '国旗');
+    // The badge says free or paid on every hit.
+    assert.ok(await page.locator('.hit .badge').count() > 0);
+    await page.click('.hit-title a');
+    await page.waitForSelector('.doc-body .block');
+    page.once('dialog', (d) => d.accept('法律'));
+    await page.click('.reading-tools button:text-is("收藏")');
+    await page.waitForSelector('.reading-tools button:text-is("已收藏")');
+    // Two paragraphs into the basket.
+    const adds = page.locator('.block:not(.heading) .basket-add');
+    assert.ok(await adds.count() >= 2);
+    for (const i of [0, 1]) {
+      await adds.nth(i).focus();
+      await adds.nth(i).press('Enter');
+      await page.waitForFunction((n) => document.querySelectorAll('.basket-add.done').length >= n, i + 1);
+    }
+    // Progress: scroll, wait for the report.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight / 2));
+    await page.waitForResponse((r) => r.url().endsWith('/api/me/history') && r.request().method() === 'POST', { timeout: 8000 });
+    await shoot(page, 'reader-doc-basket-buttons', BOTH);
+
+    await page.goto(`${BASE}/account`);
+    await page.waitForSelector('#basket .basket-item');
+    await page.waitForSelector('#favorites .fav-folder');
+    assert.match(await page.textContent('#favorites'), /法律/);
+    await page.waitForSelector('#history .mine-list li');
+    assert.match(await page.textContent('#history'), /继续阅读/);
+    const before = await page.$$eval('.basket-text', (els) => els.map((e) => e.textContent));
+    assert.equal(before.length, 2);
+    await page.click('.basket-item:nth-child(2) .up');
+    await page.waitForFunction((first) => document.querySelector('.basket-text')?.textContent === first, before[1]);
+    await shoot(page, 'reader-account-mine', BOTH);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#basket button.primary')]);
+    const file = path.join(ARTIFACTS, 'basket.docx');
+    await download.saveAs(file);
+    assert.equal(fs.readFileSync(file).subarray(0, 2).toString('latin1'), 'PK');
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});

@@ -21,6 +21,7 @@ class DocPage {
 
   unmount() {
     if (this.onScroll) window.removeEventListener('scroll', this.onScroll);
+    if (this.onProgress) window.removeEventListener('scroll', this.onProgress);
   }
 
   async update(route) {
@@ -79,6 +80,55 @@ class DocPage {
       h('div', { class: 'doc-layout' }, outline, body)));
     this.applyReading();
     this.followReading(hasOutline);
+    this.offerResume();
+  }
+
+  // 收藏: into a folder (the reader's own names; empty = 默认收藏夹).
+  renderFavorite() {
+    if (!this.me || !this.me.user) return null;
+    const button = h('button', {
+      type: 'button', class: 'small', 'aria-haspopup': 'dialog',
+      onclick: async () => {
+        const folder = prompt('收藏到哪个收藏夹？（留空为默认收藏夹）', localStorage.getItem('wy_folder') || '');
+        if (folder === null) return;
+        localStorage.setItem('wy_folder', folder.trim());
+        try {
+          await api.post('/api/me/favorites', { id: this.id, folder: folder.trim() });
+          button.textContent = '已收藏';
+          toast(`已收藏到“${folder.trim() || '默认收藏夹'}”`);
+        } catch (err) { toast(describe(err)); }
+      },
+    }, '收藏');
+    return button;
+  }
+
+  // 阅读进度: where the reader is (the first block under the header), sent at
+  // most every 3 s while scrolling; offered back as "继续阅读" next time.
+  async offerResume() {
+    if (!this.me || !this.me.user) return;
+    const here = this.id;
+    let last = -1;
+    let timer = 0;
+    this.onProgress = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (this.id !== here || !this.blockEls) return;
+        const el = this.blockEls.find(([, e]) => e.getBoundingClientRect().bottom > 80);
+        if (!el || el[0].start === last) return;
+        last = el[0].start;
+        api.post('/api/me/history', { id: here, position: last }).catch(() => {});
+      }, 3000);
+    };
+    window.addEventListener('scroll', this.onProgress, { passive: true });
+    if (new URLSearchParams(location.search).has('at')) return;
+    try {
+      const r = await api.get('/api/me/history');
+      const e = (r.history || []).find((x) => x.id === here);
+      if (!e || !(e.position > 0) || this.id !== here) return;
+      const button = h('button', { type: 'button', class: 'small resume', onclick: () => { this.jumpTo(e.position, true); button.remove(); } },
+        e.characters ? `继续阅读（上次读到 ${Math.min(100, Math.round((e.position / e.characters) * 100))}%）` : '继续阅读');
+      this.main.querySelector('.reading-tools')?.prepend(button);
+    } catch (_) { /* no history: nothing to offer */ }
   }
 
   // 阅读模式 (interface chrome hidden, wider measure) and the font size, kept
@@ -96,7 +146,10 @@ class DocPage {
         this.applyReading();
       },
     }, '阅读模式');
+    if (this.onProgress) window.removeEventListener('scroll', this.onProgress);
+    this.onProgress = null;
     return h('div', { class: 'reading-tools', role: 'toolbar', 'aria-label': '阅读设置' },
+      this.renderFavorite(),
       h('button', { type: 'button', class: 'small', 'aria-label': '缩小字号', onclick: size(-1) }, 'A−'),
       h('button', { type: 'button', class: 'small', 'aria-label': '放大字号', onclick: size(1) }, 'A＋'),
       this.readingButton,
@@ -211,6 +264,21 @@ class DocPage {
     // Inside the text element: on a phone it then sits at the end of the last
     // line instead of taking a line of its own (CSS places it on desktop).
     textEl.append(copy);
+    // 素材篮: only what this reader can read arrives here, and the server checks again.
+    if (this.me && this.me.user && !wholeHeading) {
+      textEl.append(h('button', {
+        type: 'button', class: 'copy basket-add', 'aria-label': '加入素材篮', title: '加入素材篮',
+        onclick: async (e) => {
+          const btn = e.currentTarget;
+          try {
+            await api.post('/api/me/basket', { id: this.id, start: b.start, end: b.end });
+            btn.textContent = '已加入';
+            btn.classList.add('done');
+            toast('已加入素材篮（在“账户”页整理和导出）');
+          } catch (err) { toast(describe(err)); }
+        },
+      }, '素材篮'));
+    }
     this.blockEls.push([b, el]);
     return el;
   }

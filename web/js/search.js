@@ -114,14 +114,11 @@ class SearchPage {
       return;  // filters still work by typing; no list to choose from
     }
     const { source, category, yearFrom, yearTo } = this.fields;
-    // An option is a name or {name, count}; the count is shown beside the name.
-    const option = (x) => {
-      const name = typeof x === 'string' ? x : x.name;
-      const label = typeof x === 'object' && x.count != null ? `${x.label || name}（${formatNumber(x.count)}）` : (x.label || name);
-      return h('option', { value: name }, label);
-    };
-    for (const s of this.facets.sources || []) source.append(option(s));
-    for (const c of this.facets.categories || []) category.append(option(c));
+    // The number of documents beside each option (source_counts, category_counts).
+    const option = (name, counts) => h('option', { value: name },
+      counts && counts[name] != null ? `${name}（${formatNumber(counts[name])}）` : name);
+    for (const s of this.facets.sources || []) source.append(option(s, this.facets.source_counts));
+    for (const c of this.facets.categories || []) category.append(option(c, this.facets.category_counts));
     if (Array.isArray(this.facets.years) && this.facets.years.length === 2) {
       yearFrom.placeholder = String(this.facets.years[0]);
       yearTo.placeholder = String(this.facets.years[1]);

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fstream>
 #include <mutex>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -313,6 +314,13 @@ Response Api::dispatch(Call& c, std::string& route) {
         return admin_intake(c);
       }
     }
+    if (path == "/api/me/favorites" || path == "/api/me/history" || path == "/api/me/downloads" ||
+        path.rfind("/api/me/basket", 0) == 0) {
+      route = path.rfind("/api/me/basket/", 0) == 0 && path != "/api/me/basket/order" && path != "/api/me/basket/export"
+                  ? "/api/me/basket/{item}"
+                  : path;
+      return me_data(c);
+    }
     route = "/api/unknown";
     return not_found("no such route: " + path);
   }
@@ -439,6 +447,7 @@ Response Api::search(Call& c) {
                 {"year", year_json(h.year)},
                 {"source", h.source},
                 {"category", h.category},
+                {"access", d ? json(doc::to_string(d->access)) : json(nullptr)},  // public: the badge
                 {"score", h.score},
                 {"snippets", snippets}};
     if (h.paragraph) hit["paragraph"] = {{"start", h.paragraph->start}, {"end", h.paragraph->end}};
@@ -463,12 +472,16 @@ Response Api::facets(Call& c) {
     auto all = (*cat)->list({});
     if (!all) return from_status(all.status());
     json sources = json::array();
+    json source_counts = json::object();  // documents per source: counts beside the filter's options
     for (const auto& [s, n] : stats->by_source) {
       if (!s.empty()) sources.push_back(s);
+      if (!s.empty()) source_counts[s] = n;
     }
     std::set<std::string> categories;
+    std::map<std::string, int64_t> category_counts;
     for (const auto& d : *all) {
       if (!d.category.empty()) categories.insert(d.category);
+      if (!d.category.empty()) ++category_counts[d.category];
     }
     json years = json::array();
     if (!stats->by_year.empty()) years = {stats->by_year.front().first, stats->by_year.back().first};
@@ -482,6 +495,8 @@ Response Api::facets(Call& c) {
     facets_->value = {{"sources", sources},
                       {"categories", json(std::vector<std::string>(categories.begin(), categories.end()))},
                       {"years", years},
+                      {"source_counts", source_counts},
+                      {"category_counts", category_counts},
                       {"documents", stats->documents}};
     facets_->public_value = facets_->value;
     facets_->public_value["years"] = public_years;
@@ -552,6 +567,7 @@ Response Api::document(Call& c, const std::string& id) {
             {"blocks", blocks},
             {"regions", regions},
             {"downloads", {{"left", left}, {"per_day", per_day}, {"full", full}}}};
+  note_view(c, d->id);  // 浏览历史 of a logged-in reader (api_me.cc)
   return json_response(http::status::ok, j);
 }
 
@@ -618,6 +634,7 @@ Response Api::download(Call& c, const std::string& id) {
   }
   auto r = render(policy_.download_document(*d, tier), format);
   if (!r) return from_status(r.status());
+  if (!head) note_download(c, d->id, format);  // 下载记录 (api_me.cc)
   auto res = make_response(http::status::ok, std::move(r->bytes), r->content_type);
   res.set(http::field::content_disposition, content_disposition(safe_filename(d->title) + "." + r->extension));
   return res;
@@ -969,12 +986,23 @@ Response Api::static_file(Call& c, const std::string& path) {
     size_t slash = rel.find('/', start);
     if (slash == std::string::npos) slash = rel.size();
     const std::string seg = rel.substr(start, slash - start);
-    if (seg.empty() || seg[0] == '.' || seg.find('\\') != std::string::npos) return not_found("no such file: " + path);
+    if (seg.empty() || seg[0] == '.' || seg.find('\\') != std::string::npos) return not_found("no such file");
     start = slash + 1;
   }
-  const std::filesystem::path file = config_.web_dir / rel;
+  std::filesystem::path file = config_.web_dir / rel;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return not_found("no such file: " + path);
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    // A page address (no file extension) that is no page: the web UI's own
+    // 页面不存在 page in Chinese, with status 404; assets stay JSON 404s.
+    const bool page = rel.find('.') == std::string::npos;
+    if (!page) return not_found("no such file: " + path);
+    std::ifstream index(config_.web_dir / "index.html", std::ios::binary);
+    if (!index) return not_found("no such page");
+    std::string bytes((std::istreambuf_iterator<char>(index)), std::istreambuf_iterator<char>());
+    auto res = make_response(http::status::not_found, std::move(bytes), "text/html; charset=utf-8");
+    res.set(http::field::cache_control, "no-cache");
+    return res;
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) return not_found("no such file: " + path);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

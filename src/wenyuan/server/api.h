@@ -36,6 +36,7 @@
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/metrics.h"
 #include "wenyuan/store/intake_log.h"
+#include "wenyuan/store/user_data.h"
 
 namespace wenyuan::server {
 
@@ -103,6 +104,11 @@ class Api {
   Response admin_intake(Call& c);
   Response metrics_text(Call& c);
   Response static_file(Call& c, const std::string& path);
+  // The reader's own lists (api_me.cc): /api/me/favorites, history, downloads, basket.
+  Response me_data(Call& c);
+  void note_view(Call& c, const std::string& id);
+  void note_download(Call& c, const std::string& id, const std::string& format);
+  Result<store::UserData*> user_data();  // DATA/me.db, opened on first use
 
   // The intake log (DATA/intake.db), opened on first use; its own connection.
   Result<store::IntakeLog*> intake();
@@ -129,6 +135,8 @@ class Api {
   std::unique_ptr<FacetCache> facets_;
   std::mutex intake_mu_;
   std::unique_ptr<store::IntakeLog> intake_;
+  std::mutex user_data_mu_;
+  std::unique_ptr<store::UserData> user_data_;
 };
 
 }  // namespace wenyuan::server
