@@ -14,3 +14,13 @@ std::string_view openapi_json();
 std::string merge_account_paths(std::string_view document);
 
 }  // namespace wenyuan::server
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace wenyuan::server {
+
+// Adds the reader's own lists (/api/me/favorites, history, downloads, basket:
+// openapi_me.cc) to `spec`.
+void merge_me_paths(nlohmann::json& spec);
+
+}  // namespace wenyuan::server

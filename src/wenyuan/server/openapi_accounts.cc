@@ -138,6 +138,7 @@ std::string merge_account_paths(std::string_view document) {
   for (const auto& [path, ops] : extra.items()) {
     for (const auto& [method, op] : ops.items()) spec["paths"][path][method] = op;
   }
+  merge_me_paths(spec);
   spec["info"]["description"] =
       spec["info"]["description"].get<std::string>() +
       " Every state-changing request (POST/PATCH/DELETE) from a browser must be same-origin (Origin / "
