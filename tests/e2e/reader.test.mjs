@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { BASE, newContext, cleanupProfiles, apiGet, shoot } from './lib.mjs';
 
 after(cleanupProfiles);
+after(() => console.log(`# timings (reported, not asserted):\n#   ${timings.join('\n#   ')}`));
 
 const DESKTOP = ['desktop', 1366, 900];
 const PHONE = ['phone', 390, 844];
@@ -255,7 +256,6 @@ test('home first paint (reported)', async () => {
     timings.push(`home first contentful paint: ${paint} ms`);
   } finally {
     await ctx.close();
-    console.log(`# timings (reported, not asserted):\n#   ${timings.join('\n#   ')}`);
   }
 });
 
@@ -303,6 +303,36 @@ test('我的文库: favourite into a folder, history with progress, basket colle
     const file = path.join(ARTIFACTS, 'basket.docx');
     await download.saveAs(file);
     assert.equal(fs.readFileSync(file).subarray(0, 2).toString('latin1'), 'PK');
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('搜索建议 as you type, by keyboard; 热门搜索 on the home page', async () => {
+  const { ctx, page, errors } = await newContext();
+  try {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    // Ask one query twice so it is a 热门搜索.
+    for (let i = 0; i < 2; i++) await apiGet(`/api/search?q=${encodeURIComponent('国旗法')}`);
+    const t0 = Date.now();
+    const r = await apiGet(`/api/suggest?q=${encodeURIComponent('政府')}`);
+    timings.push(`suggestions answer (node fetch, incl. HTTP): ${Date.now() - t0} ms`);
+    assert.ok(r.suggestions.some((x) => x.kind === 'title' && x.text.includes('政府')));
+    await page.goto(`${BASE}/`);
+    await page.waitForSelector('.hot:not([hidden]) .example');
+    assert.match(await page.textContent('.hot'), /热门搜索.*国旗法/);
+    await page.click('#q');
+    await page.keyboard.type('政府工作');
+    await page.waitForSelector('#suggestions:not([hidden]) .suggestion');
+    assert.equal(await page.getAttribute('#q', 'aria-expanded'), 'true');
+    await shoot(page, 'reader-suggestions', { sizes: [DESKTOP, PHONE], fullPage: false });
+    await page.focus('#q');
+    await page.keyboard.press('ArrowDown');
+    const chosen = await page.textContent('.suggestion[aria-selected=true]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.hit');
+    assert.ok(chosen.endsWith(await page.inputValue('#q')), `${chosen} / ${await page.inputValue('#q')}`);
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();

@@ -395,7 +395,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
                                           "/api/me/sessions",  "/api/me/sessions/revoke-others",
                                           "/api/admin/invites", "/api/me/favorites", "/api/me/history",
                                           "/api/me/downloads", "/api/me/basket", "/api/me/basket/order",
-                                          "/api/me/basket/export", "/api/me/basket/{item}"};
+                                          "/api/me/basket/export", "/api/me/basket/{item}", "/api/suggest"};
   std::set<std::string> listed;
   for (auto& [path, ops] : spec["paths"].items()) listed.insert(path);
   EXPECT_EQ(listed, expected);
@@ -455,7 +455,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       ++n;
     }
   }
-  EXPECT_EQ(n, 39);  // + GET /api/admin/rejected; + 13 of the reader's own lists
+  EXPECT_EQ(n, 40);  // + GET /api/admin/rejected; + 13 of the reader's own lists; + /api/suggest
 }
 
 // Many idle keep-alive connections cost no thread: a new client is still served.

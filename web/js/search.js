@@ -57,7 +57,10 @@ class SearchPage {
     f.q = h('input', {
       id: 'q', type: 'search', name: 'q', autocomplete: 'off', spellcheck: 'false', enterkeyhint: 'search',
       placeholder: '输入关键词，精准匹配原文', 'aria-describedby': 'search-help',
+      role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'suggestions',
     });
+    this.suggestBox = h('ul', { id: 'suggestions', class: 'suggestions', role: 'listbox', 'aria-label': '搜索建议', hidden: true });
+    this.wireSuggestions(f.q);
     // Text, not type=number: a number box lets the wheel and arrow keys change the
     // year under the reader's hand. Either box may stay empty (an open range).
     const yearBox = (id, label) => h('input', {
@@ -73,7 +76,7 @@ class SearchPage {
     this.error = h('div', { class: 'query-error', role: 'alert', hidden: true });
     this.form = h('form', { class: 'search-form', role: 'search', onsubmit: (e) => { e.preventDefault(); this.submit(1); } },
       h('label', { for: 'q', class: 'visually-hidden' }, '搜索公文'),
-      h('div', { class: 'search-row' }, f.q, h('button', { type: 'submit', class: 'primary' }, '搜索')),
+      h('div', { class: 'search-row' }, h('div', { class: 'q-wrap' }, f.q, this.suggestBox), h('button', { type: 'submit', class: 'primary' }, '搜索')),
       h('p', { id: 'search-help', class: 'search-help' }, HELP),
       this.error,
       // Collapsible: on a phone the filters would push the first hit off the screen.
@@ -105,6 +108,67 @@ class SearchPage {
     this.status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     this.root = h('section', { class: 'page search-page' }, this.form, this.status, this.results);
     main.append(this.root);
+  }
+
+  // 搜索建议 as you type (titles and frequent queries, /api/suggest): arrow keys
+  // move through them, Enter takes one, Escape closes the list.
+  wireSuggestions(box) {
+    let timer = 0;
+    let active = -1;
+    let items = [];
+    const close = () => {
+      this.suggestBox.hidden = true;
+      box.setAttribute('aria-expanded', 'false');
+      box.removeAttribute('aria-activedescendant');
+      active = -1;
+    };
+    const mark = () => {
+      [...this.suggestBox.children].forEach((li, i) => li.setAttribute('aria-selected', String(i === active)));
+      if (active >= 0) box.setAttribute('aria-activedescendant', `sug-${active}`);
+      else box.removeAttribute('aria-activedescendant');
+    };
+    const choose = (text) => {
+      box.value = text;
+      close();
+      this.submit(1);
+    };
+    box.addEventListener('input', () => {
+      clearTimeout(timer);
+      const q = box.value.trim();
+      if (!q) { close(); return; }
+      timer = setTimeout(async () => {
+        try {
+          const r = await api.get(`/api/suggest?q=${encodeURIComponent(q)}`);
+          if (box.value.trim() !== q) return;
+          items = (r.suggestions || []).filter((x) => x.text !== q).slice(0, 8);
+          if (!items.length || document.activeElement !== box) { close(); return; }
+          this.suggestBox.replaceChildren(...items.map((x, i) => h('li', {
+            id: `sug-${i}`, role: 'option', 'aria-selected': 'false', class: `suggestion ${x.kind}`,
+            onmousedown: (e) => { e.preventDefault(); choose(x.text); },
+          }, x.kind === 'popular' ? h('span', { class: 'sug-kind' }, '热搜') : h('span', { class: 'sug-kind' }, '标题'), x.text)));
+          active = -1;
+          this.suggestBox.hidden = false;
+          box.setAttribute('aria-expanded', 'true');
+        } catch (_) { close(); }
+      }, 80);
+    });
+    box.addEventListener('keydown', (e) => {
+      if (this.suggestBox.hidden) return;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        active = (active + (e.key === 'ArrowDown' ? 1 : -1) + items.length + 1) % (items.length + 1);
+        if (active === items.length) active = -1;
+        mark();
+      } else if (e.key === 'Enter' && active >= 0) {
+        e.preventDefault();
+        choose(items[active].text);
+      } else if (e.key === 'Escape') {
+        close();
+      } else if (e.key === 'Enter') {
+        close();
+      }
+    });
+    box.addEventListener('blur', () => setTimeout(close, 100));
   }
 
   async loadFacets() {
@@ -233,7 +297,14 @@ class SearchPage {
         fa.sources && fa.sources.length ? `，来源 ${fa.sources.length} 个` : '', '。')
       : null;
     const fresh = h('section', { class: 'fresh', 'aria-labelledby': 'fresh-title' });
-    this.results.replaceChildren(h('div', { class: 'home' }, stats, examples, fresh));
+    const hot = h('p', { class: 'examples hot', hidden: true });
+    this.results.replaceChildren(h('div', { class: 'home' }, stats, examples, hot, fresh));
+    api.get('/api/suggest').then((r) => {
+      const list = (r.suggestions || []).slice(0, 8);
+      if (!this.home || !list.length) return;
+      hot.append('热门搜索：', ...list.map((x) => h('a', { href: urlOf({ ...paramsOf(new URL('/', location.href)), q: x.text }), class: 'example' }, x.text)));
+      hot.hidden = false;
+    }, () => {});
     api.get('/api/new?days=36500&limit=8').then((r) => {
       if (!this.home || !r.documents || !r.documents.length) return;
       fresh.append(h('h2', { id: 'fresh-title' }, '最新收录'),

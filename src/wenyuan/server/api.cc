@@ -22,6 +22,7 @@
 #include "wenyuan/search/engine.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
+#include "wenyuan/server/api_suggest.h"
 #include "wenyuan/server/atom_feed.h"
 #include "wenyuan/server/http_util.h"
 #include "wenyuan/server/intake_view.h"
@@ -134,7 +135,8 @@ Api::Api(library::Library& library, access::Accounts& accounts, const ServerConf
       download_limiter_(config.download_rate),
       login_throttle_(config.login_delay),
       catalogs_(library.data_dir() / "catalog.db"),
-      facets_(std::make_unique<FacetCache>()) {
+      facets_(std::make_unique<FacetCache>()),
+      suggestions_(std::make_unique<Suggestions>()) {
   if (config_.web_dir.empty()) config_.web_dir = default_web_dir();
   if (config_.behind_tls()) config_.secure_cookies = true;
 }
@@ -230,6 +232,7 @@ Response Api::dispatch(Call& c, std::string& route) {
         {"/api/facets", [](Api& a, Call& call) { return a.facets(call); }},
         {"/api/new", [](Api& a, Call& call) { return a.new_documents(call); }},
         {"/api/me", [](Api& a, Call& call) { return a.me(call); }},
+        {"/api/suggest", [](Api& a, Call& call) { return a.suggest(call); }},
     };
     for (const auto& [p, handler] : kGetRoutes) {
       if (path != p) continue;
@@ -374,6 +377,7 @@ Response Api::search(Call& c) {
   // as filter nodes of the query language.
   Result<search::Query> parsed = search::parse_query(query);
   if (!parsed) return bad_request(parsed.status().message());
+  if (*page == 1) note_query(query);  // 热门搜索 (api_suggest.cc): a well-formed query, once per search
   search::Query full = std::move(parsed.value());
   auto add_filter = [&](search::QueryNode node) {
     if (full.root.kind != search::QueryNode::Kind::kAnd) {

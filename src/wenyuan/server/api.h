@@ -109,6 +109,9 @@ class Api {
   void note_view(Call& c, const std::string& id);
   void note_download(Call& c, const std::string& id, const std::string& format);
   Result<store::UserData*> user_data();  // DATA/me.db, opened on first use
+  // 搜索建议 and 热门搜索 (api_suggest.cc).
+  Response suggest(Call& c);
+  void note_query(const std::string& q);
 
   // The intake log (DATA/intake.db), opened on first use; its own connection.
   Result<store::IntakeLog*> intake();
@@ -135,6 +138,8 @@ class Api {
   std::unique_ptr<FacetCache> facets_;
   std::mutex intake_mu_;
   std::unique_ptr<store::IntakeLog> intake_;
+  struct Suggestions;
+  std::unique_ptr<Suggestions> suggestions_;
   std::mutex user_data_mu_;
   std::unique_ptr<store::UserData> user_data_;
 };

@@ -1,5 +1,6 @@
-// The OpenAPI description of the reader's own lists (api_me.cc), merged over the
-// main document like the account routes.
+// The OpenAPI description of the reader's own lists (api_me.cc) and of the
+// search suggestions (api_suggest.cc), merged over the main document like the
+// account routes.
 #include <nlohmann/json.hpp>
 
 #include "wenyuan/server/openapi.h"
@@ -9,6 +10,11 @@ namespace wenyuan::server {
 namespace {
 
 constexpr std::string_view kMePaths = R"json({
+ "/api/suggest": {
+  "get": {"summary": "搜索建议: titles containing ?q= (those starting with it first) and queries asked at least twice that start with it; without q, 热门搜索 (the most asked queries). The same for every caller: titles are public, counts come from what was typed.",
+   "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}}],
+   "responses": {"200": {"description": "{\"q\",\"suggestions\":[{text,kind: title|popular}]}", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+ },
  "/api/me/favorites": {
   "get": {"summary": "My favourites (收藏): {\"favorites\":[{id,title,year,source,access,characters,folder,added_at}],\"folders\":[…]}; characters of a paid document only for members",
    "responses": {"200": {"description": "favourites, newest first", "content": {"application/json": {"schema": {"type": "object"}}}},
