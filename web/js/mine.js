@@ -59,7 +59,7 @@ async function loadBasket(box) {
       h('button', { type: 'button', class: 'small down', disabled: i === items.length - 1, 'aria-label': `下移第 ${i + 1} 段`, onclick: () => move(i, 1) }, '下移'),
       h('a', { class: 'button small', href: `/doc/${encodeURIComponent(it.id)}?at=${it.start}` }, '查看原文'),
       h('button', { type: 'button', class: 'small danger', 'aria-label': `移出第 ${i + 1} 段`, onclick: async () => {
-        try { await api.del(`/api/me/basket/${it.item}`); } catch (err) { toast(describe(err)); }
+        try { await api.del(`/api/me/basket?item=${it.item}`); } catch (err) { toast(describe(err)); }
         loadBasket(box);
       } }, '移出')))));
   const exportButton = h('button', { type: 'button', class: 'primary', onclick: () => exportBasket(exportButton) }, '导出 Word（每段附出处）');
@@ -113,7 +113,7 @@ async function loadFavorites(box) {
     h('ul', { class: 'mine-list' }, favs.filter((f) => f.folder === folder).map((f) => h('li', null,
       docLink(f), h('span', { class: 'meta' }, [f.year, f.source].filter(Boolean).join(' · ')),
       h('button', { type: 'button', class: 'small', 'aria-label': `取消收藏 ${f.title || ''}`, onclick: async () => {
-        try { await api.del(`/api/me/favorites?${new URLSearchParams({ id: f.id, folder: f.folder })}`); } catch (err) { toast(describe(err)); }
+        try { await api.del(`/api/me/favorites?${new URLSearchParams({ doc: f.id, folder: f.folder })}`); } catch (err) { toast(describe(err)); }
         loadFavorites(box);
       } }, '取消收藏')))))));
 }

@@ -8,7 +8,7 @@
 // Why not a per-user lock: anyone could lock anyone out by failing on purpose.
 // Here an attacker only delays themselves (their IP); the owner logging in from
 // their own address is untouched. Per-IP volume is capped separately by a
-// RateLimiter bucket (see server/api_accounts.cc).
+// RateLimiter bucket (see server/routes/accounts.cc).
 //
 // Invariants: memory is bounded (at most max_keys entries; entries whose delay
 // has passed are dropped first); state is in memory only (a restart forgets it,

@@ -7,17 +7,14 @@
 #include "wenyuan/server/api.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
+#include "wenyuan/server/api_state.h"
 
 namespace wenyuan::server {
 
 using access::Tier;
 
-namespace {
-std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
-}  // namespace
-
 size_t Api::body_limit(const Request& head) {
-  const size_t anonymous = std::min(config_.limits.max_anonymous_body_bytes, config_.limits.max_body_bytes);
+  const size_t anonymous = std::min(s_->config.limits.max_anonymous_body_bytes, s_->config.limits.max_body_bytes);
   // A declared length within the anonymous allowance needs no account lookup.
   if (auto cl = head[http::field::content_length]; !cl.empty() && !head.chunked()) {
     size_t n = 0;
@@ -33,17 +30,17 @@ size_t Api::body_limit(const Request& head) {
   const std::string_view target = sv(head.target());
   const std::string_view path = target.substr(0, target.find('?'));
   if (head.method() == http::verb::post && path == "/api/admin/documents" && caller.tier == Tier::kAdmin) {
-    return config_.limits.max_upload_bytes;
+    return s_->config.limits.max_upload_bytes;
   }
-  return config_.limits.max_body_bytes;
+  return s_->config.limits.max_body_bytes;
 }
 
-Api::Caller Api::identify(const Request& req) {
+Caller Api::identify(const Request& req) {
   Caller c;
   const std::string today = access::Accounts::today();
   auto auth = req[http::field::authorization];
   if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-    auto u = accounts_.token_user(std::string(auth.substr(7)));
+    auto u = s_->accounts.token_user(std::string(auth.substr(7)));
     if (u) {
       c.user = *u;
       c.tier = access::effective_tier(*u, today);
@@ -53,7 +50,7 @@ Api::Caller Api::identify(const Request& req) {
   auto cookies = parse_cookies(sv(req[http::field::cookie]));
   auto it = cookies.find("wy_session");
   if (it == cookies.end()) return c;
-  auto s = accounts_.session_user(it->second);
+  auto s = s_->accounts.session_user(it->second);
   if (!s) return c;
   c.user = s->user;
   c.tier = access::effective_tier(s->user, today);
@@ -66,7 +63,7 @@ Api::Caller Api::identify(const Request& req) {
 
 std::string Api::client_ip(const Request& req, const std::string& peer) const {
   auto trusted = [this](std::string_view ip) {
-    for (const auto& t : config_.trusted_proxies) {
+    for (const auto& t : s_->config.trusted_proxies) {
       if (t == ip) return true;
     }
     return false;
@@ -102,8 +99,8 @@ std::optional<Response> Api::refuse_cross_site(const Request& req) const {
     for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return out;
   };
-  if (!config_.public_url.empty()) {
-    if (lower(origin) != lower(config_.public_url)) return refuse();
+  if (!s_->config.public_url.empty()) {
+    if (lower(origin) != lower(s_->config.public_url)) return refuse();
     return std::nullopt;
   }
   // No public_url: the origin's host[:port] must be the Host this request was

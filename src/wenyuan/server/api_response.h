@@ -1,4 +1,4 @@
-// Response builders shared by the route handlers (api.cc, api_accounts.cc):
+// Response builders shared by the route handlers (routes/*.cc):
 // JSON bodies, the one error shape {"error":{"code","message"}}, Status ->
 // HTTP status, and the sanitising every error message passes on its way out.
 //
@@ -9,6 +9,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,9 @@ inline Response from_status(const Status& st) {
     default: return error(http::status::internal_server_error, "internal", st.message());
   }
 }
+
+// A year as JSON: the number, or null when unknown.
+inline nlohmann::json year_json(const std::optional<int>& y) { return y ? nlohmann::json(*y) : nlohmann::json(nullptr); }
 
 inline Response rate_limited(int retry_after) {
   auto res = error(http::status::too_many_requests, "rate_limited", "too many requests; retry later");

@@ -1,26 +1,20 @@
-// The OpenAPI 3.0 description of the HTTP API served at GET /api/openapi.json.
-// It must list every route Api handles (a test calls each one it lists).
+// The OpenAPI 3.0 description of the HTTP API served at GET /api/openapi.json,
+// written from the route table (route.h), so it lists every route Api handles
+// and nothing else (a test calls each one it lists).
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "wenyuan/server/route.h"
 
 namespace wenyuan::server {
 
+// The document for `routes`, as JSON.
+std::string openapi_document(const std::vector<Route>& routes);
+
+// The document for all_routes(), built on first use.
 std::string_view openapi_json();
-
-// `document` with the account and security routes (openapi_accounts.cc) merged
-// in, path by path and method by method.
-std::string merge_account_paths(std::string_view document);
-
-}  // namespace wenyuan::server
-
-#include <nlohmann/json_fwd.hpp>
-
-namespace wenyuan::server {
-
-// Adds the reader's own lists (/api/me/favorites, history, downloads, basket:
-// openapi_me.cc) to `spec`.
-void merge_me_paths(nlohmann::json& spec);
 
 }  // namespace wenyuan::server

@@ -2,7 +2,7 @@
 // updated in the last N local days, grouped by day, with per-day and
 // per-category counts, optionally narrowed to one category.
 //
-// Invariants: the per-document JSON is made by the caller (api.cc, with the
+// Invariants: the per-document JSON is made by the caller (routes/feed.cc, with the
 // same document-summary fields as every other listing, so what a non-member sees
 // of a document is decided in one place); this file only groups and counts.
 // Counts are over every document in the window; `limit` bounds only the

@@ -14,9 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include "wenyuan/doc/export.h"
-#include "wenyuan/server/api.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
+#include "wenyuan/server/api_state.h"
+#include "wenyuan/server/http_util.h"
+#include "wenyuan/server/routes/routes.h"
 
 namespace wenyuan::server {
 
@@ -43,29 +45,35 @@ std::string source_note(const doc::Document& d, const access::Policy& policy, Ti
 
 }  // namespace
 
-Result<store::UserData*> Api::user_data() {
+Result<store::UserData*> ApiState::user_data() {
   std::lock_guard lock(user_data_mu_);
   if (!user_data_) {
-    auto d = store::UserData::open((library_.data_dir() / "me.db").string());
+    auto d = store::UserData::open((library.data_dir() / "me.db").string());
     if (!d) return d.status();
     user_data_ = std::move(*d);
   }
   return user_data_.get();
 }
 
-void Api::note_view(Call& c, const std::string& id) {
-  if (!c.caller.user) return;
-  if (auto d = user_data()) (void)(*d)->record_view(c.caller.user->id, id, -1, now_seconds());
+void ApiState::note_view(const std::optional<access::User>& user, const std::string& id) {
+  if (!user) return;
+  if (auto d = user_data()) (void)(*d)->record_view(user->id, id, -1, now_seconds());
 }
 
-void Api::note_download(Call& c, const std::string& id, const std::string& format) {
-  if (!c.caller.user) return;
-  if (auto d = user_data()) (void)(*d)->record_download(c.caller.user->id, id, format, now_seconds());
+void ApiState::note_download(const std::optional<access::User>& user, const std::string& id, const std::string& format) {
+  if (!user) return;
+  if (auto d = user_data()) (void)(*d)->record_download(user->id, id, format, now_seconds());
 }
 
-Response Api::me_data(Call& c) {
+namespace routes {
+
+namespace {
+
+// One handler for the /api/me lists: the table (me_routes) says which method
+// and path reach it; the branches below are those rows.
+Response me_data(ApiState& st, Call& c) {
   if (!c.caller.user) return error(http::status::unauthorized, "unauthorized", "log in first");
-  auto data = user_data();
+  auto data = st.user_data();
   if (!data) return from_status(data.status());
   store::UserData& ud = **data;
   const int64_t user = c.caller.user->id;
@@ -83,7 +91,7 @@ Response Api::me_data(Call& c) {
     body = json::parse(c.req.body(), nullptr, false);
     if (!body.is_object()) return bad_request("expected a JSON object");
   }
-  auto cat = catalogs_.acquire();
+  auto cat = st.catalogs.acquire();
   if (!cat) return from_status(cat.status());
   // Public fields of the documents a list names, by id.
   auto summaries = [&]() -> std::map<std::string, store::DocumentSummary> {
@@ -98,13 +106,13 @@ Response Api::me_data(Call& c) {
     if (it == by_id.end()) return json{{"id", id}, {"title", nullptr}, {"deleted", true}};
     const auto& s = it->second;
     const bool paid = s.access == doc::Access::kPaid;
-    const auto year = policy_.may_read_paid(tier) ? s.year : s.public_year;
+    const auto year = st.policy.may_read_paid(tier) ? s.year : s.public_year;
     return json{{"id", id},
                 {"title", s.title},
                 {"year", year ? json(*year) : json(nullptr)},
                 {"source", s.source},
                 {"access", paid ? "paid" : "free"},
-                {"characters", !paid || policy_.may_read_paid(tier) ? json(s.text_chars) : json(nullptr)}};
+                {"characters", !paid || st.policy.may_read_paid(tier) ? json(s.text_chars) : json(nullptr)}};
   };
   auto id_field = [&](const char* name) -> std::optional<std::string> {
     if (!body.contains(name) || !body[name].is_string()) return std::nullopt;
@@ -134,18 +142,18 @@ Response Api::me_data(Call& c) {
       std::optional<std::string> folder;
       if (post && body.contains("folder") && body["folder"].is_string()) folder = body["folder"].get<std::string>();
       if (del) {
-        if (auto it = c.target.query.find("id"); it != c.target.query.end()) id = it->second;
+        if (auto it = c.target.query.find("doc"); it != c.target.query.end()) id = it->second;
         if (auto it = c.target.query.find("folder"); it != c.target.query.end()) folder = it->second;
       }
-      if (!id) return bad_request("expected {\"id\", \"folder\"?}");
+      if (!id) return bad_request(post ? "expected {\"id\", \"folder\"?}" : "expected ?doc=ID (&folder=NAME)");
       if (post) {
         if (!(*cat)->get(*id)) return not_found("no such document: " + *id);
-        Status st = ud.add_favorite(user, *id, folder.value_or(""), now_seconds());
-        if (!st.is_ok()) return st.code() == StatusCode::kInvalidArgument ? bad_request(st.message()) : from_status(st);
+        Status r = ud.add_favorite(user, *id, folder.value_or(""), now_seconds());
+        if (!r.is_ok()) return r.code() == StatusCode::kInvalidArgument ? bad_request(r.message()) : from_status(r);
         return json_response(http::status::created, {{"id", *id}, {"folder", folder.value_or("")}});
       }
-      Status st = ud.remove_favorite(user, *id, folder ? &*folder : nullptr);
-      if (!st.is_ok()) return from_status(st);
+      Status r = ud.remove_favorite(user, *id, folder ? &*folder : nullptr);
+      if (!r.is_ok()) return from_status(r);
       return json_response(http::status::ok, {{"removed", *id}});
     }
     return method_not_allowed();
@@ -172,13 +180,13 @@ Response Api::me_data(Call& c) {
       if (!id || !body.contains("position") || !body["position"].is_number_integer() || body["position"].get<int64_t>() < 0) {
         return bad_request("expected {\"id\", \"position\": code point offset >= 0}");
       }
-      Status st = ud.record_view(user, *id, body["position"].get<int64_t>(), now_seconds());
-      if (!st.is_ok()) return from_status(st);
+      Status r = ud.record_view(user, *id, body["position"].get<int64_t>(), now_seconds());
+      if (!r.is_ok()) return from_status(r);
       return json_response(http::status::ok, {{"id", *id}, {"position", body["position"]}});
     }
     if (del) {
-      Status st = ud.clear_history(user);
-      if (!st.is_ok()) return from_status(st);
+      Status r = ud.clear_history(user);
+      if (!r.is_ok()) return from_status(r);
       return json_response(http::status::ok, {{"cleared", true}});
     }
     return method_not_allowed();
@@ -217,7 +225,7 @@ Response Api::me_data(Call& c) {
       }
       Shown s{it, pos->second, std::nullopt};
       if (s.doc) {
-        for (const auto& b : policy_.visible_blocks(*s.doc, tier)) {
+        for (const auto& b : st.policy.visible_blocks(*s.doc, tier)) {
           if (b.kind == access::Block::Kind::kParagraph && b.start == it.start && b.end == it.end) s.text = b.text;
         }
       }
@@ -241,7 +249,7 @@ Response Api::me_data(Call& c) {
                   {"title", s.doc ? json(s.doc->title) : json(nullptr)},
                   {"locked", !s.text.has_value()},
                   {"text", s.text ? json(*s.text) : json(nullptr)}};
-        if (s.doc) j["citation"] = source_note(*s.doc, policy_, tier);
+        if (s.doc) j["citation"] = source_note(*s.doc, st.policy, tier);
         list.push_back(std::move(j));
       }
       return json_response(http::status::ok, {{"items", list}});
@@ -256,7 +264,7 @@ Response Api::me_data(Call& c) {
       if (!d) return from_status(d.status());
       const int64_t start = body["start"].get<int64_t>(), end = body["end"].get<int64_t>();
       bool readable = false;
-      for (const auto& b : policy_.visible_blocks(*d, tier)) {
+      for (const auto& b : st.policy.visible_blocks(*d, tier)) {
         readable = readable || (b.kind == access::Block::Kind::kParagraph && b.start == start && b.end == end);
       }
       // Not told whether a paid paragraph is there: the same answer as for no paragraph.
@@ -268,9 +276,18 @@ Response Api::me_data(Call& c) {
       }
       return json_response(http::status::created, {{"item", item->id}, {"position", item->position}});
     }
-    if (del) {
-      Status st = ud.basket_clear(user);
-      if (!st.is_ok()) return from_status(st);
+    if (del) {  // ?item=N takes one item out; without it the basket is emptied
+      if (auto it = c.target.query.find("item"); it != c.target.query.end()) {
+        const std::string& v = it->second;
+        if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+          return bad_request("item must be a basket item number");
+        }
+        Status r = ud.basket_remove(user, std::stoll(v));
+        if (!r.is_ok()) return from_status(r);
+        return json_response(http::status::ok, {{"removed", std::stoll(v)}});
+      }
+      Status r = ud.basket_clear(user);
+      if (!r.is_ok()) return from_status(r);
       return json_response(http::status::ok, {{"cleared", true}});
     }
     return method_not_allowed();
@@ -283,8 +300,8 @@ Response Api::me_data(Call& c) {
       if (!v.is_number_integer()) return bad_request("expected {\"order\": [item ids]}");
       order.push_back(v.get<int64_t>());
     }
-    Status st = ud.basket_reorder(user, order);
-    if (!st.is_ok()) return st.code() == StatusCode::kInvalidArgument ? bad_request(st.message()) : from_status(st);
+    Status r = ud.basket_reorder(user, order);
+    if (!r.is_ok()) return r.code() == StatusCode::kInvalidArgument ? bad_request(r.message()) : from_status(r);
     return json_response(http::status::ok, {{"order", order}});
   }
   if (path == "/api/me/basket/export") {  // one .docx: each paragraph, then its source note
@@ -295,7 +312,7 @@ Response Api::me_data(Call& c) {
     for (const auto& s : *view) {
       if (!s.text || !s.doc) continue;  // locked now: left out, never its text
       blocks.push_back({doc::ExportBlock::Kind::kParagraph, 0, *s.text});
-      blocks.push_back({doc::ExportBlock::Kind::kParagraph, 0, source_note(*s.doc, policy_, tier)});
+      blocks.push_back({doc::ExportBlock::Kind::kParagraph, 0, source_note(*s.doc, st.policy, tier)});
     }
     if (blocks.empty()) return bad_request("the basket has no paragraph you can read");
     auto docx = doc::export_docx("素材篮", blocks);
@@ -305,17 +322,59 @@ Response Api::me_data(Call& c) {
     res.set(http::field::content_disposition, content_disposition("素材篮.docx"));
     return res;
   }
-  if (path.rfind("/api/me/basket/", 0) == 0) {  // DELETE /api/me/basket/{item}
-    if (!del) return method_not_allowed();
-    const std::string rest = path.substr(15);
-    if (rest.empty() || rest.size() > 18 || rest.find_first_not_of("0123456789") != std::string::npos) {
-      return bad_request("invalid basket item");
-    }
-    Status st = ud.basket_remove(user, std::stoll(rest));
-    if (!st.is_ok()) return from_status(st);
-    return json_response(http::status::ok, {{"removed", std::stoll(rest)}});
-  }
   return not_found("no such route: " + path);
 }
 
+constexpr std::string_view kList = R"({"type":"object"})";
+
+}  // namespace
+
+std::vector<Route> me_routes() {
+  const std::vector<ResponseDoc> ok = {{200, "the list", "application/json", kList}, {401, "not logged in"}};
+  auto body = [](std::string_view props) { return props; };
+  return {
+      {.method = http::verb::get, .path = "/api/me/favorites", .handler = me_data, .auth = Auth::kUser,
+       .summary = "收藏: my favourites with their folders ({\"favorites\":[{id,title,year,source,access,characters,folder,added_at}],\"folders\"}); characters of a paid document only for members",
+       .responses = ok},
+      {.method = http::verb::post, .path = "/api/me/favorites", .handler = me_data, .auth = Auth::kUser,
+       .summary = "Add a document to a folder (\"\" = the default folder; up to 60 bytes)",
+       .request_body = body(R"({"required":true,"content":{"application/json":{"schema":{"type":"object","required":["id"],"properties":{"id":{"type":"string"},"folder":{"type":"string"}}}}}})"),
+       .responses = {{201, "added", "application/json", kList}, {400, "bad body"}, {404, "no such document"}}},
+      {.method = http::verb::delete_, .path = "/api/me/favorites", .handler = me_data, .auth = Auth::kUser,
+       .summary = "Remove the document ?doc= from ?folder= (from every folder without folder)",
+       .parameters = {{.name = "doc", .required = true}, {.name = "folder"}},
+       .responses = {{200, "removed", "application/json", kList}, {400, "no id"}}},
+      {.method = http::verb::get, .path = "/api/me/history", .handler = me_data, .auth = Auth::kUser,
+       .summary = "浏览历史 with 阅读进度 ({\"history\":[{id,title,…,views,first_seen,last_seen,position}]}, newest first); opening a document logged in records a view",
+       .responses = ok},
+      {.method = http::verb::post, .path = "/api/me/history", .handler = me_data, .auth = Auth::kUser,
+       .summary = "Remember my reading position (code point offset) in a document",
+       .request_body = body(R"({"required":true,"content":{"application/json":{"schema":{"type":"object","required":["id","position"],"properties":{"id":{"type":"string"},"position":{"type":"integer","minimum":0}}}}}})"),
+       .responses = {{200, "remembered", "application/json", kList}, {400, "bad body"}}},
+      {.method = http::verb::delete_, .path = "/api/me/history", .handler = me_data, .auth = Auth::kUser,
+       .summary = "Clear my history", .responses = {{200, "cleared", "application/json", kList}}},
+      {.method = http::verb::get, .path = "/api/me/downloads", .handler = me_data, .auth = Auth::kUser,
+       .summary = "下载记录 ({\"downloads\":[{id,title,…,format,at}]}, newest first)", .responses = ok},
+      {.method = http::verb::get, .path = "/api/me/basket", .handler = me_data, .auth = Auth::kUser,
+       .summary = "素材篮 in my order ({\"items\":[{item,id,start,end,position,title,locked,text,citation}]}); text only while I may read the paragraph",
+       .responses = ok},
+      {.method = http::verb::post, .path = "/api/me/basket", .handler = me_data, .auth = Auth::kUser,
+       .summary = "Add a paragraph I can read (start/end of one of the document's readable blocks) at the end",
+       .request_body = body(R"({"required":true,"content":{"application/json":{"schema":{"type":"object","required":["id","start","end"],"properties":{"id":{"type":"string"},"start":{"type":"integer"},"end":{"type":"integer"}}}}}})"),
+       .responses = {{201, "{\"item\":N,\"position\":P}", "application/json", kList}, {400, "not a paragraph I can read (a paid one for a non-member included)"}}},
+      {.method = http::verb::delete_, .path = "/api/me/basket", .handler = me_data, .auth = Auth::kUser,
+       .summary = "Take ?item=N out, or empty the basket without item",
+       .parameters = {{.name = "item", .type = "integer"}},
+       .responses = {{200, "removed", "application/json", kList}, {404, "no such item of mine"}}},
+      {.method = http::verb::post, .path = "/api/me/basket/order", .handler = me_data, .auth = Auth::kUser,
+       .summary = "Reorder the basket: every item number exactly once",
+       .request_body = body(R"({"required":true,"content":{"application/json":{"schema":{"type":"object","required":["order"],"properties":{"order":{"type":"array","items":{"type":"integer"}}}}}}})"),
+       .responses = {{200, "reordered", "application/json", kList}, {400, "not a permutation of my items"}}},
+      {.method = http::verb::post, .path = "/api/me/basket/export", .handler = me_data, .auth = Auth::kUser,
+       .summary = "The basket as one .docx: each readable paragraph, then its source note （来源：《标题》，发文机关，年份）; locked ones left out",
+       .responses = {{200, "素材篮.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ""}, {400, "nothing readable in the basket"}}},
+  };
+}
+
+}  // namespace routes
 }  // namespace wenyuan::server

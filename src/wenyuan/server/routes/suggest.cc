@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "wenyuan/server/api.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
-#include "wenyuan/server/api_suggest.h"
+#include "wenyuan/server/api_state.h"
+#include "wenyuan/server/routes/routes.h"
 #include "wenyuan/text/normalize.h"
 
 namespace wenyuan::server {
@@ -23,11 +23,11 @@ namespace wenyuan::server {
 using nlohmann::json;
 
 
-void Api::note_query(const std::string& q) {
+void ApiState::note_query(const std::string& q) {
   if (q.size() > 60) return;  // long queries are nobody's 热门搜索
-  std::lock_guard lock(suggestions_->mu);
-  auto& asked = suggestions_->asked;
-  if (asked.size() >= Suggestions::kMaxQueries && !asked.count(q)) {
+  std::lock_guard lock(suggestions.mu);
+  auto& asked = suggestions.asked;
+  if (asked.size() >= SuggestState::kMaxQueries && !asked.count(q)) {
     // Forget the rarest: the map stays bounded whatever is typed.
     auto rare = std::min_element(asked.begin(), asked.end(), [](auto& a, auto& b) { return a.second < b.second; });
     asked.erase(rare);
@@ -35,15 +35,19 @@ void Api::note_query(const std::string& q) {
   ++asked[q];
 }
 
-Response Api::suggest(Call& c) {
+namespace routes {
+
+namespace {
+
+Response suggest(ApiState& st, Call& c) {
   const auto it = c.target.query.find("q");
   const std::string q = it == c.target.query.end() ? std::string() : it->second;
   if (q.size() > 200) return bad_request("q is longer than 200 bytes");
-  auto cat = catalogs_.acquire();
+  auto cat = st.catalogs.acquire();
   if (!cat) return from_status(cat.status());
   const uint64_t seq = (*cat)->last_seq();
-  std::lock_guard lock(suggestions_->mu);
-  auto& s = *suggestions_;
+  std::lock_guard lock(st.suggestions.mu);
+  auto& s = st.suggestions;
   if (s.seq != seq) {
     auto all = (*cat)->list({});
     if (!all) return from_status(all.status());
@@ -93,4 +97,20 @@ Response Api::suggest(Call& c) {
   return json_response(http::status::ok, {{"q", q}, {"suggestions", out}});
 }
 
+}  // namespace
+
+std::vector<Route> suggest_routes() {
+  return {
+      {.method = http::verb::get, .path = "/api/suggest", .handler = suggest,
+       .summary = "搜索建议 and 热门搜索",
+       .description = "With q: titles containing it (those starting with it first) and queries asked at least twice that "
+                      "start with it; without q: the most asked queries. The same for every caller: titles are public "
+                      "and the counts come from what was typed, never from document text.",
+       .parameters = {{.name = "q", .description = "what is typed so far (at most 200 bytes)"}},
+       .responses = {{200, "{\"q\",\"suggestions\":[{text,kind: title|popular}]}", "application/json", R"({"type":"object"})"},
+                     {400, "q too long"}}},
+  };
+}
+
+}  // namespace routes
 }  // namespace wenyuan::server

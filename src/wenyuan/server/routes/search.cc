@@ -1,0 +1,231 @@
+// Routes of searching: GET /api/search (精准搜索, document or paragraph
+// hits with snippets the caller may read) and GET /api/facets (the filters the
+// search page offers).
+#include <chrono>
+#include <map>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "wenyuan/search/engine.h"
+#include "wenyuan/server/api_call.h"
+#include "wenyuan/server/api_response.h"
+#include "wenyuan/server/api_state.h"
+#include "wenyuan/server/routes/routes.h"
+
+namespace wenyuan::server::routes {
+
+using nlohmann::json;
+using access::Tier;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr IntParam kPage{"page", 1, 1, 100000};
+constexpr IntParam kSize{"size", 10, 1, 100};
+
+// "2023" or "2019..2023" (either end may be left out) -> [from, to] within 1..9999.
+bool parse_year_range(const std::string& text, int& from, int& to) {
+  auto number = [](std::string_view d, int fallback, int& out) {
+    if (d.empty()) { out = fallback; return true; }
+    if (d.size() > 4 || d.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    out = std::stoi(std::string(d));
+    return out >= 1;
+  };
+  const std::string_view v(text);
+  const size_t dots = v.find("..");
+  if (dots == std::string_view::npos) return !v.empty() && number(v, 0, from) && number(v, 0, to);
+  return number(v.substr(0, dots), 1, from) && number(v.substr(dots + 2), 9999, to) && from <= to;
+}
+
+Response search(ApiState& s, Call& c) {
+  const auto& q = c.target.query;
+  // Both buckets: accounts from one address share its bucket, and one account
+  // from many addresses shares its own.
+  if (int wait = s.search_limiter.acquire("ip:" + c.ip); wait > 0) return rate_limited(wait);
+  if (c.caller.user) {
+    if (int wait = s.search_limiter.acquire("user:" + c.caller.user->name); wait > 0) return rate_limited(wait);
+  }
+
+  std::string query = param(q, "q");
+  if (query.empty()) return bad_request("q is required");
+  if (query.size() > s.config.limits.max_query_bytes) {
+    return bad_request("q is longer than " + std::to_string(s.config.limits.max_query_bytes) + " bytes");
+  }
+  auto page = int_param(q, kPage);
+  auto size = int_param(q, kSize);
+  if (!page || !size) return bad_request("page must be 1..100000 and size 1..100");
+  const std::string sort = param(q, "sort");
+  const std::string unit = param(q, "unit");
+  if (!sort.empty() && sort != "relevance" && sort != "date") return bad_request("sort must be relevance or date");
+  if (!unit.empty() && unit != "document" && unit != "paragraph") return bad_request("unit must be document or paragraph");
+
+  // The user's query is parsed on its own (so error columns are columns of `q`
+  // and nothing in it can reach the filters); the filters are ANDed to its tree
+  // as filter nodes of the query language.
+  Result<search::Query> parsed = search::parse_query(query);
+  if (!parsed) return bad_request(parsed.status().message());
+  if (*page == 1) s.note_query(query);  // 热门搜索 (suggest.cc): a well-formed query, once per search
+  search::Query full = std::move(parsed.value());
+  auto add_filter = [&](search::QueryNode node) {
+    if (full.root.kind != search::QueryNode::Kind::kAnd) {
+      search::QueryNode both;
+      both.kind = search::QueryNode::Kind::kAnd;
+      both.column = 1;
+      both.children.push_back(std::move(full.root));
+      full.root = std::move(both);
+    }
+    full.root.children.push_back(std::move(node));
+  };
+  if (const std::string year = param(q, "year"); !year.empty()) {
+    search::QueryNode node;
+    node.kind = search::QueryNode::Kind::kYear;
+    if (!parse_year_range(year, node.year_from, node.year_to)) return bad_request("year must be Y or Y1..Y2 (1..9999)");
+    add_filter(std::move(node));
+  }
+  for (auto [field, kind] : {std::pair{"source", search::QueryNode::Kind::kSource},
+                             std::pair{"category", search::QueryNode::Kind::kCategory}}) {
+    const std::string v = param(q, field);
+    if (v.empty()) continue;
+    search::QueryNode node;
+    node.kind = kind;
+    node.text = v;
+    add_filter(std::move(node));
+  }
+
+  search::SearchRequest sr;
+  sr.query = query;
+  sr.limit = static_cast<size_t>(*size);
+  sr.offset = static_cast<size_t>((*page - 1) * *size);
+  sr.sort = sort == "date" ? search::SearchRequest::Sort::kDate : search::SearchRequest::Sort::kRelevance;
+  sr.unit = unit == "paragraph" ? search::SearchRequest::Unit::kParagraph : search::SearchRequest::Unit::kDocument;
+  sr.snippets = true;
+  sr.matches = false;
+  sr.visible_only = !s.policy.may_read_paid(c.caller.tier);
+
+  const auto t0 = Clock::now();
+  // No lock: the engine searches a snapshot and never waits for a commit.
+  Result<search::SearchResult> r = s.library.engine().search(full, sr);
+  s.metrics.observe_search(std::chrono::duration<double>(Clock::now() - t0).count());
+  if (!r) {
+    if (r.status().code() == StatusCode::kInvalidArgument || r.status().code() == StatusCode::kTooLarge) {
+      return bad_request(r.status().message());
+    }
+    return from_status(r.status());
+  }
+
+  auto cat = s.catalogs.acquire();
+  if (!cat) return from_status(cat.status());
+  json hits = json::array();
+  for (const auto& h : r->hits) {
+    json snippets = json::array();
+    auto d = (*cat)->get(h.id);
+    for (const auto& snip : h.snippets) {
+      // A hit whose document vanished since the search cannot be judged: withhold.
+      access::SnippetView v;
+      v.locked = true;
+      if (d) v = s.policy.redact_snippet(*d, c.caller.tier, snip.text, snip.start, snip.end, snip.highlights);
+      if (v.locked) {
+        snippets.push_back({{"text", ""}, {"highlights", json::array()}, {"locked", true}});
+        continue;
+      }
+      json hl = json::array();
+      for (const auto& [a, b] : v.highlights) hl.push_back({a, b});
+      snippets.push_back(
+          {{"text", v.text}, {"start", v.start}, {"end", v.end}, {"highlights", hl}, {"locked", false}});
+    }
+    json hit = {{"id", h.id},
+                {"title", h.title},
+                {"year", year_json(h.year)},
+                {"source", h.source},
+                {"category", h.category},
+                {"access", d ? json(doc::to_string(d->access)) : json(nullptr)},  // public: the 免费/会员 badge
+                {"score", h.score},
+                {"snippets", snippets}};
+    if (h.paragraph) hit["paragraph"] = {{"start", h.paragraph->start}, {"end", h.paragraph->end}};
+    hits.push_back(std::move(hit));
+  }
+  return json_response(http::status::ok, {{"query", query},
+                                          {"total", r->total},
+                                          {"page", *page},
+                                          {"size", *size},
+                                          {"took_us", r->took_us},
+                                          {"hits", hits}});
+}
+
+Response facets(ApiState& s, Call& c) {
+  auto cat = s.catalogs.acquire();
+  if (!cat) return from_status(cat.status());
+  const uint64_t seq = (*cat)->last_seq();
+  std::lock_guard lock(s.facets.mu);
+  if (s.facets.seq != seq) {
+    auto stats = (*cat)->stats();
+    if (!stats) return from_status(stats.status());
+    auto all = (*cat)->list({});
+    if (!all) return from_status(all.status());
+    json sources = json::array();
+    json source_counts = json::object();  // documents per source: the counts beside the filter's options
+    for (const auto& [source, n] : stats->by_source) {
+      if (!source.empty()) sources.push_back(source);
+      if (!source.empty()) source_counts[source] = n;
+    }
+    std::set<std::string> categories;
+    std::map<std::string, int64_t> category_counts;
+    for (const auto& d : *all) {
+      if (!d.category.empty()) categories.insert(d.category);
+      if (!d.category.empty()) ++category_counts[d.category];
+    }
+    json years = json::array();
+    if (!stats->by_year.empty()) years = {stats->by_year.front().first, stats->by_year.back().first};
+    std::optional<int> lo, hi;
+    for (const auto& d : *all) {
+      if (!d.public_year) continue;
+      lo = std::min(lo.value_or(*d.public_year), *d.public_year);
+      hi = std::max(hi.value_or(*d.public_year), *d.public_year);
+    }
+    json public_years = lo ? json{*lo, *hi} : json::array();
+    s.facets.value = {{"sources", sources},
+                      {"categories", json(std::vector<std::string>(categories.begin(), categories.end()))},
+                      {"years", years},
+                      {"source_counts", source_counts},
+                      {"category_counts", category_counts},
+                      {"documents", stats->documents}};
+    s.facets.public_value = s.facets.value;
+    s.facets.public_value["years"] = public_years;
+    s.facets.seq = seq;
+  }
+  return json_response(http::status::ok,
+                       s.policy.may_read_paid(c.caller.tier) ? s.facets.value : s.facets.public_value);
+}
+
+}  // namespace
+
+std::vector<Route> search_routes() {
+  return {
+      {.method = http::verb::get,
+       .path = "/api/search",
+       .handler = search,
+       .summary = "Precise search (精准搜索)",
+       .parameters = {{.name = "q", .required = true, .description = "query"},
+                      ParamDoc::integer(kPage),
+                      ParamDoc::integer(kSize),
+                      {.name = "sort", .values = {"relevance", "date"}},
+                      {.name = "year", .description = "2023 or 2019..2023"},
+                      {.name = "source"},
+                      {.name = "category"},
+                      {.name = "unit", .values = {"document", "paragraph"}}},
+       .responses = {{200, "hits; snippets in regions the caller may not read are locked", "application/json", "SearchResult"},
+                     {400, "bad query"},
+                     {429, "rate limited (Retry-After)"}}},
+      {.method = http::verb::get,
+       .path = "/api/facets",
+       .handler = facets,
+       .summary = "Sources, categories, year range, document count",
+       .responses = {{200, "facets", "application/json", kAnyObject}}},
+  };
+}
+
+}  // namespace wenyuan::server::routes

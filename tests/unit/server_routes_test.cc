@@ -1,0 +1,136 @@
+// The route table (server/route.h) is the one list of routes: the served
+// OpenAPI document says exactly what the table holds, every route of the
+// table answers (never "no such route", never 405), the admin gate and the
+// table agree, and the web UI's router (web/js/app.js) and the server agree
+// on which paths are pages of the UI.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "unit/server_fixture.h"
+#include "wenyuan/server/route.h"
+
+namespace wenyuan::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+class ServerRoutes : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    srv_ = new TestServer();
+    srv_->start(TestServer::base_config(), {test_data("seed_sample.txt")}, "routes");
+  }
+  static void TearDownTestSuite() {
+    delete srv_;
+    srv_ = nullptr;
+  }
+  static TestServer* srv_;
+};
+TestServer* ServerRoutes::srv_ = nullptr;
+
+TEST_F(ServerRoutes, OpenApiIsTheTable) {
+  auto spec = srv_->client().get("/api/openapi.json").json();
+  ASSERT_TRUE(spec.is_object());
+  std::set<std::string> listed, table;
+  for (auto& [path, ops] : spec["paths"].items()) {
+    for (auto& [method, op] : ops.items()) listed.insert(method + " " + path);
+  }
+  for (const auto& r : server::all_routes()) {
+    const std::string key = lower(std::string(http::to_string(r.method))) + " " + std::string(r.path);
+    EXPECT_TRUE(table.insert(key).second) << "twice in the table: " << key;
+    ASSERT_TRUE(spec["paths"].contains(std::string(r.path))) << key;
+    const json& op = spec["paths"][std::string(r.path)][lower(std::string(http::to_string(r.method)))];
+    EXPECT_EQ(op.value("summary", std::string()), std::string(r.summary)) << key;
+    EXPECT_FALSE(r.summary.empty()) << key;
+    std::set<std::string> codes;
+    for (const auto& resp : r.responses) codes.insert(std::to_string(resp.status));
+    std::set<std::string> served;
+    for (auto& [code, resp] : op["responses"].items()) served.insert(code);
+    EXPECT_EQ(served, codes) << key;
+    EXPECT_FALSE(codes.empty()) << key;
+    std::set<std::string> names, served_names;
+    for (const auto& p : r.parameters) names.insert(std::string(p.name));
+    if (op.contains("parameters"))
+      for (const auto& p : op["parameters"]) served_names.insert(p["name"].get<std::string>());
+    EXPECT_EQ(served_names, names) << key;
+    // A path parameter is declared where the path has one, and nowhere else.
+    EXPECT_EQ(r.path.find("{id}") != std::string_view::npos, names.count("id") == 1) << key;
+    // The dispatcher gates everything under /api/admin/ by its prefix (so
+    // that unknown admin paths say nothing to others): the table must agree.
+    EXPECT_EQ(r.path.rfind("/api/admin/", 0) == 0, r.auth == server::Auth::kAdmin) << key;
+  }
+  EXPECT_EQ(listed, table);
+}
+
+// Every route of the table, called with its method (and HEAD for a GET) as an
+// administrator, reaches its handler: no 404 "no such route", no 405.
+TEST_F(ServerRoutes, EveryRouteOfTheTableAnswers) {
+  auto admin = srv_->as(srv_->admin_token);
+  std::string id;
+  srv_->server->exclusive([&](library::Library& lib) {
+    auto list = lib.catalog().list({});
+    ASSERT_TRUE(list && !list->empty());
+    id = list->front().id;
+  });
+  for (const auto& r : server::all_routes()) {
+    std::string target(r.path);
+    // DELETE gets an id that does not exist (404 from the handler, not the router).
+    if (auto p = target.find("{id}"); p != std::string::npos)
+      target.replace(p, 4, r.method == http::verb::delete_ ? "no-such-document" : id);
+    std::vector<http::verb> methods = {r.method};
+    if (r.method == http::verb::get) methods.push_back(http::verb::head);
+    for (http::verb m : methods) {
+      auto res = admin.request(m, target, "{}", "application/json");
+      const std::string what = std::string(http::to_string(m)) + " " + target + " -> " + std::to_string(res.status);
+      EXPECT_NE(res.status, 405) << what;
+      EXPECT_EQ(res.body.find("no such route"), std::string::npos) << what;
+      EXPECT_LT(res.status, 500) << what << " " << res.body;
+    }
+  }
+  // And a path the table does not hold is answered "no such route".
+  auto none = admin.get("/api/no-such-route");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_NE(none.body.find("no such route"), std::string::npos);
+}
+
+// The web UI's router (ROUTES in web/js/app.js) and the server agree on each
+// path: the server answers index.html exactly for the paths the router shows
+// a page for.
+TEST_F(ServerRoutes, UiPagesAgreeWithTheWebRouter) {
+  std::ifstream in(std::string(WENYUAN_TEST_DATA) + "/../../web/js/app.js");
+  ASSERT_TRUE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string js = ss.str();
+  std::vector<std::regex> pages;
+  const std::regex literal(R"(re: /(\^[^\n]*?\$)/,)");
+  for (auto it = std::sregex_iterator(js.begin(), js.end(), literal); it != std::sregex_iterator(); ++it) {
+    std::string re = (*it)[1];
+    for (size_t p; (p = re.find("\\/")) != std::string::npos;) re.replace(p, 2, "/");
+    pages.emplace_back(re, std::regex::ECMAScript);
+  }
+  ASSERT_GE(pages.size(), 6u) << "ROUTES of web/js/app.js not found";
+  auto c = srv_->client();
+  for (const char* path : {"/", "/new", "/new/", "/doc/abc", "/doc/abc/", "/doc/a.b_c-1", "/login", "/login/",
+                           "/account", "/account/", "/admin", "/admin/", "/doc/", "/doc/a/b", "/login/x", "/newx",
+                           "/admin//", "//", "/search", "/nothing"}) {
+    bool ui = false;
+    for (const auto& re : pages) ui = ui || std::regex_match(std::string(path), re);
+    auto r = c.get(path);
+    const bool index = r.status == 200 && r.body.find("<div id=app>") != std::string::npos;
+    EXPECT_EQ(index, ui) << path << ": the router says " << (ui ? "a page" : "not found") << ", the server "
+                         << r.status;
+  }
+}
+
+}  // namespace
+}  // namespace wenyuan::testing
