@@ -86,7 +86,10 @@ test('search, open, outline, copy, download', async () => {
     await page.hover(sel);
     await page.click(`${sel} .copy`);
     await page.waitForFunction((s) => document.querySelector(`${s} .copy`).textContent === '已复制', sel);
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), para.text);
+    // The paragraph, then the citation line (title, issuer or source, year).
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.ok(copied.startsWith(para.text.trim() + '\n——《'), copied.slice(0, 80));
+    assert.ok(copied.includes(`《${title}》`), copied);
 
     assert.equal(await page.textContent('.quota'), '公开文档，下载不计次数');
     // Download Word: a real .docx (a zip: starts with PK) named after the title.
@@ -153,10 +156,10 @@ test('paging and filters live in the URL; back and forward replay them', async (
     await page.waitForSelector('.hit');
     assert.equal(await page.isChecked('#unit'), true);
     const href = await page.getAttribute('.hit-title a', 'href');
-    assert.match(href, /^\/doc\/[^?]+\?at=\d+$/);
+    assert.match(href, /^\/doc\/[^?]+\?at=\d+&q=/);
     await shoot(page, 'search-paragraphs');
     // Following it opens the document scrolled to that paragraph.
-    const at = Number(href.split('=')[1]);
+    const at = Number(new URLSearchParams(href.split('?')[1]).get('at'));
     await page.click('.hit-title a');
     await page.waitForSelector('.doc-title');
     const target = await page.evaluate((n) => {
@@ -183,7 +186,8 @@ test('a malformed query shows the parser message and column inline', async () =>
     await page.waitForSelector('.query-error:not([hidden])');
     const text = await page.textContent('.query-error');
     assert.match(text, /查询语法有误/);
-    assert.match(text, /第 \d+ 列/);
+    assert.match(text, /第 \d+ 个字处/);
+    assert.doesNotMatch(text, /needs a term|column/);  // Chinese only
     assert.equal(await page.locator('.hit').count(), 0);
     await shoot(page, 'search-error');
     // Fixing the query clears the error.

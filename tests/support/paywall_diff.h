@@ -194,7 +194,8 @@ inline std::string masked(const HttpResult& r) {
   if (!j.is_discarded() && (j.is_object() || j.is_array())) {
     std::function<void(json&)> strip = [&](json& v) {
       if (v.is_object()) {
-        for (const char* k : {"took_us", "imported_at"})
+        // (+ the clock times of the reader's own lists: when a view or download happened)
+        for (const char* k : {"took_us", "imported_at", "at", "added_at", "first_seen", "last_seen"})
           if (v.contains(k)) v[k] = "masked";
         for (auto& [k, x] : v.items()) strip(x);
       } else if (v.is_array()) {

@@ -10,12 +10,14 @@
 //   title:X           ... of normalize(title);
 //   heading:X         ... of normalize(one outline heading span of the text);
 //   year:A..B         the document has a year and A <= year <= B;
-//   source:X          the document's source equals X exactly (likewise category:);
+//   source:X          the document's source starts with X, ASCII letters in any case
+//                     (a filter built with prefix=false: equals X); category:X equals X;
 //   AND / OR / NOT    set intersection / union / difference within an AND.
 // Plus the generators of random queries the tests use.
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -191,10 +193,18 @@ class Oracle {
         }
         return out;
       case K::kSource:
-      case K::kCategory:
         for (size_t i = 0; i < docs_.size(); ++i) {
-          out[i] = (n.kind == K::kSource ? docs_[i].source : docs_[i].category) == n.text;
+          std::string head = docs_[i].source.substr(0, n.prefix ? n.text.size() : std::string::npos);
+          std::string want = n.text;
+          if (n.prefix) {
+            for (auto* s : {&head, &want})
+              std::transform(s->begin(), s->end(), s->begin(), [](unsigned char c) { return std::tolower(c); });
+          }
+          out[i] = head == want;
         }
+        return out;
+      case K::kCategory:
+        for (size_t i = 0; i < docs_.size(); ++i) out[i] = docs_[i].category == n.text;
         return out;
     }
     return out;
@@ -237,12 +247,15 @@ class Oracle {
 };
 
 // True if `s` can stand in a query as a bareword: no syntax or whitespace, not
-// starting with '-', not "OR", no ':' (so never a field prefix).
+// starting with '-' or “ or （, not an operator word (OR AND 与 且), no ':' or '：'
+// (so never a field prefix), no '|' or '｜'.
 inline bool bareword_safe(std::string_view s) {
-  if (s.empty() || s[0] == '-' || s == "OR") return false;
+  if (s.empty() || s[0] == '-' || s == "OR" || s == "AND" || s == "与" || s == "且") return false;
   const std::u32string u = text::decode_utf8(s);
+  if (u[0] == U'\u201C' || u[0] == U'\uFF08') return false;
   for (char32_t c : u) {
-    if (c == U'(' || c == U')' || c == U'"' || c == U'|' || c == U':' || c <= 0x20 || c == 0x85 || c == 0xA0 ||
+    if (c == U'(' || c == U')' || c == U'"' || c == U'|' || c == U':' || c == U'\uFF5C' || c == U'\uFF1A' ||
+        c <= 0x20 || c == 0x85 || c == 0xA0 ||
         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
         c == 0x205F || c == 0x3000)
       return false;

@@ -82,17 +82,63 @@ TEST(ParseQuery, NegationAndFilters) {
   EXPECT_EQ(tree("a year:２０２３"), "(AND [a] year:2023..2023)");
 }
 
-TEST(ParseQuery, FullWidthParensAndChineseQuotesAreTermCharacters) {
+TEST(ParseQuery, FullWidthSyntaxAsAnImeTypesIt) {
+  // （…） enclosing no space or '|' is a term: the 公文 numbering people search for.
   EXPECT_EQ(tree("（一）"), "[（一）]");
-  EXPECT_EQ(tree("“两个维护”"), "[“两个维护”]");
-  EXPECT_EQ(tree("a｜b"), "[a｜b]");
+  EXPECT_EQ(tree("第（三）条"), "[第（三）条]");
+  EXPECT_EQ(tree("（一） 总则"), "(AND [（一）] [总则])");
+  // ... and groups when it encloses a query.
+  EXPECT_EQ(tree("（国旗 | 国徽） 法"), "(AND (OR [国旗] [国徽]) [法])");
+  EXPECT_EQ(tree("法 -（国旗 国徽）"), "(AND [法] (NOT (AND [国旗] [国徽])))");
+  EXPECT_EQ(tree("（a （b c））"), "(AND [a] [b] [c])");
+  EXPECT_EQ(tree("（a b"), "(AND [（a] [b])");  // unclosed: characters, not syntax
+  // “…” is a phrase, ｜ is '|'.
+  EXPECT_EQ(tree("“两个维护”"), "[两个维护]");
+  EXPECT_EQ(tree("“国务院 公报” a"), "(AND [国务院 公报] [a])");
+  EXPECT_EQ(tree("a｜b"), "(OR [a] [b])");
   EXPECT_EQ(tree("党建　工作"), "(AND [党建] [工作])");  // U+3000 separates words
+  EXPECT_EQ(tree("title：条例"), "title:[条例]");
+  EXPECT_EQ(tree("a “b c"), "(AND [a] [“b] [c])");  // unpaired: a character
+  EXPECT_EQ(tree("坚持“两个维护”"), "[坚持“两个维护”]");  // inside a word: characters
 }
 
-TEST(ParseQuery, UnknownFieldPrefixIsPartOfTheTerm) {
+TEST(ParseQuery, AndYuQieAreTheImplicitAnd) {
+  EXPECT_EQ(tree("高质量 AND 发展"), "(AND [高质量] [发展])");
+  EXPECT_EQ(tree("高质量 与 发展"), "(AND [高质量] [发展])");
+  EXPECT_EQ(tree("a 且 b | c"), "(AND [a] (OR [b] [c]))");
+  EXPECT_EQ(tree("\"AND\" a"), "(AND [AND] [a])");
+  EXPECT_EQ(tree("与会 参与"), "(AND [与会] [参与])");  // only standalone
+  EXPECT_EQ(parse_err("AND a"), "column 1: 'AND' needs a term before it");
+  EXPECT_EQ(parse_err("a 与"), "column 3: '与' needs a term after it");
+  EXPECT_EQ(parse_err("a AND | b"), "column 3: 'AND' needs a term after it");
+  EXPECT_EQ(parse_err("a | AND b"), "column 3: '|' needs a term after it");
+}
+
+TEST(ParseQuery, UnknownFieldIsAnErrorThatListsTheFields) {
+  EXPECT_EQ(parse_err("a foo:bar"),
+            "column 3: unknown field 'foo:' (fields: title: heading: year: source: category:)");
+  EXPECT_EQ(parse_err("Titel:\"x\""),
+            "column 1: unknown field 'Titel:' (fields: title: heading: year: source: category:)");
   EXPECT_EQ(tree("http://www.gov.cn"), "[http://www.gov.cn]");
   EXPECT_EQ(tree("10:30"), "[10:30]");
+  EXPECT_EQ(tree("附件1:"), "[附件1:]");
+  EXPECT_EQ(tree("note:"), "[note:]");  // no value: nothing was meant as a field
   EXPECT_EQ(tree("title:a:b"), "title:[a:b]");
+}
+
+TEST(SourceMatches, QuerySourceIsAPrefixFilterParameterIsExact) {
+  const QueryNode q = parse_ok("a source:国务院").children[1];
+  ASSERT_EQ(q.kind, K::kSource);
+  EXPECT_TRUE(source_matches(q, "国务院"));
+  EXPECT_TRUE(source_matches(q, "国务院办公厅"));
+  EXPECT_FALSE(source_matches(q, "中共中央 国务院"));
+  EXPECT_FALSE(source_matches(q, "国务"));
+  const QueryNode gov = parse_ok("a source:GOV").children[1];
+  EXPECT_TRUE(source_matches(gov, "gov.cn"));
+  QueryNode exact = q;
+  exact.prefix = false;  // the API's ?source= (chosen from the list) is exact
+  EXPECT_TRUE(source_matches(exact, "国务院"));
+  EXPECT_FALSE(source_matches(exact, "国务院办公厅"));
 }
 
 TEST(ParseQuery, NormalizedAndColumns) {

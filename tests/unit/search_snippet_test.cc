@@ -82,6 +82,36 @@ TEST(Snippets, LongSentenceIsCutToAWindowAroundTheMatch) {
   EXPECT_EQ(s[0].start, 100u - 8u);  // centred: 8 before, 4 matched, 8 after
 }
 
+TEST(Snippets, AWindowStartsAndEndsAtClauseMarks) {
+  // One long sentence of clauses: the window around 精准搜索 begins just after a
+  // '，' and ends just after one, instead of in the middle of a clause.
+  const std::string text =
+      "甲甲甲甲甲甲甲甲甲，乙乙乙乙乙乙乙乙乙，丙丙精准搜索丙丙丙，丁丁丁丁丁丁丁丁丁，戊戊戊戊戊戊戊戊戊。";
+  const auto s = make_snippets(text, split_sentences(text), find_all(text, "精准搜索"), 3, 24);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].text, "乙乙乙乙乙乙乙乙乙，丙丙精准搜索丙丙丙，");
+  EXPECT_EQ(highlighted(s[0], 0), "精准搜索");
+}
+
+TEST(Snippets, AWindowNeverCutsThroughAnotherMatch) {
+  // A centred 20-char window around the first 发展 would end inside the second;
+  // it is taken whole (or left out), never as a lone highlighted "展".
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "前";
+  text += "发展";
+  for (int i = 0; i < 8; ++i) text += "中";
+  text += "发展";
+  for (int i = 0; i < 40; ++i) text += "后";
+  text += "。";
+  const auto all = find_all(text, "发展");
+  for (size_t max_chars : {16u, 19u, 20u, 21u, 22u, 30u}) {
+    for (const Snippet& s : make_snippets(text, split_sentences(text), all, 3, max_chars)) {
+      ASSERT_LE(s.end - s.start, max_chars);
+      for (size_t k = 0; k < s.highlights.size(); ++k) EXPECT_EQ(highlighted(s, k), "发展") << max_chars;
+    }
+  }
+}
+
 TEST(Snippets, SupplementaryPlaneCharactersCountOnce) {
   const std::string text = "\U00030F84\U00030F84甲。乙\U00030F84鋂丙。";
   const auto matches = find_all(text, "\U00030F84鋂");

@@ -393,7 +393,10 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
                                           "/api/admin/documents/{id}", "/api/admin/users", "/api/admin/intake", "/api/admin/rejected", "/healthz",
                                           "/metrics",          "/api/openapi.json",    "/api/me/password",
                                           "/api/me/sessions",  "/api/me/sessions/revoke-others",
-                                          "/api/admin/invites", "/api/check", "/api/docs/{id}/versions"};
+                                          "/api/admin/invites", "/api/check", "/api/docs/{id}/versions",
+                                          "/api/me/favorites", "/api/me/history",
+                                          "/api/me/downloads", "/api/me/basket", "/api/me/basket/order",
+                                          "/api/me/basket/export", "/api/suggest"};
   std::set<std::string> listed;
   for (auto& [path, ops] : spec["paths"].items()) listed.insert(path);
   EXPECT_EQ(listed, expected);
@@ -407,6 +410,13 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
                           "multipart/form-data; boundary=" + b);
   ASSERT_EQ(up.status, 200) << up.body;
   const std::string doomed = up.json()["ids"][0];
+  // A readable paragraph of the free document, for the basket routes.
+  const json free_doc = admin.get("/api/docs/" + free_id_).json();
+  json para;
+  for (const auto& blk : free_doc["blocks"])
+    if (blk["kind"] == "paragraph" && para.is_null()) para = blk;
+  ASSERT_FALSE(para.is_null());
+  std::string basket_item;  // set by POST /api/me/basket (paths come in order: DELETE, GET, POST)
   int n = 0;
   for (auto& [path, ops] : spec["paths"].items()) {
     for (auto& [method, op] : ops.items()) {
@@ -426,6 +436,13 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       if (path == "/api/me/password") body = json{{"current", "admin-password"}, {"password", "admin-password"}}.dump();
       if (path == "/api/admin/invites") body = json{{"count", 1}}.dump();
       if (path == "/api/check") body = json{{"text", "坚持以人民为中心的发展思想，扎实推进共同富裕。"}}.dump();
+      if (path == "/api/me/favorites" && method == "post") body = json{{"id", free_id_}, {"folder", "f"}}.dump();
+      if (path == "/api/me/favorites" && del) target += "?doc=" + free_id_;
+      if (path == "/api/me/history" && method == "post") body = json{{"id", free_id_}, {"position", 3}}.dump();
+      if (path == "/api/me/basket" && method == "post") {
+        body = json{{"id", free_id_}, {"start", para["start"]}, {"end", para["end"]}}.dump();
+      }
+      if (path == "/api/me/basket/order") body = json{{"order", {std::stoll(basket_item)}}}.dump();
       if (path == "/api/admin/documents" && method == "post") {
         ctype = "multipart/form-data; boundary=" + b;
         body = "--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"e.txt\"\r\n\r\n接口测试\n正文。\r\n--" +
@@ -433,10 +450,14 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       }
       auto r = admin.request(verb, target, body, ctype);
       EXPECT_LT(r.status, 400) << method << " " << target << " -> " << r.status << " " << r.body;
+      if (path == "/api/me/basket" && method == "post" && r.status < 400) {
+        basket_item = std::to_string(r.json()["item"].get<int64_t>());
+      }
       ++n;
     }
   }
-  EXPECT_EQ(n, 28);  // + GET /api/admin/rejected, POST /api/check, GET /api/docs/{id}/versions
+  EXPECT_EQ(n, 41);  // + GET /api/admin/rejected; POST /api/check, GET /api/docs/{id}/versions;
+                     // + 12 of the reader's own lists; + /api/suggest
 }
 
 // Many idle keep-alive connections cost no thread: a new client is still served.

@@ -3,6 +3,7 @@
 // logout.
 import { api, refreshMe, describe } from './api.js';
 import { h, setTitle, formatTime, toast, TIER_NAMES } from './util.js';
+import { mineSections } from './mine.js';
 
 const TIER_TEXT = {
   free: '可阅读所有公开文档和付费文档的试读部分。',
@@ -56,6 +57,7 @@ export async function mount(main, route, ctx) {
       msg,
       h('div', { class: 'actions' }, me.tier === 'admin' ? h('a', { class: 'button', href: '/admin' }, '进入管理') : null, logout)),
     upgrade,
+    mineSections(),
     passwordForm(() => sessions.load()),
     sessions.el));
   await sessions.load();

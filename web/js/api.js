@@ -2,6 +2,7 @@
 // Every non-GET request carries the CSRF token from the readable wy_csrf cookie;
 // errors become ApiError with the server's code and message.
 import { cookie, withLoading } from './util.js';
+import { chinese } from './messages.js';
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -15,21 +16,24 @@ const MESSAGES = {
   not_found: '没有找到',
   unauthorized: '请先登录',
   forbidden: '没有权限',
-  quota_exceeded: '今日下载次数已用完',
+  quota_exceeded: '今日下载次数已用完，明天再试或升级会员',
   rate_limited: '请求过于频繁，请稍后再试',
-  payload_too_large: '文件太大',
-  internal: '服务器内部错误',
+  payload_too_large: '文件太大，请分批上传',
+  internal: '服务器内部错误，请稍后再试',
 };
 
-// A Chinese sentence for an error, keeping the server's detail.
+// A Chinese sentence for an error: what is wrong and what to do (messages.js
+// translates the server's English detail).
 export function describe(err) {
   if (err instanceof ApiError) {
     const head = MESSAGES[err.code];
-    if (err.code === 'bad_request' || !head) return err.message;
-    return err.message ? `${head}（${err.message}）` : head;
+    const detail = chinese(err.message);
+    if (err.code === 'bad_request' || !head) return detail || '请求有误，请检查后再试。';
+    if (!detail || detail === head || /^HTTP \d+$/.test(err.message)) return head;
+    return `${head}：${detail}`;
   }
   if (err && err.name === 'AbortError') return '';
-  return `网络错误：${err && err.message ? err.message : err}`;
+  return '网络错误：连不上服务器，请检查网络后重试。';
 }
 
 export async function request(path, { method = 'GET', body, signal, raw = false } = {}) {

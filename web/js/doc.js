@@ -5,7 +5,8 @@
 // 金句 mode and outline clicks use it).
 import { api, getMe, refreshMe, describe, errorFrom } from './api.js';
 import { fillVersions } from './versions.js';
-import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon, highlighted, cookie } from './util.js';
+import { h, copyText, toast, formatNumber, setTitle, TIER_NAMES, withLoading, lockIcon, highlighted, cookie, citation } from './util.js';
+import { searchWords, findWords } from './terms.js';
 
 export async function mount(main, route) {
   const view = new DocPage(main);
@@ -19,9 +20,15 @@ class DocPage {
     this.id = null;
   }
 
+  unmount() {
+    if (this.onScroll) window.removeEventListener('scroll', this.onScroll);
+    if (this.onProgress) window.removeEventListener('scroll', this.onProgress);
+  }
+
   async update(route) {
     const id = route.params[0];
     const at = parseInt(route.url.searchParams.get('at') || '', 10);
+    this.words = searchWords(route.url.searchParams.get('q') || '');
     if (id === this.id && this.doc) {  // same document: only the position changed
       if (!Number.isNaN(at)) this.jumpTo(at, false);
       return;
@@ -42,10 +49,13 @@ class DocPage {
     }
     if (id !== this.id) return;  // navigated elsewhere meanwhile
     this.doc = doc;
+    this.firstMark = null;
+    trimPreview(doc.blocks);
     this.me = me;
     setTitle(doc.title);
     this.render();
     if (!Number.isNaN(at)) requestAnimationFrame(() => this.jumpTo(at, false));
+    else if (this.firstMark) requestAnimationFrame(() => this.firstMark && this.firstMark.scrollIntoView({ block: 'center' }));
   }
 
   render() {
@@ -66,15 +76,124 @@ class DocPage {
         h('p', { class: 'crumbs' }, h('a', { href: backHref() }, '← 返回搜索')),
         h('h1', { class: 'doc-title' }, d.title || '（无标题）'),
         this.renderMeta(),
-        this.renderDownloads()),
+        this.renderDownloads(),
+        this.renderReadingTools()),
       h('div', { class: 'doc-layout' }, outline, body),
       this.versionsBox()));
+    this.applyReading();
+    this.followReading(hasOutline);
+    this.offerResume();
   }
 
   versionsBox() {
     const box = h('section', { class: 'doc-versions', hidden: true, 'aria-label': '其他版本' });
     fillVersions(box, this.id);
     return box;
+  }
+
+  // 收藏: into a folder (the reader's own names; empty = 默认收藏夹).
+  renderFavorite() {
+    if (!this.me || !this.me.user) return null;
+    const button = h('button', {
+      type: 'button', class: 'small', 'aria-haspopup': 'dialog',
+      onclick: async () => {
+        const folder = prompt('收藏到哪个收藏夹？（留空为默认收藏夹）', localStorage.getItem('wy_folder') || '');
+        if (folder === null) return;
+        localStorage.setItem('wy_folder', folder.trim());
+        try {
+          await api.post('/api/me/favorites', { id: this.id, folder: folder.trim() });
+          button.textContent = '已收藏';
+          toast(`已收藏到“${folder.trim() || '默认收藏夹'}”`);
+        } catch (err) { toast(describe(err)); }
+      },
+    }, '收藏');
+    return button;
+  }
+
+  // 阅读进度: where the reader is (the first block under the header), sent at
+  // most every 3 s while scrolling; offered back as "继续阅读" next time.
+  async offerResume() {
+    if (!this.me || !this.me.user) return;
+    const here = this.id;
+    let last = -1;
+    let timer = 0;
+    this.onProgress = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (this.id !== here || !this.blockEls) return;
+        const el = this.blockEls.find(([, e]) => e.getBoundingClientRect().bottom > 80);
+        if (!el || el[0].start === last) return;
+        last = el[0].start;
+        api.post('/api/me/history', { id: here, position: last }).catch(() => {});
+      }, 3000);
+    };
+    window.addEventListener('scroll', this.onProgress, { passive: true });
+    if (new URLSearchParams(location.search).has('at')) return;
+    try {
+      const r = await api.get('/api/me/history');
+      const e = (r.history || []).find((x) => x.id === here);
+      if (!e || !(e.position > 0) || this.id !== here) return;
+      const button = h('button', { type: 'button', class: 'small resume', onclick: () => { this.jumpTo(e.position, true); button.remove(); } },
+        e.characters ? `继续阅读（上次读到 ${Math.min(100, Math.round((e.position / e.characters) * 100))}%）` : '继续阅读');
+      this.main.querySelector('.reading-tools')?.prepend(button);
+    } catch (_) { /* no history: nothing to offer */ }
+  }
+
+  // 阅读模式 (interface chrome hidden, wider measure) and the font size, kept
+  // in localStorage for the next document.
+  renderReadingTools() {
+    const size = (delta) => () => {
+      const now = parseInt(localStorage.getItem('wy_font') || '17', 10);
+      localStorage.setItem('wy_font', String(Math.max(14, Math.min(26, now + delta))));
+      this.applyReading();
+    };
+    this.readingButton = h('button', {
+      type: 'button', class: 'small', 'aria-pressed': 'false',
+      onclick: () => {
+        localStorage.setItem('wy_reading', localStorage.getItem('wy_reading') === '1' ? '0' : '1');
+        this.applyReading();
+      },
+    }, '阅读模式');
+    if (this.onProgress) window.removeEventListener('scroll', this.onProgress);
+    this.onProgress = null;
+    return h('div', { class: 'reading-tools', role: 'toolbar', 'aria-label': '阅读设置' },
+      this.renderFavorite(),
+      h('button', { type: 'button', class: 'small', 'aria-label': '缩小字号', onclick: size(-1) }, 'A−'),
+      h('button', { type: 'button', class: 'small', 'aria-label': '放大字号', onclick: size(1) }, 'A＋'),
+      this.readingButton,
+      h('button', { type: 'button', class: 'small', 'aria-label': '打印本文', onclick: () => window.print() }, '打印'));
+  }
+
+  applyReading() {
+    const font = parseInt(localStorage.getItem('wy_font') || '17', 10);
+    const reading = localStorage.getItem('wy_reading') === '1';
+    document.documentElement.style.setProperty('--doc-font', `${font}px`);
+    document.body.classList.toggle('reading-mode', reading);
+    if (this.readingButton) {
+      this.readingButton.setAttribute('aria-pressed', String(reading));
+      this.readingButton.textContent = reading ? '退出阅读模式' : '阅读模式';
+    }
+  }
+
+  // The outline follows the reading position: the entry of the first block
+  // below the sticky header is marked (once a frame at most).
+  followReading(hasOutline) {
+    if (this.onScroll) window.removeEventListener('scroll', this.onScroll);
+    this.onScroll = null;
+    if (!hasOutline) return;
+    let queued = false;
+    this.onScroll = () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        const top = 80;
+        for (const [b, el] of this.blockEls) {
+          if (el.getBoundingClientRect().bottom > top) { this.markOutline(b.start); break; }
+        }
+      });
+    };
+    window.addEventListener('scroll', this.onScroll, { passive: true });
   }
 
   renderMeta() {
@@ -130,14 +249,17 @@ class DocPage {
       : cps.length <= 40);
     const isTitle = b.start === 0 && level === 0 && b.text.trim() === (this.doc.title || '').trim();
     let textEl;
-    if (wholeHeading) textEl = h(`h${Math.min(level + 1, 5)}`, { class: 'text' }, b.text);
-    else if (isTitle) textEl = h('p', { class: 'text own-title' }, b.text);
-    else textEl = h('p', { class: 'text' }, highlighted(b.text, heads, 'strong'));
+    const shown = b.text;
+    const marks = findWords(shown, this.words);
+    if (wholeHeading) textEl = h(`h${Math.min(level + 1, 5)}`, { class: 'text' }, highlighted(shown, marks));
+    else if (isTitle) textEl = h('p', { class: 'text own-title' }, highlighted(shown, marks));
+    else textEl = h('p', { class: 'text' }, withMarks(shown, heads, marks));
+    if (marks.length && !this.firstMark) this.firstMark = textEl.querySelector('mark');
     const copy = h('button', {
-      type: 'button', class: 'copy', 'aria-label': '复制此段', title: '复制此段',
+      type: 'button', class: 'copy', 'aria-label': '复制此段及出处', title: '复制此段（附出处）',
       onclick: async (e) => {
         const btn = e.currentTarget;
-        const ok = await copyText(b.text);
+        const ok = await copyText(`${b.text.trim()}\n${citation(this.doc)}`);
         btn.textContent = ok ? '已复制' : '复制失败';
         btn.classList.toggle('done', ok);
         toast(ok ? '已复制到剪贴板' : '复制失败，请手动选择文字');
@@ -150,6 +272,21 @@ class DocPage {
     // Inside the text element: on a phone it then sits at the end of the last
     // line instead of taking a line of its own (CSS places it on desktop).
     textEl.append(copy);
+    // 素材篮: only what this reader can read arrives here, and the server checks again.
+    if (this.me && this.me.user && !wholeHeading) {
+      textEl.append(h('button', {
+        type: 'button', class: 'copy basket-add', 'aria-label': '加入素材篮', title: '加入素材篮',
+        onclick: async (e) => {
+          const btn = e.currentTarget;
+          try {
+            await api.post('/api/me/basket', { id: this.id, start: b.start, end: b.end });
+            btn.textContent = '已加入';
+            btn.classList.add('done');
+            toast('已加入素材篮（在“账户”页整理和导出）');
+          } catch (err) { toast(describe(err)); }
+        },
+      }, '素材篮'));
+    }
     this.blockEls.push([b, el]);
     return el;
   }
@@ -172,14 +309,20 @@ class DocPage {
   outlineClick(e, start) {
     e.preventDefault();
     history.replaceState(history.state, '', `${location.pathname}?at=${start}`);
-    this.jumpTo(start, true);
-    // On a phone the outline sits above the text: fold it away after a choice.
+    // On a phone the outline sits above the text: fold it away after a choice,
+    // and only then scroll — folding first shortens the page above the target,
+    // so a scroll computed before it overshot by the outline's height.
     const details = e.currentTarget.closest('details');
-    if (details && !matchMedia('(min-width: 900px)').matches) details.open = false;
+    if (details && !matchMedia('(min-width: 900px)').matches && details.open) {
+      details.open = false;
+      requestAnimationFrame(() => this.jumpTo(start, true, 'auto'));
+      return;
+    }
+    this.jumpTo(start, true);
   }
 
   // Scrolls to the block that contains offset `at` (or the first one after it).
-  jumpTo(at, focus) {
+  jumpTo(at, focus, behavior) {
     if (!this.blockEls) return;
     let target = null;
     for (const [b, el] of this.blockEls) {
@@ -188,7 +331,7 @@ class DocPage {
     }
     if (!target) return;
     this.markOutline(at);
-    target.scrollIntoView({ block: 'start', behavior: focus ? 'smooth' : 'auto' });
+    target.scrollIntoView({ block: 'start', behavior: behavior || (focus ? 'smooth' : 'auto') });
     target.classList.remove('flash');
     void target.offsetWidth;  // restart the animation
     target.classList.add('flash');
@@ -244,6 +387,41 @@ class DocPage {
     } finally {
       button.disabled = false;
     }
+  }
+}
+
+// Bold run-in headings and <mark>ed search words in one paragraph: the marks
+// go inside (or beside) the bold runs, computed on code points.
+function withMarks(text, heads, marks) {
+  if (!marks.length) return highlighted(text, heads, 'strong');
+  if (!heads.length) return highlighted(text, marks);
+  const cps = Array.from(text);
+  const frag = document.createDocumentFragment();
+  let at = 0;
+  for (const [s, e] of heads) {
+    if (s > at) frag.append(highlighted(cps.slice(at, s).join(''), shift(marks, at)));
+    frag.append(h('strong', { class: 'run-in' }, highlighted(cps.slice(s, e).join(''), shift(marks, s))));
+    at = e;
+  }
+  if (at < cps.length) frag.append(highlighted(cps.slice(at).join(''), shift(marks, at)));
+  return frag;
+}
+
+function shift(ranges, by) {
+  return ranges.map(([a, b]) => [a - by, b - by]);
+}
+
+// The last readable paragraph before a locked part ends where the free preview
+// was cut, often in mid-sentence: show it up to its last full sentence, with an
+// ellipsis, so the preview never stops in the middle of a word.
+function trimPreview(blocks) {
+  for (let i = 0; i + 1 < blocks.length; i++) {
+    const b = blocks[i];
+    if (b.kind === 'locked' || blocks[i + 1].kind !== 'locked') continue;
+    const text = b.text.replace(/\s+$/, '');
+    if (/[。！？；…”」]$/.test(text)) continue;
+    const cut = Math.max(...['。', '！', '？', '；'].map((m) => text.lastIndexOf(m)));
+    b.text = cut > 0 ? `${text.slice(0, cut + 1)}……` : `${text}……`;
   }
 }
 

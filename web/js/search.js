@@ -4,10 +4,11 @@
 // highlight offsets (util.highlighted), never by re-finding the words in JS,
 // so what is marked is exactly what the engine matched.
 import { api, describe, ApiError } from './api.js';
-import { h, highlighted, formatNumber, setTitle, lockIcon } from './util.js';
+import { h, highlighted, formatNumber, setTitle, lockIcon, copyText, toast, citation } from './util.js';
+import { queryError } from './messages.js';
 
 const PAGE_SIZE = 10;
-const HELP = '空格分隔=并且，"…" 精确短语，- 排除，A | B 或者，title: heading: year:2019..2023';
+const HELP = '空格或 AND/与 = 并且，"…" 精确短语，- 排除，A | B 或者，(…) 分组，title: heading: year:2019..2023 source:';
 const EXAMPLES = ['高质量发展', '"个人信息" 同意', 'title:政府工作报告 year:2024..2026', '党建 -廉政', '国旗 | 国徽'];
 
 function paramsOf(url) {
@@ -56,9 +57,17 @@ class SearchPage {
     f.q = h('input', {
       id: 'q', type: 'search', name: 'q', autocomplete: 'off', spellcheck: 'false', enterkeyhint: 'search',
       placeholder: '输入关键词，精准匹配原文', 'aria-describedby': 'search-help',
+      role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'suggestions',
     });
-    f.yearFrom = h('input', { id: 'year-from', type: 'number', inputmode: 'numeric', min: '1900', max: '2100', placeholder: '起', 'aria-label': '起始年份' });
-    f.yearTo = h('input', { id: 'year-to', type: 'number', inputmode: 'numeric', min: '1900', max: '2100', placeholder: '止', 'aria-label': '截止年份' });
+    this.suggestBox = h('ul', { id: 'suggestions', class: 'suggestions', role: 'listbox', 'aria-label': '搜索建议', hidden: true });
+    this.wireSuggestions(f.q);
+    // Text, not type=number: a number box lets the wheel and arrow keys change the
+    // year under the reader's hand. Either box may stay empty (an open range).
+    const yearBox = (id, label) => h('input', {
+      id, type: 'text', inputmode: 'numeric', maxlength: '4', pattern: '[0-9]{4}', autocomplete: 'off', placeholder: label === '起始年份' ? '起' : '止', 'aria-label': label,
+    });
+    f.yearFrom = yearBox('year-from', '起始年份');
+    f.yearTo = yearBox('year-to', '截止年份');
     f.source = h('select', { id: 'source' }, h('option', { value: '' }, '全部来源'));
     f.category = h('select', { id: 'category' }, h('option', { value: '' }, '全部类别'));
     f.sort = h('select', { id: 'sort' }, h('option', { value: 'relevance' }, '相关度'), h('option', { value: 'date' }, '时间'));
@@ -67,9 +76,12 @@ class SearchPage {
     this.error = h('div', { class: 'query-error', role: 'alert', hidden: true });
     this.form = h('form', { class: 'search-form', role: 'search', onsubmit: (e) => { e.preventDefault(); this.submit(1); } },
       h('label', { for: 'q', class: 'visually-hidden' }, '搜索公文'),
-      h('div', { class: 'search-row' }, f.q, h('button', { type: 'submit', class: 'primary' }, '搜索')),
+      h('div', { class: 'search-row' }, h('div', { class: 'q-wrap' }, f.q, this.suggestBox), h('button', { type: 'submit', class: 'primary' }, '搜索')),
       h('p', { id: 'search-help', class: 'search-help' }, HELP),
       this.error,
+      // Collapsible: on a phone the filters would push the first hit off the screen.
+      (this.filterBox = h('details', { class: 'filter-box', open: matchMedia('(min-width: 700px)').matches },
+        (this.filterSummary = h('summary', { class: 'filter-summary' }, '筛选')),
       h('div', { class: 'filters' },
         h('div', { class: 'filter year-filter' },
           h('span', { class: 'filter-label', id: 'year-label' }, '年份'),
@@ -79,16 +91,84 @@ class SearchPage {
         h('div', { class: 'filter' }, h('label', { for: 'sort', class: 'filter-label' }, '排序'), f.sort),
         h('div', { class: 'filter toggle' },
           f.unit,
-          h('label', { for: 'unit', title: '按段落返回结果，适合查找可引用的原句' }, '金句', h('span', { class: 'hint' }, '（按段落）')))));
+          h('label', { for: 'unit', title: '按段落返回结果，适合查找可引用的原句' }, '金句', h('span', { class: 'hint' }, '（按段落）')))))));
     // Filters apply at once when there is a query; years on change (not each keystroke).
     for (const el of [f.source, f.category, f.sort, f.unit, f.yearFrom, f.yearTo]) {
       el.addEventListener('change', () => { if (f.q.value.trim()) this.submit(1); });
+    }
+    // Full-width digits from a Chinese IME become ASCII as they are typed.
+    for (const el of [f.yearFrom, f.yearTo]) {
+      el.addEventListener('input', () => {
+        const v = el.value.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/\D/g, '').slice(0, 4);
+        if (v !== el.value) el.value = v;
+      });
     }
     this.results = h('div', { class: 'results' });
     // Screen readers hear only the count, not every snippet, when results change.
     this.status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     this.root = h('section', { class: 'page search-page' }, this.form, this.status, this.results);
     main.append(this.root);
+  }
+
+  // 搜索建议 as you type (titles and frequent queries, /api/suggest): arrow keys
+  // move through them, Enter takes one, Escape closes the list.
+  wireSuggestions(box) {
+    let timer = 0;
+    let active = -1;
+    let items = [];
+    const close = () => {
+      this.suggestBox.hidden = true;
+      box.setAttribute('aria-expanded', 'false');
+      box.removeAttribute('aria-activedescendant');
+      active = -1;
+    };
+    const mark = () => {
+      [...this.suggestBox.children].forEach((li, i) => li.setAttribute('aria-selected', String(i === active)));
+      if (active >= 0) box.setAttribute('aria-activedescendant', `sug-${active}`);
+      else box.removeAttribute('aria-activedescendant');
+    };
+    const choose = (text) => {
+      box.value = text;
+      close();
+      this.submit(1);
+    };
+    box.addEventListener('input', () => {
+      clearTimeout(timer);
+      const q = box.value.trim();
+      if (!q) { close(); return; }
+      timer = setTimeout(async () => {
+        try {
+          const r = await api.get(`/api/suggest?q=${encodeURIComponent(q)}`);
+          if (box.value.trim() !== q) return;
+          items = (r.suggestions || []).filter((x) => x.text !== q).slice(0, 8);
+          if (!items.length || document.activeElement !== box) { close(); return; }
+          this.suggestBox.replaceChildren(...items.map((x, i) => h('li', {
+            id: `sug-${i}`, role: 'option', 'aria-selected': 'false', class: `suggestion ${x.kind}`,
+            onmousedown: (e) => { e.preventDefault(); choose(x.text); },
+          }, x.kind === 'popular' ? h('span', { class: 'sug-kind' }, '热搜') : h('span', { class: 'sug-kind' }, '标题'), x.text)));
+          active = -1;
+          this.suggestBox.hidden = false;
+          box.setAttribute('aria-expanded', 'true');
+        } catch (_) { close(); }
+      }, 80);
+    });
+    box.addEventListener('keydown', (e) => {
+      if (this.suggestBox.hidden) return;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        active = (active + (e.key === 'ArrowDown' ? 1 : -1) + items.length + 1) % (items.length + 1);
+        if (active === items.length) active = -1;
+        mark();
+      } else if (e.key === 'Enter' && active >= 0) {
+        e.preventDefault();
+        choose(items[active].text);
+      } else if (e.key === 'Escape') {
+        close();
+      } else if (e.key === 'Enter') {
+        close();
+      }
+    });
+    box.addEventListener('blur', () => setTimeout(close, 100));
   }
 
   async loadFacets() {
@@ -98,8 +178,11 @@ class SearchPage {
       return;  // filters still work by typing; no list to choose from
     }
     const { source, category, yearFrom, yearTo } = this.fields;
-    for (const s of this.facets.sources || []) source.append(h('option', { value: s }, s));
-    for (const c of this.facets.categories || []) category.append(h('option', { value: c }, c));
+    // The number of documents beside each option (source_counts, category_counts).
+    const option = (name, counts) => h('option', { value: name },
+      counts && counts[name] != null ? `${name}（${formatNumber(counts[name])}）` : name);
+    for (const s of this.facets.sources || []) source.append(option(s, this.facets.source_counts));
+    for (const c of this.facets.categories || []) category.append(option(c, this.facets.category_counts));
     if (Array.isArray(this.facets.years) && this.facets.years.length === 2) {
       yearFrom.placeholder = String(this.facets.years[0]);
       yearTo.placeholder = String(this.facets.years[1]);
@@ -111,6 +194,14 @@ class SearchPage {
   // Form -> URL. Page 1 unless paging.
   submit(pageNo) {
     const f = this.fields;
+    const bad = [f.yearFrom, f.yearTo].find((el) => el.value && !/^\d{4}$/.test(el.value));
+    if (bad) {
+      this.error.replaceChildren(h('strong', null, '年份有误：'),
+        `“${bad.value}”不是四位数字年份。请在“起”“止”中填写如 2019、2023，或留空不限。`);
+      this.error.hidden = false;
+      bad.focus();
+      return;
+    }
     const s = {
       q: f.q.value.trim(),
       page: pageNo,
@@ -125,16 +216,18 @@ class SearchPage {
     else this.ctx.navigate(target);
   }
 
+  // "2020", "2020..2023", or an open range "2020.." / "..2023": an empty box
+  // stays empty (filling it with the library's last year made the next digits
+  // typed there read "20262023").
   yearParam() {
-    const from = parseInt(this.fields.yearFrom.value, 10);
-    const to = parseInt(this.fields.yearTo.value, 10);
-    const lo = this.facets && this.facets.years ? this.facets.years[0] : 1900;
-    const hi = this.facets && this.facets.years ? this.facets.years[1] : 2100;
+    const from = parseInt(this.fields.yearFrom.value, 10) || 0;
+    const to = parseInt(this.fields.yearTo.value, 10) || 0;
     if (!from && !to) return '';
-    const a = from || lo;
-    const b = to || hi;
-    if (a === b) return String(a);
-    return `${Math.min(a, b)}..${Math.max(a, b)}`;
+    if (from && to) {
+      if (from === to) return `${from}..${to}`;
+      return `${Math.min(from, to)}..${Math.max(from, to)}`;
+    }
+    return from ? `${from}..` : `..${to}`;
   }
 
   // URL -> form (back/forward must show what is being searched).
@@ -150,6 +243,8 @@ class SearchPage {
     const [a, b] = s.year.split('..');
     f.yearFrom.value = a || '';
     f.yearTo.value = s.year.includes('..') ? b || '' : a || '';
+    const active = [s.year, s.source, s.category].filter(Boolean).length + (s.sort !== 'relevance') + (s.unit !== 'document');
+    this.filterSummary.textContent = active ? `筛选（已选 ${active} 项）` : '筛选';
   }
 
   async update(route) {
@@ -202,7 +297,14 @@ class SearchPage {
         fa.sources && fa.sources.length ? `，来源 ${fa.sources.length} 个` : '', '。')
       : null;
     const fresh = h('section', { class: 'fresh', 'aria-labelledby': 'fresh-title' });
-    this.results.replaceChildren(h('div', { class: 'home' }, stats, examples, fresh));
+    const hot = h('p', { class: 'examples hot', hidden: true });
+    this.results.replaceChildren(h('div', { class: 'home' }, stats, examples, hot, fresh));
+    api.get('/api/suggest').then((r) => {
+      const list = (r.suggestions || []).slice(0, 8);
+      if (!this.home || !list.length) return;
+      hot.append('热门搜索：', ...list.map((x) => h('a', { href: urlOf({ ...paramsOf(new URL('/', location.href)), q: x.text }), class: 'example' }, x.text)));
+      hot.hidden = false;
+    }, () => {});
     api.get('/api/new?days=36500&limit=8').then((r) => {
       if (!this.home || !r.documents || !r.documents.length) return;
       fresh.append(h('h2', { id: 'fresh-title' }, '最新收录'),
@@ -216,7 +318,8 @@ class SearchPage {
     this.results.replaceChildren();
     const msg = describe(err);
     if (err instanceof ApiError && err.code === 'bad_request') {
-      this.error.replaceChildren(h('strong', null, '查询语法有误：'), localizeParseError(msg), caret(s.q, msg) || '');
+      const qe = queryError(err.message);
+      this.error.replaceChildren(h('strong', null, '查询语法有误：'), qe.text, caret(s.q, qe.column) || '');
       this.status.textContent = '';
       this.error.hidden = false;
     } else {
@@ -245,16 +348,51 @@ class SearchPage {
     this.results.replaceChildren(summary, list, pager(s, total) || '');
   }
 
+  // One hit: title, a line of metadata, one short snippet; the document's other
+  // matches behind a button (a results page is for choosing, not reading).
   renderHit(s, hit) {
-    let href = `/doc/${encodeURIComponent(hit.id)}`;
-    if (hit.paragraph) href += `?at=${hit.paragraph.start}`;
-    const meta = [hit.year, hit.source, hit.category].filter((x) => x !== null && x !== undefined && x !== '');
+    const p = new URLSearchParams();
+    if (hit.paragraph) p.set('at', String(hit.paragraph.start));
+    p.set('q', s.q);  // the document page marks the search words
+    const href = `/doc/${encodeURIComponent(hit.id)}?${p}`;
+    const meta = [hit.year, hit.source_name || hit.source, hit.type, hit.category].filter((x) => x !== null && x !== undefined && x !== '');
+    const badge = hit.access === 'paid'
+      ? h('span', { class: 'badge paid', title: '含会员专享内容' }, '会员')
+      : hit.access === 'free' ? h('span', { class: 'badge free', title: '全文公开' }, '免费') : null;
+    const snippets = hit.snippets || [];
+    const renderSnippet = (sn) => sn.locked
+      ? h('p', { class: 'snippet locked' }, lockIcon(), ' 匹配内容位于会员专享部分')
+      : h('p', { class: 'snippet' }, snippetBody(sn, hit.paragraph));
+    const more = snippets.slice(1);
+    const moreBox = more.length ? h('div', { class: 'more-snippets', hidden: true, id: `more-${hit.id}` }, more.map(renderSnippet)) : null;
+    const moreButton = more.length ? h('button', {
+      type: 'button', class: 'link-button more-button', 'aria-expanded': 'false', 'aria-controls': `more-${hit.id}`,
+      onclick: (e) => {
+        const open = moreBox.hidden;
+        moreBox.hidden = !open;
+        e.currentTarget.setAttribute('aria-expanded', String(open));
+        e.currentTarget.textContent = open ? '收起' : `本文其他匹配（${more.length} 处）`;
+      },
+    }, `本文其他匹配（${more.length} 处）`) : null;
+    // 金句: a copy button per paragraph, with the citation line.
+    const first = snippets[0];
+    const copy = s.unit === 'paragraph' && first && !first.locked ? h('button', {
+      type: 'button', class: 'copy-quote', 'aria-label': `复制这段原文及出处：${hit.title || ''}`,
+      onclick: async (e) => {
+        const btn = e.currentTarget;  // null once the handler awaits
+        const ok = await copyText(`${first.text}\n${citation(hit)}`);
+        btn.textContent = ok ? '已复制' : '复制失败';
+        toast(ok ? '已复制原文及出处' : '复制失败，请手动选择文字');
+      },
+    }, '复制') : null;
+    // The actions share the metadata line: a row less per hit, more hits a screen.
     return h('li', { class: 'hit' },
-      h('h2', { class: 'hit-title' }, h('a', { href }, hit.title || '（无标题）')),
-      meta.length ? h('p', { class: 'meta' }, meta.join(' · ')) : null,
-      (hit.snippets || []).map((sn) => sn.locked
-        ? h('p', { class: 'snippet locked' }, lockIcon(), ' 匹配内容位于会员专享部分')
-        : h('p', { class: 'snippet' }, snippetBody(sn, hit.paragraph))));
+      h('h2', { class: 'hit-title' }, h('a', { href }, hit.title || '（无标题）'), badge),
+      h('div', { class: 'hit-line' },
+        h('p', { class: 'meta' }, meta.join(' · ')),
+        moreButton || copy ? h('div', { class: 'hit-actions' }, copy, moreButton) : null),
+      first ? renderSnippet(first) : null,
+      moreBox);
   }
 }
 
@@ -302,16 +440,9 @@ function pager(s, total) {
   return h('nav', { class: 'pager', 'aria-label': '分页' }, items);
 }
 
-// "column 5: '|' needs a term after it" -> "第 5 列：'|' needs a term after it".
-function localizeParseError(msg) {
-  return msg.replace(/^column (\d+): /, '第 $1 列：');
-}
-
 // The query with a ^ under the column the parser complained about.
-function caret(q, msg) {
-  const m = /column (\d+)/.exec(msg);
-  if (!m) return null;
-  const col = parseInt(m[1], 10);
+function caret(q, col) {
+  if (!col) return null;
   const cps = Array.from(q);
   if (col < 1 || col > cps.length + 1) return null;
   // Wide (CJK) characters take two columns in a monospace font.

@@ -148,3 +148,10 @@ export function lockIcon() {
   svg.append(rect, path);
   return svg;
 }
+
+// The citation line under copied text: ——《标题》，发文机关，年份。
+// Only public fields of the document (title, issuer or source, year).
+export function citation(d) {
+  const parts = [d.issuer || d.source_name || d.source, d.year].filter((x) => x !== null && x !== undefined && x !== '');
+  return `——《${d.title || '无标题'}》${parts.length ? '，' + parts.join('，') : ''}`;
+}

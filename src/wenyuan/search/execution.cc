@@ -92,7 +92,7 @@ class SegmentExec {
         return y != index::kNoYear && y >= f.year_from && y <= f.year_to;
       }
       case QueryNode::Kind::kSource:
-        return m.source == f.text;
+        return source_matches(f, m.source);
       case QueryNode::Kind::kCategory:
         return m.category == f.text;
       default:

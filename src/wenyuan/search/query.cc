@@ -1,13 +1,15 @@
 // The query parser: a hand-written lexer and recursive descent over code points.
 //
 // Choices a reader may wonder about (also documented in query.h):
-// - Only ASCII ( ) | " are syntax. Full-width （ ） ｜ and Chinese quotes “ ” are term
-//   characters: （一） and “两个维护” are things people search for verbatim.
+// - ASCII ( ) | " are syntax, and so are the forms a Chinese IME types: ｜, “…” (a
+//   phrase, as "…") and （…） — but （…） groups only when it encloses a space or a
+//   '|', so （一） is still searched verbatim (the 公文 numbering people look for).
+// - AND, 与, 且 standing alone are the implicit AND (not words to search).
+// - "letters:" that is no known field is an error listing the fields; other "x:"
+//   (http://…, 10:30) is part of a plain term.
 // - '|' always splits: "a|b" is a OR b (no official text needs a literal ASCII '|').
 // - '-' excludes only at the start of a token; inside a word it is a character
 //   ("2019-2023", "COVID-19").
-// - "name:" is a field only for the known names (title heading year source category,
-//   ASCII case-insensitive); any other "x:" is part of a plain term (URLs, 10:30).
 // - No escapes inside quotes: a phrase runs to the next ASCII '"'.
 #include "wenyuan/search/query.h"
 
@@ -34,13 +36,32 @@ bool is_space(char32_t c) {
          c == 0x3000;
 }
 
-bool ends_word(char32_t c) { return is_space(c) || c == U'(' || c == U')' || c == U'"' || c == U'|'; }
+// Full-width forms of the syntax characters, as an IME types them: ｜ is '|', and
+// “…” quote a phrase. （…） group only when what they enclose is clearly a query
+// (it holds a space or an operator), so （一） and （二） stay searchable verbatim.
+constexpr char32_t kFullLParen = U'\uFF08', kFullRParen = U'\uFF09', kFullBar = U'\uFF5C';
+constexpr char32_t kOpenQuote = U'\u201C', kCloseQuote = U'\u201D', kFullColon = U'\uFF1A';
+
+bool is_bar(char32_t c) { return c == U'|' || c == kFullBar; }
+
+bool ends_word(char32_t c) { return is_space(c) || c == U'(' || c == U')' || c == U'"' || is_bar(c); }
 
 std::string col_msg(size_t column, const std::string& what) {
   return "column " + std::to_string(column) + ": " + what;
 }
 
-enum class Tok { kWord, kPhrase, kField, kLParen, kRParen, kOr, kMinus, kEnd };
+enum class Tok { kWord, kPhrase, kField, kLParen, kRParen, kOr, kAnd, kMinus, kEnd };
+
+// The field names, in the order an error lists them.
+constexpr const char* kFields[] = {"title", "heading", "year", "source", "category"};
+
+std::string field_list() {
+  std::string out;
+  for (const char* f : kFields) out += std::string(out.empty() ? "" : " ") + f + ":";
+  return out;
+}
+
+bool is_ascii_letter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
 
 struct Token {
   Tok kind = Tok::kEnd;
@@ -62,18 +83,26 @@ class Lexer {
       if (pos_ >= q_.size()) break;
       const size_t col = pos_ + 1;
       const char32_t c = q_[pos_];
-      if (c == U'(') {
+      if (c == U'(' || (c == kFullLParen && full_width_group_at(pos_))) {
+        if (c == kFullLParen) full_closers_.push_back(matching_full_paren(pos_));
         out.push_back({Tok::kLParen, col, {}, {}});
         ++pos_;
-      } else if (c == U')') {
+      } else if (c == U')' || (c == kFullRParen && !full_closers_.empty() && full_closers_.back() == pos_)) {
+        if (c == kFullRParen) full_closers_.pop_back();
         out.push_back({Tok::kRParen, col, {}, {}});
         ++pos_;
-      } else if (c == U'|') {
+      } else if (c == kOpenQuote && q_.find(kCloseQuote, pos_ + 1) != std::u32string::npos) {
+        // Only a token that starts with “ and has a ” later: an unpaired “ (a
+        // pasted half sentence) is a character, as is one inside a word.
+        const size_t close = q_.find(kCloseQuote, pos_ + 1);
+        out.push_back({Tok::kPhrase, col, text::encode_utf8(std::u32string_view(q_).substr(pos_ + 1, close - pos_ - 1)), {}});
+        pos_ = close + 1;
+      } else if (is_bar(c)) {
         out.push_back({Tok::kOr, col, {}, {}});
         ++pos_;
       } else if (c == U'-') {
         const char32_t next = pos_ + 1 < q_.size() ? q_[pos_ + 1] : U' ';
-        if (is_space(next) || next == U')' || next == U'|' || next == U'-') {
+        if (is_space(next) || next == U')' || is_bar(next) || next == U'-') {
           return Status::invalid_argument(
               col_msg(col, "'-' must be followed by a term, a quoted phrase or a group"));
         }
@@ -105,8 +134,27 @@ class Lexer {
     return text::encode_utf8(std::u32string_view(q_).substr(open + 1, close - open - 1));
   }
 
+  // The position of the '）' matching the '（' at `open`, or npos.
+  size_t matching_full_paren(size_t open) const {
+    int depth = 0;
+    for (size_t i = open; i < q_.size(); ++i) {
+      if (q_[i] == kFullLParen) ++depth;
+      if (q_[i] == kFullRParen && --depth == 0) return i;
+    }
+    return std::u32string::npos;
+  }
+
+  // A '（' at a token start groups when it is closed and what it encloses holds a
+  // space or a '|': "（国旗 | 国徽） 法" groups, "（一）" and "第（三）条" do not.
+  bool full_width_group_at(size_t open) const {
+    const size_t close = matching_full_paren(open);
+    if (close == std::u32string::npos) return false;
+    for (size_t i = open + 1; i < close; ++i)
+      if (is_space(q_[i]) || is_bar(q_[i])) return true;
+    return false;
+  }
+
   static const char* known_field(std::u32string_view name) {
-    static constexpr const char* kFields[] = {"title", "heading", "year", "source", "category"};
     for (const char* f : kFields) {
       const std::string_view fv(f);
       if (fv.size() != name.size()) continue;
@@ -124,11 +172,24 @@ class Lexer {
   Result<Token> word_or_field() {
     const size_t start = pos_;
     size_t end = start;
-    while (end < q_.size() && !ends_word(q_[end])) ++end;
+    const size_t closer = full_closers_.empty() ? std::u32string::npos : full_closers_.back();
+    while (end < q_.size() && !ends_word(q_[end]) && end != closer) ++end;
+    // A '（' inside a word or not grouping is a term character; its '）' then too.
     const std::u32string_view word(q_.data() + start, end - start);
-    const size_t colon = word.find(U':');
+    size_t colon = word.find(U':');
+    if (colon == std::u32string_view::npos) colon = word.find(kFullColon);
     if (colon != std::u32string_view::npos) {
-      if (const char* field = known_field(word.substr(0, colon))) {
+      const std::u32string_view name = word.substr(0, colon);
+      const std::u32string_view rest = word.substr(colon + 1);
+      const bool letters = !name.empty() && std::all_of(name.begin(), name.end(), is_ascii_letter);
+      // "foo:bar" would silently find nothing; say which fields exist. A URL
+      // (http://…) and "10:30" stay plain terms.
+      if (letters && !known_field(name) && !(rest.size() >= 2 && rest[0] == U'/' && rest[1] == U'/') &&
+          (!rest.empty() || (end < q_.size() && q_[end] == U'"'))) {
+        return Status::invalid_argument(col_msg(start + 1, "unknown field '" + text::encode_utf8(name) +
+                                                               ":' (fields: " + field_list() + ")"));
+      }
+      if (const char* field = known_field(name)) {
         pos_ = start + colon + 1;
         Token t{Tok::kField, start + 1, {}, field};
         if (pos_ < q_.size() && q_[pos_] == U'"') {
@@ -145,11 +206,15 @@ class Lexer {
     pos_ = end;
     Token t{Tok::kWord, start + 1, text::encode_utf8(word), {}};
     if (t.text == "OR") t.kind = Tok::kOr;
+    // AND, 与 and 且 standing alone say what the space already says; taken as
+    // words they would be searched for and find (nearly) nothing.
+    if (t.text == "AND" || t.text == "与" || t.text == "且") t.kind = Tok::kAnd;
     return t;
   }
 
   const std::u32string& q_;
   size_t pos_ = 0;
+  std::vector<size_t> full_closers_;  // positions of the '）' of open full-width groups
 };
 
 bool parse_year(std::string_view s, int& out) {
@@ -188,6 +253,17 @@ class Parser {
     all.kind = QueryNode::Kind::kAnd;
     all.column = peek().column;
     while (peek().kind != Tok::kEnd && peek().kind != Tok::kRParen) {
+      if (peek().kind == Tok::kAnd) {
+        const Token& op = next();
+        const Tok after = peek().kind;
+        if (all.children.empty()) {
+          return Status::invalid_argument(col_msg(op.column, "'" + op.text + "' needs a term before it"));
+        }
+        if (after == Tok::kEnd || after == Tok::kRParen || after == Tok::kOr || after == Tok::kAnd) {
+          return Status::invalid_argument(col_msg(op.column, "'" + op.text + "' needs a term after it"));
+        }
+        continue;
+      }
       auto child = or_expr(depth);
       if (!child) return child.status();
       add_flattened(all, std::move(*child), QueryNode::Kind::kAnd);
@@ -208,7 +284,7 @@ class Parser {
     while (peek().kind == Tok::kOr) {
       const Token& op = next();
       const Tok after = peek().kind;
-      if (after == Tok::kEnd || after == Tok::kRParen || after == Tok::kOr) {
+      if (after == Tok::kEnd || after == Tok::kRParen || after == Tok::kOr || after == Tok::kAnd) {
         return Status::invalid_argument(col_msg(op.column, "'" + op_text(op) + "' needs a term after it"));
       }
       auto alt = unary(depth);
@@ -220,7 +296,7 @@ class Parser {
 
   // unary := '-' primary | primary
   Result<QueryNode> unary(int depth) {
-    if (peek().kind == Tok::kOr) {
+    if (peek().kind == Tok::kOr || peek().kind == Tok::kAnd) {
       return Status::invalid_argument(col_msg(peek().column, "'" + op_text(peek()) + "' needs a term before it"));
     }
     if (peek().kind != Tok::kMinus) return primary(depth);
@@ -297,10 +373,14 @@ class Parser {
       return n;
     }
     n.kind = t.field == "source" ? QueryNode::Kind::kSource : QueryNode::Kind::kCategory;
+    n.prefix = n.kind == QueryNode::Kind::kSource;
     return n;
   }
 
-  static std::string op_text(const Token& t) { return t.text == "OR" ? "OR" : "|"; }
+  static std::string op_text(const Token& t) {
+    if (t.kind == Tok::kAnd) return t.text;
+    return t.text == "OR" ? "OR" : "|";
+  }
 
   // a AND (b AND c) is a AND b AND c; likewise for OR. Keeps the tree shallow and
   // makes "(-b -c) a" the same as "a -b -c".
@@ -392,6 +472,16 @@ Result<Query> parse_query(std::string_view q) {
   size_t leaves = 0;
   WENYUAN_RETURN_IF_ERROR(check_tree(*root, leaves));
   return Query{std::string(q), std::move(*root)};
+}
+
+bool source_matches(const QueryNode& filter, std::string_view source) {
+  if (!filter.prefix) return source == filter.text;
+  if (source.size() < filter.text.size()) return false;
+  for (size_t i = 0; i < filter.text.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(source[i]) != lower(filter.text[i])) return false;
+  }
+  return true;
 }
 
 std::vector<const QueryNode*> positive_terms(const QueryNode& root) {

@@ -144,7 +144,7 @@ class Builder {
 
   // The snippet range proposed for match `m`: whole sentences of the paragraph(s)
   // holding it, never beyond them nor beyond `within`.
-  Range candidate_for(const Range& m, const Range& within) const {
+  Range candidate_for(const Range& m, const Range& within, const Matches& matches) const {
     // Bounds: the paragraph(s) the match lies in (a match may run across a line
     // break, since whitespace is deleted before matching), clipped to `within`.
     const Range pa = line_at(m.first), pz = line_at(m.second - 1);
@@ -152,10 +152,10 @@ class Builder {
     const Range lim{std::min(bound.first, m.first), std::max(bound.second, m.second)};
     int first = sentence_at(m.first);
     int last = sentence_at(m.second - 1);
-    if (first < 0) return window(m, lim);
+    if (first < 0) return window(m, lim, matches);
     Range r{std::max(std::min(sentences_[first].first, m.first), lim.first),
             std::min(std::max(sentences_[last].second, m.second), lim.second)};
-    if (r.second - r.first > max_chars_) return window(m, r);
+    if (r.second - r.first > max_chars_) return window(m, r, matches);
     // Widen by whole neighbouring sentences of the same paragraph, the following
     // one first (the text after a match usually finishes its thought), while it fits.
     bool grew = true;
@@ -175,17 +175,59 @@ class Builder {
     return r;
   }
 
-  // About max_chars code points of `within` around the match, at code point
-  // boundaries (the text stays a verbatim slice; the UI adds any ellipsis).
-  Range window(const Range& m, const Range& within) const {
+  // About max_chars code points of `within` around the match, cut where a reader
+  // would cut: just after a clause mark (，。；：、！？…) when one lies in the slack,
+  // and never through another match (a cut "发展" leaves a lone highlighted "展").
+  // The text stays a verbatim slice; the UI adds any ellipsis.
+  Range window(const Range& m, const Range& within, const Matches& matches) const {
+    const auto max = static_cast<uint32_t>(max_chars_);
     const uint32_t len = m.second - m.first;
-    if (len >= max_chars_) return {m.first, m.first + static_cast<uint32_t>(max_chars_)};
-    const uint32_t slack = static_cast<uint32_t>(max_chars_) - len;
+    if (len >= max) return {m.first, m.first + max};
+    const uint32_t slack = max - len;
     uint32_t b = m.first - std::min(m.first - within.first, slack / 2);
-    uint32_t e = std::min<uint32_t>(within.second, b + static_cast<uint32_t>(max_chars_));
-    b = std::max<uint32_t>(within.first, e > max_chars_ ? e - static_cast<uint32_t>(max_chars_) : 0);
+    uint32_t e = std::min<uint32_t>(within.second, b + max);
+    b = std::max<uint32_t>(within.first, e > max ? e - max : 0);
     b = std::min(b, m.first);
-    return {b, std::max(e, m.second)};
+    e = std::max(e, m.second);
+    // Start: the clause boundary nearest to b, after it (up to the match) or before
+    // it (as far as the match still fits in max chars).
+    if (!boundary_before(b)) {
+      uint32_t after = b, before = b;
+      while (after < m.first && !boundary_before(after)) ++after;
+      const uint32_t lowest = std::max(within.first, m.second > max ? m.second - max : 0);
+      while (before > lowest && !boundary_before(before)) --before;
+      const bool has_after = boundary_before(after), has_before = boundary_before(before) && before >= within.first;
+      if (has_after && (!has_before || after - b <= b - before)) b = after;
+      else if (has_before) b = before;
+    }
+    e = std::max(std::min<uint32_t>(within.second, b + max), m.second);
+    // End: the last clause boundary in (match end, e], if any.
+    if (e < within.second && !boundary_before(e)) {
+      uint32_t p = e;
+      while (p > m.second && !boundary_before(p)) --p;
+      if (boundary_before(p) && p > m.second) e = p;
+    }
+    // A match across either edge: take it whole if it fits, else leave it out.
+    matches.for_each_in({b, b + 1}, [&](const Range& x) {
+      if (x.first < b) b = e - x.first <= max ? std::max(x.first, within.first) : std::min(x.second, m.first);
+    });
+    matches.for_each_in({e > 0 ? e - 1 : 0, e}, [&](const Range& x) {
+      if (x.second > e) e = x.second - b <= max ? std::min(x.second, within.second) : std::max(x.first, m.second);
+    });
+    return {b, e};
+  }
+
+  // Whether position p starts a clause: the text start, a line start, or just
+  // after a clause or sentence mark.
+  bool boundary_before(uint32_t p) const {
+    if (p == 0 || p >= size()) return true;
+    switch (cps_[p - 1]) {
+      case U'\n': case U'，': case U'。': case U'；': case U'：': case U'、': case U'！': case U'？':
+      case U',': case U';': case U'!': case U'?': case U'…': case U'）': case U'”': case U'」':
+        return true;
+      default:
+        return is_space(cps_[p - 1]);
+    }
   }
 
   // Drops leading and trailing whitespace (paragraph indents of 全角 spaces) that
@@ -259,14 +301,14 @@ std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc:
   const Matches ms(std::move(clipped));
 
   if (ms.empty()) {  // a title-only hit: the lead of the document (or paragraph), unhighlighted
-    out.push_back(b.make(b.trim(b.candidate_for({in.first, in.first + 1}, in), ms), ms));
+    out.push_back(b.make(b.trim(b.candidate_for({in.first, in.first + 1}, in, ms), ms), ms));
     return out;
   }
 
   std::vector<Candidate> cands;
   for (const auto& m : ms.all()) {
     Candidate c;
-    c.range = b.trim(b.candidate_for(m, in), ms);
+    c.range = b.trim(b.candidate_for(m, in, ms), ms);
     if (!cands.empty() && cands.back().range == c.range) continue;
     const auto hs = b.highlights(c.range, ms);
     c.highlights = hs.size();

@@ -19,8 +19,9 @@ struct Snippet {
   std::vector<std::pair<uint32_t, uint32_t>> highlights; // [start, end) code point offsets into `text`
 };
 
-// The default length bound of a snippet, in code points.
-inline constexpr size_t kSnippetChars = 160;
+// The default length bound of a snippet, in code points: about two lines of a results
+// list at desktop width, so five or more hits fit on one screen.
+inline constexpr size_t kSnippetChars = 100;
 
 // Builds up to `max_snippets` snippets of `text` (the document's cleaned text,
 // paragraphs separated by '\n').
@@ -28,7 +29,9 @@ inline constexpr size_t kSnippetChars = 160;
 // `sentences` are the document's sentence spans. A snippet is one or more whole
 // sentences around a match (widened by whole neighbouring sentences of the same
 // paragraph while it fits in `max_chars`), cut to a window of about `max_chars`
-// code points around the match if the sentence is longer. A snippet never runs
+// code points around the match if the sentence is longer; such a window starts
+// and ends at clause marks (，；。、…) where the slack holds one, and never cuts
+// through a match (a match across its edge is taken whole or left out). A snippet never runs
 // across a paragraph boundary (a '\n'), except where a match itself does (the
 // normalized text has no whitespace, so a term can match across a line break).
 // With `within` (a paragraph hit: that paragraph's span), snippets and matches

@@ -9,7 +9,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +28,7 @@
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/metrics.h"
 #include "wenyuan/store/intake_log.h"
+#include "wenyuan/store/user_data.h"
 
 namespace wenyuan::server {
 
@@ -34,11 +40,29 @@ struct FacetCache {
   nlohmann::json public_value;  // for non-members: years from public years (docs/paywall.md)
 };
 
+// 搜索建议 and 热门搜索 (routes/suggest.cc): the catalog's titles, normalized,
+// as of a change sequence, and how often each query was asked (bounded).
+struct SuggestState {
+  std::mutex mu;
+  uint64_t seq = UINT64_MAX;
+  std::vector<std::pair<std::string, std::string>> titles;  // (normalized, as written), shortest first
+  std::map<std::string, int64_t> asked;                      // query as typed -> times
+  static constexpr size_t kMaxQueries = 5000;                // distinct queries remembered
+};
+
 struct ApiState {
   ApiState(library::Library& lib, access::Accounts& acc, const ServerConfig& cfg);
 
   // The intake log (DATA/intake.db), opened on first use; its own connection.
   Result<store::IntakeLog*> intake();
+  // The readers' own lists (DATA/me.db, routes/me.cc), opened on first use.
+  Result<store::UserData*> user_data();
+  // Records for a logged-in caller (no-ops otherwise; failures ignored: a
+  // history row is a convenience, never a reason to fail a request).
+  void note_view(const std::optional<access::User>& user, const std::string& doc_id);
+  void note_download(const std::optional<access::User>& user, const std::string& doc_id, const std::string& format);
+  // Counts a well-formed query for 热门搜索 (routes/suggest.cc).
+  void note_query(const std::string& q);
 
   library::Library& library;
   access::Accounts& accounts;
@@ -56,10 +80,13 @@ struct ApiState {
   std::mutex write_mu;
   FacetCache facets;
   CheckService check;  // 查重: the fingerprint index, clusters, quotas (routes/check.cc)
+  SuggestState suggestions;
 
  private:
   std::mutex intake_mu_;
   std::unique_ptr<store::IntakeLog> intake_;
+  std::mutex user_data_mu_;
+  std::unique_ptr<store::UserData> user_data_;
 };
 
 }  // namespace wenyuan::server

@@ -99,6 +99,7 @@ Response document(ApiState& s, Call& c) {
             {"blocks", blocks},
             {"regions", regions},
             {"downloads", {{"left", left}, {"per_day", per_day}, {"full", full}}}};
+  s.note_view(c.caller.user, d->id);  // 浏览历史 of a logged-in reader (me.cc)
   return json_response(http::status::ok, j);
 }
 

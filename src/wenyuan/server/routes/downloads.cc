@@ -81,6 +81,7 @@ Response download(ApiState& s, Call& c) {
   }
   auto r = render(s.policy.download_document(*d, tier), format);
   if (!r) return from_status(r.status());
+  if (c.req.method() != http::verb::head) s.note_download(c.caller.user, d->id, format);  // 下载记录 (me.cc)
   auto res = make_response(http::status::ok, std::move(r->bytes), r->content_type);
   res.set(http::field::content_disposition, content_disposition(safe_filename(d->title) + "." + r->extension));
   return res;

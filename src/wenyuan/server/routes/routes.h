@@ -18,6 +18,8 @@ std::vector<Route> accounts_routes();   // accounts.cc: /api/auth/*, /api/me*, /
 std::vector<Route> admin_routes();      // admin.cc: /api/admin/*
 std::vector<Route> check_routes();     // check.cc: /api/check, /api/docs/{id}/versions
 std::vector<Route> ops_routes();        // ops.cc: /healthz, /metrics, /api/openapi.json
+std::vector<Route> me_routes();         // me.cc: /api/me/favorites, history, downloads, basket
+std::vector<Route> suggest_routes();    // suggest.cc: /api/suggest
 
 // GET /metrics without the checks (ops.cc): also the separate metrics listener.
 Response metrics_text(ApiState& s, Call& c);

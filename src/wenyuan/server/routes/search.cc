@@ -2,6 +2,7 @@
 // hits with snippets the caller may read) and GET /api/facets (the filters the
 // search page offers).
 #include <chrono>
+#include <map>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -54,6 +55,7 @@ Response search(ApiState& s, Call& c) {
   // as filter nodes of the query language.
   Result<search::Query> parsed = search::parse_query(query);
   if (!parsed) return bad_request(parsed.status().message());
+  if (*page == 1) s.note_query(query);  // 热门搜索 (suggest.cc): a well-formed query, once per search
   search::Query full = std::move(parsed.value());
   auto add_filter = [&](search::QueryNode node) {
     if (full.root.kind != search::QueryNode::Kind::kAnd) {
@@ -135,6 +137,7 @@ Response search(ApiState& s, Call& c) {
                 {"year", library::year_json(h.year)},
                 {"source", h.source},
                 {"category", h.category},
+                {"access", d ? json(doc::to_string(d->access)) : json(nullptr)},  // public: the 免费/会员 badge
                 {"score", h.score},
                 {"snippets", snippets}};
     if (h.paragraph) hit["paragraph"] = {{"start", h.paragraph->start}, {"end", h.paragraph->end}};
@@ -159,12 +162,16 @@ Response facets(ApiState& s, Call& c) {
     auto all = (*cat)->list({});
     if (!all) return from_status(all.status());
     json sources = json::array();
+    json source_counts = json::object();  // documents per source: the counts beside the filter's options
     for (const auto& [source, n] : stats->by_source) {
       if (!source.empty()) sources.push_back(source);
+      if (!source.empty()) source_counts[source] = n;
     }
     std::set<std::string> categories;
+    std::map<std::string, int64_t> category_counts;
     for (const auto& d : *all) {
       if (!d.category.empty()) categories.insert(d.category);
+      if (!d.category.empty()) ++category_counts[d.category];
     }
     json years = json::array();
     if (!stats->by_year.empty()) years = {stats->by_year.front().first, stats->by_year.back().first};
@@ -178,6 +185,8 @@ Response facets(ApiState& s, Call& c) {
     s.facets.value = {{"sources", sources},
                       {"categories", json(std::vector<std::string>(categories.begin(), categories.end()))},
                       {"years", years},
+                      {"source_counts", source_counts},
+                      {"category_counts", category_counts},
                       {"documents", stats->documents}};
     s.facets.public_value = s.facets.value;
     s.facets.public_value["years"] = public_years;

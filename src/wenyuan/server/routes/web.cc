@@ -51,7 +51,17 @@ Response static_file(ApiState& s, Call& c) {
   }
   const std::filesystem::path file = s.config.web_dir / rel;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return not_found("no such file: " + path);
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    // A page address (no file extension) that is no page: the web UI's own
+    // 页面不存在 page in Chinese, with status 404; missing assets stay JSON 404s.
+    if (rel.find('.') != std::string::npos) return not_found("no such file: " + path);
+    std::ifstream index(s.config.web_dir / "index.html", std::ios::binary);
+    if (!index) return not_found("no such page");
+    std::string page((std::istreambuf_iterator<char>(index)), std::istreambuf_iterator<char>());
+    auto res = make_response(http::status::not_found, std::move(page), "text/html; charset=utf-8");
+    res.set(http::field::cache_control, "no-cache");
+    return res;
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) return not_found("no such file: " + path);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
