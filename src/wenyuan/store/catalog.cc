@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <thread>
 
 #include "wenyuan/store/codec.h"
 #include "wenyuan/store/schema.h"
@@ -469,17 +470,41 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
   // Before any write (WAL mode is one): the first read is where SQLite finds
   // out the file is not a database at all, and another application's database
   // must be left as it was.
-  Status identity = check_identity(c);
+  // Two processes opening a new library at once (two imports into an empty
+  // folder): switching the file to WAL takes an exclusive lock, and SQLite
+  // answers SQLITE_BUSY there without calling the busy handler. Wait as the
+  // busy timeout would, then give up with the error.
+  auto busy = [&] {
+    const int rc = sqlite3_errcode(c.get()) & 0xff;
+    return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+  };
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  auto retry_busy = [&](auto&& fn) {
+    auto r = fn();
+    while (!r.is_ok() && busy() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      r = fn();
+    }
+    return r;
+  };
+  // In one read transaction: the application id and the schema objects of the
+  // same state (another process may commit its first migration in between).
+  Status identity = retry_busy([&] {
+    Status st = c.exec("BEGIN");
+    if (st.is_ok()) st = check_identity(c);
+    c.exec("COMMIT");  // a read transaction: nothing to lose
+    return st;
+  });
   if (!identity.is_ok()) {
     if (identity.code() == StatusCode::kCorruption) return not_ours(identity);
     return identity.with_context(name);
   }
-  Result<std::string> mode = c.query_text("PRAGMA journal_mode = WAL");
+  Result<std::string> mode = retry_busy([&] { return c.query_text("PRAGMA journal_mode = WAL"); });
   if (!mode.is_ok()) return mode.status().with_context(name);
   if (mode.value() != "wal") return Status::io_error(name + ": cannot use WAL mode (journal_mode is " + *mode + ")");
   WENYUAN_RETURN_IF_ERROR(c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON").with_context(name));
 
-  Status st = migrate(c, latest_schema_version());
+  Status st = retry_busy([&] { return migrate(c, latest_schema_version()); });
   if (!st.is_ok()) {
     if (st.code() == StatusCode::kCorruption) return not_ours(st);
     return st.with_context(name);
