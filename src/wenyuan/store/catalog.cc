@@ -474,14 +474,17 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
   // folder): switching the file to WAL takes an exclusive lock, and SQLite
   // answers SQLITE_BUSY there without calling the busy handler. Wait as the
   // busy timeout would, then give up with the error.
-  auto busy = [&] {
+  // `was_busy` is read right after the failing call (a later COMMIT or
+  // ROLLBACK would reset the connection's error code).
+  bool was_busy = false;
+  auto note_busy = [&] {
     const int rc = sqlite3_errcode(c.get()) & 0xff;
-    return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+    was_busy = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
   };
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
   auto retry_busy = [&](auto&& fn) {
     auto r = fn();
-    while (!r.is_ok() && busy() && std::chrono::steady_clock::now() < give_up) {
+    while (!r.is_ok() && was_busy && std::chrono::steady_clock::now() < give_up) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       r = fn();
     }
@@ -492,6 +495,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
   Status identity = retry_busy([&] {
     Status st = c.exec("BEGIN");
     if (st.is_ok()) st = check_identity(c);
+    note_busy();
     c.exec("COMMIT");  // a read transaction: nothing to lose
     return st;
   });
@@ -499,12 +503,16 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
     if (identity.code() == StatusCode::kCorruption) return not_ours(identity);
     return identity.with_context(name);
   }
-  Result<std::string> mode = retry_busy([&] { return c.query_text("PRAGMA journal_mode = WAL"); });
+  Result<std::string> mode = retry_busy([&] {
+    auto r = c.query_text("PRAGMA journal_mode = WAL");
+    note_busy();
+    return r;
+  });
   if (!mode.is_ok()) return mode.status().with_context(name);
   if (mode.value() != "wal") return Status::io_error(name + ": cannot use WAL mode (journal_mode is " + *mode + ")");
   WENYUAN_RETURN_IF_ERROR(c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON").with_context(name));
 
-  Status st = retry_busy([&] { return migrate(c, latest_schema_version()); });
+  Status st = migrate(c, latest_schema_version());  // BEGIN IMMEDIATE steps wait via the busy handler
   if (!st.is_ok()) {
     if (st.code() == StatusCode::kCorruption) return not_ours(st);
     return st.with_context(name);
