@@ -168,9 +168,8 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& db
   if (!st) return st.with_context(db_file.string());
   // A hash of a random password nobody knows, at the configured cost: what an
   // unknown name is verified against.
-  auto dummy = hash_password(random_token(), a->options_.ops_limit, a->options_.mem_limit);
-  if (!dummy) return dummy.status();
-  a->dummy_hash_ = std::move(dummy.value());
+  WENYUAN_ASSIGN_OR_RETURN(auto dummy, hash_password(random_token(), a->options_.ops_limit, a->options_.mem_limit));
+  a->dummy_hash_ = std::move(dummy);
   return a;
 }
 
@@ -178,9 +177,8 @@ Accounts::~Accounts() { sqlite3_close_v2(db_); }
 
 Status Accounts::migrate() {
   Stmt v(db_, "PRAGMA user_version");
-  auto row = v.step();
-  if (!row) return row.status();
-  const int64_t version = *row ? v.col_int(0) : 0;
+  WENYUAN_ASSIGN_OR_RETURN(auto row, v.step());
+  const int64_t version = row ? v.col_int(0) : 0;
   if (version > kSchemaVersion) return Status::unsupported("accounts schema is newer than this wenyuan");
   if (version < 1) {
     WENYUAN_RETURN_IF_ERROR(exec(db_,
@@ -220,8 +218,7 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
   if (tier == Tier::kAnonymous) return Status::invalid_argument("a user cannot have the tier anonymous");
   // Hashing is slow by design; do it outside the lock. It runs before the name
   // is looked at, so a taken name costs as much as a free one.
-  auto hash = hash_password(password, options_.ops_limit, options_.mem_limit);
-  if (!hash) return hash.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto hash, hash_password(password, options_.ops_limit, options_.mem_limit));
   std::lock_guard lock(mu_);
   WENYUAN_RETURN_IF_ERROR(exec(db_, "BEGIN IMMEDIATE"));
   auto rollback = [this](Status st) {
@@ -236,7 +233,7 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
     if (!*r) return rollback(Status::permission_denied("the invitation code is unknown, used or expired"));
   }
   Stmt s(db_, "INSERT INTO users (name, password_hash, tier, disabled, created_at) VALUES (?, ?, ?, 0, ?)");
-  s.text(1, name).text(2, *hash).text(3, to_string(tier)).integer(4, unix_now());
+  s.text(1, name).text(2, hash).text(3, to_string(tier)).integer(4, unix_now());
   auto st = s.run();
   if (!st) {
     const bool taken = sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE;
@@ -268,9 +265,8 @@ Result<User> Accounts::authenticate(const std::string& name, const std::string& 
     Stmt s(db_,
            "SELECT id, name, tier, disabled, created_at, tier_until, password_hash FROM users WHERE name = ?");
     s.text(1, name);
-    auto r = s.step();
-    if (!r) return r.status();
-    if (*r) {
+    WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+    if (r) {
       u = read_user(s);
       hash = s.col_text(6);
       found = true;
@@ -288,9 +284,8 @@ Result<User> Accounts::authenticate(const std::string& name, const std::string& 
 Result<User> Accounts::user_where(const std::string& where, const std::string& arg) {
   Stmt s(db_, (kUserColumns + where).c_str());
   s.text(1, arg);
-  auto r = s.step();
-  if (!r) return r.status();
-  if (!*r) return Status::not_found("no such user");
+  WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+  if (!r) return Status::not_found("no such user");
   return read_user(s);
 }
 
@@ -306,9 +301,8 @@ Result<std::vector<User>> Accounts::list_users() {
   Stmt s(db_, (std::string(kUserColumns) + "ORDER BY id").c_str());
   std::vector<User> out;
   for (;;) {
-    auto r = s.step();
-    if (!r) return r.status();
-    if (!*r) break;
+    WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+    if (!r) break;
     out.push_back(read_user(s));
   }
   return out;
@@ -344,11 +338,10 @@ Result<User> Accounts::set_disabled(const std::string& name, bool disabled) {
 
 Status Accounts::set_password(const std::string& name, const std::string& password) {
   WENYUAN_RETURN_IF_ERROR(validate_password(password));
-  auto hash = hash_password(password, options_.ops_limit, options_.mem_limit);
-  if (!hash) return hash.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto hash, hash_password(password, options_.ops_limit, options_.mem_limit));
   std::lock_guard lock(mu_);
   Stmt s(db_, "UPDATE users SET password_hash = ? WHERE name = ?");
-  s.text(1, *hash).text(2, name);
+  s.text(1, hash).text(2, name);
   WENYUAN_RETURN_IF_ERROR(s.run());
   if (sqlite3_changes(db_) == 0) return Status::not_found("no user \"" + name + "\"");
   return Status::ok();
@@ -382,9 +375,8 @@ Result<SessionUser> Accounts::session_user(const std::string& token) {
          " FROM sessions s JOIN users u ON u.id = s.user_id"
          " WHERE s.token_hash = ? AND s.expires_at >= ? AND u.disabled = 0");
   s.text(1, token_hash(token)).integer(2, unix_now());
-  auto r = s.step();
-  if (!r) return r.status();
-  if (!*r) return Status::not_found("no session");
+  WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+  if (!r) return Status::not_found("no session");
   return SessionUser{read_user(s), s.col_text(6), s.col_int(7)};
 }
 
@@ -403,9 +395,8 @@ Result<std::vector<SessionInfo>> Accounts::list_sessions(int64_t user_id) {
   s.integer(1, user_id).integer(2, unix_now());
   std::vector<SessionInfo> out;
   for (;;) {
-    auto r = s.step();
-    if (!r) return r.status();
-    if (!*r) break;
+    WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+    if (!r) break;
     out.push_back({s.col_int(0), s.col_int(1), s.col_int(2), s.col_text(3), s.col_text(4)});
   }
   return out;
@@ -444,12 +435,11 @@ Result<std::vector<std::string>> Accounts::create_invites(int count, int64_t ttl
 }
 
 Result<std::string> Accounts::create_api_token(const std::string& user_name) {
-  auto u = get_user(user_name);
-  if (!u) return u.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto u, get_user(user_name));
   const std::string token = random_token();
   std::lock_guard lock(mu_);
   Stmt s(db_, "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)");
-  s.text(1, token_hash(token)).integer(2, u->id).integer(3, unix_now());
+  s.text(1, token_hash(token)).integer(2, u.id).integer(3, unix_now());
   WENYUAN_RETURN_IF_ERROR(s.run());
   return token;
 }
@@ -462,9 +452,8 @@ Result<User> Accounts::token_user(const std::string& token) {
          " JOIN users u ON u.id = t.user_id"
          " WHERE t.token_hash = ? AND u.disabled = 0");
   s.text(1, token_hash(token));
-  auto r = s.step();
-  if (!r) return r.status();
-  if (!*r) return Status::not_found("no such token");
+  WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+  if (!r) return Status::not_found("no such token");
   return read_user(s);
 }
 
@@ -485,9 +474,8 @@ Result<uint32_t> Accounts::downloads_used(int64_t user_id, const std::string& da
   std::lock_guard lock(mu_);
   Stmt s(db_, "SELECT used FROM downloads WHERE user_id = ? AND day = ?");
   s.integer(1, user_id).text(2, day);
-  auto r = s.step();
-  if (!r) return r.status();
-  return *r ? static_cast<uint32_t>(s.col_int(0)) : 0u;
+  WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+  return r ? static_cast<uint32_t>(s.col_int(0)) : 0u;
 }
 
 std::string Accounts::today() {

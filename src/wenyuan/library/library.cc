@@ -137,19 +137,14 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& data_dir, const O
   std::unique_ptr<Library> lib(new Library());
   lib->data_dir_ = data_dir;
   lib->options_ = options;
-  auto catalog = store::Catalog::open(data_dir / "catalog.db");
-  if (!catalog) return catalog.status();
-  lib->catalog_ = std::move(catalog.value());
+  WENYUAN_ASSIGN_OR_RETURN(auto catalog, store::Catalog::open(data_dir / "catalog.db"));
+  lib->catalog_ = std::move(catalog);
   index::IndexOptions io;
   io.read_only = true;  // until the lock is ours (try_become_writer)
-  auto index = index::Index::open(data_dir / "index", io);
-  if (!index) return index.status();
-  lib->index_ = std::move(index.value());
+  WENYUAN_ASSIGN_OR_RETURN(auto index, index::Index::open(data_dir / "index", io));
+  lib->index_ = std::move(index);
   lib->engine_ = std::make_unique<search::Engine>(*lib->index_);
-  if (!options.read_only) {
-    auto writer = lib->try_become_writer();
-    if (!writer) return writer.status();
-  }
+  if (!options.read_only) WENYUAN_RETURN_IF_ERROR(lib->try_become_writer().status());
   if (options.catch_up) WENYUAN_RETURN_IF_ERROR(lib->sync_index());
   return lib;
 }
@@ -184,11 +179,10 @@ std::string Library::index_writer() const {
 Result<bool> Library::try_become_writer() {
   if (lock_) return true;
   if (options_.read_only) return false;
-  auto lock = index::WriterLock::try_acquire(data_dir_ / "index", options_.holder);
-  if (!lock) return lock.status();
-  if (!lock->has_value()) return false;
+  WENYUAN_ASSIGN_OR_RETURN(auto lock, index::WriterLock::try_acquire(data_dir_ / "index", options_.holder));
+  if (!lock.has_value()) return false;
   WENYUAN_RETURN_IF_ERROR(index_->become_writer());
-  lock_ = std::make_unique<index::WriterLock>(std::move(**lock));
+  lock_ = std::make_unique<index::WriterLock>(std::move(*lock));
   return true;
 }
 
@@ -562,9 +556,8 @@ Status Library::remove(const std::string& id) {
 
 Status Library::publish() {
   last_publish_ms_ = steady_ms();
-  auto writer = try_become_writer();
-  if (!writer) return writer.status();
-  if (!*writer) {
+  WENYUAN_ASSIGN_OR_RETURN(auto writer, try_become_writer());
+  if (!writer) {
     // The holder indexes these changes (it tails the log, or catches up in close()).
     own_.clear();
     return Status::ok();
@@ -573,14 +566,8 @@ Status Library::publish() {
 }
 
 Status Library::refresh() {
-  if (!lock_ && !options_.read_only) {
-    auto writer = try_become_writer();
-    if (!writer) return writer.status();
-  }
-  if (!lock_) {
-    auto moved = index_->reload();  // to the writer's newest commit
-    if (!moved) return moved.status();
-  }
+  if (!lock_ && !options_.read_only) WENYUAN_RETURN_IF_ERROR(try_become_writer().status());
+  if (!lock_) WENYUAN_RETURN_IF_ERROR(index_->reload().status());  // to the writer's newest commit
   return sync_index();
 }
 
@@ -591,17 +578,16 @@ Result<unsigned> Library::merge() {
 
 Status Library::sync_index() {
   const uint64_t from = index_->catalog_seq();
-  auto changes = catalog_->changes_since(from);
-  if (!changes) return changes.status();
-  if (changes->empty()) {
+  WENYUAN_ASSIGN_OR_RETURN(auto changes, catalog_->changes_since(from));
+  if (changes.empty()) {
     own_.clear();  // put and rolled back, or already indexed
     return Status::ok();
   }
   // The last change of each id decides; earlier ones are history.
   std::unordered_map<std::string, const store::Change*> last;
-  for (const auto& c : *changes) last[c.id] = &c;
+  for (const auto& c : changes) last[c.id] = &c;
   index_->discard_pending();
-  for (const auto& c : *changes) {
+  for (const auto& c : changes) {
     if (last[c.id] != &c) continue;
     if (c.deleted) {
       auto st = index_->remove(c.id);
@@ -621,7 +607,7 @@ Status Library::sync_index() {
     WENYUAN_RETURN_IF_ERROR(index_->add(*d));
   }
   own_.clear();
-  Status st = index_->commit(changes->back().seq);
+  Status st = index_->commit(changes.back().seq);
   if (!st) index_->discard_pending();
   return st;
 }
@@ -631,12 +617,11 @@ Result<VerifyReport> Library::verify() {
   auto snap = index_->snapshot();
   r.index_seq = snap->catalog_seq();
   r.segments = snap->parts().size();
-  auto changes = catalog_->changes_since(r.index_seq);
-  if (!changes) return changes.status();
-  r.pending_changes = changes->size();
-  r.catalog_seq = changes->empty() ? r.index_seq : changes->back().seq;
+  WENYUAN_ASSIGN_OR_RETURN(auto changes, catalog_->changes_since(r.index_seq));
+  r.pending_changes = changes.size();
+  r.catalog_seq = changes.empty() ? r.index_seq : changes.back().seq;
   std::unordered_map<std::string, bool> changed_later;
-  for (const auto& c : *changes) changed_later[c.id] = true;
+  for (const auto& c : changes) changed_later[c.id] = true;
   auto problem = [&](std::string what) {
     if (r.problems.size() < 1000) r.problems.push_back(std::move(what));
   };
@@ -646,12 +631,11 @@ Result<VerifyReport> Library::verify() {
   // Every committed segment must read back whole (Segment::open checked the
   // footer and crc when the view was loaded; read the files again to catch
   // damage since).
-  auto dir = index::open_fs_directory(data_dir_ / "index");
-  if (!dir) return dir.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto dir, index::open_fs_directory(data_dir_ / "index"));
   for (const auto& part : snap->parts()) {
     const std::string& name = part.segment->name();
     if (name.rfind("mem-", 0) == 0) continue;
-    auto data = (*dir)->read(name);
+    auto data = dir->read(name);
     if (!data) {
       problem(name + ": " + data.status().message());
       continue;
@@ -688,10 +672,9 @@ Result<VerifyReport> Library::verify() {
     if (!field.empty()) problem("document " + live.id + ": the index's " + field + " differs from the catalog's");
   }
   store::ListFilter all;
-  auto docs = catalog_->list(all);
-  if (!docs) return docs.status();
-  r.catalog_documents = docs->size();
-  for (const auto& summary : *docs) {
+  WENYUAN_ASSIGN_OR_RETURN(auto docs, catalog_->list(all));
+  r.catalog_documents = docs.size();
+  for (const auto& summary : docs) {
     if (!seen.count(summary.id) && !changed_later.count(summary.id))
       problem("document " + summary.id + " is in the catalog but not in the index");
   }

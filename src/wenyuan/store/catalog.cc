@@ -259,9 +259,8 @@ struct Catalog::Impl {
   Result<sqlite::Statement*> stmt(Sql which) const {
     sqlite::Statement& s = stmts[which];
     if (!s) {
-      Result<sqlite::Statement> p = db.prepare(kSqlText[which]);
-      if (!p.is_ok()) return p.status();
-      s = std::move(p).value();
+      WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement p, db.prepare(kSqlText[which]));
+      s = std::move(p);
     }
     return &s;
   }
@@ -274,12 +273,14 @@ struct Catalog::Impl {
   Status end_write() const { return db.exec(in_batch ? "RELEASE document" : "COMMIT"); }
   void abort_write() {
     if (in_batch) {
-      db.exec("ROLLBACK TO document; RELEASE document");
+      // Best effort: the caller returns the write's own error; what the rollback
+      // left is read from SQLite just below.
+      (void)db.exec("ROLLBACK TO document; RELEASE document");
       // Some errors (disk full, I/O) make SQLite roll back the whole transaction
       // by itself; then there is no batch any more and the caller must know.
       if (sqlite3_get_autocommit(db.get()) != 0) in_batch = false;
     } else {
-      db.exec("ROLLBACK");
+      (void)db.exec("ROLLBACK");  // best effort: the write's own error is what the caller gets
     }
   }
 
@@ -313,7 +314,7 @@ ReadSnapshot::ReadSnapshot(const sqlite::Db& db, bool in_batch) : db_(db), own_(
 
 // Ending a read transaction cannot lose anything; its status does not matter.
 ReadSnapshot::~ReadSnapshot() {
-  if (own_) db_.exec("COMMIT");
+  if (own_) (void)db_.exec("COMMIT");
 }
 
 }  // namespace
@@ -334,16 +335,14 @@ EncodedDocument encode(const doc::Document& d) {
 
 Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const EncodedDocument& e,
                                              const std::vector<std::string>& edge_lines) {
-  Result<sqlite::Statement*> find = stmt(kFindForPut);
-  if (!find.is_ok()) return find.status();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* find, stmt(kFindForPut));
   bool exists = false;
   {
-    sqlite::Statement& s = **find;
+    sqlite::Statement& s = *find;
     sqlite::StatementReset reset(s);
     s.bind_text(1, d.id);
-    Result<bool> row = s.step();
-    if (!row.is_ok()) return row.status();
-    exists = *row;
+    WENYUAN_ASSIGN_OR_RETURN(bool row, s.step());
+    exists = row;
     // Same content and same metadata: nothing to write, nothing for the index to redo.
     if (exists && s.column_text(1) == d.content_hash && column_optional_int(s, 2) == d.year &&
         s.column_text(3) == d.date && s.column_text(4) == d.source && s.column_text(5) == d.category &&
@@ -354,11 +353,10 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     }
   }
 
-  Result<sqlite::Statement*> upsert = stmt(kUpsertDocument);
-  if (!upsert.is_ok()) return upsert.status();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* upsert, stmt(kUpsertDocument));
   int64_t rid = 0;
   {
-    sqlite::Statement& s = **upsert;
+    sqlite::Statement& s = *upsert;
     sqlite::StatementReset reset(s);
     s.bind_text(1, d.id);
     s.bind_text(2, d.title);
@@ -384,17 +382,15 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     else s.bind_null(21);
     s.bind_text(22, d.type);
     s.bind_text(23, d.source_name);
-    Result<bool> row = s.step();
-    if (!row.is_ok()) return row.status();
-    if (!*row) return Status::internal("upsert returned no rid");
+    WENYUAN_ASSIGN_OR_RETURN(bool row, s.step());
+    if (!row) return Status::internal("upsert returned no rid");
     rid = s.column_int(0);
     WENYUAN_RETURN_IF_ERROR(s.run());  // finish the RETURNING statement
   }
 
-  Result<sqlite::Statement*> body = stmt(kUpsertBody);
-  if (!body.is_ok()) return body.status();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* body, stmt(kUpsertBody));
   {
-    sqlite::Statement& s = **body;
+    sqlite::Statement& s = *body;
     sqlite::StatementReset reset(s);
     s.bind_int(1, rid);
     s.bind_blob(2, e.original);
@@ -405,53 +401,50 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
   }
 
   if (exists) {
-    Result<sqlite::Statement*> del = stmt(kDeleteEdgeLines);
-    if (!del.is_ok()) return del.status();
-    sqlite::StatementReset reset(**del);
-    (*del)->bind_int(1, rid);
-    WENYUAN_RETURN_IF_ERROR((*del)->run());
+    WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* del, stmt(kDeleteEdgeLines));
+    sqlite::StatementReset reset(*del);
+    del->bind_int(1, rid);
+    WENYUAN_RETURN_IF_ERROR(del->run());
   }
   if (!edge_lines.empty()) {
-    Result<sqlite::Statement*> ins = stmt(kInsertEdgeLine);
-    if (!ins.is_ok()) return ins.status();
+    WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* ins, stmt(kInsertEdgeLine));
     for (const std::string& line : edge_lines) {
-      sqlite::StatementReset reset(**ins);
-      (*ins)->bind_text(1, line);
-      (*ins)->bind_int(2, rid);
-      WENYUAN_RETURN_IF_ERROR((*ins)->run());
+      sqlite::StatementReset reset(*ins);
+      ins->bind_text(1, line);
+      ins->bind_int(2, rid);
+      WENYUAN_RETURN_IF_ERROR(ins->run());
     }
   }
 
-  Result<sqlite::Statement*> log = stmt(kLogChange);
-  if (!log.is_ok()) return log.status();
-  sqlite::StatementReset reset(**log);
-  (*log)->bind_text(1, d.id);
-  (*log)->bind_int(2, 0);
-  WENYUAN_RETURN_IF_ERROR((*log)->run());
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* log, stmt(kLogChange));
+  sqlite::StatementReset reset(*log);
+  log->bind_text(1, d.id);
+  log->bind_int(2, 0);
+  WENYUAN_RETURN_IF_ERROR(log->run());
   return exists ? PutOutcome::kUpdated : PutOutcome::kInserted;
 }
 
 Status Catalog::Impl::remove_locked(const std::string& id) {
-  Result<sqlite::Statement*> del = stmt(kRemove);
-  if (!del.is_ok()) return del.status();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* del, stmt(kRemove));
   {
-    sqlite::StatementReset reset(**del);
-    (*del)->bind_text(1, id);
-    WENYUAN_RETURN_IF_ERROR((*del)->run());
+    sqlite::StatementReset reset(*del);
+    del->bind_text(1, id);
+    WENYUAN_RETURN_IF_ERROR(del->run());
   }
   if (sqlite3_changes(db.get()) == 0) return Status::not_found("no document \"" + id + "\"");
-  Result<sqlite::Statement*> log = stmt(kLogChange);
-  if (!log.is_ok()) return log.status();
-  sqlite::StatementReset reset(**log);
-  (*log)->bind_text(1, id);
-  (*log)->bind_int(2, 1);
-  return (*log)->run();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* log, stmt(kLogChange));
+  sqlite::StatementReset reset(*log);
+  log->bind_text(1, id);
+  log->bind_int(2, 1);
+  return log->run();
 }
 
 Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Catalog::~Catalog() {
-  if (impl_ && impl_->in_batch) impl_->db.exec("ROLLBACK");
+  // An unfinished batch is undone; a destructor has no one to tell if that fails,
+  // and SQLite rolls back an open transaction when the connection closes anyway.
+  if (impl_ && impl_->in_batch) (void)impl_->db.exec("ROLLBACK");
 }
 
 Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_file) {
@@ -496,7 +489,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
     Status st = c.exec("BEGIN");
     if (st.is_ok()) st = check_identity(c);
     note_busy();
-    c.exec("COMMIT");  // a read transaction: nothing to lose
+    (void)c.exec("COMMIT");  // a read transaction: nothing to lose
     return st;
   });
   if (!identity.is_ok()) {
@@ -647,34 +640,28 @@ Result<CatalogStats> Catalog::stats() const {
   WENYUAN_RETURN_IF_ERROR(impl_->in_file(snapshot.status()));
   auto run = [&]() -> Result<CatalogStats> {
     CatalogStats st;
-    Result<sqlite::Statement> totals =
-        db.prepare("SELECT count(*), coalesce(sum(text_chars), 0) FROM documents", false);
-    if (!totals.is_ok()) return totals.status();
-    Result<bool> row = totals->step();
-    if (!row.is_ok()) return row.status();
-    st.documents = static_cast<uint64_t>(totals->column_int(0));
-    st.characters = static_cast<uint64_t>(totals->column_int(1));
-    Result<sqlite::Statement> sources = db.prepare(
+    WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement totals,
+                             db.prepare("SELECT count(*), coalesce(sum(text_chars), 0) FROM documents", false));
+    WENYUAN_RETURN_IF_ERROR(totals.step().status());  // an aggregate always yields its one row
+    st.documents = static_cast<uint64_t>(totals.column_int(0));
+    st.characters = static_cast<uint64_t>(totals.column_int(1));
+    WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement sources, db.prepare(
         // By the source's display name (a site or body, not each page's URL); a
         // document stored before v5 has none yet and counts under its source.
         "SELECT CASE WHEN source_name <> '' THEN source_name ELSE source END AS s, count(*) FROM documents "
         "GROUP BY s ORDER BY count(*) DESC, s",
-        false);
-    if (!sources.is_ok()) return sources.status();
+        false));
     for (;;) {
-      Result<bool> r = sources->step();
-      if (!r.is_ok()) return r.status();
-      if (!*r) break;
-      st.by_source.emplace_back(sources->column_text(0), static_cast<uint64_t>(sources->column_int(1)));
+      WENYUAN_ASSIGN_OR_RETURN(bool r, sources.step());
+      if (!r) break;
+      st.by_source.emplace_back(sources.column_text(0), static_cast<uint64_t>(sources.column_int(1)));
     }
-    Result<sqlite::Statement> years = db.prepare(
-        "SELECT year, count(*) FROM documents WHERE year IS NOT NULL GROUP BY year ORDER BY year", false);
-    if (!years.is_ok()) return years.status();
+    WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement years, db.prepare(
+        "SELECT year, count(*) FROM documents WHERE year IS NOT NULL GROUP BY year ORDER BY year", false));
     for (;;) {
-      Result<bool> r = years->step();
-      if (!r.is_ok()) return r.status();
-      if (!*r) break;
-      st.by_year.emplace_back(static_cast<int>(years->column_int(0)), static_cast<uint64_t>(years->column_int(1)));
+      WENYUAN_ASSIGN_OR_RETURN(bool r, years.step());
+      if (!r) break;
+      st.by_year.emplace_back(static_cast<int>(years.column_int(0)), static_cast<uint64_t>(years.column_int(1)));
     }
     return st;
   };

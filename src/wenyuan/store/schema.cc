@@ -144,16 +144,14 @@ std::string hex(int64_t v) {
 }  // namespace
 
 Status check_identity(const sqlite::Db& db) {
-  Result<int64_t> app = db.query_int("PRAGMA application_id");
-  if (!app.is_ok()) return app.status();
-  if (*app == kApplicationId) return Status::ok();
-  if (*app != 0) {
-    return Status::corruption("application_id " + hex(*app) + " is not wenyuan's " + hex(kApplicationId));
+  WENYUAN_ASSIGN_OR_RETURN(int64_t app, db.query_int("PRAGMA application_id"));
+  if (app == kApplicationId) return Status::ok();
+  if (app != 0) {
+    return Status::corruption("application_id " + hex(app) + " is not wenyuan's " + hex(kApplicationId));
   }
-  Result<int64_t> objects = db.query_int("SELECT count(*) FROM sqlite_schema");
-  if (!objects.is_ok()) return objects.status();
-  if (*objects != 0) {
-    return Status::corruption("an SQLite database of another application (" + std::to_string(*objects) +
+  WENYUAN_ASSIGN_OR_RETURN(int64_t objects, db.query_int("SELECT count(*) FROM sqlite_schema"));
+  if (objects != 0) {
+    return Status::corruption("an SQLite database of another application (" + std::to_string(objects) +
                               " schema objects, no wenyuan application_id)");
   }
   return Status::ok();  // empty: a new catalog
@@ -172,7 +170,7 @@ Status apply_step(const sqlite::Db& db, int to_version) {
   }
   if (st.is_ok()) st = db.exec("COMMIT");
   if (!st.is_ok()) {
-    db.exec("ROLLBACK");  // best effort; the step's own error is what matters
+    (void)db.exec("ROLLBACK");  // best effort; the step's own error is what matters
     return st.with_context("migration to schema version " + std::to_string(to_version));
   }
   return Status::ok();
@@ -187,13 +185,12 @@ Status migrate(const sqlite::Db& db, int target) {
     return Status::invalid_argument("no schema version " + std::to_string(target));
   }
   WENYUAN_RETURN_IF_ERROR(check_identity(db));
-  Result<int64_t> version = db.query_int("PRAGMA user_version");
-  if (!version.is_ok()) return version.status();
-  if (*version > target) {
-    return Status::unsupported("schema version " + std::to_string(*version) +
+  WENYUAN_ASSIGN_OR_RETURN(int64_t version, db.query_int("PRAGMA user_version"));
+  if (version > target) {
+    return Status::unsupported("schema version " + std::to_string(version) +
                                " is newer than this wenyuan understands (" + std::to_string(target) + ")");
   }
-  for (int v = static_cast<int>(*version) + 1; v <= target; ++v) {
+  for (int v = static_cast<int>(version) + 1; v <= target; ++v) {
     WENYUAN_RETURN_IF_ERROR(apply_step(db, v));
   }
   return Status::ok();
