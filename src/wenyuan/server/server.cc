@@ -86,7 +86,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
     if (options.config.sandbox_enabled) wo.import.sandbox = options.config.sandbox;
     WENYUAN_ASSIGN_OR_RETURN(auto w, watch::Watcher::create(options.data_dir / "watch.db", std::move(wo),
                                     [api, lib = s->library_.get()](const std::function<void(library::Library&)>& work) {
-                                      api->run_exclusive([&] { work(lib); });
+                                      api->run_exclusive([&] { work(*lib); });
                                     }));
     s->watcher_ = std::move(w);
     WENYUAN_RETURN_IF_ERROR(s->watcher_->start());
