@@ -185,7 +185,7 @@ std::vector<ExportBlock> export_blocks(const Document& doc) {
   while (!stack.empty()) {
     const OutlineNode* n = stack.back();
     stack.pop_back();
-    if (n->kind != "enum") heading_starts.emplace(n->heading.start, n->level);
+    if (n->kind != OutlineKind::kEnum) heading_starts.emplace(n->heading.start, n->level);
     for (const OutlineNode& c : n->children) stack.push_back(&c);
   }
   std::vector<ExportBlock> blocks;

@@ -53,7 +53,7 @@ Status field(const json& j, const char* key, T& out, const char* what) {
 json outline_node_to_json(const doc::OutlineNode& n) {
   json children = json::array();
   for (const doc::OutlineNode& c : n.children) children.push_back(outline_node_to_json(c));
-  return json{{"level", n.level},   {"kind", n.kind}, {"marker", n.marker},
+  return json{{"level", n.level},   {"kind", doc::to_string(n.kind)}, {"marker", n.marker},
               {"title", n.title},   {"start", n.start}, {"end", n.end},
               {"heading", json::array({n.heading.start, n.heading.end})},
               {"children", std::move(children)}};
@@ -63,7 +63,8 @@ Status outline_node_from_json(const json& j, doc::OutlineNode& n, int depth) {
   constexpr const char* kWhat = "outline node";
   if (depth > kMaxOutlineDepth) return Status::corruption("outline: nested deeper than 64 levels");
   WENYUAN_RETURN_IF_ERROR(field(j, "level", n.level, kWhat));
-  WENYUAN_RETURN_IF_ERROR(field(j, "kind", n.kind, kWhat));
+  std::string kind;
+  WENYUAN_RETURN_IF_ERROR(field(j, "kind", kind, kWhat));
   WENYUAN_RETURN_IF_ERROR(field(j, "marker", n.marker, kWhat));
   WENYUAN_RETURN_IF_ERROR(field(j, "title", n.title, kWhat));
   WENYUAN_RETURN_IF_ERROR(field(j, "start", n.start, kWhat));
@@ -81,6 +82,11 @@ Status outline_node_from_json(const json& j, doc::OutlineNode& n, int depth) {
   for (size_t i = 0; i < c->size(); ++i) {
     WENYUAN_RETURN_IF_ERROR(outline_node_from_json((*c)[i], n.children[i], depth + 1));
   }
+  // The tree's shape is checked before the names in it: a tree nested too deep
+  // says so whatever its nodes are called.
+  const std::optional<doc::OutlineKind> k = doc::outline_kind_from_string(kind);
+  if (!k) return Status::corruption("outline node: unknown kind \"" + kind + "\"");
+  n.kind = *k;
   return Status::ok();
 }
 
