@@ -17,6 +17,7 @@
 #include <string>
 #include <utility>
 
+#include "wenyuan/text/chars.h"
 #include "wenyuan/text/normalize.h"
 #include "wenyuan/text/utf8.h"
 
@@ -28,13 +29,10 @@ constexpr size_t kMaxQueryChars = 4096;
 constexpr size_t kMaxLeaves = 64;
 constexpr int kMaxDepth = 32;
 
-// Unicode White_Space: separates words. The Normalizer deletes these inside a
-// quoted phrase anyway, so a phrase and the words of it differ only in grouping.
-bool is_space(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-         c == 0x3000;
-}
+// Unicode White_Space (text::is_space) separates words. The Normalizer deletes
+// these inside a quoted phrase anyway, so a phrase and the words of it differ
+// only in grouping.
+using text::is_space;
 
 // Full-width forms of the syntax characters, as an IME types them: ｜ is '|', and
 // “…” quote a phrase. （…） group only when what they enclose is clearly a query
