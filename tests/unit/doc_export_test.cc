@@ -409,6 +409,19 @@ TEST(ExportDocx, RealReportRoundTripsWithItsOutline) {
     EXPECT_LE(text::count_code_points(text), kMaxHeadingChars) << text;
   }
   EXPECT_GE(run_ins(parts["word/document.xml"]).size(), run_in);
+  // Fonts go by the numbering layer: 一、 in 黑体 though it is level 2 under the
+  // report's unnumbered part title, （一） run-ins in 楷体.
+  auto first_run_font = [&](const std::string& prefix) {
+    for (const pugi::xpath_node& p : body.select_nodes("/w:document/w:body/w:p")) {
+      const pugi::xml_node r = p.node().child("w:r");
+      if (std::string(r.child("w:t").child_value()).rfind(prefix, 0) == 0)
+        return at(p.node(), "w:pPr/w:pStyle") + " " + at(r, "w:rPr/w:rFonts", "w:eastAsia");
+    }
+    return std::string("(none)");
+  };
+  EXPECT_EQ(first_run_font("“十四五”时期发展成就"), "Heading1 ");  // the style's 黑体
+  EXPECT_EQ(first_run_font("一、把铸牢中华民族共同体意识"), "Heading2 黑体");
+  EXPECT_EQ(first_run_font("（一）加强中华民族共有精神家园建设。"), " 楷体_GB2312");
 
   Result<RawDocument> back = import_docx(*docx, "report.docx", ImportLimits{});
   ASSERT_TRUE(back.is_ok()) << back.status().message();

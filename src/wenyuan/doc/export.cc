@@ -176,30 +176,33 @@ size_t run_in_split(std::string_view text) {
   return 0;
 }
 
-void add_paragraph(pugi::xml_node body, const char* style, std::string_view text, size_t run_in, int level) {
+// `font`: of the run-in part, or of the whole heading when its style's font is
+// not the one its layer asks for; null: the style's.
+void add_paragraph(pugi::xml_node body, const char* style, std::string_view text, size_t run_in, const Font* font) {
   pugi::xml_node p = body.append_child("w:p");
   if (style != nullptr) val(p.append_child("w:pPr"), "w:pStyle", style);
   const size_t lead = indent_bytes(text);
   text.remove_prefix(lead);
   run_in = run_in > lead ? std::min(run_in - lead, text.size()) : 0;
-  if (run_in > 0) add_runs(p, text.substr(0, run_in), &heading_font(level));
-  add_runs(p, text.substr(run_in), nullptr);
+  if (run_in > 0) add_runs(p, text.substr(0, run_in), font);
+  add_runs(p, text.substr(run_in), style != nullptr ? font : nullptr);
 }
 
 void add_block(pugi::xml_node body, const ExportBlock& b) {
   const int level = b.level < 1 ? 1 : b.level > kMaxHeadingLevel ? kMaxHeadingLevel : b.level;
+  const Font& font = heading_font(b.layer > 0 ? b.layer : level);
   if (b.kind == ExportBlock::Kind::kHeading) {
     const std::string_view t = std::string_view(b.text).substr(indent_bytes(b.text));
     const size_t split = run_in_split(b.text);
     if (split == 0 && text::count_code_points(t) <= kMaxHeadingChars) {
       const std::string style = "Heading" + std::to_string(level);
-      add_paragraph(body, style.c_str(), b.text, 0, level);
+      add_paragraph(body, style.c_str(), b.text, 0, &font == &heading_font(level) ? nullptr : &font);
     } else {
-      add_paragraph(body, nullptr, b.text, split, level);
+      add_paragraph(body, nullptr, b.text, split, &font);
     }
     return;
   }
-  add_paragraph(body, nullptr, b.text, b.run_in, level);
+  add_paragraph(body, nullptr, b.text, b.run_in, &font);
 }
 
 // Footer paragraph "— N —" for odd (right) or even (left) pages, one character
@@ -235,7 +238,7 @@ std::string document_xml(std::string_view title, const std::vector<ExportBlock>&
   const std::string safe_title = xml_text(title);
   size_t first = 0;
   if (!safe_title.empty()) {
-    add_paragraph(body, "Title", safe_title, 0, 1);
+    add_paragraph(body, "Title", safe_title, 0, nullptr);
     if (!blocks.empty() && xml_text(blocks.front().text) == safe_title) first = 1;  // the text's own title line
   }
   for (size_t i = first; i < blocks.size(); ++i) {
@@ -440,6 +443,10 @@ std::vector<ExportBlock> export_blocks(const Document& doc) {
   struct Heading {
     int level;
     uint32_t end;  // code point offset where the heading span ends
+    int layer;     // ExportBlock::layer
+  };
+  auto layer_of = [](const std::string& kind) {
+    return kind == "cn_num" ? 1 : kind == "paren_cn" ? 2 : kind == "arabic" ? 3 : kind == "paren_arabic" ? 4 : 0;
   };
   std::map<uint32_t, Heading> heading_starts;  // code point offset -> heading
   std::vector<const OutlineNode*> stack;
@@ -447,7 +454,7 @@ std::vector<ExportBlock> export_blocks(const Document& doc) {
   while (!stack.empty()) {
     const OutlineNode* n = stack.back();
     stack.pop_back();
-    if (n->kind != "enum") heading_starts.emplace(n->heading.start, Heading{n->level, n->heading.end});
+    if (n->kind != "enum") heading_starts.emplace(n->heading.start, Heading{n->level, n->heading.end, layer_of(n->kind)});
     for (const OutlineNode& c : n->children) stack.push_back(&c);
   }
   std::vector<ExportBlock> blocks;
@@ -475,6 +482,7 @@ std::vector<ExportBlock> export_blocks(const Document& doc) {
       auto it = heading_starts.lower_bound(cp);
       if (it != heading_starts.end() && it->first <= cp + lead) {
         b.level = it->second.level;
+        b.layer = it->second.layer;
         // The heading span ends before the punctuation closing it; the run-in
         // part takes that punctuation along ("一、加强领导。").
         size_t e = std::min<size_t>(it->second.end > cp ? it->second.end - cp : 0, chars.size());

@@ -41,6 +41,10 @@ struct ExportBlock {
   // the same paragraph). The paragraph stays body text; only that run takes the
   // level's heading font.
   size_t run_in = 0;
+  // The GB/T 9704 numbering layer of the heading (1 一、 2 （一） 3 1. 4 （1）)
+  // when it is numbered so: its font goes by the layer, whatever the level
+  // (一、 stays 黑体 under an unnumbered part title). 0: by the level.
+  int layer = 0;
 };
 
 // Headings longer than this many code points are body text with a run-in
@@ -61,7 +65,8 @@ Result<std::string> export_docx(std::string_view title, const std::vector<Export
 // The blocks of a whole prepared Document: each line of `doc.text` is a
 // paragraph, or a heading when an outline node (of any kind but "enum") has its
 // heading span starting at that line; its level is the node's outline level.
-// When the line goes on past the heading span (and the punctuation closing it),
+// Numbered kinds give the block its layer (cn_num 1, paren_cn 2, arabic 3,
+// paren_arabic 4). When the line goes on past the heading span (and the punctuation closing it),
 // the line is a paragraph with that span as its run-in heading ("第一条" of an
 // article, "一、加强领导。" before the body of a 一、 paragraph).
 std::vector<ExportBlock> export_blocks(const Document& doc);
