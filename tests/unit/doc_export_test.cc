@@ -337,6 +337,23 @@ TEST(ExportDocx, RunInHeadingsStayBodyParagraphs) {
   EXPECT_EQ(blocks[3].kind, ExportBlock::Kind::kHeading);
   EXPECT_EQ(blocks[3].run_in, 0u);
 
+  // A law's articles: paragraphs whose run-in heading is 第X条, in 黑体 under a chapter too.
+  RawDocument law;
+  law.text = "某某条例\n第一章 总则\n第一条 为了规范管理，制定本条例。\n第二条 本条例自公布之日起施行。\n";
+  law.origin = "law.txt";
+  law.format = "txt";
+  Result<Document> ld = prepare(law, PrepareOptions{});
+  ASSERT_TRUE(ld.is_ok());
+  const std::vector<ExportBlock> lb = export_blocks(*ld);
+  ASSERT_EQ(lb.size(), 4u);
+  EXPECT_EQ(lb[1].kind, ExportBlock::Kind::kHeading);  // 第一章 总则
+  EXPECT_EQ(lb[2].kind, ExportBlock::Kind::kParagraph);
+  EXPECT_EQ(lb[2].text.substr(0, lb[2].run_in), "第一条");
+  Result<std::string> ldocx = export_docx(ld->title, lb);
+  ASSERT_TRUE(ldocx.is_ok());
+  const std::vector<std::pair<std::string, std::string>> law_runs = {{"黑体", "第一条"}, {"黑体", "第二条"}};
+  EXPECT_EQ(run_ins(parts_of(*ldocx)["word/document.xml"]), law_runs);
+
   // A caller's heading block that goes on after a sentence end, and one that is a paragraph's length.
   std::vector<ExportBlock> given = blocks;
   given.push_back({ExportBlock::Kind::kHeading, 2, "（二）严格组织生活。落实“三会一课”制度。"});

@@ -445,8 +445,13 @@ std::vector<ExportBlock> export_blocks(const Document& doc) {
     uint32_t end;  // code point offset where the heading span ends
     int layer;     // ExportBlock::layer
   };
+  // A law's 第X条 takes 黑体 at any depth, as published law texts set it.
   auto layer_of = [](const std::string& kind) {
-    return kind == "cn_num" ? 1 : kind == "paren_cn" ? 2 : kind == "arabic" ? 3 : kind == "paren_arabic" ? 4 : 0;
+    return kind == "cn_num" || kind == "article" ? 1
+           : kind == "paren_cn"                  ? 2
+           : kind == "arabic"                    ? 3
+           : kind == "paren_arabic"              ? 4
+                                                 : 0;
   };
   std::map<uint32_t, Heading> heading_starts;  // code point offset -> heading
   std::vector<const OutlineNode*> stack;
