@@ -103,6 +103,9 @@ Response admin_upload(ApiState& s, Call& c) {
       if (!lost.empty()) {
         message += "; not stored:";
         for (size_t j = 0; j < lost.size(); ++j) message += (j ? ", " : " ") + lost[j];
+      } else {
+        // All stored; only the index commit met the full disk.
+        message += "; the stored documents become searchable once there is space";
       }
       return json_response(http::status::insufficient_storage,
                            {{"error", {{"code", "disk_full"}, {"message", sanitize_message(message)}}},
@@ -227,7 +230,8 @@ std::vector<Route> admin_routes() {
        .request_body = R"json({"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"files":{"type":"array","items":{"type":"string","format":"binary"}}}}}}})json",
        .responses = {{200, "import report", "application/json", kAnyObject},
                      {400, "not multipart"},
-                     {413, "too large"}}},
+                     {413, "too large"},
+                     {507, "disk full: what is stored (ids) and the files not stored", "application/json", kAnyObject}}},
       {.method = http::verb::delete_,
        .path = "/api/admin/documents/{id}",
        .handler = admin_delete,
