@@ -9,6 +9,9 @@
 #include <fstream>
 #include <unistd.h>
 
+#include <pugixml.hpp>
+
+#include "wenyuan/server/atom_feed.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/http_util.h"
 #include "wenyuan/server/metrics.h"
@@ -81,6 +84,69 @@ TEST(ServerUtil, GzipRoundTripAndAcceptEncoding) {
   EXPECT_FALSE(accepts_gzip(""));
 }
 
+// Accept-Encoding as Beast's ext_list reads it: q-values, odd spacing, "*".
+TEST(ServerUtil, AcceptEncodingQValuesAndSpacing) {
+  EXPECT_FALSE(accepts_gzip("gzip ; q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip;Q=0.000"));
+  EXPECT_FALSE(accepts_gzip("gzip; q = 0"));
+  EXPECT_TRUE(accepts_gzip("gzip;q=0.001"));
+  EXPECT_TRUE(accepts_gzip("br;q=1.0,\t gzip ;q=0.8"));
+  EXPECT_TRUE(accepts_gzip(" , ,gzip"));
+  EXPECT_TRUE(accepts_gzip("deflate,gzip"));
+  EXPECT_FALSE(accepts_gzip("x-gzip, deflate"));
+  EXPECT_TRUE(accepts_gzip("*"));
+  EXPECT_FALSE(accepts_gzip("*;q=0"));
+  EXPECT_TRUE(accepts_gzip("identity;q=1, *;q=0.1"));
+  // The named coding wins over "*", wherever each stands.
+  EXPECT_FALSE(accepts_gzip("*, gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0, *"));
+  EXPECT_TRUE(accepts_gzip("*;q=0, gzip"));
+  EXPECT_TRUE(accepts_gzip("*;q=0, gzip "));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0, gzip"));  // the first of a repeated coding counts
+}
+
+TEST(ServerUtil, PercentEncode) {
+  EXPECT_EQ(percent_encode("a b/工~-_."), "a%20b%2F%E5%B7%A5~-_.");
+  EXPECT_EQ(percent_encode("a+b&c"), "a%2Bb%26c");
+  EXPECT_EQ(percent_encode("a+b&c", "+&"), "a+b&c");
+  for (const std::string& s : {std::string("党建 2023"), std::string("a&b=c?d#e"), std::string("\x01\t\r\n")}) {
+    EXPECT_EQ(*percent_decode(percent_encode(s), false), s) << s;
+  }
+}
+
+// The Atom feed is written by pugixml: whatever the titles hold, it parses
+// back (as XML 1.0) to the same values, control characters but tab, LF and CR
+// dropped; the self link carries the category percent-encoded.
+TEST(ServerUtil, AtomFeedParsesBackToWhatWasGiven) {
+  const std::string nasty = "A & B <c> \"d\" 'e' ]]> \x01\x1f\ttab";
+  const std::string clean = "A & B <c> \"d\" 'e' ]]> \ttab";
+  const FeedHead head{"http://h", "文渊 & <新>", "党建 & x"};
+  const std::vector<FeedEntry> entries = {{"id-1", nasty, "党建 & x", "预览 <b>\x02文本</b>", 1700000000},
+                                          {"id-2", "第二", "", "", 1600000000}};
+  pugi::xml_document doc;
+  const std::string xml = render_atom(head, entries);
+  ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+  const auto feed = doc.child("feed");
+  EXPECT_STREQ(feed.attribute("xmlns").value(), "http://www.w3.org/2005/Atom");
+  EXPECT_STREQ(feed.child_value("title"), "文渊 & <新>");
+  EXPECT_STREQ(feed.child_value("updated"), "2023-11-14T22:13:20Z");  // the newest entry
+  EXPECT_STREQ(feed.find_child_by_attribute("link", "rel", "self").attribute("href").value(),
+               "http://h/feed.atom?category=%E5%85%9A%E5%BB%BA%20%26%20x");
+  auto e = feed.child("entry");
+  EXPECT_EQ(std::string(e.child_value("title")), clean);
+  EXPECT_STREQ(e.child_value("id"), "urn:wenyuan:id-1");
+  EXPECT_STREQ(e.child("link").attribute("href").value(), "http://h/doc/id-1");
+  EXPECT_STREQ(e.child("category").attribute("term").value(), "党建 & x");
+  EXPECT_STREQ(e.child_value("summary"), "预览 <b>文本</b>");
+  e = e.next_sibling("entry");
+  EXPECT_STREQ(e.child_value("updated"), "2020-09-13T12:26:40Z");
+  EXPECT_FALSE(e.child("category"));
+  pugi::xml_document empty;
+  ASSERT_TRUE(empty.load_string(render_atom({"http://h", "t", ""}, {}).c_str()));
+  EXPECT_STREQ(empty.child("feed").child_value("updated"), "1970-01-01T00:00:00Z");
+  EXPECT_FALSE(empty.child("feed").child("entry"));
+}
+
 TEST(ServerUtil, MimeTypes) {
   EXPECT_EQ(mime_type("index.html"), "text/html; charset=utf-8");
   EXPECT_EQ(mime_type("app.JS"), "text/javascript; charset=utf-8");
@@ -114,6 +180,37 @@ TEST(ServerMultipart, ParsesFilesAndFields) {
   EXPECT_EQ((*parts)[1].data, "{}\n");
   EXPECT_EQ((*parts)[2].name, "note");
   EXPECT_TRUE((*parts)[2].filename.empty());
+}
+
+// Header parameters as Beast's param_list reads them: quoted strings with
+// escapes, case, spacing, repeated names, and values param_list cannot read.
+TEST(ServerMultipart, HeaderParameters) {
+  EXPECT_EQ(*multipart_boundary("multipart/form-data;boundary=abc"), "abc");
+  EXPECT_EQ(*multipart_boundary("Multipart/Form-Data ;\tBOUNDARY = \"a b;c\" ; charset=utf-8"), "a b;c");
+  EXPECT_EQ(*multipart_boundary("multipart/form-data; charset=utf-8; boundary=\"x\\\"y\""), "x\"y");
+  EXPECT_EQ(*multipart_boundary("multipart/form-data; boundary=first; boundary=second"), "first");
+  EXPECT_EQ(*multipart_boundary("multipart/form-data; boundary=----geckoformboundary1f ;"), "----geckoformboundary1f");
+  // Unquoted, these need quotes (RFC 2046 5.1.1): refused, not cut short.
+  EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a/b"));
+  EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a b"));
+  EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=\"\""));
+
+  auto part = [](const std::string& disposition) {
+    return parse_multipart("--B\r\nContent-Disposition: " + disposition + "\r\n\r\nx\r\n--B--", "B");
+  };
+  auto p = part("FORM-DATA;NAME=files;FileName=\"年度 \\\"报告\\\".docx\"");
+  ASSERT_TRUE(p) << p.status().message();
+  EXPECT_EQ((*p)[0].name, "files");
+  EXPECT_EQ((*p)[0].filename, "年度 \"报告\".docx");
+  p = part("form-data; filename=\"a;b.txt\"  ;  name = \"f\"; name=\"second\"");
+  ASSERT_TRUE(p) << p.status().message();
+  EXPECT_EQ((*p)[0].name, "f");
+  EXPECT_EQ((*p)[0].filename, "a;b.txt");
+  p = part("form-data; name=\"note\"");
+  ASSERT_TRUE(p);
+  EXPECT_EQ((*p)[0].name, "note");
+  EXPECT_TRUE((*p)[0].filename.empty());
+  EXPECT_EQ(part("form-data; name=files; filename=a b.txt").status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(ServerMultipart, RejectsMalformedBodies) {

@@ -33,6 +33,14 @@ TEST(TextChars, IsBlankIsLineSpaceAndInvisibleFormatCharacters) {
   EXPECT_FALSE(is_blank(U'\n'));  // lines are cut there first
 }
 
+TEST(TextChars, IsHeadingSpaceAddsTheTypographicSpaces) {
+  const std::set<char32_t> want = {U' ',   U'\t',  U'\r',  0x3000, 0xA0,   0xFEFF, 0x200B, 0x200C, 0x200D,
+                                   0x2060, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+                                   0x2007, 0x2008, 0x2009, 0x200A, 0x202F, 0x205F};
+  EXPECT_EQ(members(is_heading_space), want);
+  EXPECT_EQ(trim_heading_space(std::u32string_view(U"\u2002聚焦\u3000")), U"聚焦");
+}
+
 TEST(TextChars, TrimBlankBothForms) {
   EXPECT_EQ(trim_blank(std::u32string_view(U"\u3000\u200B 第一条 \r")), U"第一条");
   EXPECT_EQ(trim_blank(std::u32string_view(U" \n ")), U"\n");

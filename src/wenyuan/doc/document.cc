@@ -12,6 +12,7 @@ constexpr std::pair<OutlineKind, const char*> kOutlineKindNames[] = {
     {OutlineKind::kCnNum, "cn_num"},      {OutlineKind::kParenCn, "paren_cn"},
     {OutlineKind::kArabic, "arabic"},     {OutlineKind::kParenArabic, "paren_arabic"},
     {OutlineKind::kEnum, "enum"},         {OutlineKind::kHeading, "heading"},
+    {OutlineKind::kPlain, "plain"},
 };
 }  // namespace
 

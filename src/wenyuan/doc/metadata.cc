@@ -399,7 +399,7 @@ std::optional<int> date_at(U32View s, size_t i, size_t* len) {
 }
 
 bool is_date_line(U32View line) {
-  const U32View t = text::trim_blank(line);
+  const U32View t = text::trim_heading_space(line);
   size_t len = 0;
   return !t.empty() && date_at(t, 0, &len) && len == t.size();
 }
@@ -441,14 +441,14 @@ std::optional<int> year_in_title(std::u32string_view t) {
 std::string issuer_from_title(std::u32string_view title) {
   const size_t k = title.find(U"关于");
   if (k == U32View::npos || k < 2) return {};
-  U32View prefix = text::trim_blank(title.substr(0, k));
+  U32View prefix = text::trim_heading_space(title.substr(0, k));
   if (prefix.size() > 40) return {};
   // 我局/本委: the writer speaking of itself does not name the issuer.
   if (prefix.front() == U'我' || prefix.front() == U'本') return {};
   // 中共中央 国务院 / 中共中央办公厅、国务院办公厅: each part must be an organization.
   size_t b = 0;
   for (size_t i = 0; i <= prefix.size(); ++i) {
-    if (i == prefix.size() || prefix[i] == U'、' || text::is_blank(prefix[i])) {
+    if (i == prefix.size() || prefix[i] == U'、' || text::is_heading_space(prefix[i])) {
       const U32View part = prefix.substr(b, i - b);
       if (!part.empty() && !is_organization_name(part)) return {};
       b = i + 1;
@@ -461,7 +461,7 @@ std::string issuer_from_title(std::u32string_view title) {
 std::string issuer_from_signature(std::u32string_view text, const std::vector<Span>& lines) {
   std::vector<U32View> tail;
   for (auto it = lines.rbegin(); it != lines.rend() && tail.size() < 8; ++it) {
-    const U32View t = text::trim_blank(text.substr(it->start, it->end - it->start));
+    const U32View t = text::trim_heading_space(text.substr(it->start, it->end - it->start));
     if (!t.empty()) tail.push_back(t);
   }
   std::reverse(tail.begin(), tail.end());
@@ -475,7 +475,7 @@ std::optional<int> year_from_text(std::u32string_view text, const std::vector<Sp
   // A signature date at the very end (the 成文日期) is the document's own date.
   int seen = 0;
   for (auto it = lines.rbegin(); it != lines.rend() && seen < 3; ++it) {
-    const U32View t = text::trim_blank(text.substr(it->start, it->end - it->start));
+    const U32View t = text::trim_heading_space(text.substr(it->start, it->end - it->start));
     if (t.empty()) continue;
     ++seen;
     size_t len = 0;
@@ -491,7 +491,7 @@ std::optional<int> year_from_text(std::u32string_view text, const std::vector<Sp
 }
 
 bool looks_like_title(std::u32string_view line) {
-  const U32View t = text::trim_blank(line);
+  const U32View t = text::trim_heading_space(line);
   if (t.empty() || t.size() > 60) return false;
   const char32_t last = t.back();
   if (last == U'。' || last == U'，' || last == U'：' || last == U'；' || last == U'！' || last == U'？' ||

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "wenyuan/doc/metadata.h"
+#include "wenyuan/doc/outline_plain.h"
 #include "wenyuan/text/chars.h"
 #include "wenyuan/text/cn_number.h"
 #include "wenyuan/text/utf8.h"
@@ -14,16 +15,16 @@ namespace {
 
 using text::ar_digit;
 using text::cn_digit;
-using text::is_blank;
+using text::is_heading_space;
 using text::is_cn_numeral;
 using text::parse_ar_number;
 using text::parse_cn_number;
-using text::trim_blank;
+using text::trim_heading_space;
 using U32View = std::u32string_view;
 
 
 size_t skip_space(U32View s, size_t i) {
-  while (i < s.size() && is_blank(s[i])) ++i;
+  while (i < s.size() && is_heading_space(s[i])) ++i;
   return i;
 }
 
@@ -50,7 +51,7 @@ size_t title_stop(U32View line, size_t from) {
 
 void set_title(HeadingMatch& m, U32View line, size_t from, size_t to) {
   from = skip_space(line, from);
-  while (to > from && is_blank(line[to - 1])) --to;
+  while (to > from && is_heading_space(line[to - 1])) --to;
   m.title_begin = from;
   m.title_end = std::max(from, to);
 }
@@ -91,7 +92,7 @@ std::optional<HeadingMatch> match_ordinal(U32View line, size_t i) {
   if (m.kind == OutlineKind::kArticle) {
     // "第一条 为了…" or "第一条（立法目的）…": the article itself has no title
     // unless a bracketed one follows. "第十条修改为…" (an amendment) is no heading.
-    if (k < line.size() && !is_blank(line[k]) && line[k] != U'（' && line[k] != U'(' && line[k] != U'【') {
+    if (k < line.size() && !is_heading_space(line[k]) && line[k] != U'（' && line[k] != U'(' && line[k] != U'【') {
       return std::nullopt;
     }
     const size_t b = skip_space(line, k);
@@ -204,6 +205,22 @@ std::vector<std::string> with_key(const std::vector<std::string>& order, const s
   return out;
 }
 
+// An unnumbered heading ranks right above the numbered headings that follow it
+// (the 一、 of an old report's section, the 第X条 of a law whose 第X章 numbers
+// are missing, under the 第X章 that are there); with none after it, outermost.
+// Its rank is fixed by its first appearance, as every kind's is.
+std::vector<std::string> with_plain(const std::vector<std::string>& order, const std::string& next_kind) {
+  if (std::find(order.begin(), order.end(), "plain") != order.end()) return order;
+  std::vector<std::string> out = order;
+  if (next_kind.empty()) {
+    out.insert(out.begin(), "plain");
+    return out;
+  }
+  auto it = std::find(out.begin(), out.end(), next_kind);
+  out.insert(it, "plain");  // at the end when next_kind has not been seen: it comes after
+  return out;
+}
+
 int rank_of(const std::vector<std::string>& order, const std::string& key) {
   return static_cast<int>(std::find(order.begin(), order.end(), key) - order.begin());
 }
@@ -244,9 +261,11 @@ class OutlineBuilder {
  public:
   explicit OutlineBuilder(U32View text) : text_(text) {}
 
-  void add_line(const Line& line, const HintMap& hints) {
+  // `plain_before`: the line is an unnumbered heading (outline_plain.h) and
+  // this is the kind of the next numbered heading after it ("" if none).
+  void add_line(const Line& line, const HintMap& hints, const std::string* plain_before) {
     const U32View s = text_.substr(line.start, line.end - line.start);
-    const U32View t = trim_blank(s);
+    const U32View t = trim_heading_space(s);
     if (t.empty()) return;
     std::optional<HeadingMatch> m = match_heading_at(s);
     ++steps_;
@@ -254,6 +273,12 @@ class OutlineBuilder {
       std::u32string key(t);
       steps_ += hints.bucket_size(hints.bucket(key));  // the hints compared with this line
       if (auto hint = hints.find(key); hint != hints.end()) {
+        // A marked heading that is numbered keeps its numbering: the run-in
+        // headings after it (（二）… in body paragraphs) go on in its sequence.
+        if (m) {
+          add(line, *m, to_string(m->kind), /*always=*/true);
+          return;
+        }
         HeadingMatch h;
         h.kind = OutlineKind::kHeading;
         const size_t b = static_cast<size_t>(t.data() - s.data());
@@ -270,7 +295,17 @@ class OutlineBuilder {
         return;
       }
     }
-    if (m) add(line, *m, to_string(m->kind), /*always=*/false);
+    if (m) {
+      add(line, *m, to_string(m->kind), /*always=*/false);
+    } else if (plain_before != nullptr) {
+      HeadingMatch h;
+      h.kind = OutlineKind::kPlain;
+      const size_t b = static_cast<size_t>(t.data() - s.data());
+      h.marker_begin = h.marker_end = h.title_begin = b;
+      h.title_end = b + t.size();
+      next_kind_ = *plain_before;
+      add(line, h, "plain", /*always=*/true);
+    }
   }
 
   // Units of work done so far (lines looked up, stack and sibling steps).
@@ -280,7 +315,7 @@ class OutlineBuilder {
 
  private:
   void add(const Line& line, const HeadingMatch& m, const std::string& key, bool always) {
-    const std::vector<std::string> order = with_key(order_, key);
+    const std::vector<std::string> order = key == "plain" ? with_plain(order_, next_kind_) : with_key(order_, key);
     const int rank = rank_of(order, key);
     size_t depth = stack_.size();
     while (depth > 0 && rank_of(order, nodes_[stack_[depth - 1]].key) >= rank) {
@@ -326,10 +361,31 @@ class OutlineBuilder {
       ++steps_;
       if (k == key) return m.number == number + 1;
     }
-    return m.number == 1;
+    if (m.number == 1) return true;
+    // Under an unnumbered heading, numbering may also go on from before it
+    // (一、 二、, then 结束语's 三、 in some reports).
+    const int owner = numbering_owner(parent);
+    if (owner == parent) return false;
+    const auto& outer = owner >= 0 ? nodes_[owner].last_child_number : root_last_number_;
+    for (const auto& [k, number] : outer) {
+      ++steps_;
+      if (k == key) return m.number == number + 1;
+    }
+    return false;
+  }
+
+  // The nearest ancestor (or the root, -1) that is not an unnumbered heading.
+  int numbering_owner(int parent) const {
+    while (parent >= 0 && nodes_[parent].key == "plain") parent = nodes_[parent].parent;
+    return parent;
   }
 
   void set_last_number(int parent, const std::string& key, int number) {
+    if (const int owner = numbering_owner(parent); owner != parent) set_number_of(owner, key, number);
+    set_number_of(parent, key, number);
+  }
+
+  void set_number_of(int parent, const std::string& key, int number) {
     auto& last = parent >= 0 ? nodes_[parent].last_child_number : root_last_number_;
     for (auto& [k, n] : last) {
       ++steps_;
@@ -353,6 +409,7 @@ class OutlineBuilder {
   uint64_t steps_ = 0;
   std::vector<std::string> order_;
   int last_article_ = -1;
+  std::string next_kind_;  // of the unnumbered heading being added
 };
 
 // ---------------------------------------------------------------- 一是 二是
@@ -360,7 +417,7 @@ class OutlineBuilder {
 bool enum_boundary_before(U32View text, size_t i, size_t body_begin) {
   if (i == body_begin) return true;
   const char32_t p = text[i - 1];
-  return p == U'\n' || is_blank(p) || p == U'。' || p == U'；' || p == U'：' || p == U'，' || p == U'！' ||
+  return p == U'\n' || is_heading_space(p) || p == U'。' || p == U'；' || p == U'：' || p == U'，' || p == U'！' ||
          p == U'？' || p == U'”' || p == U'）' || p == U';' || p == U':' || p == U',' || p == U'、';
 }
 
@@ -405,7 +462,7 @@ std::vector<OutlineNode> find_enumerations(U32View text, size_t begin, size_t en
     if (item.heading.end > item.end) {
       // "一是甲、二是乙。": the title stops where the next item begins, without the 、.
       uint32_t stop = item.end;
-      while (stop > item.start && (text[stop - 1] == U'、' || text[stop - 1] == U'，' || is_blank(text[stop - 1]))) {
+      while (stop > item.start && (text[stop - 1] == U'、' || text[stop - 1] == U'，' || is_heading_space(text[stop - 1]))) {
         --stop;
       }
       const uint32_t title_begin = item.start + static_cast<uint32_t>(text::count_code_points(item.marker));
@@ -450,8 +507,8 @@ bool is_closing(char32_t c) {
 }
 
 void add_sentence(U32View text, size_t b, size_t e, std::vector<Span>& out) {
-  while (b < e && is_blank(text[b])) ++b;
-  while (e > b && is_blank(text[e - 1])) --e;
+  while (b < e && is_heading_space(text[b])) ++b;
+  while (e > b && is_heading_space(text[e - 1])) --e;
   if (b < e) out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
 }
 
@@ -459,7 +516,7 @@ void add_sentence(U32View text, size_t b, size_t e, std::vector<Span>& out) {
 
 bool is_structural_line(std::string_view line) {
   const std::u32string u = text::decode_utf8(line);
-  const U32View t = trim_blank(u);
+  const U32View t = trim_heading_space(u);
   if (t == U"目录" || t == U"目 录" || t == U"目　录") return true;
   return match_heading_at(t).has_value();
 }
@@ -474,15 +531,33 @@ Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hin
   HintMap hint_texts;
   for (const HeadingHint& h : hints) {
     const std::u32string u = text::decode_utf8(h.text);
-    const U32View t = trim_blank(u);
+    const U32View t = trim_heading_space(u);
     if (!t.empty()) hint_texts.emplace(std::u32string(t), h.level);  // keeps the first
   }
 
-  OutlineBuilder builder(text);
+  // Unnumbered headings, and for each the kind of the next numbered one.
+  std::vector<std::u32string_view> views;
+  std::vector<bool> numbered;
+  std::vector<std::string> kinds;
   for (const Line& line : lines) {
-    builder.add_line(line, hint_texts);
+    views.push_back(U32View(text).substr(line.start, line.end - line.start));
+    std::optional<HeadingMatch> m = match_heading_at(views.back());
+    numbered.push_back(m.has_value());
+    kinds.push_back(m ? to_string(m->kind) : std::string());
+  }
+  const std::vector<bool> plain = plain_heading_lines(views, numbered);
+  std::vector<std::string> next_kind(lines.size());
+  for (size_t i = lines.size(), k = lines.size(); i-- > 0;) {
+    if (plain[i]) next_kind[i] = k < lines.size() ? kinds[k] : std::string();
+    if (numbered[i]) k = i;
+  }
+
+  OutlineBuilder builder(text);
+  for (size_t li = 0; li < lines.size(); ++li) {
+    const Line& line = lines[li];
+    builder.add_line(line, hint_texts, plain[li] ? &next_kind[li] : nullptr);
     const U32View s = U32View(text).substr(line.start, line.end - line.start);
-    if (!trim_blank(s).empty()) a.paragraphs.push_back({static_cast<uint32_t>(line.start), static_cast<uint32_t>(line.end)});
+    if (!trim_heading_space(s).empty()) a.paragraphs.push_back({static_cast<uint32_t>(line.start), static_cast<uint32_t>(line.end)});
     size_t b = line.start;
     for (size_t i = line.start; i < line.end; ++i) {
       if (!is_sentence_end(text[i])) continue;
@@ -508,8 +583,8 @@ Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hin
   } else {
     for (const Line& line : lines) {
       const U32View s = U32View(text).substr(line.start, line.end - line.start);
-      if (trim_blank(s).empty()) continue;
-      if (looks_like_title(s)) a.title = text::encode_utf8(trim_blank(s));
+      if (trim_heading_space(s).empty()) continue;
+      if (looks_like_title(s)) a.title = text::encode_utf8(trim_heading_space(s));
       break;
     }
   }

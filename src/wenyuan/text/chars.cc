@@ -12,6 +12,17 @@ bool is_blank(char32_t c) {
          c == 0x200C || c == 0x200D || c == 0x2060;
 }
 
+bool is_heading_space(char32_t c) {
+  return is_blank(c) || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F;
+}
+
+std::u32string_view trim_heading_space(std::u32string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && is_heading_space(s[b])) ++b;
+  while (e > b && is_heading_space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
 std::u32string_view trim_blank(std::u32string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && is_blank(s[b])) ++b;
