@@ -128,6 +128,7 @@ IndexDoc to_index_doc(const doc::Document& d) {
   x.date = d.date;
   x.source = d.source;
   x.category = d.category;
+  x.type = d.type;
   x.year = d.year;
   x.imported_at = d.imported_at;
   x.text = d.text;
@@ -320,6 +321,7 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     r.strings[DocRecord::kDate] = add_str(d.date);
     r.strings[DocRecord::kSource] = add_str(d.source);
     r.strings[DocRecord::kCategory] = add_str(d.category);
+    r.strings[DocRecord::kType] = add_str(d.type);
     r.year = d.year ? *d.year : kNoYear;
     r.title_len = title_lens[di];
     r.norm_len = norm_lens[di];

@@ -107,6 +107,7 @@ DocMeta Segment::doc(uint32_t local) const {
   m.date = sv(DocRecord::kDate);
   m.source = sv(DocRecord::kSource);
   m.category = sv(DocRecord::kCategory);
+  m.type = sv(DocRecord::kType);
   m.year = r.year;
   m.title_len = r.title_len;
   m.norm_len = r.norm_len;
@@ -187,6 +188,7 @@ Result<IndexDoc> Segment::load_doc(uint32_t local) const {
   x.date = m.date;
   x.source = m.source;
   x.category = m.category;
+  x.type = m.type;
   if (m.year != kNoYear) x.year = m.year;
   x.imported_at = m.imported_at;
   x.text = std::move(t->text);

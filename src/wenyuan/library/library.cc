@@ -142,6 +142,7 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& data_dir, const O
   lib->catalog_ = std::move(catalog.value());
   index::IndexOptions io;
   io.read_only = true;  // until the lock is ours (try_become_writer)
+  io.skip_other_formats = options.rebuild_index;
   auto index = index::Index::open(data_dir / "index", io);
   if (!index) return index.status();
   lib->index_ = std::move(index.value());
@@ -684,6 +685,7 @@ Result<VerifyReport> Library::verify() {
     else if (indexed->year != want.year) field = "year";
     else if (indexed->source != want.source) field = "source";
     else if (indexed->category != want.category) field = "category";
+    else if (indexed->type != want.type) field = "type";
     else if (indexed->date != want.date) field = "date";
     if (!field.empty()) problem("document " + live.id + ": the index's " + field + " differs from the catalog's");
   }
