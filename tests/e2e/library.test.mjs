@@ -310,7 +310,10 @@ test('accessibility: every control on every page has a name; landmarks; keyboard
     await page.waitForSelector('.library-stats');
     await page.focus('#q');
     await page.keyboard.type('国旗');
-    await page.keyboard.press('Escape');  // closes suggestions
+    await page.waitForSelector('#suggestions:not([hidden])');
+    await page.keyboard.press('Escape');  // closes the suggestions, keeps the words
+    await page.waitForSelector('#suggestions', { state: 'hidden' });
+    assert.equal(await page.inputValue('#q'), '国旗');
     const t0 = Date.now();
     await page.keyboard.press('Enter');
     await page.waitForSelector('.hit');

@@ -129,7 +129,7 @@ test('errors are Chinese and say how to fix; the 404 page shows no server path',
       await search(page, q);
       const text = await page.textContent('.query-error');
       assert.match(text, want, text);
-      assert.doesNotMatch(text.replace(/title:|heading:|year:|source:|category:|foo:|AND|国旗 \(国徽|a foo:bar/g, ''), /[A-Za-z]{4,}/, text);
+      assert.doesNotMatch(text.replace(/title:|heading:|year:|source:|category:|type:|foo:|AND|国旗 \(国徽|a foo:bar/g, ''), /[A-Za-z]{4,}/, text);
     }
     await shoot(page, 'reader-query-error-chinese', BOTH);
     const res = await page.goto(`${BASE}/no/such/page`);

@@ -167,6 +167,7 @@ class SearchPage {
         e.preventDefault();
         choose(items[active].text);
       } else if (e.key === 'Escape') {
+        e.preventDefault();  // close the list only: Escape in a search box would also clear the words
         close();
       } else if (e.key === 'Enter') {
         close();
