@@ -11,6 +11,7 @@
 // (access::Policy::visible_outline), never from paid headings.
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -227,11 +228,19 @@ Response browse(ApiState& s, Call& c) {
   if (!cat) return from_status(cat.status());
   store::ListFilter f;
   f.category = category;
-  f.order = store::ListOrder::kDate;
-  f.newest_first = true;
   auto list = (*cat)->list(f);
   if (!list) return from_status(list.status());
   const bool member = s.policy.may_read_paid(c.caller.tier);
+  // Newest first by the year the caller may learn: the catalog's date order
+  // uses the full year, which for a paid document may come from paid text (the
+  // paywall differential test caught that order). Then the record's date, public.
+  auto year_of = [member](const store::DocumentSummary& d) {
+    return (member ? d.year : d.public_year).value_or(std::numeric_limits<int>::min());
+  };
+  std::stable_sort(list->begin(), list->end(), [&](const auto& a, const auto& b) {
+    if (year_of(a) != year_of(b)) return year_of(a) > year_of(b);
+    return a.date > b.date;
+  });
   const size_t from = static_cast<size_t>((*page - 1) * *size);
   uint64_t total = 0;
   json docs = json::array();
