@@ -98,7 +98,7 @@ Runner register_search(CLI::App& app) {
       "search",
       "Precise search: a term matches exactly where its characters occur (after normalizing width, case,\n"
       "traditional/simplified and whitespace). Terms are ANDed; \"…\" quotes a phrase with spaces; A | B or\n"
-      "A OR B; -term excludes; ( ) group; fields title: heading: year:2023 year:2019..2023 source: category:");
+      "A OR B; -term excludes; ( ) group; fields title: heading: year:2023 year:2019..2023 source: category: type: (文种)");
   add_common_options(cmd, args->common);
   cmd->add_option("query", args->query, "The query");
   cmd->add_option("--batch", args->batch,
@@ -157,8 +157,18 @@ Runner register_reindex(CLI::App& app) {
   auto* cmd = app.add_subcommand("reindex", "Rebuild the search index from the catalog (the catalog is the truth)");
   add_common_options(cmd, *common);
   return [common]() {
-    auto lib = open_library(*common, Access::kWrite, "wenyuan reindex", false);
-    if (!lib) return kExitError;
+    // rebuild_index: an index of an older segment format is the reason to run
+    // reindex (the refusal message says so), so it must open anyway.
+    library::OpenOptions options;
+    options.holder = "wenyuan reindex";
+    options.catch_up = false;
+    options.rebuild_index = true;
+    auto opened = library::Library::open(common->data_dir, options);
+    if (!opened) {
+      print_error(*common, opened.status());
+      return kExitError;
+    }
+    auto lib = std::move(opened.value());
     auto st = lib->reindex();
     if (!st) {
       print_error(*common, st);

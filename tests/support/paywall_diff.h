@@ -301,6 +301,33 @@ class Harness {
         if (path == "/api/docs/{id}") {
           for (const auto& id : ids) add(http::verb::get, "/api/docs/" + id);
           add(http::verb::get, "/api/docs/no-such-doc");
+        } else if (path == "/api/docs/{id}/related") {
+          // Terms come from the title and the outline the caller sees, counts from visible text.
+          for (const auto& id : ids) add(http::verb::get, "/api/docs/" + id + "/related");
+          add(http::verb::get, "/api/docs/" + ids.front() + "/related?limit=20");
+        } else if (path == "/api/search/facets") {
+          // The counts beside the filters, for strings of visible and of paid text.
+          for (size_t i = 0; i < docs_.size(); i += 3) {
+            auto [v, p] = parts(docs_[i]);
+            for (const std::u32string* t : {&v, &p}) {
+              if (t->size() < 12) continue;
+              for (size_t len : {2, 4}) {
+                const std::string q = text::encode_utf8(t->substr(t->size() / 2, len));
+                if (q.find_first_of("\n \"()|-:") != std::string::npos) continue;
+                add(http::verb::get, "/api/search/facets?q=" + url_encode("\"" + q + "\""));
+              }
+            }
+          }
+          add(http::verb::get, "/api/search/facets?q=" + url_encode("的 type:通知"));
+        } else if (path == "/api/browse") {
+          std::set<std::string> types, cats;
+          for (const auto& d : docs_) {
+            types.insert(d.type);
+            cats.insert(d.category);
+          }
+          for (const auto& t : types) add(http::verb::get, "/api/browse?size=100&type=" + url_encode(t));
+          for (const auto& k : cats) add(http::verb::get, "/api/browse?size=100&category=" + url_encode(k));
+          add(http::verb::get, "/api/browse");
         } else if (path == "/api/docs/{id}/download") {
           for (const auto& id : ids)
             for (const char* f : {"", "?format=txt", "?format=docx", "?format=pdf"})
@@ -388,6 +415,7 @@ class Harness {
         case 8: q = quoted(sub(paid, 1, 2)) + " " + quoted(sub(paid, 1, 2)); break;
         default: q = quoted(std::string(rng() % 2 ? "龘靐齉" : "鑫") + sub(vis, 1, 2)); break;  // absent, mostly
       }
+      if (i % 23 == 0) q += " type:" + quoted(docs_[(i / 23) % docs_.size()].type.empty() ? "通知" : docs_[(i / 23) % docs_.size()].type);
       std::string t = "/api/search?q=" + url_encode(q);
       if (rng() % 3 == 0) t += "&unit=paragraph";
       if (rng() % 4 == 0) t += "&sort=date";
@@ -396,6 +424,8 @@ class Harness {
       if (rng() % 8 == 0) t += "&year=" + std::string(rng() % 2 ? "2000..2030" : "2023");
       if (rng() % 12 == 0 && !sources.empty()) t += "&source=" + url_encode(sources[rng() % sources.size()]);
       if (rng() % 20 == 0) t += "&category=" + url_encode(docs_[rng() % docs_.size()].category);
+      // The 文种 filter (no rng draw: the other probes stay those of the figures in docs/paywall.md).
+      if (i % 17 == 0 && !docs_[i % docs_.size()].type.empty()) t += "&type=" + url_encode(docs_[i % docs_.size()].type);
       out.push_back({http::verb::get, t, "", "get /api/search"});
     }
     return out;

@@ -220,6 +220,9 @@ class Oracle {
       case K::kCategory:
         for (size_t i = 0; i < docs_.size(); ++i) out[i] = docs_[i].category == n.text;
         return out;
+      case K::kType:  // oracle documents carry no 文种 (to_document leaves it empty)
+        for (size_t i = 0; i < docs_.size(); ++i) out[i] = n.text.empty();
+        return out;
     }
     return out;
   }

@@ -31,13 +31,16 @@ TEST(IndexFormat, DocRecordRoundTripsAtTheDocumentedOffsets) {
   std::string out;
   r.encode_to(out);
   ASSERT_EQ(out.size(), DocRecord::kSize);
-  EXPECT_EQ(get_u32(out.data() + 44), 17u);                // title_len
-  EXPECT_EQ(get_u32(out.data() + 76), 99u);                // visible_body_len
-  EXPECT_EQ(get_u64(out.data() + 64), r.text_off);         // text_off
-  EXPECT_EQ(static_cast<int32_t>(get_u32(out.data() + 104)), kNoYear);
+  EXPECT_EQ(get_u32(out.data() + 40), 51u);                // type_off (version 3)
+  EXPECT_EQ(get_u32(out.data() + 44), 52u);                // type_len
+  EXPECT_EQ(get_u32(out.data() + 52), 17u);                // title_len
+  EXPECT_EQ(get_u32(out.data() + 84), 99u);                // visible_body_len
+  EXPECT_EQ(get_u64(out.data() + 72), r.text_off);         // text_off
+  EXPECT_EQ(static_cast<int32_t>(get_u32(out.data() + 112)), kNoYear);
   const DocRecord d = DocRecord::decode_from(out.data());
   EXPECT_EQ(d.strings[DocRecord::kCategory].off, 41u);
   EXPECT_EQ(d.strings[DocRecord::kCategory].len, 42u);
+  EXPECT_EQ(d.strings[DocRecord::kType].off, 51u);
   EXPECT_EQ(d.year, 2023);
   EXPECT_EQ(d.imported_at, -42);
   EXPECT_EQ(d.text_off, r.text_off);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/report_records.h"
+#include "wenyuan/index/format.h"
 #include "wenyuan/index/index.h"
 #include "wenyuan/library/library.h"
 #include "wenyuan/search/engine.h"
@@ -233,6 +234,50 @@ TEST_F(LibraryWriters, ManySmallCommitsStayFewSegments) {
   EXPECT_EQ(count(*w, "编号0号专项"), 0u);
   EXPECT_EQ(count(*w, "编号301号专项"), 1u);
   auto v = w->verify();
+  ASSERT_TRUE(v.is_ok());
+  EXPECT_TRUE(v->ok()) << (v->problems.empty() ? "" : v->problems.front());
+}
+
+}  // namespace
+
+namespace {
+
+// An index written in an older segment format (version 2 had no 文种 in its
+// doc records) is refused with "run `wenyuan reindex`", and reindex — opening
+// with rebuild_index, as the command does — is the upgrade.
+TEST_F(LibraryWriters, ReindexUpgradesAnOldSegmentFormat) {
+  {
+    auto w = open("wenyuan import");
+    ASSERT_TRUE(w);
+    auto r = w->import_paths({jsonl("a.jsonl", 1, 3)}, ImportOptions{});
+    ASSERT_EQ(r.imported, 3u);
+  }
+  size_t downgraded = 0;
+  for (const auto& e : fs::directory_iterator(dir_ / "lib" / "index")) {
+    if (e.path().extension() != ".wys") continue;
+    std::fstream f(e.path(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(7);
+    f.put(static_cast<char>(wenyuan::index::kSegmentFormatVersion - 1));
+    ++downgraded;
+  }
+  ASSERT_GT(downgraded, 0u);
+  OpenOptions plain;
+  auto refused = Library::open(dir_ / "lib", plain);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("wenyuan reindex"), std::string::npos) << refused.status().message();
+  {
+    OpenOptions o;
+    o.holder = "wenyuan reindex";
+    o.catch_up = false;
+    o.rebuild_index = true;
+    auto lib = Library::open(dir_ / "lib", o);
+    ASSERT_TRUE(lib.is_ok()) << lib.status().message();
+    ASSERT_TRUE((*lib)->reindex().is_ok());
+  }
+  auto after = open("wenyuan serve");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(count(*after, "编号2号专项"), 1u);
+  auto v = after->verify();
   ASSERT_TRUE(v.is_ok());
   EXPECT_TRUE(v->ok()) << (v->problems.empty() ? "" : v->problems.front());
 }

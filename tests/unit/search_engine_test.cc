@@ -236,6 +236,42 @@ TEST_F(SmallIndex, ParagraphUnit) {
   EXPECT_EQ(d.hits[0].snippets[0].text, "丙方。");
 }
 
+TEST_F(SmallIndex, JinjuRanksASentenceAboveAShortHeading) {
+  // 金句 (issue 13): "二、国旗管理" was ranked first because the length norm
+  // favours short paragraphs; a sentence worth quoting must come first.
+  add("h", "国旗法", "二、国旗管理\n国旗及其图案不得用作商标、授予专利权的外观设计和商业广告，不得用于私人丧事活动等不适当的场合。");
+  ASSERT_TRUE(index_->commit(1).is_ok());
+  SearchRequest r;
+  r.unit = SearchRequest::Unit::kParagraph;
+  r.limit = 10;
+  const SearchResult res = run("国旗", r);
+  ASSERT_EQ(res.total, 2u);
+  ASSERT_TRUE(res.hits[0].paragraph.has_value());
+  EXPECT_GT(res.hits[0].paragraph->end - res.hits[0].paragraph->start, 40u) << res.hits[0].snippets[0].text;
+  EXPECT_GT(res.hits[0].score, res.hits[1].score);
+}
+
+TEST_F(SmallIndex, TypeFilterUsesTheWenzhong) {
+  OracleDoc a;
+  a.id = "a";
+  a.title = "关于开展检查的通知";
+  a.text = "开展安全检查。";
+  doc::Document x = oracle::to_document(a);
+  x.type = "通知";
+  ASSERT_TRUE(index_->add(x).is_ok());
+  a.id = "b";
+  a.title = "安全检查工作总结";
+  x = oracle::to_document(a);
+  x.type = "工作总结";
+  ASSERT_TRUE(index_->add(x).is_ok());
+  ASSERT_TRUE(index_->commit(1).is_ok());
+  EXPECT_EQ(ids(run("安全检查 type:通知")), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(ids(run("安全检查 type:工作总结")), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(run("安全检查 -type:通知").total, 1u);
+  EXPECT_EQ(run("安全检查 type:通").total, 0u);  // exact, not a prefix
+  EXPECT_EQ(run("安全检查").hits[0].type.empty(), false);
+}
+
 TEST_F(SmallIndex, MatchesAreOriginalOffsets) {
   // Traditional and full-width forms in the text; the query is simplified, half-width.
   add("t", "測試", "前言。經濟發展ＧＤＰ增長２０２４年。\n再談经济。");

@@ -44,6 +44,7 @@ std::string show(const QueryNode& n) {
     case K::kYear: return "year:" + std::to_string(n.year_from) + ".." + std::to_string(n.year_to);
     case K::kSource: return "source=" + n.text;
     case K::kCategory: return "category=" + n.text;
+    case K::kType: return "type=" + n.text;
   }
   return "?";
 }
@@ -116,14 +117,20 @@ TEST(ParseQuery, AndYuQieAreTheImplicitAnd) {
 
 TEST(ParseQuery, UnknownFieldIsAnErrorThatListsTheFields) {
   EXPECT_EQ(parse_err("a foo:bar"),
-            "column 3: unknown field 'foo:' (fields: title: heading: year: source: category:)");
+            "column 3: unknown field 'foo:' (fields: title: heading: year: source: category: type:)");
   EXPECT_EQ(parse_err("Titel:\"x\""),
-            "column 1: unknown field 'Titel:' (fields: title: heading: year: source: category:)");
+            "column 1: unknown field 'Titel:' (fields: title: heading: year: source: category: type:)");
   EXPECT_EQ(tree("http://www.gov.cn"), "[http://www.gov.cn]");
   EXPECT_EQ(tree("10:30"), "[10:30]");
   EXPECT_EQ(tree("附件1:"), "[附件1:]");
   EXPECT_EQ(tree("note:"), "[note:]");  // no value: nothing was meant as a field
   EXPECT_EQ(tree("title:a:b"), "title:[a:b]");
+}
+
+TEST(ParseQuery, TypeIsAFilterOnTheWenzhong) {
+  EXPECT_EQ(tree("发展 type:通知"), "(AND [发展] type=通知)");
+  EXPECT_EQ(tree("发展 TYPE：工作总结"), "(AND [发展] type=工作总结)");
+  EXPECT_EQ(parse_err("a type:"), "column 3: 'type:' needs a value");
 }
 
 TEST(SourceMatches, QuerySourceIsAPrefixFilterParameterIsExact) {

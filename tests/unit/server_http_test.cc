@@ -401,7 +401,9 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
                                           "/api/admin/invites", "/api/check", "/api/docs/{id}/versions",
                                           "/api/me/favorites", "/api/me/history",
                                           "/api/me/downloads", "/api/me/basket", "/api/me/basket/order",
-                                          "/api/me/basket/export", "/api/suggest"};
+                                          "/api/me/basket/export", "/api/suggest",
+                                          "/api/admin/users/password", "/api/docs/{id}/related",
+                                          "/api/search/facets", "/api/browse"};
   std::set<std::string> listed;
   for (auto& [path, ops] : spec["paths"].items()) listed.insert(path);
   EXPECT_EQ(listed, expected);
@@ -433,7 +435,11 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       const http::verb verb = http::string_to_verb(upper);
       std::string body;
       std::string ctype = "application/json";
-      if (path == "/api/search") target += "?q=%E5%B7%A5%E4%BD%9C";
+      if (path == "/api/search" || path == "/api/search/facets") target += "?q=%E5%B7%A5%E4%BD%9C";
+      if (path == "/api/admin/documents/{id}" && method == "patch") body = "{}";
+      if (path == "/api/browse") target += "?type=%E9%80%9A%E7%9F%A5";
+      if (path == "/api/admin/users" && method == "post") body = json{{"name", "openapi2"}, {"password", "openapi-password"}}.dump();
+      if (path == "/api/admin/users/password") body = json{{"name", "openapi2"}, {"password", "openapi-password2"}}.dump();
       if (path == "/api/download") body = json{{"ids", {free_id_}}}.dump();
       if (path == "/api/auth/register") body = json{{"username", "openapi1"}, {"password", "openapi-password"}}.dump();
       if (path == "/api/auth/login") body = json{{"username", "vip"}, {"password", "vip-password"}}.dump();
@@ -461,8 +467,10 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       ++n;
     }
   }
-  EXPECT_EQ(n, 41);  // + GET /api/admin/rejected; POST /api/check, GET /api/docs/{id}/versions;
-                     // + 12 of the reader's own lists; + /api/suggest
+  EXPECT_EQ(n, 47);  // + GET /api/admin/rejected; POST /api/check, GET /api/docs/{id}/versions;
+                     // + 12 of the reader's own lists; + /api/suggest;
+                     // + PATCH /api/admin/documents/{id}, POST /api/admin/users, POST /api/admin/users/password,
+                     //   GET /api/docs/{id}/related, GET /api/search/facets, GET /api/browse
 }
 
 // Many idle keep-alive connections cost no thread: a new client is still served.

@@ -79,7 +79,8 @@ class DocPage {
         this.renderDownloads(),
         this.renderReadingTools()),
       h('div', { class: 'doc-layout' }, outline, body),
-      this.versionsBox()));
+      this.versionsBox(),
+      this.relatedBox()));
     this.applyReading();
     this.followReading(hasOutline);
     this.offerResume();
@@ -88,6 +89,23 @@ class DocPage {
   versionsBox() {
     const box = h('section', { class: 'doc-versions', hidden: true, 'aria-label': '其他版本' });
     fillVersions(box, this.id);
+    return box;
+  }
+
+  // 相关文档: the same 文种 and topic (GET /api/docs/{id}/related: the rarest
+  // terms of the title and visible headings, searched with OR). Filled in
+  // after the page is shown; nothing when there are none.
+  relatedBox() {
+    const box = h('section', { class: 'doc-related', hidden: true, 'aria-labelledby': 'related-title' });
+    api.get(`/api/docs/${encodeURIComponent(this.id)}/related`).then((r) => {
+      if (!r.related || !r.related.length) return;
+      box.replaceChildren(h('h2', { id: 'related-title' }, '相关文档'),
+        h('ul', { class: 'related-list' }, r.related.map((d) => h('li', { dataset: { id: d.id } },
+          h('a', { href: `/doc/${encodeURIComponent(d.id)}` }, d.title || '（无标题）'),
+          d.access === 'paid' ? h('span', { class: 'badge paid', title: '含会员专享内容' }, '会员') : null,
+          h('span', { class: 'meta' }, [d.year, d.source_name || d.source, d.type].filter((x) => x !== null && x !== undefined && x !== '').join(' · '))))));
+      box.hidden = false;
+    }, () => {});
     return box;
   }
 

@@ -6,7 +6,7 @@
 // Query errors come as "column N: what"; the column is kept (the search page
 // draws a caret under it), the rest is translated.
 
-const FIELDS_HELP = '可用字段：title:（标题） heading:（小标题） year:（年份） source:（来源） category:（类别）';
+const FIELDS_HELP = '可用字段：title:（标题） heading:（小标题） year:（年份） source:（来源） category:（类别） type:（文种）';
 
 // [pattern, (match) => Chinese]. First match wins; order from specific to general.
 const QUERY = [
@@ -56,6 +56,18 @@ const OTHER = [
   [/^no form field "files" in the upload$/, () => '没有收到文件：请选择要上传的文件。'],
   [/^(days|count|limit|size) must be .*$/, () => '数量超出范围：请调小后再试。'],
   [/^expected \{.*\}$/, () => '请求内容不完整：请填写所有必填项。'],
+  [/^title must not be empty$/, () => '标题不能为空。'],
+  [/^year must be 1\.\.9999 or null$/, () => '年份应为四位数字，如 2023；不知道可留空。'],
+  [/^access must be free or paid$/, () => '权限只能是“公开”或“付费”。'],
+  [/^preview_share must be .*$/, () => '免费预览比例应在 5% 到 90% 之间。'],
+  [/^(\w+) is longer than (\d+) bytes$/, () => '填写的内容太长：请缩短。'],
+  [/^(\w+) must be a string$/, () => '填写的内容格式不对：请重新填写。'],
+  [/^user "(.+)" already exists$/, (m) => `用户名“${m[1]}”已被占用：请换一个。`],
+  [/^no user "(.+)"$/, (m) => `没有用户“${m[1]}”。`],
+  [/^password must be at least 8 bytes$/, () => '密码至少 8 位：请设一个更长的密码。'],
+  [/^password must be at most 1024 bytes$/, () => '密码太长：最多 1024 位。'],
+  [/^username must be 1\.\.64 bytes$/, () => '用户名应为 1 到 64 个字符。'],
+  [/^username may hold .*$/, () => '用户名只能包含字母、数字、汉字和 _ - . @。'],
 ];
 
 function translate(table, text) {

@@ -1,5 +1,5 @@
-// 搜索: the search page. The URL (?q=&page=&sort=&year=&source=&category=&unit=)
-// is the whole state: submitting or paging pushes a new URL and back/forward
+// 搜索: the search page. The URL (?q=&page=&sort=&year=&source=&category=&type=&unit=)
+// is the whole state (without q but with type= or category=: 按文种/类别浏览): submitting or paging pushes a new URL and back/forward
 // re-run the search from it. Results render from the API's code point
 // highlight offsets (util.highlighted), never by re-finding the words in JS,
 // so what is marked is exactly what the engine matched.
@@ -8,7 +8,7 @@ import { h, highlighted, formatNumber, setTitle, lockIcon, copyText, toast, cita
 import { queryError } from './messages.js';
 
 const PAGE_SIZE = 10;
-const HELP = '空格或 AND/与 = 并且，"…" 精确短语，- 排除，A | B 或者，(…) 分组，title: heading: year:2019..2023 source:';
+const HELP = '空格或 AND/与 = 并且，"…" 精确短语，- 排除，A | B 或者，(…) 分组，title: heading: year:2019..2023 source: type:通知';
 const EXAMPLES = ['高质量发展', '"个人信息" 同意', 'title:政府工作报告 year:2024..2026', '党建 -廉政', '国旗 | 国徽'];
 
 function paramsOf(url) {
@@ -20,6 +20,7 @@ function paramsOf(url) {
     year: p.get('year') || '',
     source: p.get('source') || '',
     category: p.get('category') || '',
+    type: p.get('type') || '',
     unit: p.get('unit') === 'paragraph' ? 'paragraph' : 'document',
   };
 }
@@ -32,6 +33,7 @@ function urlOf(s) {
   if (s.year) p.set('year', s.year);
   if (s.source) p.set('source', s.source);
   if (s.category) p.set('category', s.category);
+  if (s.type) p.set('type', s.type);
   if (s.unit !== 'document') p.set('unit', s.unit);
   const qs = p.toString();
   return qs ? `/?${qs}` : '/';
@@ -70,6 +72,7 @@ class SearchPage {
     f.yearTo = yearBox('year-to', '截止年份');
     f.source = h('select', { id: 'source' }, h('option', { value: '' }, '全部来源'));
     f.category = h('select', { id: 'category' }, h('option', { value: '' }, '全部类别'));
+    f.type = h('select', { id: 'type' }, h('option', { value: '' }, '全部文种'));
     f.sort = h('select', { id: 'sort' }, h('option', { value: 'relevance' }, '相关度'), h('option', { value: 'date' }, '时间'));
     f.unit = h('input', { id: 'unit', type: 'checkbox', role: 'switch' });
 
@@ -88,12 +91,13 @@ class SearchPage {
           h('span', { class: 'year-inputs', role: 'group', 'aria-labelledby': 'year-label' }, f.yearFrom, h('span', { 'aria-hidden': 'true' }, '–'), f.yearTo)),
         h('div', { class: 'filter' }, h('label', { for: 'source', class: 'filter-label' }, '来源'), f.source),
         h('div', { class: 'filter' }, h('label', { for: 'category', class: 'filter-label' }, '类别'), f.category),
+        h('div', { class: 'filter' }, h('label', { for: 'type', class: 'filter-label' }, '文种'), f.type),
         h('div', { class: 'filter' }, h('label', { for: 'sort', class: 'filter-label' }, '排序'), f.sort),
         h('div', { class: 'filter toggle' },
           f.unit,
           h('label', { for: 'unit', title: '按段落返回结果，适合查找可引用的原句' }, '金句', h('span', { class: 'hint' }, '（按段落）')))))));
     // Filters apply at once when there is a query; years on change (not each keystroke).
-    for (const el of [f.source, f.category, f.sort, f.unit, f.yearFrom, f.yearTo]) {
+    for (const el of [f.source, f.category, f.type, f.sort, f.unit, f.yearFrom, f.yearTo]) {
       el.addEventListener('change', () => { if (f.q.value.trim()) this.submit(1); });
     }
     // Full-width digits from a Chinese IME become ASCII as they are typed.
@@ -163,6 +167,7 @@ class SearchPage {
         e.preventDefault();
         choose(items[active].text);
       } else if (e.key === 'Escape') {
+        e.preventDefault();  // close the list only: Escape in a search box would also clear the words
         close();
       } else if (e.key === 'Enter') {
         close();
@@ -177,12 +182,13 @@ class SearchPage {
     } catch (_) {
       return;  // filters still work by typing; no list to choose from
     }
-    const { source, category, yearFrom, yearTo } = this.fields;
+    const { source, category, type, yearFrom, yearTo } = this.fields;
     // The number of documents beside each option (source_counts, category_counts).
     const option = (name, counts) => h('option', { value: name },
       counts && counts[name] != null ? `${name}（${formatNumber(counts[name])}）` : name);
     for (const s of this.facets.sources || []) source.append(option(s, this.facets.source_counts));
     for (const c of this.facets.categories || []) category.append(option(c, this.facets.category_counts));
+    for (const t of Object.keys(this.facets.type_counts || {})) type.append(option(t, this.facets.type_counts));
     if (Array.isArray(this.facets.years) && this.facets.years.length === 2) {
       yearFrom.placeholder = String(this.facets.years[0]);
       yearTo.placeholder = String(this.facets.years[1]);
@@ -209,6 +215,7 @@ class SearchPage {
       year: this.yearParam(),
       source: f.source.value,
       category: f.category.value,
+      type: f.type.value,
       unit: f.unit.checked ? 'paragraph' : 'document',
     };
     const target = urlOf(s);
@@ -240,10 +247,11 @@ class SearchPage {
     f.unit.checked = s.unit === 'paragraph';
     ensureOption(f.source, s.source);
     ensureOption(f.category, s.category);
+    ensureOption(f.type, s.type);
     const [a, b] = s.year.split('..');
     f.yearFrom.value = a || '';
     f.yearTo.value = s.year.includes('..') ? b || '' : a || '';
-    const active = [s.year, s.source, s.category].filter(Boolean).length + (s.sort !== 'relevance') + (s.unit !== 'document');
+    const active = [s.year, s.source, s.category, s.type].filter(Boolean).length + (s.sort !== 'relevance') + (s.unit !== 'document');
     this.filterSummary.textContent = active ? `筛选（已选 ${active} 项）` : '筛选';
   }
 
@@ -256,6 +264,11 @@ class SearchPage {
   async run(s) {
     if (this.controller) this.controller.abort();
     this.error.hidden = true;
+    if (!s.q && (s.type || s.category)) {
+      this.home = false;
+      await this.renderBrowse(s);
+      return;
+    }
     if (!s.q) {
       setTitle('');
       this.home = true;
@@ -271,12 +284,14 @@ class SearchPage {
     if (s.year) p.set('year', s.year);
     if (s.source) p.set('source', s.source);
     if (s.category) p.set('category', s.category);
+    if (s.type) p.set('type', s.type);
     // Dim the old results only if the answer is slow; fast answers just replace them.
     const busy = setTimeout(() => this.results.classList.add('busy'), 300);
     try {
       const r = await api.get(`/api/search?${p}`, { signal: controller.signal });
       if (controller !== this.controller) return;
       this.renderResults(s, r);
+      this.loadQueryCounts(s, controller);
     } catch (err) {
       if (controller !== this.controller || err.name === 'AbortError') return;
       this.renderError(s, err);
@@ -298,7 +313,7 @@ class SearchPage {
       : null;
     const fresh = h('section', { class: 'fresh', 'aria-labelledby': 'fresh-title' });
     const hot = h('p', { class: 'examples hot', hidden: true });
-    this.results.replaceChildren(h('div', { class: 'home' }, stats, examples, hot, fresh));
+    this.results.replaceChildren(h('div', { class: 'home' }, stats, examples, hot, browseSection(fa), fresh));
     api.get('/api/suggest').then((r) => {
       const list = (r.suggestions || []).slice(0, 8);
       if (!this.home || !list.length) return;
@@ -312,6 +327,52 @@ class SearchPage {
           h('li', null, h('a', { href: `/doc/${encodeURIComponent(d.id)}` }, d.title || '（无标题）'),
             h('span', { class: 'meta' }, [d.year, d.source].filter(Boolean).join(' · '))))));
     }, () => {});
+  }
+
+  // 按文种/类别浏览: the documents of one 文种 or category, newest first (/api/browse).
+  async renderBrowse(s) {
+    const label = [s.type, s.category].filter(Boolean).join(' · ');
+    setTitle(label);
+    const p = new URLSearchParams({ page: String(s.page), size: String(PAGE_SIZE) });
+    if (s.type) p.set('type', s.type);
+    if (s.category) p.set('category', s.category);
+    let r;
+    try {
+      r = await api.get(`/api/browse?${p}`);
+    } catch (err) {
+      this.results.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, describe(err)));
+      return;
+    }
+    const summary = h('p', { class: 'summary' }, `${label}：共 `, h('strong', null, formatNumber(r.total)), ' 篇，按时间排列');
+    this.status.textContent = summary.textContent;
+    const list = h('ol', { class: 'hits browse-list', start: String((s.page - 1) * PAGE_SIZE + 1) }, r.documents.map((d) => h('li', { class: 'hit' },
+      h('h2', { class: 'hit-title' }, h('a', { href: `/doc/${encodeURIComponent(d.id)}` }, d.title || '（无标题）'), accessBadge(d.access)),
+      h('p', { class: 'meta' }, [d.year, d.source_name || d.source, d.type, d.category].filter((x) => x !== null && x !== undefined && x !== '').join(' · ')))));
+    this.results.replaceChildren(h('h1', { class: 'browse-title' }, `按${s.type ? '文种' : '类别'}浏览：${label}`), summary, list, pager(s, r.total) || '');
+  }
+
+  // The counts beside every filter option for this query (/api/search/facets):
+  // how many hits each 文种, category and source would leave. Kept apart from
+  // renderResults so the results rendering can change without touching this.
+  async loadQueryCounts(s, controller) {
+    let r;
+    try {
+      r = await api.get(`/api/search/facets?q=${encodeURIComponent(s.q)}`, { signal: controller.signal });
+    } catch (_) {
+      return;  // the options keep their library-wide counts
+    }
+    if (controller !== this.controller) return;
+    const f = this.fields;
+    const mark = (select, counts) => {
+      for (const o of select.options) {
+        if (!o.value) continue;
+        const n = counts[o.value] || 0;
+        o.textContent = `${o.value}（${formatNumber(n)}${r.complete ? '' : '+'}）`;
+      }
+    };
+    mark(f.type, r.type_counts || {});
+    mark(f.category, r.category_counts || {});
+    mark(f.source, r.source_counts || {});
   }
 
   renderError(s, err) {
@@ -356,9 +417,7 @@ class SearchPage {
     p.set('q', s.q);  // the document page marks the search words
     const href = `/doc/${encodeURIComponent(hit.id)}?${p}`;
     const meta = [hit.year, hit.source_name || hit.source, hit.type, hit.category].filter((x) => x !== null && x !== undefined && x !== '');
-    const badge = hit.access === 'paid'
-      ? h('span', { class: 'badge paid', title: '含会员专享内容' }, '会员')
-      : hit.access === 'free' ? h('span', { class: 'badge free', title: '全文公开' }, '免费') : null;
+    const badge = accessBadge(hit.access);
     const snippets = hit.snippets || [];
     const renderSnippet = (sn) => sn.locked
       ? h('p', { class: 'snippet locked' }, lockIcon(), ' 匹配内容位于会员专享部分')
@@ -394,6 +453,30 @@ class SearchPage {
       first ? renderSnippet(first) : null,
       moreBox);
   }
+}
+
+// 免费 / 会员 beside a title.
+function accessBadge(access) {
+  return access === 'paid'
+    ? h('span', { class: 'badge paid', title: '含会员专享内容' }, '会员')
+    : access === 'free' ? h('span', { class: 'badge free', title: '全文公开' }, '免费') : null;
+}
+
+// 按文种浏览 and 按类别浏览 on the home page, with the number of documents.
+function browseSection(fa) {
+  if (!fa) return null;
+  const group = (title, id, key, counts) => {
+    const entries = Object.entries(counts || {}).sort((a, b) => b[1] - a[1]);
+    if (!entries.length) return null;
+    return h('section', { class: 'browse-group', 'aria-labelledby': id },
+      h('h2', { id }, title),
+      h('ul', { class: 'chips' }, entries.map(([name, n]) => h('li', null,
+        h('a', { class: 'chip', href: urlOf({ ...paramsOf(new URL('/', location.href)), [key]: name }) },
+          name, h('span', { class: 'count' }, formatNumber(n)))))));
+  };
+  return h('div', { class: 'browse' },
+    group('按文种浏览', 'browse-type', 'type', fa.type_counts),
+    group('按类别浏览', 'browse-category', 'category', fa.category_counts));
 }
 
 // In 金句 mode a snippet may run past its paragraph into the sentences around

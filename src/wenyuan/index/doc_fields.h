@@ -18,6 +18,7 @@ void copy_descriptive_fields(const From& from, IndexDoc& x) {
   x.date = from.date;
   x.source = from.source;
   x.category = from.category;
+  x.type = from.type;
 }
 
 // Preview spans that are one span over the whole text restrict nothing: the

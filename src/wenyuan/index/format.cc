@@ -9,13 +9,13 @@ namespace wenyuan::index {
 // DocRecord's in-memory layout is its on-disk layout: decode_from is a memcpy.
 static_assert(sizeof(StringRef) == 8);
 static_assert(sizeof(DocRecord) == DocRecord::kSize, "DocRecord must have no padding");
-static_assert(offsetof(DocRecord, year) == 40 && offsetof(DocRecord, title_len) == 44 &&
-              offsetof(DocRecord, norm_len) == 48 && offsetof(DocRecord, heading_first) == 52 &&
-              offsetof(DocRecord, text_chars) == 60 && offsetof(DocRecord, text_off) == 64 &&
-              offsetof(DocRecord, text_bytes) == 72 && offsetof(DocRecord, visible_body_len) == 76 &&
-              offsetof(DocRecord, imported_at) == 80 && offsetof(DocRecord, visible_first) == 88 &&
-              offsetof(DocRecord, public_heading_first) == 96 && offsetof(DocRecord, public_year) == 104 &&
-              offsetof(DocRecord, reserved) == 108,
+static_assert(offsetof(DocRecord, year) == 48 && offsetof(DocRecord, title_len) == 52 &&
+              offsetof(DocRecord, norm_len) == 56 && offsetof(DocRecord, heading_first) == 60 &&
+              offsetof(DocRecord, text_chars) == 68 && offsetof(DocRecord, text_off) == 72 &&
+              offsetof(DocRecord, text_bytes) == 80 && offsetof(DocRecord, visible_body_len) == 84 &&
+              offsetof(DocRecord, imported_at) == 88 && offsetof(DocRecord, visible_first) == 96 &&
+              offsetof(DocRecord, public_heading_first) == 104 && offsetof(DocRecord, public_year) == 112 &&
+              offsetof(DocRecord, reserved) == 116,
               "DocRecord field offsets are the format (format.h)");
 
 void DocRecord::encode_to(std::string& out) const {

@@ -22,11 +22,11 @@
 //
 // Segment file "seg-<NNNNNN>.wys":
 //
-//   header      8 bytes  "WYSEG\0\0" + one byte kSegmentFormatVersion (2); a
+//   header      8 bytes  "WYSEG\0\0" + one byte kSegmentFormatVersion (3); a
 //               file of another version is refused with "index format N, this
 //               build reads M: run `wenyuan reindex`"
-//   doc table   n_docs x 112-byte DocRecord (below)
-//   strings     id, title, date, source, category bytes, referenced by DocRecord
+//   doc table   n_docs x 120-byte DocRecord (below)
+//   strings     id, title, date, source, category, type bytes, referenced by DocRecord
 //   spans       n_spans x {u32 a, u32 b}, three kinds, each referenced by a
 //               (first, count) pair of the DocRecord, in position space:
 //                 heading spans {start, reach}: sorted by start per doc;
@@ -71,23 +71,25 @@
 //               0x57594553. A section ends where the next begins (the text
 //               store where the footer begins).
 //
-// DocRecord (112 bytes):
+// DocRecord (120 bytes; version 3 added `type`, the 文种, for the type: filter
+// and the facets, so version 2 segments are refused: `wenyuan reindex`):
 //    0 u32 id_off        4 u32 id_len          (offsets into strings)
 //    8 u32 title_off    12 u32 title_bytes
 //   16 u32 date_off     20 u32 date_len
 //   24 u32 source_off   28 u32 source_len
 //   32 u32 category_off 36 u32 category_len
-//   40 i32 year (INT32_MIN = none)
-//   44 u32 title_len (normalized code points)   48 u32 norm_len (whole position space)
-//   52 u32 heading_first 56 u32 heading_count   (into spans)
-//   60 u32 text_chars (code points of the cleaned text)
-//   64 u64 text_off (into the text store)       72 u32 text_bytes
-//   76 u32 visible_body_len (visible body positions, for BM25 length norms)
-//   80 i64 imported_at
-//   88 u32 visible_first 92 u32 visible_count   (into spans)
-//   96 u32 public_heading_first 100 u32 public_heading_count (into spans)
-//  104 i32 public_year (the year as a non-member may learn it; INT32_MIN = none)
-//  108 u32 reserved (0)
+//   40 u32 type_off     44 u32 type_len        (doc::Document::type, public: from visible text)
+//   48 i32 year (INT32_MIN = none)
+//   52 u32 title_len (normalized code points)   56 u32 norm_len (whole position space)
+//   60 u32 heading_first 64 u32 heading_count   (into spans)
+//   68 u32 text_chars (code points of the cleaned text)
+//   72 u64 text_off (into the text store)       80 u32 text_bytes
+//   84 u32 visible_body_len (visible body positions, for BM25 length norms)
+//   88 i64 imported_at
+//   96 u32 visible_first 100 u32 visible_count   (into spans)
+//  104 u32 public_heading_first 108 u32 public_heading_count (into spans)
+//  112 i32 public_year (the year as a non-member may learn it; INT32_MIN = none)
+//  116 u32 reserved (0)
 //
 // Manifest "MANIFEST" (the one commit point; replaced by rename):
 //   u64 magic "WYMANF1\0" (kManifestMagic; the '1' is the manifest's version),
@@ -110,7 +112,7 @@ namespace wenyuan::index {
 static_assert(std::endian::native == std::endian::little, "index format: little-endian hosts only (format.h)");
 
 // The one version number of the segment format: byte 8 of every segment file.
-inline constexpr uint8_t kSegmentFormatVersion = 2;
+inline constexpr uint8_t kSegmentFormatVersion = 3;
 inline constexpr char kSegmentMagic[8] = {'W', 'Y', 'S', 'E', 'G', 0, 0, static_cast<char>(kSegmentFormatVersion)};
 // The first 7 bytes of every segment version; byte 8 is the version.
 inline constexpr size_t kSegmentMagicPrefix = 7;
@@ -156,26 +158,26 @@ struct StringRef {
 // (static_asserts in format.cc), so decode_from is one memcpy: the scoring hot
 // path decodes a record per scored document.
 struct DocRecord {
-  enum StringField { kId, kTitle, kDate, kSource, kCategory, kStringFields };
-  StringRef strings[kStringFields];   //  0..39  id, title, date, source, category
-  int32_t year = kNoYear;             // 40
-  uint32_t title_len = 0;             // 44 normalized code points of the title
-  uint32_t norm_len = 0;              // 48 the whole position space
-  uint32_t heading_first = 0;         // 52 into spans
-  uint32_t heading_count = 0;         // 56
-  uint32_t text_chars = 0;            // 60 code points of the cleaned text
-  uint64_t text_off = 0;              // 64 into the text store
-  uint32_t text_bytes = 0;            // 72
-  uint32_t visible_body_len = 0;      // 76 visible body positions (BM25 length norms)
-  int64_t imported_at = 0;            // 80
-  uint32_t visible_first = 0;         // 88 into spans
-  uint32_t visible_count = 0;         // 92
-  uint32_t public_heading_first = 0;  // 96 into spans
-  uint32_t public_heading_count = 0;  // 100
-  int32_t public_year = kNoYear;      // 104 the year as a non-member may learn it
-  uint32_t reserved = 0;              // 108
+  enum StringField { kId, kTitle, kDate, kSource, kCategory, kType, kStringFields };
+  StringRef strings[kStringFields];   //  0..47  id, title, date, source, category, type
+  int32_t year = kNoYear;             // 48
+  uint32_t title_len = 0;             // 52 normalized code points of the title
+  uint32_t norm_len = 0;              // 56 the whole position space
+  uint32_t heading_first = 0;         // 60 into spans
+  uint32_t heading_count = 0;         // 64
+  uint32_t text_chars = 0;            // 68 code points of the cleaned text
+  uint64_t text_off = 0;              // 72 into the text store
+  uint32_t text_bytes = 0;            // 80
+  uint32_t visible_body_len = 0;      // 84 visible body positions (BM25 length norms)
+  int64_t imported_at = 0;            // 88
+  uint32_t visible_first = 0;         // 96 into spans
+  uint32_t visible_count = 0;         // 100
+  uint32_t public_heading_first = 0;  // 104 into spans
+  uint32_t public_heading_count = 0;  // 108
+  int32_t public_year = kNoYear;      // 112 the year as a non-member may learn it
+  uint32_t reserved = 0;              // 116
 
-  static constexpr size_t kSize = 112;
+  static constexpr size_t kSize = 120;
   void encode_to(std::string& out) const;
   static DocRecord decode_from(const char* p);  // p: kSize readable bytes
   uint32_t body_len() const { return norm_len - title_len - (norm_len > title_len ? 1 : 0); }

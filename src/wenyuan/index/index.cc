@@ -1,6 +1,8 @@
 // Index: pending batch, commit protocol, snapshots, merges, read-only views. See index.h.
 #include "wenyuan/index/index.h"
 
+#include <cstring>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -79,6 +81,11 @@ Status Index::load_locked() {
           break;
         }
         return data.status().with_context(dir_->describe());
+      }
+      if (options_.skip_other_formats && (*data)->size() >= sizeof(kSegmentMagic) &&
+          std::memcmp((*data)->data(), kSegmentMagic, kSegmentMagicPrefix) == 0 &&
+          (*data)->data()[kSegmentMagicPrefix] != kSegmentMagic[kSegmentMagicPrefix]) {
+        continue;  // another format: the reindex that asked for this replaces it
       }
       auto seg = Segment::open(std::move(data).value(), name);
       if (!seg) return seg.status().with_context(dir_->describe());

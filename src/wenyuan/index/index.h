@@ -49,6 +49,10 @@ struct IndexOptions {
   size_t segment_chars = 8'000'000;  // a commit cuts its batch into segments of about this many bytes of text
   unsigned build_threads = 2;
   bool read_only = false;            // see the header comment: writes nothing, commits in memory
+  // `wenyuan reindex` only: segments of another format version (format.h) are
+  // left out of the view instead of refusing the index, so the rebuild can
+  // replace them (its manifest drops them; the writer then removes the files).
+  bool skip_other_formats = false;
   MergePolicyOptions merge;          // for maybe_merge()
 };
 

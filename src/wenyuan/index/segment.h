@@ -25,6 +25,7 @@ namespace wenyuan::index {
 // spans it needs. Offsets are code points into `text` (as in doc::Document).
 struct IndexDoc {
   std::string id, title, date, source, category;
+  std::string type;  // 文种 (doc::Document::type): public, from visible text (the type: filter)
   std::optional<int> year;
   int64_t imported_at = 0;
   std::string text;
@@ -60,7 +61,7 @@ struct HeadingSpan {
 };
 
 struct DocMeta {
-  std::string_view id, title, date, source, category;
+  std::string_view id, title, date, source, category, type;
   int32_t year = kNoYear;
   int32_t public_year = kNoYear;
   uint32_t visible_body_len = 0;

@@ -316,6 +316,7 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     r.strings[DocRecord::kDate] = add_str(d.date);
     r.strings[DocRecord::kSource] = add_str(d.source);
     r.strings[DocRecord::kCategory] = add_str(d.category);
+    r.strings[DocRecord::kType] = add_str(d.type);
     r.year = d.year ? *d.year : kNoYear;
     r.title_len = title_lens[di];
     r.norm_len = norm_lens[di];

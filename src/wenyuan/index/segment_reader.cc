@@ -108,6 +108,7 @@ DocMeta Segment::doc(uint32_t local) const {
   m.date = sv(DocRecord::kDate);
   m.source = sv(DocRecord::kSource);
   m.category = sv(DocRecord::kCategory);
+  m.type = sv(DocRecord::kType);
   m.year = r.year;
   m.title_len = r.title_len;
   m.norm_len = r.norm_len;

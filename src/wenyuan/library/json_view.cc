@@ -90,6 +90,7 @@ json search_hit_json(const search::Hit& hit, std::optional<std::string_view> acc
             {"year", year_json(hit.year)},
             {"source", hit.source},
             {"category", hit.category},
+            {"type", hit.type},  // 文种: public (doc::prepare takes a paid document's from its visible text)
             {"access", access ? json(*access) : json(nullptr)},
             {"score", hit.score},
             {"snippets", std::move(snippets)}};
@@ -157,6 +158,7 @@ json schemas() {
                             {"year", ref("Year")},
                             {"source", type("string")},
                             {"category", type("string")},
+                            {"type", type("string")},
                             {"access", {{"type", "string"}, {"enum", {"free", "paid"}}, {"nullable", true}}},
                             {"score", type("number")},
                             {"snippets", array_of(ref("Snippet"))},

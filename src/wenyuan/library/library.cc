@@ -41,6 +41,7 @@ Result<std::unique_ptr<Library>> Library::open(const fs::path& data_dir, const O
   lib->catalog_ = std::move(catalog);
   index::IndexOptions io;
   io.read_only = true;  // until the lock is ours (try_become_writer)
+  io.skip_other_formats = options.rebuild_index;
   WENYUAN_ASSIGN_OR_RETURN(auto index, index::Index::open(data_dir / "index", io));
   lib->index_ = std::move(index);
   lib->engine_ = std::make_unique<search::Engine>(*lib->index_);

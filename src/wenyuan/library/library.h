@@ -104,6 +104,9 @@ struct OpenOptions {
   // publishes about once a second, so it leaves many small segments). The
   // server turns it off: its tailer merges off the upload's path.
   bool merge_after_import = true;
+  // `wenyuan reindex`: open an index written in an older segment format (its
+  // segments are left out until reindex() replaces them), the upgrade path.
+  bool rebuild_index = false;
 };
 
 // What `wenyuan verify` found (Library::verify).

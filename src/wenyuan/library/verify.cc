@@ -66,6 +66,7 @@ Result<VerifyReport> Library::verify() {
     else if (indexed->year != want.year) field = "year";
     else if (indexed->source != want.source) field = "source";
     else if (indexed->category != want.category) field = "category";
+    else if (indexed->type != want.type) field = "type";
     else if (indexed->date != want.date) field = "date";
     if (!field.empty()) problem("document " + live.id + ": the index's " + field + " differs from the catalog's");
   }

@@ -22,6 +22,7 @@ Hit make_hit(const DocMeta& m, double score, bool visible_only) {
   h.date = m.date;
   h.source = m.source;
   h.category = m.category;
+  h.type = m.type;
   h.score = score;
   return h;
 }
@@ -194,6 +195,7 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
           if (t.node == n) idf = t.idf;
         s += scoring::paragraph_term(idf, cnt, hi - lo);
       }
+      s *= scoring::paragraph_quote_factor(hi - lo);
       paras.push_back({s + scoring::kParagraphDocTieBreak * f.score, f.part, f.doc, pi});
     }
   }

@@ -54,6 +54,7 @@ struct Hit {
   std::string id, title;
   std::optional<int> year;
   std::string date, source, category;
+  std::string type;  // 文种 (public)
   double score = 0;
   std::vector<Snippet> snippets;
   std::optional<doc::Span> paragraph;  // unit = kParagraph: code points of the paragraph in the text

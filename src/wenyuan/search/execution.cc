@@ -75,7 +75,8 @@ class SegmentExec {
       }
       case QueryNode::Kind::kYear:
       case QueryNode::Kind::kSource:
-      case QueryNode::Kind::kCategory: {
+      case QueryNode::Kind::kCategory:
+      case QueryNode::Kind::kType: {
         DocList all = all_docs(cand);
         filter(all, n);
         return all;
@@ -95,6 +96,8 @@ class SegmentExec {
         return source_matches(f, m.source);
       case QueryNode::Kind::kCategory:
         return m.category == f.text;
+      case QueryNode::Kind::kType:
+        return m.type == f.text;  // public (from visible text): the same for every tier
       default:
         return true;
     }
@@ -103,7 +106,7 @@ class SegmentExec {
  private:
   static bool is_filter(const QueryNode& n) {
     return n.kind == QueryNode::Kind::kYear || n.kind == QueryNode::Kind::kSource ||
-           n.kind == QueryNode::Kind::kCategory;
+           n.kind == QueryNode::Kind::kCategory || n.kind == QueryNode::Kind::kType;
   }
 
   const TermInfo& info(const QueryNode& n) const {

@@ -51,7 +51,7 @@ std::string col_msg(size_t column, const std::string& what) {
 enum class Tok { kWord, kPhrase, kField, kLParen, kRParen, kOr, kAnd, kMinus, kEnd };
 
 // The field names, in the order an error lists them.
-constexpr const char* kFields[] = {"title", "heading", "year", "source", "category"};
+constexpr const char* kFields[] = {"title", "heading", "year", "source", "category", "type"};
 
 std::string field_list() {
   std::string out;
@@ -361,7 +361,9 @@ class Parser {
       }
       return n;
     }
-    n.kind = t.field == "source" ? QueryNode::Kind::kSource : QueryNode::Kind::kCategory;
+    n.kind = t.field == "source"   ? QueryNode::Kind::kSource
+             : t.field == "type" ? QueryNode::Kind::kType
+                                 : QueryNode::Kind::kCategory;
     n.prefix = n.kind == QueryNode::Kind::kSource;
     return n;
   }

@@ -8,9 +8,9 @@
 //   ( … )                                        groups
 //   title:X  heading:X                           term restricted to a field
 //   year:2023  year:2019..2023                   filters
-//   source:X  category:X                         filters: source: matches a source that
+//   source:X  category:X  type:X                 filters: source: matches a source that
 //                                                starts with X (ASCII case-insensitive),
-//                                                category: the exact value
+//                                                category: and type: (the 文种) the exact value
 //
 // A malformed query is an error naming what and where (1-based column in code
 // points), never a silent reinterpretation.
@@ -28,7 +28,7 @@
 //   - '-' excludes only at the start of a token ("2019-2023" is one term); it must be
 //     followed directly by a term, a quoted phrase or a group;
 //   - quotes have no escapes: a phrase runs to the next ASCII '"';
-//   - a field prefix is recognised for title: heading: year: source: category:
+//   - a field prefix is recognised for title: heading: year: source: category: type:
 //     (ASCII, any case; the full-width colon ： too); other ASCII letters before a
 //     colon are an error naming the fields ("unknown field 'foo:'"), except a URL
 //     (http://…); any other "x:" stays part of a plain term (10:30, 附件1:).
@@ -61,6 +61,7 @@ struct QueryNode {
     kYear,      // year_from..year_to inclusive
     kSource,    // metadata equals `text` (or, with `prefix`, starts with it: source_matches)
     kCategory,  // metadata equals `text`
+    kType,      // the 文种 (doc::Document::type, public) equals `text`
   };
   Kind kind = Kind::kTerm;
   Field field = Field::kAny;

@@ -17,6 +17,12 @@ inline constexpr double kBodyWeight = 1.0;
 // length norm is 1, and the weight of the document score as a tie-breaker.
 inline constexpr double kParagraphNormChars = 120.0;
 inline constexpr double kParagraphDocTieBreak = 0.001;
+// 金句: a paragraph shorter than this (normalized code points) is a heading or
+// a fragment, not a sentence worth quoting. Its length norm is that of a
+// paragraph this long (no bonus for being short) and its score is scaled by
+// len / kParagraphQuoteChars, so an eight-character heading no longer ranks
+// above the sentence under it (issue 13).
+inline constexpr double kParagraphQuoteChars = 40.0;
 
 // idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)), df clipped to N by the caller.
 inline double idf(double n_docs, double df) { return std::log(1.0 + (n_docs - df + 0.5) / (df + 0.5)); }
@@ -33,8 +39,14 @@ inline double document_term(uint32_t tf_title, uint32_t tf_heading, uint32_t tf_
 // One term's part of a paragraph's score: `count` occurrences in a paragraph of
 // `len` normalized code points.
 inline double paragraph_term(double idf, uint32_t count, uint32_t len) {
-  const double norm = 1 - kBodyB + kBodyB * len / kParagraphNormChars;
+  const double normed_len = len < kParagraphQuoteChars ? kParagraphQuoteChars : len;
+  const double norm = 1 - kBodyB + kBodyB * normed_len / kParagraphNormChars;
   return idf * count * (kK1 + 1) / (count + kK1 * norm);
+}
+
+// The factor a paragraph's score is scaled by for its length (see kParagraphQuoteChars).
+inline double paragraph_quote_factor(uint32_t len) {
+  return len >= kParagraphQuoteChars ? 1.0 : len / kParagraphQuoteChars;
 }
 
 }  // namespace wenyuan::search::scoring

@@ -46,8 +46,13 @@ struct SuggestState {
   std::mutex mu;
   uint64_t seq = UINT64_MAX;
   std::vector<std::pair<std::string, std::string>> titles;  // (normalized, as written), shortest first
-  std::map<std::string, int64_t> asked;                      // query as typed -> times
+  std::map<std::string, int64_t> asked;                      // query as typed -> distinct askers
+  // Who asked each query (hashes of "user:NAME" or "ip:ADDR"), kept only until
+  // kMinAskers are known: a query is a 热门搜索 only once that many different
+  // people asked it, so no one's own queries are shown to others.
+  std::map<std::string, std::vector<uint64_t>> askers;
   static constexpr size_t kMaxQueries = 5000;                // distinct queries remembered
+  static constexpr int64_t kMinAskers = 3;
 };
 
 struct ApiState {
@@ -62,7 +67,7 @@ struct ApiState {
   void note_view(const std::optional<access::User>& user, const std::string& doc_id);
   void note_download(const std::optional<access::User>& user, const std::string& doc_id, const std::string& format);
   // Counts a well-formed query for 热门搜索 (routes/suggest.cc).
-  void note_query(const std::string& q);
+  void note_query(const std::string& q, const std::string& asker);
 
   library::Library& library;
   access::Accounts& accounts;

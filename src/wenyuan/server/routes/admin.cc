@@ -2,6 +2,7 @@
 // administrators in): documents (list, upload, delete), users (list, change),
 // the intake by day and the watched folders' rejected files. Invitations are
 // in accounts.cc.
+#include <cctype>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -37,29 +38,68 @@ json user_json(const access::User& u) {
           {"created_at", u.created_at}};
 }
 
+// The admin's list filters on the summary rows: a title or id containing `q`
+// (ASCII case-insensitively), the access and the 文种.
+bool admin_list_match(const store::DocumentSummary& d, const std::string& q, const std::string& access,
+                      const std::string& type) {
+  if (!access.empty() && access != doc::to_string(d.access)) return false;
+  if (!type.empty() && type != d.type) return false;
+  if (q.empty()) return true;
+  auto lower = [](std::string v) {
+    for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return v;
+  };
+  const std::string want = lower(q);
+  return lower(d.title).find(want) != std::string::npos || lower(d.id).find(want) != std::string::npos ||
+         lower(d.source_name).find(want) != std::string::npos;
+}
+
 Response admin_documents(ApiState& s, Call& c) {
   auto page = int_param(c.target.query, kPage);
   auto size = int_param(c.target.query, kSize);
   if (!page || !size) return bad_request("page must be >= 1 and size 1..500");
+  const std::string q = param(c.target.query, "q"), access = param(c.target.query, "access"),
+                    type = param(c.target.query, "type");
+  if (q.size() > 200) return bad_request("q is longer than 200 bytes");
+  if (!access.empty() && access != "free" && access != "paid") return bad_request("access must be free or paid");
   auto cat = s.catalogs.acquire();
   if (!cat) return from_status(cat.status());
   store::ListFilter f;
   f.newest_first = true;
-  auto total = (*cat)->count(f);
-  if (!total) return from_status(total.status());
-  f.limit = static_cast<size_t>(*size);
-  f.offset = static_cast<size_t>((*page - 1) * *size);
-  auto list = (*cat)->list(f);
-  if (!list) return from_status(list.status());
+  uint64_t total = 0;
+  std::vector<store::DocumentSummary> rows;
+  if (q.empty() && access.empty() && type.empty()) {
+    auto n = (*cat)->count(f);
+    if (!n) return from_status(n.status());
+    total = *n;
+    f.limit = static_cast<size_t>(*size);
+    f.offset = static_cast<size_t>((*page - 1) * *size);
+    auto list = (*cat)->list(f);
+    if (!list) return from_status(list.status());
+    rows = std::move(list).value();
+  } else {
+    // Filtered: the summaries (no text) of the whole catalog, matched here.
+    auto list = (*cat)->list(f);
+    if (!list) return from_status(list.status());
+    const size_t from = static_cast<size_t>((*page - 1) * *size);
+    for (auto& d : *list) {
+      if (!admin_list_match(d, q, access, type)) continue;
+      if (total >= from && rows.size() < static_cast<size_t>(*size)) rows.push_back(std::move(d));
+      ++total;
+    }
+  }
   json docs = json::array();
-  for (const auto& d : *list) {
+  for (const auto& d : rows) {
     // The listing summary of every route, plus what only administrators see.
     json summary = library::summary_json(d, d.year);
     summary["access"] = doc::to_string(d.access);
     summary["characters"] = d.text_chars;
+    summary["type"] = d.type;
+    summary["category"] = d.category;
+    summary["source_name"] = d.source_name;
     docs.push_back(std::move(summary));
   }
-  return json_response(http::status::ok, {{"total", *total}, {"documents", docs}});
+  return json_response(http::status::ok, {{"total", total}, {"documents", docs}});
 }
 
 Response admin_upload(ApiState& s, Call& c) {
@@ -70,6 +110,22 @@ Response admin_upload(ApiState& s, Call& c) {
   library::ImportOptions options;
   options.preview_share = s.config.preview_share;
   options.intake_origin = "upload";
+  // Form fields beside the files: paid=1 uploads "as paid" (documents without
+  // paywall markers or their own access become paid, as `import --paid`), with
+  // preview_share the share shown free.
+  for (const auto& p : *parts) {
+    if (p.name == "paid") options.paid = p.data == "1" || p.data == "true" || p.data == "on";
+    if (p.name == "preview_share") {
+      double share = 0;
+      try {
+        share = std::stod(std::string(p.data));
+      } catch (...) {
+        share = -1;
+      }
+      if (!(share >= 0.05 && share <= 0.9)) return bad_request("preview_share must be a number 0.05..0.9 (the share of the text shown free)");
+      options.preview_share = share;
+    }
+  }
   if (s.config.sandbox_enabled) options.sandbox = s.config.sandbox;
   library::ImportReport total;
   json errors = json::array();
@@ -118,6 +174,8 @@ Response admin_upload(ApiState& s, Call& c) {
     }
   }
   if (files == 0) return bad_request("no form field \"files\" in the upload");
+  spdlog::info("audit: admin {} uploaded {} files{} ({} imported, {} updated)", c.caller.user ? c.caller.user->name : "?",
+               files, options.paid ? " as paid" : "", total.imported, total.updated);
   return json_response(http::status::ok, {{"imported", total.imported},
                                           {"updated", total.updated},
                                           {"unchanged", total.unchanged},
@@ -133,6 +191,7 @@ Response admin_delete(ApiState& s, Call& c) {
     st = s.library.remove(c.path_param("id"));
   }
   if (!st) return from_status(st);
+  spdlog::info("audit: admin {} deleted document {}", c.caller.user ? c.caller.user->name : "?", c.path_param("id"));
   Response res{http::status::no_content, 11};
   res.set(http::field::cache_control, "no-store");
   return res;
@@ -197,6 +256,7 @@ Response admin_patch_user(ApiState& s, Call& c) {
   }
   auto u = s.accounts.get_user(name);
   if (!u) return from_status(u.status());
+  spdlog::info("audit: admin {} changed user {}: {}", c.caller.user ? c.caller.user->name : "?", name, c.req.body());
   if (tier || until) {
     u = s.accounts.set_tier(name, tier.value_or(u->tier), until.value_or(u->tier_until));
     if (!u) return from_status(u.status());
@@ -218,7 +278,10 @@ std::vector<Route> admin_routes() {
        .auth = Auth::kAdmin,
        .summary = "List documents (admin)",
        .parameters = {ParamDoc::integer(kPage),
-                      ParamDoc::integer(kSize)},
+                      ParamDoc::integer(kSize),
+                      {.name = "q", .description = "title, id or source name contains this (ASCII case-insensitive)"},
+                      {.name = "access", .values = {"free", "paid"}},
+                      {.name = "type", .description = "文种, exactly"}},
        .responses = {{200, "documents", "application/json", kAnyObject},
                      {401, "not logged in"},
                      {403, "not an admin"}}},
@@ -226,8 +289,8 @@ std::vector<Route> admin_routes() {
        .path = "/api/admin/documents",
        .handler = admin_upload,
        .auth = Auth::kAdmin,
-       .summary = "Upload files (admin), multipart field files",
-       .request_body = R"json({"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"files":{"type":"array","items":{"type":"string","format":"binary"}}}}}}})json",
+       .summary = "Upload files (admin), multipart field files; paid=1 uploads them as paid",
+       .request_body = R"json({"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"files":{"type":"array","items":{"type":"string","format":"binary"}},"paid":{"type":"string","enum":["0","1"]},"preview_share":{"type":"string","description":"0.05..0.9"}}}}}})json",
        .responses = {{200, "import report", "application/json", kAnyObject},
                      {400, "not multipart"},
                      {413, "too large"},

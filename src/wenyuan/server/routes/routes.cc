@@ -9,7 +9,8 @@ const std::vector<Route>& all_routes() {
     std::vector<Route> all;
     for (auto part : {routes::search_routes, routes::documents_routes, routes::downloads_routes,
                       routes::feed_routes, routes::accounts_routes, routes::admin_routes, routes::check_routes,
-                      routes::ops_routes, routes::me_routes, routes::suggest_routes}) {
+                      routes::ops_routes, routes::me_routes, routes::suggest_routes,
+                      routes::admin_edit_routes, routes::browse_routes}) {
       for (auto& r : part()) all.push_back(std::move(r));
     }
     return all;

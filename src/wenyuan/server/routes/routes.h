@@ -16,6 +16,8 @@ std::vector<Route> downloads_routes();  // downloads.cc: /api/docs/{id}/download
 std::vector<Route> feed_routes();       // feed.cc: /api/new, /feed.atom
 std::vector<Route> accounts_routes();   // accounts.cc: /api/auth/*, /api/me*, /api/admin/invites
 std::vector<Route> admin_routes();      // admin.cc: /api/admin/*
+std::vector<Route> browse_routes();     // browse.cc: /api/docs/{id}/related, /api/search/facets, /api/browse
+std::vector<Route> admin_edit_routes(); // admin_edit.cc: PATCH /api/admin/documents/{id}, POST /api/admin/users[/password]
 std::vector<Route> check_routes();     // check.cc: /api/check, /api/docs/{id}/versions
 std::vector<Route> ops_routes();        // ops.cc: /healthz, /metrics, /api/openapi.json
 std::vector<Route> me_routes();         // me.cc: /api/me/favorites, history, downloads, basket

@@ -55,7 +55,8 @@ Response search(ApiState& s, Call& c) {
   // as filter nodes of the query language.
   Result<search::Query> parsed = search::parse_query(query);
   if (!parsed) return bad_request(parsed.status().message());
-  if (*page == 1) s.note_query(query);  // 热门搜索 (suggest.cc): a well-formed query, once per search
+  // 热门搜索 (suggest.cc): a well-formed query, counted per asker.
+  if (*page == 1) s.note_query(query, c.caller.user ? "user:" + c.caller.user->name : "ip:" + c.ip);
   search::Query full = std::move(parsed.value());
   auto add_filter = [&](search::QueryNode node) {
     if (full.root.kind != search::QueryNode::Kind::kAnd) {
@@ -74,7 +75,8 @@ Response search(ApiState& s, Call& c) {
     add_filter(std::move(node));
   }
   for (auto [field, kind] : {std::pair{"source", search::QueryNode::Kind::kSource},
-                             std::pair{"category", search::QueryNode::Kind::kCategory}}) {
+                             std::pair{"category", search::QueryNode::Kind::kCategory},
+                             std::pair{"type", search::QueryNode::Kind::kType}}) {
     const std::string v = param(q, field);
     if (v.empty()) continue;
     search::QueryNode node;
@@ -126,7 +128,7 @@ Response search(ApiState& s, Call& c) {
       snippets.push_back(v.locked ? library::locked_snippet_json()
                                   : library::snippet_json(v.text, v.start, v.end, v.highlights));
     }
-    // access: public, the 免费/会员 badge.
+    // access: public, the 免费/会员 badge; type (文种, in the hit): public, from visible text.
     hits.push_back(library::search_hit_json(h, d ? std::optional<std::string_view>(doc::to_string(d->access)) : std::nullopt,
                                             std::move(snippets)));
   }
@@ -152,9 +154,12 @@ Response facets(ApiState& s, Call& c) {
     }
     std::set<std::string> categories;
     std::map<std::string, int64_t> category_counts;
+    // 文种 is public: doc::prepare takes a paid document's type from its visible text.
+    std::map<std::string, int64_t> type_counts;
     for (const auto& d : *all) {
       if (!d.category.empty()) categories.insert(d.category);
       if (!d.category.empty()) ++category_counts[d.category];
+      if (!d.type.empty()) ++type_counts[d.type];
     }
     json years = json::array();
     if (!stats->by_year.empty()) years = {stats->by_year.front().first, stats->by_year.back().first};
@@ -170,6 +175,7 @@ Response facets(ApiState& s, Call& c) {
                       {"years", years},
                       {"source_counts", source_counts},
                       {"category_counts", category_counts},
+                      {"type_counts", type_counts},
                       {"documents", stats->documents}};
     s.facets.public_value = s.facets.value;
     s.facets.public_value["years"] = public_years;
@@ -194,6 +200,7 @@ std::vector<Route> search_routes() {
                       {.name = "year", .description = "2023 or 2019..2023"},
                       {.name = "source"},
                       {.name = "category"},
+                      {.name = "type", .description = "文种, exactly (as type: in q)"},
                       {.name = "unit", .values = {"document", "paragraph"}}},
        .responses = {{200, "hits; snippets in regions the caller may not read are locked", "application/json", "SearchResult"},
                      {400, "bad query, or one over its cost budget (error code query_too_costly)"},

@@ -10,6 +10,7 @@
 // catalog's change sequence moves; a lookup is a scan of them (a 200,000-title
 // library is ~10 MB and well under 20 ms to scan; the sample answers in µs).
 #include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "wenyuan/server/api_call.h"
@@ -23,16 +24,29 @@ namespace wenyuan::server {
 using nlohmann::json;
 
 
-void ApiState::note_query(const std::string& q) {
+void ApiState::note_query(const std::string& q, const std::string& asker) {
   if (q.size() > 60) return;  // long queries are nobody's 热门搜索
   std::lock_guard lock(suggestions.mu);
   auto& asked = suggestions.asked;
   if (asked.size() >= SuggestState::kMaxQueries && !asked.count(q)) {
     // Forget the rarest: the map stays bounded whatever is typed.
     auto rare = std::min_element(asked.begin(), asked.end(), [](auto& a, auto& b) { return a.second < b.second; });
+    suggestions.askers.erase(rare->first);
     asked.erase(rare);
   }
-  ++asked[q];
+  int64_t& n = asked[q];
+  if (n >= SuggestState::kMinAskers) {
+    ++n;  // popular already: every search counts, the askers are no longer kept
+    return;
+  }
+  // Below the threshold a query counts once per asker: one person asking
+  // twice is still one person's query.
+  auto& who = suggestions.askers[q];
+  const uint64_t h = std::hash<std::string>{}(asker);
+  if (std::find(who.begin(), who.end(), h) != who.end()) return;
+  who.push_back(h);
+  n = static_cast<int64_t>(who.size());
+  if (n >= SuggestState::kMinAskers) suggestions.askers.erase(q);
 }
 
 namespace routes {
@@ -61,10 +75,10 @@ Response suggest(ApiState& st, Call& c) {
     s.titles.erase(std::unique(s.titles.begin(), s.titles.end()), s.titles.end());
     s.seq = seq;
   }
-  // Queries asked at least twice, most asked first.
+  // Queries asked by at least kMinAskers different people, most asked first.
   std::vector<std::pair<std::string, int64_t>> popular;
   for (const auto& [query, n] : s.asked)
-    if (n >= 2) popular.emplace_back(query, n);
+    if (n >= SuggestState::kMinAskers) popular.emplace_back(query, n);
   std::stable_sort(popular.begin(), popular.end(), [](auto& a, auto& b) { return a.second > b.second; });
 
   json out = json::array();
@@ -103,7 +117,8 @@ std::vector<Route> suggest_routes() {
   return {
       {.method = http::verb::get, .path = "/api/suggest", .handler = suggest,
        .summary = "搜索建议 and 热门搜索",
-       .description = "With q: titles containing it (those starting with it first) and queries asked at least twice that "
+       .description = "With q: titles containing it (those starting with it first) and queries asked by at least 3 different "
+                      "people (accounts, or addresses when not logged in) that "
                       "start with it; without q: the most asked queries. The same for every caller: titles are public "
                       "and the counts come from what was typed, never from document text.",
        .parameters = {{.name = "q", .description = "what is typed so far (at most 200 bytes)"}},
