@@ -47,6 +47,7 @@ Analysis analyze(std::string_view text, const std::vector<HeadingHint>& hints, s
 // （一）, 1., （1）) or is a table-of-contents line (目录). Cleaning uses it to keep
 // such lines however often they recur across documents.
 bool is_structural_line(std::string_view line);
+bool is_structural_line(std::u32string_view line);  // the same, for decoded text
 
 // A year written in a title: "2023年度…", "…（2023年）", "2023年…", also
 // full-width digits and 二〇二三年. Only years in 1949..current+1.
