@@ -129,6 +129,32 @@ TEST(HostileDocx, NestedTablesAndTextBoxesWithTextAtEveryLevelCostTheirText) {
   EXPECT_LT(b2, b1 * 5 / 2) << b1 << " -> " << b2;
 }
 
+// Writing cells once keeps what the copies gave: a row is one line, cells
+// separated by tabs (empty cells at the ends leave none, inside they keep
+// theirs), a cell's paragraphs, tables and text boxes joined by spaces.
+TEST(HostileDocx, CellsWrittenOnceReadAsBefore) {
+  auto p = [](const std::string& t) { return "<w:p><w:r><w:t xml:space=\"preserve\">" + t + "</w:t></w:r></w:p>"; };
+  auto tc = [](const std::string& x) { return "<w:tc>" + x + "</w:tc>"; };
+  auto row = [](const std::string& x) { return "<w:tr>" + x + "</w:tr>"; };
+  auto tbl = [](const std::string& x) { return "<w:tbl>" + x + "</w:tbl>"; };
+  const std::string box = "<w:p><w:r><w:t>锚</w:t><w:txbxContent>" + p("框") + "</w:txbxContent></w:r></w:p>";
+  const std::string body =
+      tbl(row(tc("") + tc(p("甲")) + tc("") + tc(p("乙")) + tc(p(" "))) +
+          row(tc(p("上") + tbl(row(tc(p("内一")) + tc(p("内二")))) + p("下")) + tc(p("右"))) +
+          row(tc(box) + tc(p("a\tb"))) + row(tc(p("x") + tbl(row(tc("") + tc(p(" "))))) + tc("")) +
+          row(tc("") + tc(tbl(row(tc("") + tc(p("深")) + tc("") + tc(p("处")))))) + row(tc("") + tc(""))) +
+      p("表后");
+  Result<RawDocument> d = import_docx(docx_with_body(body), "cells.docx", permissive_zip());
+  ASSERT_TRUE(d.is_ok()) << d.status().message();
+  EXPECT_EQ(d->text,
+            "甲\t\t乙\n"
+            "上 内一 内二 下\t右\n"
+            "锚 框\ta b\n"
+            "x\n"
+            "深  处\n"
+            "表后\n");
+}
+
 TEST(HostileDocx, ManyParagraphsCostLinearWork) {
   auto work = [](size_t n) {
     Result<RawDocument> d =
