@@ -10,7 +10,7 @@
 #   PARALLEL=2   run two targets at once (CI: one per core)
 #   NICE=19      run the fuzzers niced (long local runs on a shared machine)
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 seconds=${1:-20}
 shift || true
 targets=("$@")
