@@ -1,6 +1,9 @@
 // Understanding a 公文: title, year, issuing body (发文机关), the outline of
 // numbered headings (第一章 / 第一条 / 一、 / （一） / 1. / （1）) with 一是… 二是…
-// enumerations under them, and the paragraph and sentence spans.
+// enumerations under them, unnumbered headings of older reports and of laws
+// whose numbers a source dropped (kind "plain", doc/outline_plain.h: ranked
+// right above the numbered headings that follow them), and the paragraph and
+// sentence spans.
 //
 // Invariants of Analysis (all offsets are code points into the analysed text,
 // half-open [start, end)):
@@ -39,8 +42,9 @@ struct Analysis {
 };
 
 // `hints` are headings the source format marked (docx styles, html <h1>..<h6>);
-// a line equal to a hint's text (ignoring surrounding whitespace) is a heading of
-// kind "heading" at the hint's level.
+// a line equal to a hint's text (ignoring surrounding whitespace) is a heading:
+// of its numbered kind when it is numbered (so run-in headings after it stay in
+// its sequence), else of kind "heading" at the hint's level.
 Analysis analyze(std::string_view text, const std::vector<HeadingHint>& hints, std::string_view given_title);
 
 // True if `line` begins like a numbered 公文 heading (第一章, 第一节, 第一条, 一、,
@@ -49,8 +53,8 @@ Analysis analyze(std::string_view text, const std::vector<HeadingHint>& hints, s
 bool is_structural_line(std::string_view line);
 bool is_structural_line(std::u32string_view line);  // the same, for decoded text
 
-// A year written in a title: "2023年度…", "…（2023年）", "2023年…", also
-// full-width digits and 二〇二三年. Only years in 1949..current+1.
-std::optional<int> year_in_title(std::string_view title);
+// True if `line` (leading whitespace aside) starts with a numbered heading
+// (is_structural_line without 目录): a first line that does is not a title.
+bool begins_with_heading(std::u32string_view line);
 
 }  // namespace wenyuan::doc
