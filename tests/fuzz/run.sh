@@ -1,34 +1,61 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the `fuzz` preset: clang, ASan+UBSan) and runs
-# each for SECONDS (default 20) from its seed corpus. New inputs that grow
-# coverage go to build/$preset/corpus/<name>/ (not the checked-in seeds); a crash
-# leaves its input in build/$preset/crashes/<name>/ and makes the script exit 1
-# after all targets ran. Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
+# each for SECONDS (default 20) from its seed corpus, PARALLEL (default 1) at a
+# time. New inputs that grow coverage go to build/$preset/corpus/<name>/ (not
+# the checked-in seeds); a crash leaves its input in build/$preset/crashes/<name>/
+# and makes the script exit 1 after all targets ran. Every crash found becomes a
+# seed under tests/fuzz/corpus/<name>/ and a unit test (docs/testing.md).
+# Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
+#   PRESET=asan  use the asan tree (scripts/sanitize builds the targets there)
+#   PARALLEL=2   run two targets at once (CI: one per core)
+#   NICE=19      run the fuzzers niced (long local runs on a shared machine)
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 seconds=${1:-20}
 shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(text docx html jsonl outline query check pdf multipart http)
 
-# PRESET=asan (scripts/sanitize): the asan tree builds the same targets beside the tests.
 preset=${PRESET:-fuzz}
 cmake --preset "$preset" >/dev/null || exit 2
 cmake --build --preset "$preset" -j"${JOBS:-2}" --target fuzz >/dev/null || exit 2
 
-failed=()
-for t in "${targets[@]}"; do
-  work=build/$preset/corpus/$t
-  crashes=build/$preset/crashes/$t
+run_one() {  # target: 0 when the run ended without a finding
+  local t=$1 work=build/$preset/corpus/$1 crashes=build/$preset/crashes/$1
   mkdir -p "$work" "$crashes"
-  echo "== fuzz_$t: ${seconds}s"
   # -rss_limit_mb: an input that needs more memory than this is a finding too.
-  if ! build/$preset/tests/fuzz/fuzz_$t "$work" "tests/fuzz/corpus/$t" -max_total_time="$seconds" \
-      -rss_limit_mb=2048 -timeout=10 -max_len=262144 -artifact_prefix="$crashes/" -print_final_stats=1 \
-      2>"build/$preset/fuzz_$t.log"; then
-    failed+=("$t")
-  fi
-  grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|^(==[0-9]+==)?ERROR|SUMMARY" "build/$preset/fuzz_$t.log" || true
+  # -timeout: one input that takes more than 10 s is a finding (a stall).
+  nice -n "${NICE:-0}" "build/$preset/tests/fuzz/fuzz_$t" "$work" "tests/fuzz/corpus/$t" \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
+    -artifact_prefix="$crashes/" -print_final_stats=1 >"build/$preset/fuzz_$t.log" 2>&1
+}
+
+report() {  # target, exit code
+  local t=$1 rc=$2 execs
+  execs=$(grep -E "^stat::number_of_executed_units" "build/$preset/fuzz_$t.log" | awk '{print $2}')
+  echo "== fuzz_$t: ${seconds}s, ${execs:-?} executions, exit $rc"
+  grep -E "^stat::peak_rss_mb|^(==[0-9]+==)?ERROR|SUMMARY|runtime error" "build/$preset/fuzz_$t.log" | head -5 || true
+}
+
+failed=()
+declare -A pid_of=()
+for t in "${targets[@]}"; do
+  while ((${#pid_of[@]} >= ${PARALLEL:-1})); do
+    wait -n || true
+    for k in "${!pid_of[@]}"; do
+      if ! kill -0 "${pid_of[$k]}" 2>/dev/null; then
+        wait "${pid_of[$k]}"; rc=$?
+        report "$k" "$rc"; ((rc == 0)) || failed+=("$k")
+        unset "pid_of[$k]"
+      fi
+    done
+  done
+  run_one "$t" &
+  pid_of[$t]=$!
+done
+for k in "${!pid_of[@]}"; do
+  wait "${pid_of[$k]}"; rc=$?
+  report "$k" "$rc"; ((rc == 0)) || failed+=("$k")
 done
 if ((${#failed[@]})); then
   echo "fuzz: findings in ${failed[*]} (inputs under build/$preset/crashes/, logs build/$preset/fuzz_*.log)"

@@ -92,6 +92,82 @@ TEST(HostileDocx, NestedRunsAndTextBoxesAreRejected) {
   EXPECT_NE(d.status().message().find("nested deeper than 2000 levels"), std::string::npos);
 }
 
+// Tables in cells and text boxes in paragraphs used to build a string per
+// level that the level above copied again: depth × text. Written once, the
+// walk's work (nodes visited + bytes written) is linear in the part.
+TEST(HostileDocx, NestedTablesAndTextBoxesWithTextAtEveryLevelCostTheirText) {
+  const std::string words = repeat("字", 300);
+  auto tables = [&](size_t depth, std::string* text) {
+    std::string xml;
+    for (size_t i = 0; i < depth; ++i) xml += "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>" + words + "</w:t></w:r></w:p>";
+    for (size_t i = 0; i < depth; ++i) xml += "</w:tc></w:tr></w:tbl>";
+    Result<RawDocument> d = import_docx(docx_with_body(xml), "tables.docx", permissive_zip());
+    EXPECT_TRUE(d.is_ok()) << d.status().message();
+    if (d.is_ok() && text) *text = d->text;
+    return internal::docx_walk_steps();
+  };
+  std::string text;
+  const uint64_t t1 = tables(300, &text);
+  // One row: every level's paragraph, joined by spaces.
+  EXPECT_EQ(text, repeat(words + " ", 299) + words + "\n");
+  const uint64_t t2 = tables(600, nullptr);
+  EXPECT_GT(t1, 300u * words.size());
+  EXPECT_LT(t2, t1 * 5 / 2) << t1 << " -> " << t2;  // depth × text would be 4x
+
+  auto boxes = [&](size_t depth, std::string* text) {
+    std::string xml;
+    for (size_t i = 0; i < depth; ++i) xml += "<w:p><w:r><w:t>" + words + "</w:t><w:txbxContent>";
+    for (size_t i = 0; i < depth; ++i) xml += "</w:txbxContent></w:r></w:p>";
+    Result<RawDocument> d = import_docx(docx_with_body(xml), "boxes.docx", permissive_zip());
+    EXPECT_TRUE(d.is_ok()) << d.status().message();
+    if (d.is_ok() && text) *text = d->text;
+    return internal::docx_walk_steps();
+  };
+  const uint64_t b1 = boxes(300, &text);
+  EXPECT_EQ(text, repeat(words + "\n", 300));  // each box's paragraph after the one that anchors it
+  const uint64_t b2 = boxes(600, nullptr);
+  EXPECT_LT(b2, b1 * 5 / 2) << b1 << " -> " << b2;
+}
+
+// Writing cells once keeps what the copies gave: a row is one line, cells
+// separated by tabs (empty cells at the ends leave none, inside they keep
+// theirs), a cell's paragraphs, tables and text boxes joined by spaces.
+TEST(HostileDocx, CellsWrittenOnceReadAsBefore) {
+  auto p = [](const std::string& t) { return "<w:p><w:r><w:t xml:space=\"preserve\">" + t + "</w:t></w:r></w:p>"; };
+  auto tc = [](const std::string& x) { return "<w:tc>" + x + "</w:tc>"; };
+  auto row = [](const std::string& x) { return "<w:tr>" + x + "</w:tr>"; };
+  auto tbl = [](const std::string& x) { return "<w:tbl>" + x + "</w:tbl>"; };
+  const std::string box = "<w:p><w:r><w:t>锚</w:t><w:txbxContent>" + p("框") + "</w:txbxContent></w:r></w:p>";
+  const std::string body =
+      tbl(row(tc("") + tc(p("甲")) + tc("") + tc(p("乙")) + tc(p(" "))) +
+          row(tc(p("上") + tbl(row(tc(p("内一")) + tc(p("内二")))) + p("下")) + tc(p("右"))) +
+          row(tc(box) + tc(p("a\tb"))) + row(tc(p("x") + tbl(row(tc("") + tc(p(" "))))) + tc("")) +
+          row(tc("") + tc(tbl(row(tc("") + tc(p("深")) + tc("") + tc(p("处")))))) + row(tc("") + tc(""))) +
+      p("表后");
+  Result<RawDocument> d = import_docx(docx_with_body(body), "cells.docx", permissive_zip());
+  ASSERT_TRUE(d.is_ok()) << d.status().message();
+  EXPECT_EQ(d->text,
+            "甲\t\t乙\n"
+            "上 内一 内二 下\t右\n"
+            "锚 框\ta b\n"
+            "x\n"
+            "深  处\n"
+            "表后\n");
+}
+
+TEST(HostileDocx, ManyParagraphsCostLinearWork) {
+  auto work = [](size_t n) {
+    Result<RawDocument> d =
+        import_docx(docx_with_body(repeat("<w:p><w:r><w:t>段落</w:t></w:r></w:p>", n)), "many.docx", permissive_zip());
+    EXPECT_TRUE(d.is_ok()) << d.status().message();
+    return internal::docx_walk_steps();
+  };
+  const uint64_t small = work(20'000);
+  const uint64_t big = work(40'000);
+  EXPECT_GT(small, 20'000u);
+  EXPECT_LT(big, small * 5 / 2) << small << " -> " << big;
+}
+
 // ---------------------------------------------------------------- html
 
 // Pages nested deeper than max_nesting are flattened (the tags beyond it cut
@@ -152,7 +228,7 @@ TEST(HostileHtml, TheNestingCountIsNotFooledByTokenizerCorners) {
   }
   // Cutting never makes a new tag of the text around the cut (found by fuzz_html):
   // what comes out needs no more cutting.
-  for (const std::string html : {std::string("<d><b><i><i><v><b><i><d><<m>h>"), std::string("<a><b></<c>x>")}) {
+  for (const std::string& html : {std::string("<d><b><i><i><v><b><i><d><<m>h>"), std::string("<a><b></<c>x>")}) {
     std::optional<std::string> once = internal::flatten_html_nesting(html, html.size() > 20 ? 8 : 2);
     ASSERT_TRUE(once.has_value()) << html;
     EXPECT_FALSE(internal::flatten_html_nesting(*once, html.size() > 20 ? 8 : 2).has_value()) << *once;
@@ -168,6 +244,25 @@ TEST(HostileHtml, TheNestingCountIsNotFooledByTokenizerCorners) {
   };
   for (const auto& [what, html] : flat) {
     EXPECT_FALSE(internal::flatten_html_nesting(html, 2'000).has_value()) << what;
+  }
+}
+
+// gumbo's work, counted in its allocations (nodes, text, child vectors,
+// clones of formatting elements): doubling a hostile page at most doubles it.
+TEST(HostileHtml, GumboWorkIsLinearInDeeplyNestedPages) {
+  for (const auto& [open, close] : std::vector<std::pair<std::string, std::string>>{
+           {"<div>", "</div>"}, {"<pre>", "</pre>"}, {"<b><i><u>", "</u></i></b>"},
+           {"<table><tr><td>", "</td></tr></table>"}, {"<div><b class=x>", "</div>"}}) {
+    SCOPED_TRACE(open);
+    auto work = [&, open = open, close = close](size_t n) {
+      Result<RawDocument> d = import_html(nested(open, "中心", close, n) + "<p>尾</p>", "deep.html", ImportLimits{});
+      EXPECT_TRUE(d.is_ok()) << d.status().message();
+      return internal::html_parse_steps();
+    };
+    const uint64_t small = work(20'000);
+    const uint64_t big = work(40'000);
+    EXPECT_GT(small, 0u);
+    EXPECT_LT(big, small * 5 / 2) << small << " -> " << big;
   }
 }
 

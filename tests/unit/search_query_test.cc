@@ -304,5 +304,15 @@ TEST(YearRange, OneRuleForEveryPlaceAYearIsTyped) {
   EXPECT_GT(from, to);
 }
 
+// The parser recurses once per parenthesis level: deeper than 32 is an error
+// (issue 14), however deep the input goes, so neither the parser nor any walk
+// over the tree needs more stack than that bound allows.
+TEST(QueryDepth, ParenthesesNestDeeperThan32AreRejectedNotACrash) {
+  auto nested = [](size_t n) { return std::string(n, '(') + "公文" + std::string(n, ')'); };
+  EXPECT_TRUE(parse_query(nested(32)).is_ok());
+  EXPECT_EQ(parse_err(nested(33)), "column 33: parentheses nested deeper than 32");
+  EXPECT_EQ(parse_err(nested(2'000)), "column 33: parentheses nested deeper than 32");  // within the 4096-character cap
+}
+
 }  // namespace
 }  // namespace wenyuan::search

@@ -160,7 +160,7 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
   User u;
   u.name = name;
   u.tier = tier;
-  WENYUAN_RETURN_IF_ERROR(db_.transaction([&]() -> Status {
+  const Status st = db_.transaction([&]() -> Status {
     if (!invite.empty()) {
       WENYUAN_ASSIGN_OR_RETURN(auto inv, db_.statement(
           "SELECT 1 FROM invites WHERE code_hash = ? AND used_by IS NULL AND used_at IS NULL AND expires_at >= ?",
@@ -170,9 +170,9 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
     }
     WENYUAN_ASSIGN_OR_RETURN(auto s, db_.statement("INSERT INTO users (name, password_hash, tier, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
                            name, hash, to_string(tier), unix_now()));
-    if (auto st = s.run(); !st) {
+    if (Status inserted = s.run(); !inserted) {
       const bool taken = sqlite3_extended_errcode(db_.get()) == SQLITE_CONSTRAINT_UNIQUE;
-      return taken ? Status::already_exists("user \"" + name + "\" already exists") : st;
+      return taken ? Status::already_exists("user \"" + name + "\" already exists") : inserted;
     }
     u.id = db_.last_insert_rowid();
     if (!invite.empty()) {
@@ -182,7 +182,8 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
     WENYUAN_ASSIGN_OR_RETURN(auto c, db_.statement("SELECT created_at FROM users WHERE id = ?", u.id));
     if (auto r = c.step(); r && *r) u.created_at = c.column_int(0);
     return Status::ok();
-  }));
+  });
+  if (!st) return st;
   return u;
 }
 
@@ -324,7 +325,7 @@ Result<std::vector<std::string>> Accounts::create_invites(int count, int64_t ttl
   if (ttl_seconds < 1) return Status::invalid_argument("invitation lifetime must be positive");
   std::vector<std::string> codes;
   std::lock_guard lock(mu_);
-  WENYUAN_RETURN_IF_ERROR(db_.transaction([&]() -> Status {
+  const Status st = db_.transaction([&]() -> Status {
     for (int i = 0; i < count; ++i) {
       // 16 random bytes are plenty for a code that is spent once and expires.
       std::string code = random_token().substr(0, 32);
@@ -333,7 +334,8 @@ Result<std::vector<std::string>> Accounts::create_invites(int count, int64_t ttl
       codes.push_back(std::move(code));
     }
     return Status::ok();
-  }));
+  });
+  if (!st) return st;
   return codes;
 }
 

@@ -131,7 +131,7 @@ Result<RawDocument> parse_jsonl_object(std::string_view line, const std::string&
   auto text_it = obj.find("text");
   if (text_it == obj.end() || text_it->is_null()) return fail("missing \"text\"");
   if (!text_it->is_string()) return fail(std::string("\"text\" must be a string, not ") + text_it->type_name());
-  doc.text = text_it->get<std::string>();
+  doc.text = std::move(text_it->get_ref<std::string&>());  // not a copy: the record may hold 50 M characters
 
   struct Field {
     const char* key;

@@ -1,6 +1,7 @@
 // Small pieces shared by the importers of src/wenyuan/doc (not a public API).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,12 @@ void append_paragraph(std::string& out, std::string_view line);
 // The HTML page with the tags that would nest deeper than `limit` cut out
 // (their text kept), or nullopt when none would (import_html.cc says how).
 std::optional<std::string> flatten_html_nesting(std::string_view html, size_t limit);
+
+// Work counters of the last import on this thread, for the tests that check
+// the walks stay linear (doubling the input must roughly double the count):
+// docx: body nodes visited + bytes written; html: see import_html.cc.
+uint64_t& docx_walk_steps();
+uint64_t& html_parse_steps();
 
 // Trims ASCII whitespace at both ends.
 std::string_view trim_ascii(std::string_view s);

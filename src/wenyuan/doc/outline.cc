@@ -514,8 +514,9 @@ void add_sentence(U32View text, size_t b, size_t e, std::vector<Span>& out) {
 
 }  // namespace
 
-bool is_structural_line(std::string_view line) {
-  const std::u32string u = text::decode_utf8(line);
+bool is_structural_line(std::string_view line) { return is_structural_line(std::u32string_view(text::decode_utf8(line))); }
+
+bool is_structural_line(std::u32string_view u) {
   const U32View t = trim_heading_space(u);
   if (t == U"目录" || t == U"目 录" || t == U"目　录") return true;
   return match_heading_at(t).has_value();

@@ -51,6 +51,7 @@ Analysis analyze(std::string_view text, const std::vector<HeadingHint>& hints, s
 // （一）, 1., （1）) or is a table-of-contents line (目录). Cleaning uses it to keep
 // such lines however often they recur across documents.
 bool is_structural_line(std::string_view line);
+bool is_structural_line(std::u32string_view line);  // the same, for decoded text
 
 // True if `line` (leading whitespace aside) starts with a numbered heading
 // (is_structural_line without 目录): a first line that does is not a title.

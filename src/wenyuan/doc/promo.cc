@@ -398,7 +398,7 @@ LineSignals line_signals(std::u32string_view line) {
         (is_colon(t[label.size()]) || is_digit(t[label.size()]) || is_blank(t[label.size()])))
       s.record_line = true;
   }
-  s.structural = is_structural_line(text::encode_utf8(raw));
+  s.structural = is_structural_line(raw);
   s.statement = statement(t, s);
   // "[1] 新华网. …[EB/OL]. http://…": a bibliography entry cites, it does not advertise.
   s.citation = t.front() == U'[' || t.find(U"[eb/ol]") != U32View::npos || t.find(U"[j]") != U32View::npos ||

@@ -275,6 +275,12 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     text_store.append(frame.data(), z);
   }
 
+  // The last document's normalized text (8 bytes a character) and compression
+  // buffer are done with: given back before the sort holds the occurrences
+  // twice, the peak of building a segment (docs/intake.md, memory).
+  nd = NormalizedDoc{};
+  std::string().swap(frame);
+
   // Counting sort of occurrences by gram (stable: doc, then position order).
   const uint32_t n_grams = static_cast<uint32_t>(gram_keys.size());
   std::vector<uint64_t> start(n_grams + 1, 0);

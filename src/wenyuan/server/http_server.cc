@@ -154,7 +154,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     stream_.expires_after(std::chrono::seconds(limits().body_timeout_s));
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
+                     [self = shared_from_this()](beast::error_code read_ec, size_t) { self->on_body(read_ec); });
   }
 
   void on_body(beast::error_code ec) {
@@ -230,9 +230,9 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.expires_after(std::chrono::seconds(2));
     scratch_.resize(64 * 1024);
-    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code read_ec, size_t n) {
       self->drained_ += n;
-      if (ec || self->drained_ > 8 * 1024 * 1024) return self->close();
+      if (read_ec || self->drained_ > 8 * 1024 * 1024) return self->close();
       self->drain_more();
     });
   }
