@@ -300,7 +300,7 @@ std::vector<std::string> tree_of(const std::vector<OutlineNode>& nodes, int dept
   std::vector<std::string> out;
   for (const OutlineNode& n : nodes) {
     if (n.kind == OutlineKind::kEnum) continue;
-    out.push_back(std::string(depth * 2, ' ') + n.kind + " " + n.marker + n.title);
+    out.push_back(std::string(depth * 2, ' ') + to_string(n.kind) + " " + n.marker + n.title);
     for (std::string& c : tree_of(n.children, depth + 1)) out.push_back(std::move(c));
   }
   return out;
@@ -339,7 +339,7 @@ TEST(Outline, UnnumberedHeadingsOfRealReports) {
   // A court case's sections.
   const Sample& c = sample_titled("齐某某诉罗某某");
   std::vector<std::string> titles;
-  for (const OutlineNode& n : analyze(c.text, {}, c.title).outline) titles.push_back(n.kind + " " + n.title);
+  for (const OutlineNode& n : analyze(c.text, {}, c.title).outline) titles.push_back(to_string(n.kind) + std::string(" ") + n.title);
   EXPECT_EQ(titles, (std::vector<std::string>{"plain 裁判结果", "plain 典型意义"}));
 }
 
