@@ -230,6 +230,52 @@ std::vector<std::string> expected_catalog_rows() {
   return rows;
 }
 
+TEST(Office, AFolderBatchConvertsSeveralFilesInOneLibreOfficeRun) {
+  REQUIRE_SOFFICE();
+  const fs::path dir = fs::temp_directory_path() / ("wenyuan_batch_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "a");
+  fs::create_directories(dir / "b");
+  // Two folders with a file of the same name: the batch must not mix them up.
+  fs::copy_file(kData / "continuing_education.doc", dir / "a" / "通知.doc");
+  fs::copy_file(kData / "continuing_education.rtf", dir / "b" / "通知.rtf");
+  fs::copy_file(kData / "continuing_education.wps", dir / "b" / "通知.wps");
+  fs::copy_file(kData / "corpus_catalog.et", dir / "b" / "目录.et");
+  // A converter that notes each run, then is LibreOffice.
+  const fs::path runs = dir / "runs";
+  const fs::path wrapper = dir / "soffice";
+  {
+    const char* real = std::getenv("WENYUAN_SOFFICE");
+    std::ofstream f(wrapper);
+    f << "#!/bin/sh\necho run >> " << runs.string() << "\nexec " << (real ? real : "soffice") << " \"$@\"\n";
+  }
+  fs::permissions(wrapper, fs::perms::owner_all);
+  ScopedEnv fake("WENYUAN_SOFFICE", wrapper.string());
+  const std::vector<fs::path> files = {dir / "a" / "通知.doc", dir / "b" / "通知.rtf", dir / "b" / "通知.wps",
+                                       dir / "b" / "目录.et"};
+  std::vector<RawDocument> docs;
+  {
+    OfficeBatchScope batch(files, {});
+    for (const auto& f : files) {
+      Collected c = import_path(f);
+      ASSERT_TRUE(c.status.is_ok()) << c.status.message();
+      ASSERT_EQ(c.docs.size(), 1u);
+      docs.push_back(std::move(c.docs[0]));
+    }
+  }
+  std::ifstream in(runs);
+  size_t n = 0;
+  for (std::string l; std::getline(in, l);) ++n;
+  EXPECT_EQ(n, 2u);  // one run to .docx for three files, one to .xlsx
+  for (size_t i = 0; i < 3; ++i) {
+    expect_continuing_education(docs[i]);
+    EXPECT_EQ(docs[i].origin, files[i].string());
+    EXPECT_EQ(docs[i].original, read_file(files[i]));
+  }
+  EXPECT_EQ(docs[1].format, "rtf");
+  EXPECT_EQ(lines_of(docs[3].text), expected_catalog_rows());
+  fs::remove_all(dir);
+}
+
 TEST(Xlsx, CellsRowByRowWithDatesAsDates) {
   Collected c = import_path(kData / "corpus_catalog.xlsx");
   ASSERT_TRUE(c.status.is_ok()) << c.status.message();

@@ -13,8 +13,10 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wenyuan/core/status.h"
 #include "wenyuan/doc/raw_document.h"
@@ -61,6 +63,22 @@ bool is_importable(const std::filesystem::path& path);
 
 // The extensions wenyuan imports, for messages and --help: ".txt .md ... .xz".
 const std::string& importable_extensions();
+
+// While it lives, import_office on this thread converts the office files among
+// `files` (a folder import's list, in import order) 16 to a LibreOffice run
+// instead of one run per file: the start is most of a conversion's cost.
+// Only in-process imports use it (a sandboxed child sees one file).
+class OfficeBatch;
+class OfficeBatchScope {
+ public:
+  OfficeBatchScope(const std::vector<std::filesystem::path>& files, const ImportLimits& limits);
+  ~OfficeBatchScope();
+  OfficeBatchScope(const OfficeBatchScope&) = delete;
+  OfficeBatchScope& operator=(const OfficeBatchScope&) = delete;
+
+ private:
+  std::unique_ptr<OfficeBatch> batch_;
+};
 
 // True if importing this file may start LibreOffice (an office format, or an
 // archive that may hold one): such files need a longer wall time (sandbox.cc).

@@ -21,7 +21,8 @@
 // `WENYUAN_SOFFICE` names the converter program instead of the `soffice` found
 // on PATH (an empty value: none is installed). Tests use it.
 //
-// Cost: one LibreOffice start per file, about 1–3 s (docs/intake.md has figures).
+// Cost: one LibreOffice start per file, about 1–3 s (docs/intake.md has figures);
+// a folder import converts its office files 16 to a run (OfficeBatchScope).
 
 #include <fcntl.h>
 #include <signal.h>
@@ -35,6 +36,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -206,6 +208,24 @@ Result<std::string> read_output(const fs::path& file, const std::string& origin,
   return bytes;
 }
 
+// The command converting `inputs` to `target` into DIR/out, with its profile in DIR/profile.
+std::vector<std::string> soffice_args(const std::string& soffice, const fs::path& dir, const std::string& target,
+                                      const std::vector<fs::path>& inputs) {
+  std::vector<std::string> args = {soffice,
+                                   "--headless",
+                                   "--norestore",
+                                   "--nolockcheck",
+                                   "--nologo",
+                                   "--nodefault",
+                                   "-env:UserInstallation=" + file_url((dir / "profile").string()),
+                                   "--convert-to",
+                                   target,
+                                   "--outdir",
+                                   (dir / "out").string()};
+  for (const auto& in : inputs) args.push_back(in.string());
+  return args;
+}
+
 // `bytes` (a file of extension `ext`) converted to `target` ("docx", "xlsx").
 Result<std::string> convert(const std::string& bytes, const std::string& origin, const std::string& ext,
                             const std::string& target, const ImportLimits& limits) {
@@ -227,19 +247,7 @@ Result<std::string> convert(const std::string& bytes, const std::string& origin,
   }
   const fs::path outdir = dir->path() / "out";
   const fs::path log = dir->path() / "soffice.log";
-  const std::vector<std::string> args = {*soffice,
-                                         "--headless",
-                                         "--norestore",
-                                         "--nolockcheck",
-                                         "--nologo",
-                                         "--nodefault",
-                                         "-env:UserInstallation=" + file_url((dir->path() / "profile").string()),
-                                         "--convert-to",
-                                         target,
-                                         "--outdir",
-                                         outdir.string(),
-                                         input.string()};
-  Result<Spawned> run = run_group(args, log, limits.convert_seconds, origin);
+  Result<Spawned> run = run_group(soffice_args(*soffice, dir->path(), target, {input}), log, limits.convert_seconds, origin);
   if (!run) return run.status();
   if (run->timed_out) {
     return Status::too_large(origin + ": rejected: LibreOffice took more than " +
@@ -262,12 +270,107 @@ Result<std::string> convert(const std::string& bytes, const std::string& origin,
 
 }  // namespace
 
+// ---- a folder's office files, converted 16 to a LibreOffice run ----
+//
+// LibreOffice's start is most of a conversion's cost (docs/intake.md), so a
+// folder import converts its office files in runs of kBatchFiles: the first
+// file of a run that is asked for converts it and the files after it. A file
+// the run did not convert (unreadable, or the run timed out) is converted on
+// its own afterwards, so its error is its own. The run's time limit is
+// convert_seconds plus 5 s per file.
+constexpr size_t kBatchFiles = 16;
+
+class OfficeBatch {
+ public:
+  OfficeBatch(std::vector<fs::path> files, const ImportLimits& limits) : files_(std::move(files)), limits_(limits) {
+    for (size_t i = 0; i < files_.size(); ++i) index_.emplace(files_[i].string(), i);
+  }
+
+  // The converted bytes of `origin`, or nullopt: convert it alone.
+  std::optional<std::string> take(const std::string& origin) {
+    auto it = index_.find(origin);
+    if (it == index_.end()) return std::nullopt;
+    const size_t i = it->second;
+    if (i < from_ || i >= to_) convert_run(i);
+    auto out = outputs_.find(i);
+    if (out == outputs_.end()) return std::nullopt;
+    Result<std::string> bytes = read_output(out->second, origin, limits_);
+    if (!bytes) return std::nullopt;
+    return std::move(bytes).value();
+  }
+
+ private:
+  void convert_run(size_t from) {
+    outputs_.clear();
+    dir_.reset();  // the previous run's files go
+    from_ = from;
+    to_ = std::min(files_.size(), from + kBatchFiles);
+    const std::optional<std::string> soffice = find_soffice();
+    if (!soffice) return;
+    Result<TempDir> dir = TempDir::make("batch");
+    if (!dir) return;
+    dir_.emplace(std::move(dir).value());
+    for (const std::string target : {"docx", "xlsx"}) {
+      std::vector<fs::path> inputs;
+      std::vector<size_t> which;
+      for (size_t i = from_; i < to_; ++i) {
+        const std::string ext = internal::lower_extension(files_[i].string());
+        std::error_code ec;
+        if ((is_sheet(ext) ? "xlsx" : "docx") != target || fs::file_size(files_[i], ec) > limits_.max_file_bytes || ec) continue;
+        // Numbered copies: two folders may each hold a 通知.doc.
+        const fs::path copy = dir_->path() / (std::to_string(i) + ext);
+        if (!fs::copy_file(files_[i], copy, ec)) continue;
+        inputs.push_back(copy);
+        which.push_back(i);
+      }
+      if (inputs.empty()) continue;
+      const uint32_t seconds = limits_.convert_seconds + 5 * static_cast<uint32_t>(inputs.size());
+      Result<Spawned> run = run_group(soffice_args(*soffice, dir_->path(), target, inputs),
+                                      dir_->path() / ("soffice-" + target + ".log"), seconds, "batch");
+      if (!run || run->timed_out) continue;
+      for (size_t k = 0; k < inputs.size(); ++k) {
+        const fs::path out = dir_->path() / "out" / (inputs[k].stem().string() + "." + target);
+        std::error_code ec;
+        if (fs::exists(out, ec)) outputs_.emplace(which[k], out);
+      }
+    }
+  }
+
+  std::vector<fs::path> files_;
+  ImportLimits limits_;
+  std::map<std::string, size_t> index_;
+  size_t from_ = 0, to_ = 0;  // the run converted files_[from_, to_)
+  std::optional<TempDir> dir_;
+  std::map<size_t, fs::path> outputs_;
+};
+
+namespace {
+thread_local OfficeBatch* t_batch = nullptr;
+
+}  // namespace
+
+OfficeBatchScope::OfficeBatchScope(const std::vector<std::filesystem::path>& files, const ImportLimits& limits) {
+  std::vector<fs::path> office;
+  for (const auto& f : files) {
+    if (internal::is_office(internal::lower_extension(f.string()))) office.push_back(f);
+  }
+  // One file gains nothing from a batch; a scope inside a scope leaves the outer one.
+  if (office.size() < 2 || t_batch != nullptr) return;
+  batch_ = std::make_unique<OfficeBatch>(std::move(office), limits);
+  t_batch = batch_.get();
+}
+
+OfficeBatchScope::~OfficeBatchScope() {
+  if (batch_) t_batch = nullptr;
+}
+
 Result<RawDocument> import_office(std::string bytes, const std::string& origin, const ImportLimits& limits) {
   if (bytes.size() > limits.max_file_bytes) return internal::file_too_large(origin, limits);
   const std::string ext = internal::lower_extension(origin);
   if (!internal::is_office(ext)) return Status::unsupported(origin + ": not an office format LibreOffice converts");
   const std::string target = is_sheet(ext) ? "xlsx" : "docx";
-  Result<std::string> converted = convert(bytes, origin, ext, target, limits);
+  std::optional<std::string> ahead = t_batch != nullptr ? t_batch->take(origin) : std::nullopt;
+  Result<std::string> converted = ahead ? Result<std::string>(std::move(*ahead)) : convert(bytes, origin, ext, target, limits);
   if (!converted) return converted.status();
   Result<RawDocument> doc = target == "docx" ? import_docx(std::move(converted).value(), origin, limits)
                                              : import_xlsx(std::move(converted).value(), origin, limits);

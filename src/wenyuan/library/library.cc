@@ -321,6 +321,10 @@ doc::PrepareOptions prepare_options(const ImportOptions& options, int64_t now) {
 void prepare_files(const std::vector<fs::path>& files, const ImportOptions& options, PreparedQueue& queue,
                    std::vector<SkippedFile>& skipped) {
   RecordingEdgeStats recorder;
+  // In-process, a folder's .doc/.wps files share LibreOffice runs; a sandboxed
+  // child sees one file at a time.
+  const doc::OfficeBatchScope office_batch(options.sandbox.enabled() ? std::vector<fs::path>{} : files,
+                                           options.limits);
   for (const auto& path : files) {
     if (queue.cancelled()) return;
     doc::PrepareOptions prep = prepare_options(options, unix_now());
