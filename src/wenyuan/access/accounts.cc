@@ -181,10 +181,8 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
     }
     u.id = db_.last_insert_rowid();
     if (!invite.empty()) {
-      auto use = db_.statement("UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ?", u.id, unix_now(),
-                               token_hash(invite));
-      if (!use) return use.status();
-      WENYUAN_RETURN_IF_ERROR(use->run());
+      WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ?", u.id,
+                                      unix_now(), token_hash(invite)));
     }
     auto c = db_.statement("SELECT created_at FROM users WHERE id = ?", u.id);
     if (!c) return c.status();
@@ -251,9 +249,8 @@ Result<User> Accounts::set_tier(const std::string& name, Tier tier, const std::s
   if (!until.empty() && !valid_day(until)) return Status::invalid_argument("until must be a date YYYY-MM-DD");
   {
     std::lock_guard lock(mu_);
-    auto s = db_.statement("UPDATE users SET tier = ?, tier_until = ? WHERE name = ?", to_string(tier), until, name);
-    if (!s) return s.status();
-    WENYUAN_RETURN_IF_ERROR(s->run());
+    WENYUAN_RETURN_IF_ERROR(
+        db_.run("UPDATE users SET tier = ?, tier_until = ? WHERE name = ?", to_string(tier), until, name));
   }
   return get_user(name);
 }
@@ -261,14 +258,11 @@ Result<User> Accounts::set_tier(const std::string& name, Tier tier, const std::s
 Result<User> Accounts::set_disabled(const std::string& name, bool disabled) {
   {
     std::lock_guard lock(mu_);
-    auto s = db_.statement("UPDATE users SET disabled = ? WHERE name = ?", int64_t{disabled ? 1 : 0}, name);
-    if (!s) return s.status();
-    WENYUAN_RETURN_IF_ERROR(s->run());
+    WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE users SET disabled = ? WHERE name = ?", int64_t{disabled ? 1 : 0}, name));
     if (disabled) {
       // Logging a disabled user out everywhere, now rather than at expiry.
-      auto d = db_.statement("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)", name);
-      if (!d) return d.status();
-      WENYUAN_RETURN_IF_ERROR(d->run());
+      WENYUAN_RETURN_IF_ERROR(
+          db_.run("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)", name));
     }
   }
   return get_user(name);
@@ -279,9 +273,7 @@ Status Accounts::set_password(const std::string& name, const std::string& passwo
   auto hash = hash_password(password, options_.ops_limit, options_.mem_limit);
   if (!hash) return hash.status();
   std::lock_guard lock(mu_);
-  auto s = db_.statement("UPDATE users SET password_hash = ? WHERE name = ?", *hash, name);
-  if (!s) return s.status();
-  WENYUAN_RETURN_IF_ERROR(s->run());
+  WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE users SET password_hash = ? WHERE name = ?", *hash, name));
   if (db_.changes() == 0) return Status::not_found("no user \"" + name + "\"");
   return Status::ok();
 }
@@ -294,15 +286,11 @@ Result<NewSession> Accounts::create_session(int64_t user_id, int64_t ttl_seconds
   ns.expires_at = unix_now() + ttl_seconds;
   std::lock_guard lock(mu_);
   // Expired sessions are swept here, where a write happens anyway.
-  auto sweep = db_.statement("DELETE FROM sessions WHERE expires_at < ?", unix_now());
-  if (!sweep) return sweep.status();
-  WENYUAN_RETURN_IF_ERROR(sweep->run());
-  auto s = db_.statement(
+  WENYUAN_RETURN_IF_ERROR(db_.run("DELETE FROM sessions WHERE expires_at < ?", unix_now()));
+  WENYUAN_RETURN_IF_ERROR(db_.run(
       "INSERT INTO sessions (token_hash, user_id, csrf, expires_at, created_at, ip, user_agent)"
       " VALUES (?, ?, ?, ?, ?, ?, ?)",
-      token_hash(ns.token), user_id, ns.csrf, ns.expires_at, unix_now(), ip.substr(0, 64), user_agent.substr(0, 256));
-  if (!s) return s.status();
-  WENYUAN_RETURN_IF_ERROR(s->run());
+      token_hash(ns.token), user_id, ns.csrf, ns.expires_at, unix_now(), ip.substr(0, 64), user_agent.substr(0, 256)));
   return ns;
 }
 
@@ -323,9 +311,7 @@ Result<SessionUser> Accounts::session_user(const std::string& token) {
 
 Status Accounts::delete_session(const std::string& token) {
   std::lock_guard lock(mu_);
-  auto s = db_.statement("DELETE FROM sessions WHERE token_hash = ?", token_hash(token));
-  if (!s) return s.status();
-  return s->run();
+  return db_.run("DELETE FROM sessions WHERE token_hash = ?", token_hash(token));
 }
 
 Result<std::vector<SessionInfo>> Accounts::list_sessions(int64_t user_id) {
@@ -344,9 +330,7 @@ Result<std::vector<SessionInfo>> Accounts::list_sessions(int64_t user_id) {
 
 Result<int> Accounts::delete_other_sessions(int64_t user_id, int64_t keep_session_id) {
   std::lock_guard lock(mu_);
-  auto s = db_.statement("DELETE FROM sessions WHERE user_id = ? AND rowid != ?", user_id, keep_session_id);
-  if (!s) return s.status();
-  WENYUAN_RETURN_IF_ERROR(s->run());
+  WENYUAN_RETURN_IF_ERROR(db_.run("DELETE FROM sessions WHERE user_id = ? AND rowid != ?", user_id, keep_session_id));
   return static_cast<int>(db_.changes());
 }
 
@@ -359,10 +343,8 @@ Result<std::vector<std::string>> Accounts::create_invites(int count, int64_t ttl
     for (int i = 0; i < count; ++i) {
       // 16 random bytes are plenty for a code that is spent once and expires.
       std::string code = random_token().substr(0, 32);
-      auto s = db_.statement("INSERT INTO invites (code_hash, created_at, expires_at) VALUES (?, ?, ?)",
-                             token_hash(code), unix_now(), unix_now() + ttl_seconds);
-      if (!s) return s.status();
-      WENYUAN_RETURN_IF_ERROR(s->run());
+      WENYUAN_RETURN_IF_ERROR(db_.run("INSERT INTO invites (code_hash, created_at, expires_at) VALUES (?, ?, ?)",
+                                      token_hash(code), unix_now(), unix_now() + ttl_seconds));
       codes.push_back(std::move(code));
     }
     return Status::ok();
@@ -375,10 +357,8 @@ Result<std::string> Accounts::create_api_token(const std::string& user_name) {
   if (!u) return u.status();
   const std::string token = random_token();
   std::lock_guard lock(mu_);
-  auto s = db_.statement("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
-                         token_hash(token), u->id, unix_now());
-  if (!s) return s.status();
-  WENYUAN_RETURN_IF_ERROR(s->run());
+  WENYUAN_RETURN_IF_ERROR(db_.run("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                                  token_hash(token), u->id, unix_now()));
   return token;
 }
 
@@ -399,15 +379,12 @@ Result<User> Accounts::token_user(const std::string& token) {
 
 Result<bool> Accounts::spend_download(int64_t user_id, const std::string& day, uint32_t limit) {
   std::lock_guard lock(mu_);
-  auto ins = db_.statement("INSERT OR IGNORE INTO downloads (user_id, day, used) VALUES (?, ?, 0)", user_id, day);
-  if (!ins) return ins.status();
-  WENYUAN_RETURN_IF_ERROR(ins->run());
+  WENYUAN_RETURN_IF_ERROR(
+      db_.run("INSERT OR IGNORE INTO downloads (user_id, day, used) VALUES (?, ?, 0)", user_id, day));
   // The check and the increment are one statement: atomic in SQLite even
   // against another process spending from the same row.
-  auto up = db_.statement("UPDATE downloads SET used = used + 1 WHERE user_id = ? AND day = ? AND used < ?", user_id,
-                          day, int64_t{limit});
-  if (!up) return up.status();
-  WENYUAN_RETURN_IF_ERROR(up->run());
+  WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE downloads SET used = used + 1 WHERE user_id = ? AND day = ? AND used < ?",
+                                  user_id, day, int64_t{limit}));
   return db_.changes() == 1;
 }
 

@@ -1,6 +1,8 @@
 #include "wenyuan/library/library.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -8,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <system_error>
+#include <set>
 #include <thread>
 #include <utility>
 
@@ -82,6 +85,7 @@ std::vector<fs::path> expand_paths(const std::vector<fs::path>& paths, const Rej
 struct OpenCounts {
   uint64_t imported = 0, updated = 0, unchanged = 0, characters = 0;
   std::vector<std::string> ids;
+  std::set<size_t> files;  // input files (by position) with a document in it
   uint64_t documents() const { return imported + updated + unchanged; }
 };
 
@@ -93,6 +97,8 @@ struct Library::Batch {
   ImportReport report;
   ImportProgress progress;
   FileOutcome file;  // the file being stored, moved into report.files at its end
+  size_t file_index = 0;           // its position in the input files
+  std::set<size_t> lost_files;     // positions of files with a document not stored
   size_t in_transaction = 0;
   OpenCounts open;  // in the open transaction
   Status fatal;     // catalog failure: stop importing, keep what is committed
@@ -383,13 +389,17 @@ void Library::store_prepared(PreparedItem& item, Batch& batch) {
     if (!item.status) reject(item.status.message());
     batch.file.path = item.path;
     batch.report.files.push_back(std::exchange(batch.file, {}));
+    ++batch.file_index;
     batch.progress.bytes_done += item.file_size;
     batch.report.bytes += item.file_size;
     if (*batch.on_progress) (*batch.on_progress)(batch.progress);
     return;
   }
   if (!batch.fatal.is_ok()) {
-    if (item.status) ++batch.report.not_stored;  // read, but the import had stopped
+    if (item.status) {  // read, but the import had stopped
+      ++batch.report.not_stored;
+      batch.lost_files.insert(batch.file_index);
+    }
     return;
   }
   ++batch.progress.documents;
@@ -431,6 +441,7 @@ void Library::store_prepared(PreparedItem& item, Batch& batch) {
     if (is_disk_full(outcome.status())) {
       // Every later document would fail the same way: stop, and say how far it got.
       ++batch.report.not_stored;
+      batch.lost_files.insert(batch.file_index);
       batch.fatal = outcome.status();
       return;
     }
@@ -438,6 +449,7 @@ void Library::store_prepared(PreparedItem& item, Batch& batch) {
     return;
   }
   ++batch.in_transaction;
+  batch.open.files.insert(batch.file_index);
   batch.file.ids.push_back(document.id);
   switch (*outcome) {
     case store::PutOutcome::kUnchanged:
@@ -467,6 +479,7 @@ void Library::commit_open_batch(Batch& batch) {
   if (!st) {
     // Rolled back: none of these documents is stored, so none is reported.
     batch.report.not_stored += open.documents();
+    batch.lost_files.insert(open.files.begin(), open.files.end());
     if (batch.fatal.is_ok()) batch.fatal = st;
     for (const auto& id : open.ids) own_.erase(id);
     return;
@@ -532,6 +545,10 @@ ImportReport Library::import_paths(const std::vector<fs::path>& paths, const Imp
   }
   if (!batch.fatal.is_ok()) {
     ++batch.report.rejected;
+    // Files it never reached are not stored either (their documents were
+    // never read, so they are not in the count).
+    for (size_t i = batch.file_index; i < files.size(); ++i) batch.lost_files.insert(i);
+    for (size_t i : batch.lost_files) batch.report.not_stored_files.push_back(files[i]);
     std::string msg = "import stopped: " + batch.fatal.message() + ": " +
                       std::to_string(batch.report.imported + batch.report.updated + batch.report.unchanged) +
                       " documents stored, " + std::to_string(batch.report.not_stored) + " not";
@@ -552,14 +569,24 @@ ImportReport Library::import_bytes(const std::string& name, std::string bytes, c
   const fs::path tmp = tmp_dir / fs::path(name).filename();
   {
     FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (f == nullptr || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) {
-      if (f) std::fclose(f);
+    bool written = f != nullptr && std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    int err = errno;
+    if (f != nullptr && std::fclose(f) != 0 && written) {  // the buffered tail can meet a full disk here
+      written = false;
+      err = errno;
+    }
+    if (!written) {
+      fs::remove(tmp, ec);
       ImportReport r;
       r.rejected = 1;
-      if (on_reject) on_reject(name + ": cannot stage the upload");
+      if (err == ENOSPC) {
+        // Nothing of it is stored: the same verdict as a full disk met later.
+        r.fatal = Status::io_error(name + ": cannot stage the upload: " + std::strerror(err));
+        r.not_stored_files.push_back(name);
+      }
+      if (on_reject) on_reject(name + ": cannot stage the upload" + (err == ENOSPC ? ": disk full" : ""));
       return r;
     }
-    std::fclose(f);
   }
   ImportReport r = import_paths({tmp}, options, {}, on_reject);
   fs::remove(tmp, ec);

@@ -84,6 +84,9 @@ struct ImportReport {
   uint64_t unchanged = 0;      // same id, same content: nothing written
   uint64_t rejected = 0;       // files or records that could not be imported
   uint64_t not_stored = 0;     // prepared, but lost with a batch that failed to commit
+  // The input files not (wholly) stored when the import stopped early: those
+  // with a document not stored, and those it never reached. In input order.
+  std::vector<std::filesystem::path> not_stored_files;
   uint64_t bytes = 0;          // input bytes read
   uint64_t characters = 0;     // characters of text stored (imported + updated)
   std::vector<std::string> imported_ids;

@@ -120,6 +120,14 @@ class Db {
     if (s.is_ok()) s->bind_all(args...);
     return s;
   }
+  // Prepares, binds and steps a statement that returns no rows (INSERT,
+  // UPDATE, DELETE); changes() tells how many rows it changed.
+  template <typename... Args>
+  Status run(std::string_view sql, const Args&... args) const {
+    Result<Statement> s = statement(sql, args...);
+    if (!s.is_ok()) return s.status();
+    return s->run();
+  }
   // Runs `fn` (returning Status) inside BEGIN IMMEDIATE … COMMIT; rolls back
   // when `fn` or the COMMIT fails, and returns that failure.
   template <typename F>
