@@ -59,9 +59,9 @@ Runner register_import(CLI::App& app) {
       "scanned PDFs are rejected) .jsonl, .xlsx (cells row by row); through LibreOffice (scripts/setup\n"
       "installs it; about 1-3 s a file, a folder's files 16 to a run): .doc .wps .rtf .odt .et .xls .ods;\n"
       "archives, each member imported like a file of a folder: .zip .7z .tar .tgz, and compressed files\n"
-      ".gz .xz (.jsonl.xz, .txt.gz). Archive limits: 10,000 members, 512 MiB inflated in all, 3 levels of\n"
-      "nesting; any file 256 MiB. At the end, every file left out is listed with its reason\n"
-      "(\"skipped N files:\"; --json: \"skipped\").\n"
+      ".gz .xz (.jsonl.xz, .txt.gz).\n"
+      "Archive limits: 10,000 members, 512 MiB inflated in all, 3 levels of nesting; any file 256 MiB.\n"
+      "At the end, every file left out is listed with its reason (\"skipped N files:\"; --json: \"skipped\").\n"
       "Re-importing the same content changes nothing. Exit code 1 if any file or record was rejected; 3 if the disk\n"
       "filled: the import stops, says how many documents are stored and lists the files not (wholly) stored.");
   add_common_options(cmd, args->common);
