@@ -46,7 +46,7 @@ bool for_each_line(const std::filesystem::path& file, F&& f) {
 
 void plain_titles(const std::vector<OutlineNode>& nodes, std::vector<std::string>& out) {
   for (const OutlineNode& n : nodes) {
-    if (n.kind == "plain") out.push_back(n.title);
+    if (n.kind == OutlineKind::kPlain) out.push_back(n.title);
     plain_titles(n.children, out);
   }
 }

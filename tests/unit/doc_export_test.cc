@@ -145,7 +145,7 @@ TEST(ExportDocx, PackageHasTheRequiredParts) {
   EXPECT_NE(body->find(">正文</w:t>"), std::string::npos);
 }
 
-OutlineNode node(int level, const char* kind, uint32_t heading_start, std::vector<OutlineNode> children = {}) {
+OutlineNode node(int level, OutlineKind kind, uint32_t heading_start, std::vector<OutlineNode> children = {}) {
   OutlineNode n;
   n.level = level;
   n.kind = kind;
@@ -159,7 +159,7 @@ TEST(ExportBlocks, HeadingsFromOutlineSkippingEnumerations) {
   doc.text = "2023年工作总结\n一、主要成绩\n一是党建引领。\n　　（一）强化理论武装\n\n学习贯彻。";
   const std::vector<std::string> lines = lines_of(doc.text);
   ASSERT_EQ(text::count_code_points(lines[0]), 9u);
-  doc.outline = {node(1, "cn_num", 0, {node(2, "enum", 0), node(2, "paren_cn", 0)})};
+  doc.outline = {node(1, OutlineKind::kCnNum, 0, {node(2, OutlineKind::kEnum, 0), node(2, OutlineKind::kParenCn, 0)})};
   // Heading offsets (code points) computed from the text, so the test states intent, not arithmetic.
   auto start_of = [&](size_t line_index) {
     uint32_t cp = 0;
@@ -390,7 +390,7 @@ std::string without_indent(std::string_view line) {
 void headings_of(const Document& d, const std::vector<OutlineNode>& nodes,
                  std::vector<std::pair<int, std::string>>& out) {
   for (const OutlineNode& n : nodes) {
-    if (n.kind != "enum") {
+    if (n.kind != OutlineKind::kEnum) {
       out.emplace_back(n.level, without_indent(text::substr_code_points(d.text, n.heading.start, n.heading.end)));
     }
     headings_of(d, n.children, out);

@@ -40,7 +40,7 @@ namespace wenyuan::search { class Engine; }
 
 namespace wenyuan::library {
 
-struct PreparedItem;  // the import pipeline's hand-off (library.cc)
+struct PreparedItem;  // the import pipeline's hand-off (import.cc)
 
 struct ImportOptions {
   bool clean = true;           // false: keep text exactly as given (--no-clean)
@@ -191,7 +191,7 @@ class Library {
   struct Batch;
   struct OwnChange;
   // Stores one prepared record (or accounts for the end of a file) on the
-  // thread that owns the catalog; see library.cc for the pipeline.
+  // thread that owns the catalog; see import.cc for the pipeline.
   void store_prepared(PreparedItem& item, Batch& batch);
   // Commits the open catalog batch; counts its documents as stored only then.
   void commit_open_batch(Batch& batch);
