@@ -119,7 +119,11 @@ TEST(WatchFileFilter, TemporaryNamesOfSyncClientsAreIgnored) {
     EXPECT_EQ(watch::classify(name), FileKind::kCandidate) << name;
   }
   EXPECT_EQ(watch::classify("photo.png"), FileKind::kNotImportable);
-  EXPECT_EQ(watch::classify("archive.zip"), FileKind::kNotImportable);
+  EXPECT_EQ(watch::classify("setup.exe"), FileKind::kNotImportable);
+  // Office formats and archives of material are imported (issue 12; doc/import.h).
+  for (const char* name : {"通知.doc", "报表.et", "材料.zip", "corpus.jsonl.xz"}) {
+    EXPECT_EQ(watch::classify(name), FileKind::kCandidate) << name;
+  }
   EXPECT_TRUE(watch::is_ignored_folder(".sync"));
   EXPECT_FALSE(watch::is_ignored_folder("党建"));
 }

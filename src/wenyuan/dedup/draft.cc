@@ -26,7 +26,9 @@ Result<std::string> draft_text(const std::string& name, std::string bytes, uint3
   const std::string ext = std::filesystem::path(name).extension().string();
   if (ext == ".jsonl")
     return Status::invalid_argument(name + "：.jsonl 是一批文档（导入用），查重请给一篇草稿（.txt .docx .html .pdf .md）");
-  if (!doc::is_importable(name))
+  // .doc/.wps and archives would start LibreOffice (or unpack many files) on the
+  // server's thread that checks the draft: 查重 takes the directly read formats.
+  if (!doc::is_importable(name) || doc::may_convert(name))
     return Status::unsupported(name + "：不支持的文件格式「" + ext + "」，请用 .txt .docx .html .pdf 或 .md");
   std::string text;
   Status err;

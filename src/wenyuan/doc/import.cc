@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -314,7 +315,7 @@ Result<std::string> read_capped(const std::string& path, const ImportLimits& lim
   return bytes;
 }
 
-enum class Format { kUnsupported, kText, kDocx, kHtml, kPdf, kJsonl };
+enum class Format { kUnsupported, kText, kDocx, kHtml, kPdf, kJsonl, kXlsx, kOffice, kArchive };
 
 Format format_of(std::string_view name) {
   const std::string ext = lower_extension(name);
@@ -323,13 +324,16 @@ Format format_of(std::string_view name) {
   if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Format::kHtml;
   if (ext == ".pdf") return Format::kPdf;
   if (ext == ".jsonl") return Format::kJsonl;
+  if (ext == ".xlsx") return Format::kXlsx;
+  if (internal::is_office(ext)) return Format::kOffice;
+  if (internal::is_archive(name)) return Format::kArchive;
   return Format::kUnsupported;
 }
 
 Status unsupported(const std::string& name) {
   const std::string ext = lower_extension(name);
   return Status::unsupported(name + ": unsupported file type " + (ext.empty() ? "(no extension)" : "'" + ext + "'") +
-                             "; wenyuan imports .txt .md .docx .html .htm .pdf .jsonl");
+                             "; wenyuan imports " + importable_extensions());
 }
 
 // Imports one whole-file document and hands it to `sink`. Its error is returned
@@ -342,7 +346,10 @@ Status import_one(Format f, std::string bytes, const std::string& name, const Im
     case Format::kDocx: r = import_docx(std::move(bytes), name, limits); break;
     case Format::kHtml: r = import_html(std::move(bytes), name, limits); break;
     case Format::kPdf: r = import_pdf(std::move(bytes), name, limits); break;
+    case Format::kXlsx: r = import_xlsx(std::move(bytes), name, limits); break;
+    case Format::kOffice: r = import_office(std::move(bytes), name, limits); break;
     case Format::kJsonl:
+    case Format::kArchive:
     case Format::kUnsupported: return unsupported(name);
   }
   if (!r) return r.status();
@@ -400,7 +407,8 @@ Status import_jsonl(const std::filesystem::path& path, const ImportLimits& limit
   });
 }
 
-Status import_file(const std::filesystem::path& path, const ImportLimits& limits, const RawSink& sink) {
+Status import_file(const std::filesystem::path& path, const ImportLimits& limits, const RawSink& sink,
+                   const SkipSink& skipped) {
   const std::string name = path.string();
   const Format f = format_of(name);
   if (f == Format::kUnsupported) return unsupported(name);
@@ -408,10 +416,29 @@ Status import_file(const std::filesystem::path& path, const ImportLimits& limits
   // max_file_bytes) rather than as a whole: a corpus export may rightly be huge.
   if (f == Format::kJsonl) return import_jsonl(path, limits, sink);
   WENYUAN_ASSIGN_OR_RETURN(std::string bytes, read_capped(name, limits));
-  return import_one(f, std::move(bytes), name, limits, sink);
+  internal::ArchiveBudget budget;
+  return internal::import_named(name, std::move(bytes), limits, sink, skipped, 0, budget);
 }
 
-Status import_bytes(const std::string& name, std::string bytes, const ImportLimits& limits, const RawSink& sink) {
+Status import_bytes(const std::string& name, std::string bytes, const ImportLimits& limits, const RawSink& sink,
+                    const SkipSink& skipped) {
+  internal::ArchiveBudget budget;
+  return internal::import_named(name, std::move(bytes), limits, sink, skipped, 0, budget);
+}
+
+namespace internal {
+
+Status file_too_large(const std::string& origin, const ImportLimits& limits) {
+  return Status::too_large(origin + ": file is larger than the limit of " + format_bytes(limits.max_file_bytes));
+}
+
+Status read_jsonl_stream(const std::string& name, const ImportLimits& limits, const RawSink& sink,
+                         const ChunkFn& next_chunk) {
+  return read_jsonl(name, limits, sink, next_chunk);
+}
+
+Status import_named(const std::string& name, std::string bytes, const ImportLimits& limits, const RawSink& sink,
+                    const SkipSink& skipped, uint32_t depth, ArchiveBudget& budget) {
   const Format f = format_of(name);
   if (f == Format::kUnsupported) return unsupported(name);
   if (f == Format::kJsonl) {
@@ -422,12 +449,40 @@ Status import_bytes(const std::string& name, std::string bytes, const ImportLimi
       return std::string_view(bytes);
     });
   }
-  if (bytes.size() > limits.max_file_bytes) {
-    return Status::too_large(name + ": file is larger than the limit of " + format_bytes(limits.max_file_bytes));
-  }
+  if (bytes.size() > limits.max_file_bytes) return file_too_large(name, limits);
+  if (f == Format::kArchive) return import_archive(name, std::move(bytes), limits, sink, skipped, depth, budget);
   return import_one(f, std::move(bytes), name, limits, sink);
 }
 
+}  // namespace internal
+
 bool is_importable(const std::filesystem::path& path) { return format_of(path.string()) != Format::kUnsupported; }
+
+const std::string& importable_extensions() {
+  static const std::string kList =
+      ".txt .md .docx .html .htm .pdf .jsonl .xlsx .doc .wps .rtf .odt .et .xls .ods .zip .7z .tar .tgz .gz .xz";
+  return kList;
+}
+
+bool may_convert(const std::filesystem::path& path) {
+  const Format f = format_of(path.string());
+  return f == Format::kOffice || f == Format::kArchive;
+}
+
+std::string skip_reason(std::string_view name) {
+  // Files that describe a folder rather than hold material: hidden files
+  // (.DS_Store, editor swap files, macOS "._" forks) and README/LICENSE notes.
+  const size_t slash = name.find_last_of("/\\");
+  const std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
+  if (base.empty() || base[0] == '.') return "hidden file";
+  std::string stem(base.substr(0, base.find('.')));
+  for (auto& c : stem) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (stem == "README" || stem == "LICENSE" || stem == "COPYING") return "folder note (README, LICENSE, COPYING)";
+  if (format_of(base) == Format::kUnsupported) {
+    const std::string ext = lower_extension(base);
+    return ext.empty() ? "unsupported type (no extension)" : "unsupported type '" + ext + "'";
+  }
+  return {};
+}
 
 }  // namespace wenyuan::doc

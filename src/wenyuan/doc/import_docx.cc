@@ -16,10 +16,15 @@
 
 #include "wenyuan/doc/import.h"
 #include "wenyuan/doc/import_internal.h"
+#include "wenyuan/doc/import_xml.h"
 #include "wenyuan/doc/zip_archive.h"
 
 namespace wenyuan::doc {
 namespace {
+
+}  // namespace
+
+namespace internal {
 
 std::string_view local_name(const pugi::xml_node& n) {
   std::string_view name = n.name();
@@ -76,6 +81,16 @@ size_t max_depth(const pugi::xml_node& root) {
     n = n.next_sibling();
   }
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::attr;
+using internal::child;
+using internal::local_name;
+using internal::max_depth;
+using internal::parse_part;
 
 // "heading 1" "Heading1" "标题 1" "标题1" -> 1..9; anything else -> 0.
 int level_from_style_name(std::string_view name) {

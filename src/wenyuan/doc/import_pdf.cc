@@ -140,7 +140,9 @@ Result<RawDocument> import_pdf(std::string bytes, const std::string& origin, con
   doc.origin = origin;
   doc.text = join_pdf_lines(lines);
   if (internal::trim_ascii(doc.text).empty()) {
-    return Status::unsupported(origin + ": the PDF has no text layer (a scan? wenyuan does not do OCR)");
+    // Pages without text are images of pages: a scan. wenyuan does no OCR.
+    if (pdf->pages() > 0) return Status::unsupported(origin + ": scanned PDF: no text layer");
+    return Status::invalid_argument(origin + ": the PDF has no pages");
   }
   const poppler::ustring title = pdf->get_title();
   if (!title.empty()) doc.title = std::string(internal::trim_ascii(to_utf8(title)));

@@ -46,6 +46,15 @@ struct ImportLimits {
   // ~60 (tables in tables, text boxes); deeper input is rejected before any
   // walk, so no walk needs more stack or time than this bound allows.
   uint32_t max_nesting = 2000;
+  // Archives (.zip .7z .tar, and .gz/.xz streams; import_archive.cc). Members
+  // count and inflate against one budget per top-level file, nested archives
+  // included: more than max_archive_members members, or more than
+  // max_uncompressed_bytes inflated, ends the archive with one error.
+  uint64_t max_archive_members = 10'000;
+  uint32_t max_archive_depth = 3;  // an archive in an archive in an archive
+  // LibreOffice conversion of one file (.doc .wps .rtf .et ...; import_office.cc):
+  // after this many seconds its whole process group is killed.
+  uint32_t convert_seconds = 60;
 };
 
 }  // namespace wenyuan::doc

@@ -167,8 +167,10 @@ void test_fault() {
 }  // namespace
 
 int sandbox_child_main(int argc, char** argv) {
-  if (argc < 8) {
-    std::fprintf(stderr, "usage: wenyuan __parse PATH MAX_FILE MAX_UNCOMPRESSED MAX_RATIO MAX_CHARS MAX_NESTING\n");
+  if (argc < 11) {
+    std::fprintf(stderr,
+                 "usage: wenyuan __parse PATH MAX_FILE MAX_UNCOMPRESSED MAX_RATIO MAX_CHARS MAX_NESTING MAX_MEMBERS "
+                 "MAX_DEPTH CONVERT_S\n");
     return 2;
   }
   ImportLimits limits;
@@ -177,6 +179,9 @@ int sandbox_child_main(int argc, char** argv) {
   limits.max_compression_ratio = std::strtoull(argv[5], nullptr, 10);
   limits.max_text_chars = std::strtoull(argv[6], nullptr, 10);
   limits.max_nesting = static_cast<uint32_t>(std::strtoul(argv[7], nullptr, 10));
+  limits.max_archive_members = std::strtoull(argv[8], nullptr, 10);
+  limits.max_archive_depth = static_cast<uint32_t>(std::strtoul(argv[9], nullptr, 10));
+  limits.convert_seconds = static_cast<uint32_t>(std::strtoul(argv[10], nullptr, 10));
   const std::filesystem::path path = argv[2];
   try {
     test_fault();
@@ -186,6 +191,11 @@ int sandbox_child_main(int argc, char** argv) {
       } else {
         write_frame('E', encode_status(r.status()));
       }
+    }, [](const std::string& origin, const std::string& reason) {
+      std::string payload;
+      put_str(payload, origin);
+      put_str(payload, reason);
+      write_frame('S', payload);
     });
     write_frame('F', encode_status(st));
   } catch (const std::bad_alloc&) {
@@ -194,9 +204,27 @@ int sandbox_child_main(int argc, char** argv) {
   return 0;
 }
 
+namespace {
+Status run_sandboxed(const std::filesystem::path& path, const ImportLimits& limits, const SandboxOptions& options,
+                     const RawSink& sink, const SkipSink& skipped);
+}  // namespace
+
 Status import_file_sandboxed(const std::filesystem::path& path, const ImportLimits& limits,
-                             const SandboxOptions& options, const RawSink& sink) {
-  if (!options.enabled()) return import_file(path, limits, sink);
+                             const SandboxOptions& options, const RawSink& sink, const SkipSink& skipped) {
+  if (!options.enabled()) return import_file(path, limits, sink, skipped);
+  // A conversion by LibreOffice (or an archive of many) takes seconds, not milliseconds.
+  SandboxOptions effective = options;
+  if (may_convert(path)) {
+    effective.cpu_seconds = std::max(options.cpu_seconds, options.convert_seconds);
+    effective.wall_seconds = std::max(options.wall_seconds, options.convert_seconds);
+  }
+  return run_sandboxed(path, limits, effective, sink, skipped);
+}
+
+namespace {
+
+Status run_sandboxed(const std::filesystem::path& path, const ImportLimits& limits, const SandboxOptions& options,
+                     const RawSink& sink, const SkipSink& skipped) {
   const std::string where = path.string();
   const std::string parser = parser_name(path);
   int out[2], err[2];
@@ -214,7 +242,10 @@ Status import_file_sandboxed(const std::filesystem::path& path, const ImportLimi
                                    std::to_string(limits.max_uncompressed_bytes),
                                    std::to_string(limits.max_compression_ratio),
                                    std::to_string(limits.max_text_chars),
-                                   std::to_string(limits.max_nesting)};
+                                   std::to_string(limits.max_nesting),
+                                   std::to_string(limits.max_archive_members),
+                                   std::to_string(limits.max_archive_depth),
+                                   std::to_string(limits.convert_seconds)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -298,6 +329,15 @@ Status import_file_sandboxed(const std::filesystem::path& path, const ImportLimi
             }
           } else if (kind == 'E') {
             sink(decode_status(payload));
+          } else if (kind == 'S') {
+            Reader r{payload};
+            std::string origin = r.str();
+            std::string reason = r.str();
+            if (!r.ok || !r.in.empty()) {
+              protocol_error = true;
+            } else if (skipped) {
+              skipped(origin, reason);
+            }
           } else if (kind == 'F') {
             final_status = decode_status(payload);
             finished = true;
@@ -353,4 +393,5 @@ Status import_file_sandboxed(const std::filesystem::path& path, const ImportLimi
   return final_status;
 }
 
+}  // namespace
 }  // namespace wenyuan::doc

@@ -13,6 +13,7 @@
 // Frames: one byte kind, a little-endian u64 length, the payload.
 //   'D' a RawDocument (fields as length-prefixed strings, see sandbox.cc)
 //   'E' a per-record error: one byte StatusCode, the message
+//   'S' an archive member skipped: its origin and the reason, as length-prefixed strings
 //   'F' the end: import_file's Status (code byte + message); nothing follows
 // A child that ends without 'F' crashed or was killed; the file then gets one
 // error that says which limit it hit, or the signal, and the parser:
@@ -42,15 +43,20 @@ struct SandboxOptions {
   uint32_t cpu_seconds = 10;        // CPU time of the child
   uint32_t wall_seconds = 10;       // real time, then SIGKILL
   uint64_t memory_bytes = 512ull << 20;  // address space of the child
+  // CPU and real time of a file that may start LibreOffice (doc::may_convert:
+  // .doc .wps ... and archives, which may hold many): the converter runs in the
+  // child, inherits its limits, and has its own timeout (ImportLimits::convert_seconds).
+  uint32_t convert_seconds = 300;
   bool enabled() const { return !helper.empty(); }
 };
 
 // import_file(path, limits, sink) in a sandboxed child (or in-process when
 // !options.enabled()). Returns non-ok when the file is rejected as a whole.
 Status import_file_sandboxed(const std::filesystem::path& path, const ImportLimits& limits,
-                             const SandboxOptions& options, const RawSink& sink);
+                             const SandboxOptions& options, const RawSink& sink, const SkipSink& skipped = {});
 
-// The child's side: `wenyuan __parse PATH MAX_FILE MAX_UNCOMPRESSED MAX_RATIO MAX_CHARS MAX_NESTING`.
+// The child's side: `wenyuan __parse PATH MAX_FILE MAX_UNCOMPRESSED MAX_RATIO MAX_CHARS MAX_NESTING
+// MAX_MEMBERS MAX_DEPTH CONVERT_S`.
 // Writes frames to stdout; returns the process exit code.
 int sandbox_child_main(int argc, char** argv);
 

@@ -39,20 +39,11 @@ int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Files inside a folder that describe the folder rather than hold material:
-// hidden files (.DS_Store, editor swap files) and README/LICENSE notes.
-bool is_folder_furniture(const fs::path& p) {
-  const std::string name = p.filename().string();
-  if (name.empty() || name[0] == '.') return true;
-  std::string stem = p.stem().string();
-  for (auto& c : stem) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return stem == "README" || stem == "LICENSE" || stem == "COPYING";
-}
-
 // Expands folders (recursively, importable files only, sorted) and keeps files
-// as given. A path that does not exist is reported.
+// as given. A path that does not exist is reported; every file of a folder left
+// out goes to `skipped` with its reason (doc::skip_reason; a hidden folder once).
 std::vector<fs::path> expand_paths(const std::vector<fs::path>& paths, const RejectFn& on_reject,
-                                   uint64_t& rejected) {
+                                   uint64_t& rejected, std::vector<SkippedFile>& skipped) {
   std::vector<fs::path> files;
   for (const auto& p : paths) {
     std::error_code ec;
@@ -60,7 +51,18 @@ std::vector<fs::path> expand_paths(const std::vector<fs::path>& paths, const Rej
       std::vector<fs::path> found;
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && doc::is_importable(it->path()) && !is_folder_furniture(it->path())) {
+        const std::string name = it->path().filename().string();
+        if (it->is_directory(ec)) {
+          if (!name.empty() && name[0] == '.') {  // .git, .svn: never material
+            skipped.push_back({it->path().string() + "/", "hidden folder"});
+            it.disable_recursion_pending();
+          }
+          continue;
+        }
+        if (!it->is_regular_file(ec)) continue;
+        if (std::string why = doc::skip_reason(name); !why.empty()) {
+          skipped.push_back({it->path().string(), std::move(why)});
+        } else {
           found.push_back(it->path());
         }
       }
@@ -217,8 +219,13 @@ doc::PrepareOptions prepare_options(const ImportOptions& options, int64_t now) {
 }
 
 // The worker: reads, parses and prepares every file, in order, into `queue`.
-void prepare_files(const std::vector<fs::path>& files, const ImportOptions& options, PreparedQueue& queue) {
+void prepare_files(const std::vector<fs::path>& files, const ImportOptions& options, PreparedQueue& queue,
+                   std::vector<SkippedFile>& skipped) {
   RecordingEdgeStats recorder;
+  // In-process, a folder's .doc/.wps files share LibreOffice runs; a sandboxed
+  // child sees one file at a time.
+  const doc::OfficeBatchScope office_batch(options.sandbox.enabled() ? std::vector<fs::path>{} : files,
+                                           options.limits);
   for (const auto& path : files) {
     if (queue.cancelled()) return;
     doc::PrepareOptions prep = prepare_options(options, unix_now());
@@ -257,7 +264,10 @@ void prepare_files(const std::vector<fs::path>& files, const ImportOptions& opti
     const uint64_t size = fs::file_size(path, ec);
     end.file_size = ec ? 0 : size;
     end.path = path;
-    end.status = doc::import_file_sandboxed(path, options.limits, options.sandbox, sink);
+    end.status = doc::import_file_sandboxed(path, options.limits, options.sandbox, sink,
+                                            [&](const std::string& member, const std::string& reason) {
+                                              skipped.push_back({member, reason});
+                                            });
     if (!queue.push(std::move(end))) return;
   }
 }
@@ -394,7 +404,8 @@ ImportReport Library::import_paths(const std::vector<fs::path>& paths, const Imp
   batch.options = &options;
   batch.on_progress = &on_progress;
   batch.on_reject = &on_reject;
-  const std::vector<fs::path> files = expand_paths(paths, on_reject, batch.report.rejected);
+  const std::vector<fs::path> files = expand_paths(paths, on_reject, batch.report.rejected, batch.report.skipped);
+  std::vector<SkippedFile> members_skipped;  // the worker's; read after it is joined
   for (const auto& f : files) {
     std::error_code ec;
     batch.progress.bytes_total += fs::file_size(f, ec);
@@ -411,7 +422,7 @@ ImportReport Library::import_paths(const std::vector<fs::path>& paths, const Imp
         if (thread.joinable()) thread.join();
       }
     } worker{queue, std::thread([&] {
-               prepare_files(files, options, queue);
+               prepare_files(files, options, queue, members_skipped);
                queue.close();
              })};
     while (auto item = queue.pop()) {
@@ -420,6 +431,7 @@ ImportReport Library::import_paths(const std::vector<fs::path>& paths, const Imp
       if (!batch.fatal.is_ok() && item->file_end) break;
     }
   }
+  batch.report.skipped.insert(batch.report.skipped.end(), members_skipped.begin(), members_skipped.end());
   commit_open_batch(batch);
   if (batch.fatal.is_ok()) batch.fatal = publish();
   if (batch.fatal.is_ok() && options_.merge_after_import && lock_) {

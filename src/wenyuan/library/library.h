@@ -71,6 +71,13 @@ struct FileOutcome {
   std::string error;
 };
 
+// A file a folder import left out (or an archive member), and why:
+// "unsupported type '.png'", "hidden file", "folder note (README, LICENSE, COPYING)".
+struct SkippedFile {
+  std::string path;
+  std::string reason;
+};
+
 struct ImportReport {
   uint64_t imported = 0;       // new documents (all counts: durably stored)
   uint64_t updated = 0;        // same id, new content
@@ -84,6 +91,7 @@ struct ImportReport {
   uint64_t characters = 0;     // characters of text stored (imported + updated)
   std::vector<std::string> imported_ids;
   std::vector<FileOutcome> files;  // one per input file, in input order
+  std::vector<SkippedFile> skipped;  // files of folders and archive members not imported (doc::skip_reason)
   std::vector<std::string> warnings;  // "ORIGIN: what was wrong" for documents stored anyway (doc::Document::warnings)
   double seconds = 0;
   Status fatal;                // why the import stopped early (ok if it did not)
