@@ -422,6 +422,10 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     }
   }
 
+  // The duplicate sketch goes with the text it describes (store/clusters.h).
+  if (exists) WENYUAN_RETURN_IF_ERROR(drop_sketch(db, rid));
+  if (e.dup) WENYUAN_RETURN_IF_ERROR(write_sketch(db, rid, d.date, *e.dup));
+
   Result<sqlite::Statement*> log = stmt(kLogChange);
   if (!log.is_ok()) return log.status();
   sqlite::StatementReset reset(**log);
@@ -432,6 +436,8 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
 }
 
 Status Catalog::Impl::remove_locked(const std::string& id) {
+  // Its cluster re-splits among the links that remain (store/clusters.h).
+  WENYUAN_RETURN_IF_ERROR(drop_sketch_of(db, id));
   Result<sqlite::Statement*> del = stmt(kRemove);
   if (!del.is_ok()) return del.status();
   {
@@ -449,6 +455,41 @@ Status Catalog::Impl::remove_locked(const std::string& id) {
 }
 
 Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<DupRelations> Catalog::dup_relations(const std::string& id) const {
+  ReadSnapshot snap(impl_->db, impl_->in_batch);
+  auto r = store::dup_relations(impl_->db, id);
+  return r ? r : impl_->in_file(r.status());
+}
+Result<std::vector<DupGroup>> Catalog::dup_clusters() const {
+  ReadSnapshot snap(impl_->db, impl_->in_batch);
+  auto r = store::dup_clusters(impl_->db);
+  return r ? r : impl_->in_file(r.status());
+}
+Result<std::vector<DupGroup>> Catalog::dup_versions() const {
+  ReadSnapshot snap(impl_->db, impl_->in_batch);
+  auto r = store::dup_versions(impl_->db);
+  return r ? r : impl_->in_file(r.status());
+}
+Result<std::optional<int64_t>> Catalog::dup_cluster_of(const std::string& id) const {
+  auto r = store::dup_cluster_of(impl_->db, id);
+  return r ? r : impl_->in_file(r.status());
+}
+Result<std::vector<std::string>> Catalog::ids_without_sketch() const {
+  auto r = store::ids_without_sketch(impl_->db);
+  return r ? r : impl_->in_file(r.status());
+}
+Status Catalog::put_sketch(const std::string& id, const DupSketch& sketch) {
+  const std::string where = impl_->path.string() + ": sketch \"" + id + "\"";
+  WENYUAN_RETURN_IF_ERROR(impl_->begin_write().with_context(where));
+  Status st = put_sketch_locked(impl_->db, id, sketch);
+  if (st.is_ok()) st = impl_->end_write();
+  if (!st.is_ok()) {
+    impl_->abort_write();
+    return st.with_context(where);
+  }
+  return Status::ok();
+}
 
 Catalog::~Catalog() {
   if (impl_ && impl_->in_batch) impl_->db.exec("ROLLBACK");
