@@ -1,5 +1,5 @@
 // 查重 routes: POST /api/check, GET /api/docs/{id}/versions (its duplicate
-// cluster and versions, store/clusters.h) and GET /api/docs/{id}/diff/{other}
+// cluster and versions, store/clusters.h) and GET /api/docs/{id}/diff?with=OTHER
 // (dedup/diff.h), shells over CheckService, the catalog and dedup (contract in
 // docs/check.md).
 //
@@ -16,6 +16,7 @@
 #include "wenyuan/dedup/diff.h"
 #include "wenyuan/dedup/draft.h"
 #include "wenyuan/dedup/dups_json.h"
+#include "wenyuan/doc/prepare.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
 #include "wenyuan/server/api_state.h"
@@ -143,7 +144,9 @@ Response diff(ApiState& s, Call& c) {
   if (!cat) return from_status(cat.status());
   auto a = (*cat)->get(c.path_param("id"));
   if (!a) return from_status(a.status());
-  auto b = (*cat)->get(c.path_param("other"));
+  const std::string other = param(c.target.query, "with");
+  if (!doc::valid_id(other)) return bad_request("with must be a document id");
+  auto b = (*cat)->get(other);
   if (!b) return from_status(b.status());
   bool locked_a = false, locked_b = false;
   const auto ua = readable_units(s.policy, *a, c.caller.tier, locked_a);
@@ -243,14 +246,14 @@ std::vector<Route> check_routes() {
        .responses = {{200, "similar documents and versions", "application/json", kVersions},
                      {404, "no such document"}}},
       {.method = http::verb::get,
-       .path = "/api/docs/{id}/diff/{other}",
+       .path = "/api/docs/{id}/diff",
        .handler = diff,
        .summary = "What changed from one version to another, sentence by sentence",
        .description = "Sentences compared by their characters after normalization (punctuation, width and script "
                       "aside); Myers' diff with a bounded edit budget. Only the regions the caller may read take "
                       "part. See docs/check.md.",
-       .parameters = {id_param(), ParamDoc{.name = "other", .in = "path", .required = true, .description = "the other document"}},
-       .responses = {{200, "the diff", "application/json", kDiff}, {404, "no such document"}}},
+       .parameters = {id_param(), ParamDoc{.name = "with", .required = true, .description = "the other document's id"}},
+       .responses = {{200, "the diff", "application/json", kDiff}, {400, "with is not a document id"}, {404, "no such document"}}},
   };
 }
 
