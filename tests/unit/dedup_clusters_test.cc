@@ -155,6 +155,15 @@ TEST_F(ClustersTest, ExactNearAndVersions) {
   EXPECT_GE(similar.at("repost").similarity, store::kMinDupSimilarity);
   EXPECT_LT(similar.at("repost").similarity, 1.0);
 
+  // Seen from the repost, both others are near, not exact (figures are to the asked document).
+  auto from_repost = c->dup_relations("repost");
+  ASSERT_TRUE(from_repost);
+  ASSERT_EQ(from_repost->similar.size(), 2u);
+  for (const auto& m : from_repost->similar) {
+    EXPECT_FALSE(m.exact) << m.id;
+    EXPECT_LT(m.similarity, 1.0) << m.id;
+  }
+
   // The law: versions, not duplicates; v1 and the original law (no date) are exact duplicates.
   auto v2 = c->dup_relations("law-2018");
   ASSERT_TRUE(v2);

@@ -65,7 +65,7 @@ export async function fillVersions(box, id) {
   if (r.similar && r.similar.length) {
     parts.push(h('div', { class: 'versions-list', id: 'doc-similar' }, h('h2', null, `相似文档（${r.similar.length}）`),
       h('ul', null, r.similar.map((d) => h('li', { dataset: { id: d.id } }, link(d), ' ',
-        h('span', { class: 'meta' }, d.exact ? '内容相同' : `相似度 ${Math.round(d.similarity * 100)}%`), ' ', compare(d))))));
+        h('span', { class: 'meta' }, d.exact ? '内容相同' : `相似度约 ${Math.round(d.similarity * 100)}%`), ' ', compare(d))))));
   }
   if (parts.length) parts.push(panel);
   box.replaceChildren(...parts);

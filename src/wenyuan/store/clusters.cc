@@ -127,7 +127,7 @@ Status resplit(const sqlite::Db& db, int64_t cluster) {
 
 // The representative first (most exact copies in the group, then the longest
 // text, then id), every member's similarity and exactness to it.
-DupGroup cluster_group(std::vector<Row> members) {
+DupGroup cluster_group(std::vector<Row> members) {  // a copy: sorted here
   std::map<uint64_t, int> copies;
   for (const auto& m : members)
     if (m.sketch.text_hash) ++copies[*m.sketch.text_hash];
@@ -347,8 +347,16 @@ Result<DupRelations> dup_relations(const sqlite::Db& db, const std::string& id) 
   if (self.cluster) {
     auto members = rows(db, "WHERE s.cluster = ?1", *self.cluster);
     if (!members) return members.status();
-    for (auto& m : cluster_group(std::move(*members)).members)
-      if (m.id != id) out.similar.push_back(std::move(m));
+    // Representative first, each with its similarity to the asked document.
+    std::map<std::string, const Row*> by_id;
+    for (const auto& r : *members) by_id[r.id] = &r;
+    for (auto& m : cluster_group(*members).members) {
+      if (m.id == id) continue;
+      const Row& r = *by_id.at(m.id);
+      m.exact = r.sketch.text_hash && self.sketch.text_hash && *r.sketch.text_hash == *self.sketch.text_hash;
+      m.similarity = m.exact ? 1.0 : sketch_similarity(r.sketch.bins, self.sketch.bins);
+      out.similar.push_back(std::move(m));
+    }
   }
   if (!self.sketch.family.empty()) {
     auto family = rows(db, "WHERE s.family = ?1", self.sketch.family);

@@ -76,7 +76,7 @@ bool dup_linked(const DupSketch& a, const std::string& date_a, const DupSketch& 
 
 struct DupMember {
   std::string id, title, date;
-  double similarity = 1.0;  // to the representative (clusters) or to the asked document (versions)
+  double similarity = 1.0;  // to the representative (clusters) or to the asked document (relations)
   bool exact = false;       // same text as the representative
   bool current = false;     // the asked document (relations)
 };
@@ -87,7 +87,7 @@ struct DupGroup {
 };
 
 struct DupRelations {
-  std::vector<DupMember> similar;   // the other members of its cluster, representative first
+  std::vector<DupMember> similar;   // the other members of its cluster, representative first; similarity and exact to this document
   std::vector<DupMember> versions;  // its version group in date order (itself marked current); empty if none
   std::optional<int64_t> cluster;
 };

@@ -156,7 +156,11 @@ Response diff(ApiState& s, Call& c) {
   // Code points [start, end) of the units [u0, u1), and their text.
   auto piece = [](const std::vector<dedup::DiffUnit>& u, const std::u32string& t, uint32_t u0, uint32_t u1) {
     std::string out;
-    for (uint32_t i = u0; i < u1; ++i) out += text::encode_utf8(t.substr(u[i].start, u[i].end - u[i].start));
+    for (uint32_t i = u0; i < u1; ++i) {
+      // A paragraph break between two units stays one (units are cut per readable block).
+      if (i > u0 && t.find(U'\n', u[i - 1].end) < u[i].start) out += '\n';
+      out += text::encode_utf8(t.substr(u[i].start, u[i].end - u[i].start));
+    }
     return out;
   };
   json ops = json::array();
