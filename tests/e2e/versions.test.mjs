@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE, REPO, USERS, newContext, cleanupProfiles, login, shoot, apiGet } from './lib.mjs';
+import { ARTIFACTS, BASE, REPO, USERS, newContext, cleanupProfiles, login, shoot, apiGet } from './lib.mjs';
 
 const SIZES = [['desktop', 1366, 900], ['phone', 390, 844]];
 const ORIGINAL = '2025年中华人民共和国国务院政府工作报告';
@@ -70,8 +70,15 @@ test('a repost is folded into its original in search, listed on the page, and di
     assert.match(edits, /某某资料网/);  // the repost's header
     assert.match(await page.textContent('.diff-view'), /改动 \d+ 句/);
     assert.ok((await page.locator('.diff-skip').count()) > 0, 'long unchanged stretches are cut');
-    await page.locator('.diff-view').scrollIntoViewIfNeeded();
-    await shoot(page, 'doc-diff', { sizes: SIZES, fullPage: false });
+    // The diff itself at both sizes (the page above it is the document).
+    for (const [suffix, width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(200);
+      await page.locator('#doc-similar').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, `doc-diff-${suffix}.png`) });
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+      assert.equal(wide, false, `doc-diff-${suffix}: wider than the viewport`);
+    }
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
