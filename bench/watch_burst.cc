@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "wenyuan/search/engine.h"
+#include "wenyuan/server/http_util.h"
 #include "wenyuan/server/server.h"
 
 namespace fs = std::filesystem;
@@ -66,21 +67,6 @@ void write_file(const fs::path& p, const std::string& bytes) {
   out << bytes;
 }
 
-std::string url_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c)) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 struct Searcher {
   uint16_t port;
   std::vector<std::string> queries;
@@ -99,7 +85,7 @@ struct Searcher {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
         continue;
       }
-      http::request<http::string_body> req{http::verb::get, "/api/search?q=" + url_encode(queries[k++ % queries.size()]) + "&size=10", 11};
+      http::request<http::string_body> req{http::verb::get, "/api/search?q=" + server::percent_encode(queries[k++ % queries.size()]) + "&size=10", 11};
       req.set(http::field::host, "127.0.0.1");
       const auto t0 = Clock::now();
       http::response<http::string_body> res;

@@ -66,5 +66,7 @@ Runner register_rejected(CLI::App& app);
 Runner register_verify(CLI::App& app);
 Runner register_check(CLI::App& app);
 Runner register_dups(CLI::App& app);
+Runner register_backup(CLI::App& app);
+Runner register_restore(CLI::App& app);
 
 }  // namespace wenyuan::cli

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   runners["verify"] = register_verify(app);
   runners["check"] = register_check(app);
   runners["dups"] = register_dups(app);
+  runners["backup"] = register_backup(app);
+  runners["restore"] = register_restore(app);
 
   try {
     app.parse(argc, argv);

@@ -20,7 +20,7 @@
 namespace wenyuan::clean_eval {
 
 struct Block {
-  std::string kind;  // "tail" "head" "legit"
+  std::string kind;  // "tail" "head" "legit" "legit-head"
   std::string name;
   std::vector<std::string> lines;
 };
@@ -114,14 +114,18 @@ inline void run_case(const std::string& name, const std::vector<std::string>& in
 
 // Every block with each of `bodies` (each a list of lines) in turn, round
 // robin, `per_block` bodies a block; plus each legit ending followed by a
-// trailer (the body's official ending must stay, the trailer go).
+// trailer (the body's official ending must stay, the trailer go), and each
+// legit opening ("legit-head": body lines above the body that look like a
+// header) under a header (the header must go, the opening stay).
 inline Counts evaluate(const std::vector<Block>& blocks, const std::vector<std::vector<std::string>>& bodies,
                        size_t per_block) {
   Counts c;
   if (bodies.empty()) return c;
-  std::vector<const Block*> tails;
-  for (const Block& b : blocks)
+  std::vector<const Block*> tails, heads;
+  for (const Block& b : blocks) {
     if (b.kind == "tail") tails.push_back(&b);
+    if (b.kind == "head") heads.push_back(&b);
+  }
   size_t next = 0;
   for (size_t bi = 0; bi < blocks.size(); ++bi) {
     const Block& b = blocks[bi];
@@ -132,6 +136,21 @@ inline Counts evaluate(const std::vector<Block>& blocks, const std::vector<std::
       auto add = [&](const std::vector<std::string>& ls, bool p) {
         for (const std::string& l : ls) in.push_back(l), promo.push_back(p);
       };
+      if (b.kind == "legit-head") {
+        add(b.lines, false);
+        add(body, false);
+        run_case(b.kind + "/" + b.name, in, promo, c);
+        if (heads.empty()) continue;
+        const Block& h = *heads[(bi + k) % heads.size()];
+        in.clear();
+        promo.clear();
+        add(h.lines, true);
+        add({""}, true);
+        add(b.lines, false);
+        add(body, false);
+        run_case("head+legit-head/" + h.name + "+" + b.name, in, promo, c);
+        continue;
+      }
       if (b.kind == "head") add(b.lines, true);
       add(body, false);
       if (b.kind == "tail") add(b.lines, true);

@@ -256,6 +256,166 @@ TEST_F(AccountsTest, VersionOneFilesMigrateKeepingUsersAndSessions) {
   EXPECT_TRUE((*a)->create_invites(1, 60));
 }
 
+// What builds before accounts.cc moved onto store/sqlite_db.h created: the
+// migration SQL they ran, to the letter (each step with its own BEGIN, version
+// bump and COMMIT), and the schema a fresh file had (sqlite_schema, by name).
+constexpr const char* kOldStep1 =
+    "BEGIN IMMEDIATE;"
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " password_hash TEXT NOT NULL, tier TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
+    " REFERENCES users(id) ON DELETE CASCADE, csrf TEXT NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
+    " REFERENCES users(id) ON DELETE CASCADE, created_at INTEGER NOT NULL);"
+    "CREATE TABLE downloads (user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " day TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, day));"
+    "PRAGMA user_version = 1;"
+    "COMMIT;";
+constexpr const char* kOldStep2 =
+    "BEGIN IMMEDIATE;"
+    "ALTER TABLE users ADD COLUMN tier_until TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sessions ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE invites (code_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL, used_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " used_at INTEGER);"
+    "PRAGMA user_version = 2;"
+    "COMMIT;";
+constexpr const char* kOldSchema =
+    "table api_tokens CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES "
+    "users(id) ON DELETE CASCADE, created_at INTEGER NOT NULL)\n"
+    "table downloads CREATE TABLE downloads (user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, day "
+    "TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, day))\n"
+    "table invites CREATE TABLE invites (code_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL, expires_at INTEGER "
+    "NOT NULL, used_by INTEGER REFERENCES users(id) ON DELETE SET NULL, used_at INTEGER)\n"
+    "table sessions CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) "
+    "ON DELETE CASCADE, csrf TEXT NOT NULL, expires_at INTEGER NOT NULL, created_at INTEGER NOT NULL DEFAULT 0, ip "
+    "TEXT NOT NULL DEFAULT '', user_agent TEXT NOT NULL DEFAULT '')\n"
+    "index sqlite_autoindex_api_tokens_1 \n"
+    "index sqlite_autoindex_downloads_1 \n"
+    "index sqlite_autoindex_invites_1 \n"
+    "index sqlite_autoindex_sessions_1 \n"
+    "index sqlite_autoindex_users_1 \n"
+    "table users CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, "
+    "tier TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, tier_until TEXT NOT NULL "
+    "DEFAULT '')\n";
+
+// `type name sql` of every schema object and the user_version, read with the C API.
+std::string schema_of(const fs::path& file, int64_t* version) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  std::string out;
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT type, name, ifnull(sql, '') FROM sqlite_schema ORDER BY name", -1, &s,
+                               nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    for (int i = 0; i < 3; ++i) {
+      out += reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+      out += i == 2 ? "\n" : " ";
+    }
+  }
+  sqlite3_finalize(s);
+  EXPECT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(s), SQLITE_ROW);
+  *version = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST_F(AccountsTest, FreshFilesHaveTheSchemaOlderBuildsCreated) {
+  accounts_.reset();
+  int64_t version = 0;
+  EXPECT_EQ(schema_of(dir_ / "accounts.db", &version), kOldSchema);
+  EXPECT_EQ(version, 2);
+  // A version-1 file is migrated to the same schema.
+  const fs::path old = dir_ / "v1.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, kOldStep1, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_TRUE(Accounts::open(old, fast()));
+  EXPECT_EQ(schema_of(old, &version), kOldSchema);
+  EXPECT_EQ(version, 2);
+}
+
+TEST_F(AccountsTest, VersionTwoFilesOfOlderBuildsOpenWithTheirUsersSessionsAndInvites) {
+  accounts_.reset();
+  const fs::path old = dir_ / "v2.db";
+  char hash[crypto_pwhash_STRBYTES];
+  const std::string password = "an old password";
+  ASSERT_EQ(crypto_pwhash_str_alg(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_MIN,
+                                  crypto_pwhash_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13),
+            0);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, kOldStep1, nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, kOldStep2, nullptr, nullptr, nullptr), SQLITE_OK);
+  const std::string rows = std::string("INSERT INTO users VALUES (7, 'veteran', '") + hash +
+                           "', 'vip', 0, 100, '2099-12-31');"
+                           "INSERT INTO downloads VALUES (7, '2024-01-02', 3);";
+  ASSERT_EQ(sqlite3_exec(db, rows.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+
+  auto a = Accounts::open(old, fast());
+  ASSERT_TRUE(a) << a.status().message();
+  auto u = (*a)->authenticate("veteran", password);
+  ASSERT_TRUE(u) << u.status().message();
+  EXPECT_EQ(u->id, 7);
+  EXPECT_EQ(u->tier, Tier::kVip);
+  EXPECT_EQ(u->tier_until, "2099-12-31");
+  EXPECT_EQ(u->created_at, 100);
+  EXPECT_EQ(*(*a)->downloads_used(7, "2024-01-02"), 3u);
+  auto codes = (*a)->create_invites(1, 60);
+  ASSERT_TRUE(codes);
+  EXPECT_TRUE((*a)->add_user("newcomer", "password1", Tier::kFree, (*codes)[0]));
+  a->reset();
+  int64_t version = 0;
+  EXPECT_EQ(schema_of(old, &version), kOldSchema);
+  EXPECT_EQ(version, 2);
+}
+
+TEST_F(AccountsTest, NewerFilesAreRefusedAndLeftAlone) {
+  accounts_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "accounts.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 3", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto a = Accounts::open(dir_ / "accounts.db", fast());
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(a.status().message().find("accounts schema version 3 is newer"), std::string::npos) << a.status().message();
+  int64_t version = 0;
+  EXPECT_EQ(schema_of(dir_ / "accounts.db", &version), kOldSchema);
+  EXPECT_EQ(version, 3);
+}
+
+// Each migration step re-reads the version under the write lock, so processes
+// (here connections) opening one new file at once create it once.
+TEST_F(AccountsTest, ConnectionsOpeningOneNewFileAtOnceAllSucceed) {
+  accounts_.reset();
+  for (int round = 0; round < 5; ++round) {
+    const fs::path file = dir_ / ("new" + std::to_string(round) + ".db");
+    std::atomic<int> opened{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        auto a = Accounts::open(file, fast());
+        EXPECT_TRUE(a) << a.status().message();
+        if (a) ++opened;
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(opened.load(), 4);
+    int64_t version = 0;
+    EXPECT_EQ(schema_of(file, &version), kOldSchema);
+  }
+}
+
 TEST(LoginThrottle, DelaysGrowPerKeyAndSuccessClears) {
   LoginThrottle t({2, 1.0, 8.0});
   const auto t0 = LoginThrottle::Clock::now();

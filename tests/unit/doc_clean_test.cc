@@ -10,6 +10,7 @@
 #include <string>
 
 #include "wenyuan/doc/clean.h"
+#include "wenyuan/doc/promo.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::doc {
@@ -141,6 +142,33 @@ TEST(Clean, PromotionalHeaderBlockIsRemoved) {
   const CleanResult r = clean(raw, {});
   EXPECT_EQ(r.text, body);
   EXPECT_EQ(reconstruct(r), raw);
+}
+
+// laws.jsonl.xz record 2460 (a 最高人民法院 consumer-protection case) opens with
+// its holding, a statement that names a shop's customer service: body, not a
+// header. A seller saying much the same to the reader is a header.
+TEST(Clean, CaseHoldingThatNamesAShopIsBody) {
+  const std::string raw =
+      "对于网络店铺客服的行为店铺应当负责\n\n消费者权益保护典型案例\n\n最高人民法院发布\n\n2022-03-15\n\n"
+      "李某诉某书店信息网络买卖合同纠纷案\n\n基本案情\n\n"
+      "李某在M书店经营的网络店铺付款22172元购买书籍，经与店铺客服沟通后，李某通过平台付款10172元。\n\n"
+      "裁判结果\n\n"
+      "李某有理由相信赵某的行为是代表M书店与其进行交易磋商，赵某的行为对M书店应发生效力。"
+      "李某与M书店之间就购买书籍建立了网络购物合同关系。";
+  const CleanResult r = clean(raw, {});
+  EXPECT_EQ(r.text, raw);
+  EXPECT_TRUE(r.removed.empty());
+
+  EXPECT_TRUE(line_signals(U"对于网络店铺客服的行为店铺应当负责").statement);
+  EXPECT_TRUE(line_signals(U"经营者通过微信公众号发布虚假广告的，应当依法承担法律责任。").statement);
+  // Asking, selling, speaking to the reader, ids and hours: not statements.
+  EXPECT_FALSE(line_signals(U"本店铺客服在线时间为每天九点至晚上十点欢迎咨询").statement);
+  EXPECT_FALSE(line_signals(U"我们的淘宝店铺是全网唯一正版渠道").statement);
+  EXPECT_FALSE(line_signals(U"店铺客服的微信号是gwbd2024").statement);
+  EXPECT_FALSE(line_signals(U"添加客服微信即可领取全部范文").statement);
+  EXPECT_FALSE(line_signals(U"网络店铺客服").statement);  // a name, no predicate
+  const std::string seller = "本店铺客服在线时间为每天九点至晚上十点欢迎咨询\n\n" + raw;
+  EXPECT_EQ(clean(seller, {}).text, raw);
 }
 
 TEST(Clean, StrongPromoLineInsideIsRemovedButBodyMentionsStay) {

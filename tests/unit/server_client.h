@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wenyuan/server/http_util.h"
+
 namespace wenyuan::testing {
 
 namespace beast = boost::beast;
@@ -34,21 +36,8 @@ struct HttpResult {
   }
 };
 
-// A query-string value, percent-encoded (RFC 3986 unreserved characters kept).
-inline std::string url_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+// A query-string value, percent-encoded (the server's own encoder).
+inline std::string url_encode(const std::string& s) { return server::percent_encode(s); }
 
 inline std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/json_schema_check.h"
 #include "unit/server_fixture.h"
 #include "wenyuan/library/json_view.h"
 #include "wenyuan/server/route.h"
@@ -70,6 +71,40 @@ TEST_F(ServerRoutes, OpenApiIsTheTable) {
     EXPECT_EQ(r.path.rfind("/api/admin/", 0) == 0, r.auth == server::Auth::kAdmin) << key;
   }
   EXPECT_EQ(listed, table);
+}
+
+// What the server answers matches the schemas it serves (the components of
+// library::schemas(), written beside the JSON writers): searches, whoever
+// asks and whatever the unit, and the document view's outline.
+TEST_F(ServerRoutes, AnswersMatchTheServedSchemas) {
+  auto spec = srv_->client().get("/api/openapi.json").json();
+  const json& schemas = spec["components"]["schemas"];
+  ASSERT_TRUE(schemas.contains("SearchResult"));
+  auto admin = srv_->as(srv_->admin_token);
+  auto anonymous = srv_->client();
+  size_t hits = 0;
+  for (auto* c : {&admin, &anonymous}) {
+    for (const std::string unit : {"document", "paragraph"}) {
+      auto r = c->get("/api/search?q=" + url_encode("党建") + "&unit=" + unit);
+      ASSERT_EQ(r.status, 200) << r.body;
+      EXPECT_EQ(schema_mismatches(r.json(), "SearchResult", schemas), "") << r.body;
+      hits += r.json()["hits"].size();
+    }
+  }
+  EXPECT_GT(hits, 0u) << "no hit: the hits were not checked";
+  std::string id;
+  srv_->server->exclusive([&](library::Library& lib) {
+    auto list = lib.catalog().list({});
+    ASSERT_TRUE(list && !list->empty());
+    id = list->front().id;
+  });
+  auto d = admin.get("/api/docs/" + id);
+  ASSERT_EQ(d.status, 200);
+  EXPECT_EQ(schema_mismatches(d.json(), "Document", schemas), "") << d.body;
+  ASSERT_FALSE(d.json()["outline"].empty());
+  for (const auto& entry : d.json()["outline"]) {
+    EXPECT_EQ(schema_mismatches(entry, "OutlineEntry", schemas), "") << entry.dump();
+  }
 }
 
 // Every route of the table, called with its method (and HEAD for a GET) as an

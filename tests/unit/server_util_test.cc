@@ -81,6 +81,36 @@ TEST(ServerUtil, GzipRoundTripAndAcceptEncoding) {
   EXPECT_FALSE(accepts_gzip(""));
 }
 
+// Accept-Encoding as Beast's ext_list reads it: q-values, odd spacing, "*".
+TEST(ServerUtil, AcceptEncodingQValuesAndSpacing) {
+  EXPECT_FALSE(accepts_gzip("gzip ; q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip;Q=0.000"));
+  EXPECT_FALSE(accepts_gzip("gzip; q = 0"));
+  EXPECT_TRUE(accepts_gzip("gzip;q=0.001"));
+  EXPECT_TRUE(accepts_gzip("br;q=1.0,\t gzip ;q=0.8"));
+  EXPECT_TRUE(accepts_gzip(" , ,gzip"));
+  EXPECT_TRUE(accepts_gzip("deflate,gzip"));
+  EXPECT_FALSE(accepts_gzip("x-gzip, deflate"));
+  EXPECT_TRUE(accepts_gzip("*"));
+  EXPECT_FALSE(accepts_gzip("*;q=0"));
+  EXPECT_TRUE(accepts_gzip("identity;q=1, *;q=0.1"));
+  // The named coding wins over "*", wherever each stands.
+  EXPECT_FALSE(accepts_gzip("*, gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0, *"));
+  EXPECT_TRUE(accepts_gzip("*;q=0, gzip"));
+  EXPECT_TRUE(accepts_gzip("*;q=0, gzip "));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0, gzip"));  // the first of a repeated coding counts
+}
+
+TEST(ServerUtil, PercentEncode) {
+  EXPECT_EQ(percent_encode("a b/工~-_."), "a%20b%2F%E5%B7%A5~-_.");
+  EXPECT_EQ(percent_encode("a+b&c"), "a%2Bb%26c");
+  EXPECT_EQ(percent_encode("a+b&c", "+&"), "a+b&c");
+  for (const std::string& s : {std::string("党建 2023"), std::string("a&b=c?d#e"), std::string("\x01\t\r\n")}) {
+    EXPECT_EQ(*percent_decode(percent_encode(s), false), s) << s;
+  }
+}
+
 TEST(ServerUtil, MimeTypes) {
   EXPECT_EQ(mime_type("index.html"), "text/html; charset=utf-8");
   EXPECT_EQ(mime_type("app.JS"), "text/javascript; charset=utf-8");
@@ -114,6 +144,37 @@ TEST(ServerMultipart, ParsesFilesAndFields) {
   EXPECT_EQ((*parts)[1].data, "{}\n");
   EXPECT_EQ((*parts)[2].name, "note");
   EXPECT_TRUE((*parts)[2].filename.empty());
+}
+
+// Header parameters as Beast's param_list reads them: quoted strings with
+// escapes, case, spacing, repeated names, and values param_list cannot read.
+TEST(ServerMultipart, HeaderParameters) {
+  EXPECT_EQ(*multipart_boundary("multipart/form-data;boundary=abc"), "abc");
+  EXPECT_EQ(*multipart_boundary("Multipart/Form-Data ;\tBOUNDARY = \"a b;c\" ; charset=utf-8"), "a b;c");
+  EXPECT_EQ(*multipart_boundary("multipart/form-data; charset=utf-8; boundary=\"x\\\"y\""), "x\"y");
+  EXPECT_EQ(*multipart_boundary("multipart/form-data; boundary=first; boundary=second"), "first");
+  EXPECT_EQ(*multipart_boundary("multipart/form-data; boundary=----geckoformboundary1f ;"), "----geckoformboundary1f");
+  // Unquoted, these need quotes (RFC 2046 5.1.1): refused, not cut short.
+  EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a/b"));
+  EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a b"));
+  EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=\"\""));
+
+  auto part = [](const std::string& disposition) {
+    return parse_multipart("--B\r\nContent-Disposition: " + disposition + "\r\n\r\nx\r\n--B--", "B");
+  };
+  auto p = part("FORM-DATA;NAME=files;FileName=\"年度 \\\"报告\\\".docx\"");
+  ASSERT_TRUE(p) << p.status().message();
+  EXPECT_EQ((*p)[0].name, "files");
+  EXPECT_EQ((*p)[0].filename, "年度 \"报告\".docx");
+  p = part("form-data; filename=\"a;b.txt\"  ;  name = \"f\"; name=\"second\"");
+  ASSERT_TRUE(p) << p.status().message();
+  EXPECT_EQ((*p)[0].name, "f");
+  EXPECT_EQ((*p)[0].filename, "a;b.txt");
+  p = part("form-data; name=\"note\"");
+  ASSERT_TRUE(p);
+  EXPECT_EQ((*p)[0].name, "note");
+  EXPECT_TRUE((*p)[0].filename.empty());
+  EXPECT_EQ(part("form-data; name=files; filename=a b.txt").status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(ServerMultipart, RejectsMalformedBodies) {

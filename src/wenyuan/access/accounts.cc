@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <array>
 #include <chrono>
 #include <ctime>
 
@@ -12,64 +13,35 @@ namespace wenyuan::access {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
-
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// One prepared statement, finalized on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return rc_ == SQLITE_OK; }
-  Stmt& text(int i, const std::string& v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& integer(int i, int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  // SQLITE_ROW -> true, SQLITE_DONE -> false.
-  Result<bool> step() {
-    if (!ok()) return error("prepare");
-    const int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return error("step");
-  }
-  Status run() {
-    auto r = step();
-    return r ? Status::ok() : r.status();
-  }
-  int64_t col_int(int i) const { return sqlite3_column_int64(s_, i); }
-  std::string col_text(int i) const {
-    const auto* p = sqlite3_column_text(s_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s_, i)) : std::string();
-  }
+using store::sqlite::Statement;
 
- private:
-  Status error(const char* what) const {
-    return Status::io_error(std::string("accounts.db: ") + what + ": " + sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  sqlite3_stmt* s_ = nullptr;
-  int rc_ = SQLITE_OK;
+// The migration steps of accounts.db (store::sqlite::migrate), oldest first.
+// Released steps are history: never edit them (files of older builds are at
+// version 1 or 2 and must still open).
+constexpr std::array<const char*, 2> kSteps = {
+    // v1: users, sessions, API tokens, download quotas.
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " password_hash TEXT NOT NULL, tier TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
+    " REFERENCES users(id) ON DELETE CASCADE, csrf TEXT NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
+    " REFERENCES users(id) ON DELETE CASCADE, created_at INTEGER NOT NULL);"
+    "CREATE TABLE downloads (user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " day TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, day));",
+    // v2: tier expiry, session details (sessions list), invitations.
+    "ALTER TABLE users ADD COLUMN tier_until TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sessions ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE invites (code_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL, used_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " used_at INTEGER);",
 };
-
-Status exec(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string m = err ? err : "unknown error";
-    sqlite3_free(err);
-    return Status::io_error(std::string("accounts.db: ") + m);
-  }
-  return Status::ok();
-}
 
 std::string random_token() {
   unsigned char bytes[32];
@@ -87,14 +59,14 @@ std::string token_hash(const std::string& token) {
   return hex;
 }
 
-User read_user(const Stmt& s) {
+User read_user(const Statement& s) {
   User u;
-  u.id = s.col_int(0);
-  u.name = s.col_text(1);
-  u.tier = tier_from_string(s.col_text(2)).value_or(Tier::kFree);
-  u.disabled = s.col_int(3) != 0;
-  u.created_at = s.col_int(4);
-  u.tier_until = s.col_text(5);
+  u.id = s.column_int(0);
+  u.name = s.column_text(1);
+  u.tier = tier_from_string(s.column_text(2)).value_or(Tier::kFree);
+  u.disabled = s.column_int(3) != 0;
+  u.created_at = s.column_int(4);
+  u.tier_until = s.column_text(5);
   return u;
 }
 
@@ -155,14 +127,11 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& db
   if (a->options_.ops_limit == 0) a->options_.ops_limit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
   if (a->options_.mem_limit == 0) a->options_.mem_limit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
   a->path_ = db_file;
-  const int rc = sqlite3_open_v2(db_file.c_str(), &a->db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string m = a->db_ ? sqlite3_errmsg(a->db_) : "out of memory";
-    return Status::io_error(db_file.string() + ": " + m);
-  }
-  sqlite3_busy_timeout(a->db_, 10000);
-  auto st = exec(a->db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  auto db = store::sqlite::Db::open(db_file.string());
+  if (!db) return db.status().with_context(db_file.string());
+  a->db_ = std::move(db.value());
+  sqlite3_busy_timeout(a->db_.get(), 10000);
+  auto st = a->db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   if (!st) return st.with_context(db_file.string());
   st = a->migrate();
   if (!st) return st.with_context(db_file.string());
@@ -174,43 +143,10 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& db
   return a;
 }
 
-Accounts::~Accounts() { sqlite3_close_v2(db_); }
+Accounts::~Accounts() = default;
 
 Status Accounts::migrate() {
-  Stmt v(db_, "PRAGMA user_version");
-  auto row = v.step();
-  if (!row) return row.status();
-  const int64_t version = *row ? v.col_int(0) : 0;
-  if (version > kSchemaVersion) return Status::unsupported("accounts schema is newer than this wenyuan");
-  if (version < 1) {
-    WENYUAN_RETURN_IF_ERROR(exec(db_,
-                                 "BEGIN IMMEDIATE;"
-                                 "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-                                 " password_hash TEXT NOT NULL, tier TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
-                                 " created_at INTEGER NOT NULL);"
-                                 "CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
-                                 " REFERENCES users(id) ON DELETE CASCADE, csrf TEXT NOT NULL, expires_at INTEGER NOT NULL);"
-                                 "CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
-                                 " REFERENCES users(id) ON DELETE CASCADE, created_at INTEGER NOT NULL);"
-                                 "CREATE TABLE downloads (user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-                                 " day TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, day));"
-                                 "PRAGMA user_version = 1;"
-                                 "COMMIT;"));
-  }
-  if (version < 2) {
-    WENYUAN_RETURN_IF_ERROR(exec(db_,
-                                 "BEGIN IMMEDIATE;"
-                                 "ALTER TABLE users ADD COLUMN tier_until TEXT NOT NULL DEFAULT '';"
-                                 "ALTER TABLE sessions ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;"
-                                 "ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';"
-                                 "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';"
-                                 "CREATE TABLE invites (code_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL,"
-                                 " expires_at INTEGER NOT NULL, used_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
-                                 " used_at INTEGER);"
-                                 "PRAGMA user_version = 2;"
-                                 "COMMIT;"));
-  }
-  return Status::ok();
+  return store::sqlite::migrate(db_, kSteps, static_cast<int>(kSteps.size()), "accounts schema");
 }
 
 Result<User> Accounts::add_user(const std::string& name, const std::string& password, Tier tier,
@@ -223,38 +159,36 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
   auto hash = hash_password(password, options_.ops_limit, options_.mem_limit);
   if (!hash) return hash.status();
   std::lock_guard lock(mu_);
-  WENYUAN_RETURN_IF_ERROR(exec(db_, "BEGIN IMMEDIATE"));
-  auto rollback = [this](Status st) {
-    (void)exec(db_, "ROLLBACK");
-    return st;
-  };
-  if (!invite.empty()) {
-    Stmt inv(db_, "SELECT 1 FROM invites WHERE code_hash = ? AND used_by IS NULL AND used_at IS NULL AND expires_at >= ?");
-    inv.text(1, token_hash(invite)).integer(2, unix_now());
-    auto r = inv.step();
-    if (!r) return rollback(r.status());
-    if (!*r) return rollback(Status::permission_denied("the invitation code is unknown, used or expired"));
-  }
-  Stmt s(db_, "INSERT INTO users (name, password_hash, tier, disabled, created_at) VALUES (?, ?, ?, 0, ?)");
-  s.text(1, name).text(2, *hash).text(3, to_string(tier)).integer(4, unix_now());
-  auto st = s.run();
-  if (!st) {
-    const bool taken = sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE;
-    return rollback(taken ? Status::already_exists("user \"" + name + "\" already exists") : st);
-  }
   User u;
-  u.id = sqlite3_last_insert_rowid(db_);
   u.name = name;
   u.tier = tier;
-  if (!invite.empty()) {
-    Stmt use(db_, "UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ?");
-    use.integer(1, u.id).integer(2, unix_now()).text(3, token_hash(invite));
-    if (auto us = use.run(); !us) return rollback(us);
-  }
-  Stmt c(db_, "SELECT created_at FROM users WHERE id = ?");
-  c.integer(1, u.id);
-  if (auto r = c.step(); r && *r) u.created_at = c.col_int(0);
-  if (auto st = exec(db_, "COMMIT"); !st) return rollback(st);
+  WENYUAN_RETURN_IF_ERROR(db_.transaction([&]() -> Status {
+    if (!invite.empty()) {
+      auto inv = db_.statement(
+          "SELECT 1 FROM invites WHERE code_hash = ? AND used_by IS NULL AND used_at IS NULL AND expires_at >= ?",
+          token_hash(invite), unix_now());
+      if (!inv) return inv.status();
+      auto r = inv->step();
+      if (!r) return r.status();
+      if (!*r) return Status::permission_denied("the invitation code is unknown, used or expired");
+    }
+    auto s = db_.statement("INSERT INTO users (name, password_hash, tier, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
+                           name, *hash, to_string(tier), unix_now());
+    if (!s) return s.status();
+    if (auto st = s->run(); !st) {
+      const bool taken = sqlite3_extended_errcode(db_.get()) == SQLITE_CONSTRAINT_UNIQUE;
+      return taken ? Status::already_exists("user \"" + name + "\" already exists") : st;
+    }
+    u.id = db_.last_insert_rowid();
+    if (!invite.empty()) {
+      WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ?", u.id,
+                                      unix_now(), token_hash(invite)));
+    }
+    auto c = db_.statement("SELECT created_at FROM users WHERE id = ?", u.id);
+    if (!c) return c.status();
+    if (auto r = c->step(); r && *r) u.created_at = c->column_int(0);
+    return Status::ok();
+  }));
   return u;
 }
 
@@ -265,14 +199,14 @@ Result<User> Accounts::authenticate(const std::string& name, const std::string& 
   bool found = false;
   {
     std::lock_guard lock(mu_);
-    Stmt s(db_,
-           "SELECT id, name, tier, disabled, created_at, tier_until, password_hash FROM users WHERE name = ?");
-    s.text(1, name);
-    auto r = s.step();
+    auto s = db_.statement(
+        "SELECT id, name, tier, disabled, created_at, tier_until, password_hash FROM users WHERE name = ?", name);
+    if (!s) return s.status();
+    auto r = s->step();
     if (!r) return r.status();
     if (*r) {
-      u = read_user(s);
-      hash = s.col_text(6);
+      u = read_user(*s);
+      hash = s->column_text(6);
       found = true;
     }
   }
@@ -286,12 +220,12 @@ Result<User> Accounts::authenticate(const std::string& name, const std::string& 
 }
 
 Result<User> Accounts::user_where(const std::string& where, const std::string& arg) {
-  Stmt s(db_, (kUserColumns + where).c_str());
-  s.text(1, arg);
-  auto r = s.step();
+  auto s = db_.statement(kUserColumns + where, arg);
+  if (!s) return s.status();
+  auto r = s->step();
   if (!r) return r.status();
   if (!*r) return Status::not_found("no such user");
-  return read_user(s);
+  return read_user(*s);
 }
 
 Result<User> Accounts::get_user(const std::string& name) {
@@ -303,14 +237,10 @@ Result<User> Accounts::get_user(const std::string& name) {
 
 Result<std::vector<User>> Accounts::list_users() {
   std::lock_guard lock(mu_);
-  Stmt s(db_, (std::string(kUserColumns) + "ORDER BY id").c_str());
+  auto s = db_.statement(std::string(kUserColumns) + "ORDER BY id");
+  if (!s) return s.status();
   std::vector<User> out;
-  for (;;) {
-    auto r = s.step();
-    if (!r) return r.status();
-    if (!*r) break;
-    out.push_back(read_user(s));
-  }
+  WENYUAN_RETURN_IF_ERROR(s->for_each_row([&] { out.push_back(read_user(*s)); }));
   return out;
 }
 
@@ -319,9 +249,8 @@ Result<User> Accounts::set_tier(const std::string& name, Tier tier, const std::s
   if (!until.empty() && !valid_day(until)) return Status::invalid_argument("until must be a date YYYY-MM-DD");
   {
     std::lock_guard lock(mu_);
-    Stmt s(db_, "UPDATE users SET tier = ?, tier_until = ? WHERE name = ?");
-    s.text(1, to_string(tier)).text(2, until).text(3, name);
-    WENYUAN_RETURN_IF_ERROR(s.run());
+    WENYUAN_RETURN_IF_ERROR(
+        db_.run("UPDATE users SET tier = ?, tier_until = ? WHERE name = ?", to_string(tier), until, name));
   }
   return get_user(name);
 }
@@ -329,14 +258,11 @@ Result<User> Accounts::set_tier(const std::string& name, Tier tier, const std::s
 Result<User> Accounts::set_disabled(const std::string& name, bool disabled) {
   {
     std::lock_guard lock(mu_);
-    Stmt s(db_, "UPDATE users SET disabled = ? WHERE name = ?");
-    s.integer(1, disabled ? 1 : 0).text(2, name);
-    WENYUAN_RETURN_IF_ERROR(s.run());
+    WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE users SET disabled = ? WHERE name = ?", int64_t{disabled ? 1 : 0}, name));
     if (disabled) {
       // Logging a disabled user out everywhere, now rather than at expiry.
-      Stmt d(db_, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)");
-      d.text(1, name);
-      WENYUAN_RETURN_IF_ERROR(d.run());
+      WENYUAN_RETURN_IF_ERROR(
+          db_.run("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)", name));
     }
   }
   return get_user(name);
@@ -347,10 +273,8 @@ Status Accounts::set_password(const std::string& name, const std::string& passwo
   auto hash = hash_password(password, options_.ops_limit, options_.mem_limit);
   if (!hash) return hash.status();
   std::lock_guard lock(mu_);
-  Stmt s(db_, "UPDATE users SET password_hash = ? WHERE name = ?");
-  s.text(1, *hash).text(2, name);
-  WENYUAN_RETURN_IF_ERROR(s.run());
-  if (sqlite3_changes(db_) == 0) return Status::not_found("no user \"" + name + "\"");
+  WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE users SET password_hash = ? WHERE name = ?", *hash, name));
+  if (db_.changes() == 0) return Status::not_found("no user \"" + name + "\"");
   return Status::ok();
 }
 
@@ -362,61 +286,52 @@ Result<NewSession> Accounts::create_session(int64_t user_id, int64_t ttl_seconds
   ns.expires_at = unix_now() + ttl_seconds;
   std::lock_guard lock(mu_);
   // Expired sessions are swept here, where a write happens anyway.
-  Stmt sweep(db_, "DELETE FROM sessions WHERE expires_at < ?");
-  sweep.integer(1, unix_now());
-  WENYUAN_RETURN_IF_ERROR(sweep.run());
-  Stmt s(db_,
-         "INSERT INTO sessions (token_hash, user_id, csrf, expires_at, created_at, ip, user_agent)"
-         " VALUES (?, ?, ?, ?, ?, ?, ?)");
-  s.text(1, token_hash(ns.token)).integer(2, user_id).text(3, ns.csrf).integer(4, ns.expires_at);
-  s.integer(5, unix_now()).text(6, ip.substr(0, 64)).text(7, user_agent.substr(0, 256));
-  WENYUAN_RETURN_IF_ERROR(s.run());
+  WENYUAN_RETURN_IF_ERROR(db_.run("DELETE FROM sessions WHERE expires_at < ?", unix_now()));
+  WENYUAN_RETURN_IF_ERROR(db_.run(
+      "INSERT INTO sessions (token_hash, user_id, csrf, expires_at, created_at, ip, user_agent)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)",
+      token_hash(ns.token), user_id, ns.csrf, ns.expires_at, unix_now(), ip.substr(0, 64), user_agent.substr(0, 256)));
   return ns;
 }
 
 Result<SessionUser> Accounts::session_user(const std::string& token) {
   if (token.empty() || token.size() > 128) return Status::not_found("no session");
   std::lock_guard lock(mu_);
-  Stmt s(db_,
-         "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, u.tier_until, s.csrf, s.rowid"
-         " FROM sessions s JOIN users u ON u.id = s.user_id"
-         " WHERE s.token_hash = ? AND s.expires_at >= ? AND u.disabled = 0");
-  s.text(1, token_hash(token)).integer(2, unix_now());
-  auto r = s.step();
+  auto s = db_.statement(
+      "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, u.tier_until, s.csrf, s.rowid"
+      " FROM sessions s JOIN users u ON u.id = s.user_id"
+      " WHERE s.token_hash = ? AND s.expires_at >= ? AND u.disabled = 0",
+      token_hash(token), unix_now());
+  if (!s) return s.status();
+  auto r = s->step();
   if (!r) return r.status();
   if (!*r) return Status::not_found("no session");
-  return SessionUser{read_user(s), s.col_text(6), s.col_int(7)};
+  return SessionUser{read_user(*s), s->column_text(6), s->column_int(7)};
 }
 
 Status Accounts::delete_session(const std::string& token) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "DELETE FROM sessions WHERE token_hash = ?");
-  s.text(1, token_hash(token));
-  return s.run();
+  return db_.run("DELETE FROM sessions WHERE token_hash = ?", token_hash(token));
 }
 
 Result<std::vector<SessionInfo>> Accounts::list_sessions(int64_t user_id) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
-         "SELECT rowid, created_at, expires_at, ip, user_agent FROM sessions WHERE user_id = ? AND expires_at >= ?"
-         " ORDER BY created_at DESC, rowid DESC");
-  s.integer(1, user_id).integer(2, unix_now());
+  auto s = db_.statement(
+      "SELECT rowid, created_at, expires_at, ip, user_agent FROM sessions WHERE user_id = ? AND expires_at >= ?"
+      " ORDER BY created_at DESC, rowid DESC",
+      user_id, unix_now());
+  if (!s) return s.status();
   std::vector<SessionInfo> out;
-  for (;;) {
-    auto r = s.step();
-    if (!r) return r.status();
-    if (!*r) break;
-    out.push_back({s.col_int(0), s.col_int(1), s.col_int(2), s.col_text(3), s.col_text(4)});
-  }
+  WENYUAN_RETURN_IF_ERROR(s->for_each_row([&] {
+    out.push_back({s->column_int(0), s->column_int(1), s->column_int(2), s->column_text(3), s->column_text(4)});
+  }));
   return out;
 }
 
 Result<int> Accounts::delete_other_sessions(int64_t user_id, int64_t keep_session_id) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "DELETE FROM sessions WHERE user_id = ? AND rowid != ?");
-  s.integer(1, user_id).integer(2, keep_session_id);
-  WENYUAN_RETURN_IF_ERROR(s.run());
-  return sqlite3_changes(db_);
+  WENYUAN_RETURN_IF_ERROR(db_.run("DELETE FROM sessions WHERE user_id = ? AND rowid != ?", user_id, keep_session_id));
+  return static_cast<int>(db_.changes());
 }
 
 Result<std::vector<std::string>> Accounts::create_invites(int count, int64_t ttl_seconds) {
@@ -424,22 +339,16 @@ Result<std::vector<std::string>> Accounts::create_invites(int count, int64_t ttl
   if (ttl_seconds < 1) return Status::invalid_argument("invitation lifetime must be positive");
   std::vector<std::string> codes;
   std::lock_guard lock(mu_);
-  WENYUAN_RETURN_IF_ERROR(exec(db_, "BEGIN IMMEDIATE"));
-  for (int i = 0; i < count; ++i) {
-    // 16 random bytes are plenty for a code that is spent once and expires.
-    std::string code = random_token().substr(0, 32);
-    Stmt s(db_, "INSERT INTO invites (code_hash, created_at, expires_at) VALUES (?, ?, ?)");
-    s.text(1, token_hash(code)).integer(2, unix_now()).integer(3, unix_now() + ttl_seconds);
-    if (auto st = s.run(); !st) {
-      (void)exec(db_, "ROLLBACK");
-      return st;
+  WENYUAN_RETURN_IF_ERROR(db_.transaction([&]() -> Status {
+    for (int i = 0; i < count; ++i) {
+      // 16 random bytes are plenty for a code that is spent once and expires.
+      std::string code = random_token().substr(0, 32);
+      WENYUAN_RETURN_IF_ERROR(db_.run("INSERT INTO invites (code_hash, created_at, expires_at) VALUES (?, ?, ?)",
+                                      token_hash(code), unix_now(), unix_now() + ttl_seconds));
+      codes.push_back(std::move(code));
     }
-    codes.push_back(std::move(code));
-  }
-  if (auto st = exec(db_, "COMMIT"); !st) {
-    (void)exec(db_, "ROLLBACK");
-    return st;
-  }
+    return Status::ok();
+  }));
   return codes;
 }
 
@@ -448,46 +357,44 @@ Result<std::string> Accounts::create_api_token(const std::string& user_name) {
   if (!u) return u.status();
   const std::string token = random_token();
   std::lock_guard lock(mu_);
-  Stmt s(db_, "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)");
-  s.text(1, token_hash(token)).integer(2, u->id).integer(3, unix_now());
-  WENYUAN_RETURN_IF_ERROR(s.run());
+  WENYUAN_RETURN_IF_ERROR(db_.run("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                                  token_hash(token), u->id, unix_now()));
   return token;
 }
 
 Result<User> Accounts::token_user(const std::string& token) {
   if (token.empty() || token.size() > 128) return Status::not_found("no such token");
   std::lock_guard lock(mu_);
-  Stmt s(db_,
-         "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, u.tier_until FROM api_tokens t"
-         " JOIN users u ON u.id = t.user_id"
-         " WHERE t.token_hash = ? AND u.disabled = 0");
-  s.text(1, token_hash(token));
-  auto r = s.step();
+  auto s = db_.statement(
+      "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, u.tier_until FROM api_tokens t"
+      " JOIN users u ON u.id = t.user_id"
+      " WHERE t.token_hash = ? AND u.disabled = 0",
+      token_hash(token));
+  if (!s) return s.status();
+  auto r = s->step();
   if (!r) return r.status();
   if (!*r) return Status::not_found("no such token");
-  return read_user(s);
+  return read_user(*s);
 }
 
 Result<bool> Accounts::spend_download(int64_t user_id, const std::string& day, uint32_t limit) {
   std::lock_guard lock(mu_);
-  Stmt ins(db_, "INSERT OR IGNORE INTO downloads (user_id, day, used) VALUES (?, ?, 0)");
-  ins.integer(1, user_id).text(2, day);
-  WENYUAN_RETURN_IF_ERROR(ins.run());
+  WENYUAN_RETURN_IF_ERROR(
+      db_.run("INSERT OR IGNORE INTO downloads (user_id, day, used) VALUES (?, ?, 0)", user_id, day));
   // The check and the increment are one statement: atomic in SQLite even
   // against another process spending from the same row.
-  Stmt up(db_, "UPDATE downloads SET used = used + 1 WHERE user_id = ? AND day = ? AND used < ?");
-  up.integer(1, user_id).text(2, day).integer(3, limit);
-  WENYUAN_RETURN_IF_ERROR(up.run());
-  return sqlite3_changes(db_) == 1;
+  WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE downloads SET used = used + 1 WHERE user_id = ? AND day = ? AND used < ?",
+                                  user_id, day, int64_t{limit}));
+  return db_.changes() == 1;
 }
 
 Result<uint32_t> Accounts::downloads_used(int64_t user_id, const std::string& day) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT used FROM downloads WHERE user_id = ? AND day = ?");
-  s.integer(1, user_id).text(2, day);
-  auto r = s.step();
+  auto s = db_.statement("SELECT used FROM downloads WHERE user_id = ? AND day = ?", user_id, day);
+  if (!s) return s.status();
+  auto r = s->step();
   if (!r) return r.status();
-  return *r ? static_cast<uint32_t>(s.col_int(0)) : 0u;
+  return *r ? static_cast<uint32_t>(s->column_int(0)) : 0u;
 }
 
 std::string Accounts::today() {

@@ -3,7 +3,7 @@
 // rebuilt or copied without carrying anyone's password hash.
 //
 // On disk (WAL, synchronous=NORMAL, busy_timeout 10 s; schema version in
-// PRAGMA user_version, migrated forward on open):
+// PRAGMA user_version, migrated forward on open by store::sqlite::migrate):
 //   users      (id, name UNIQUE, password_hash Argon2id crypto_pwhash_str,
 //               tier TEXT, disabled INT, created_at,
 //               tier_until TEXT NULL  -- v2: last day 'YYYY-MM-DD' (UTC) of the tier)
@@ -42,8 +42,7 @@
 
 #include "wenyuan/access/policy.h"
 #include "wenyuan/core/status.h"
-
-struct sqlite3;
+#include "wenyuan/store/sqlite_db.h"
 
 namespace wenyuan::access {
 
@@ -153,7 +152,7 @@ class Accounts {
   std::mutex mu_;
   std::string dummy_hash_;  // verified for unknown names (same cost as a real one)
   std::atomic<uint64_t> verifications_{0};
-  sqlite3* db_ = nullptr;
+  store::sqlite::Db db_;
   AccountsOptions options_;
   std::filesystem::path path_;
 };

@@ -226,7 +226,7 @@ void mark_head_block(std::vector<LineRec>& lines) {
 // A line elsewhere goes only when it is promotion through and through.
 bool single_promo_line(const LineRec& l) {
   return !l.blank && l.sig.chars <= 150 && promo_score_of(l.sig) >= kPromoSingle && l.sig.strong_words > 0 &&
-         !l.sig.structural && !l.sig.citation && !(l.sig.chars >= 40 && l.sig.sentence_end && l.sig.contact == 0);
+         !l.sig.structural && !l.sig.citation && !l.sig.statement && !(l.sig.chars >= 40 && l.sig.sentence_end && l.sig.contact == 0);
 }
 
 void mark_promotions(std::vector<LineRec>& lines) {

@@ -35,7 +35,7 @@ struct Span {
 // text itself (for heading: searches and ranking).
 struct OutlineNode {
   int level = 1;              // 1 = top level
-  std::string kind;           // "chapter" "section" "article" "cn_num" "paren_cn" "arabic" "paren_arabic" "enum" "heading"
+  std::string kind;           // "chapter" "section" "article" "cn_num" "paren_cn" "arabic" "paren_arabic" "enum" "heading" "plain" (unnumbered, doc/outline_plain.h)
   std::string marker;         // the numbering as written: "一、" "（一）" "1." "第一条" "一是"
   std::string title;          // heading text without the marker
   uint32_t start = 0;

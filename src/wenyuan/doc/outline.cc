@@ -5,6 +5,7 @@
 #include <ctime>
 #include <unordered_map>
 
+#include "wenyuan/doc/outline_plain.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::doc {
@@ -13,9 +14,11 @@ namespace {
 
 using U32View = std::u32string_view;
 
+// Every space a heading may carry between its numeral and its title ("一、 聚焦",
+// "一、\u2002聚焦" from a Word file's en space): none of them belongs to the title.
 bool is_space(char32_t c) {
-  return c == U' ' || c == U'\t' || c == U'\r' || c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x200B ||
-         c == 0x200C || c == 0x200D || c == 0x2060;
+  return c == U' ' || c == U'\t' || c == U'\r' || c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200D) || c == 0x202F || c == 0x205F || c == 0x2060;
 }
 
 // Value of a Chinese digit, or -1. 两 counts (两百); 〇/零 are zero.
@@ -257,6 +260,22 @@ std::vector<std::string> with_key(const std::vector<std::string>& order, const s
   return out;
 }
 
+// An unnumbered heading ranks right above the numbered headings that follow it
+// (the 一、 of an old report's section, the 第X条 of a law whose 第X章 numbers
+// are missing, under the 第X章 that are there); with none after it, outermost.
+// Its rank is fixed by its first appearance, as every kind's is.
+std::vector<std::string> with_plain(const std::vector<std::string>& order, const std::string& next_kind) {
+  if (std::find(order.begin(), order.end(), "plain") != order.end()) return order;
+  std::vector<std::string> out = order;
+  if (next_kind.empty()) {
+    out.insert(out.begin(), "plain");
+    return out;
+  }
+  auto it = std::find(out.begin(), out.end(), next_kind);
+  out.insert(it, "plain");  // at the end when next_kind has not been seen: it comes after
+  return out;
+}
+
 int rank_of(const std::vector<std::string>& order, const std::string& key) {
   return static_cast<int>(std::find(order.begin(), order.end(), key) - order.begin());
 }
@@ -297,7 +316,9 @@ class OutlineBuilder {
  public:
   explicit OutlineBuilder(U32View text) : text_(text) {}
 
-  void add_line(const Line& line, const HintMap& hints) {
+  // `plain_before`: the line is an unnumbered heading (outline_plain.h) and
+  // this is the kind of the next numbered heading after it ("" if none).
+  void add_line(const Line& line, const HintMap& hints, const std::string* plain_before) {
     const U32View s = text_.substr(line.start, line.end - line.start);
     const U32View t = trim(s);
     if (t.empty()) return;
@@ -307,6 +328,12 @@ class OutlineBuilder {
       std::u32string key(t);
       steps_ += hints.bucket_size(hints.bucket(key));  // the hints compared with this line
       if (auto hint = hints.find(key); hint != hints.end()) {
+        // A marked heading that is numbered keeps its numbering: the run-in
+        // headings after it (（二）… in body paragraphs) go on in its sequence.
+        if (m) {
+          add(line, *m, m->kind, /*always=*/true);
+          return;
+        }
         HeadingMatch h;
         h.kind = "heading";
         const size_t b = static_cast<size_t>(t.data() - s.data());
@@ -323,7 +350,17 @@ class OutlineBuilder {
         return;
       }
     }
-    if (m) add(line, *m, m->kind, /*always=*/false);
+    if (m) {
+      add(line, *m, m->kind, /*always=*/false);
+    } else if (plain_before != nullptr) {
+      HeadingMatch h;
+      h.kind = "plain";
+      const size_t b = static_cast<size_t>(t.data() - s.data());
+      h.marker_begin = h.marker_end = h.title_begin = b;
+      h.title_end = b + t.size();
+      next_kind_ = *plain_before;
+      add(line, h, "plain", /*always=*/true);
+    }
   }
 
   // Units of work done so far (lines looked up, stack and sibling steps).
@@ -333,7 +370,7 @@ class OutlineBuilder {
 
  private:
   void add(const Line& line, const HeadingMatch& m, const std::string& key, bool always) {
-    const std::vector<std::string> order = with_key(order_, key);
+    const std::vector<std::string> order = key == "plain" ? with_plain(order_, next_kind_) : with_key(order_, key);
     const int rank = rank_of(order, key);
     size_t depth = stack_.size();
     while (depth > 0 && rank_of(order, nodes_[stack_[depth - 1]].key) >= rank) {
@@ -379,10 +416,31 @@ class OutlineBuilder {
       ++steps_;
       if (k == key) return m.number == number + 1;
     }
-    return m.number == 1;
+    if (m.number == 1) return true;
+    // Under an unnumbered heading, numbering may also go on from before it
+    // (一、 二、, then 结束语's 三、 in some reports).
+    const int owner = numbering_owner(parent);
+    if (owner == parent) return false;
+    const auto& outer = owner >= 0 ? nodes_[owner].last_child_number : root_last_number_;
+    for (const auto& [k, number] : outer) {
+      ++steps_;
+      if (k == key) return m.number == number + 1;
+    }
+    return false;
+  }
+
+  // The nearest ancestor (or the root, -1) that is not an unnumbered heading.
+  int numbering_owner(int parent) const {
+    while (parent >= 0 && nodes_[parent].key == "plain") parent = nodes_[parent].parent;
+    return parent;
   }
 
   void set_last_number(int parent, const std::string& key, int number) {
+    if (const int owner = numbering_owner(parent); owner != parent) set_number_of(owner, key, number);
+    set_number_of(parent, key, number);
+  }
+
+  void set_number_of(int parent, const std::string& key, int number) {
     auto& last = parent >= 0 ? nodes_[parent].last_child_number : root_last_number_;
     for (auto& [k, n] : last) {
       ++steps_;
@@ -406,6 +464,7 @@ class OutlineBuilder {
   uint64_t steps_ = 0;
   std::vector<std::string> order_;
   int last_article_ = -1;
+  std::string next_kind_;  // of the unnumbered heading being added
 };
 
 // ---------------------------------------------------------------- 一是 二是
@@ -685,9 +744,27 @@ Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hin
     if (!t.empty()) hint_texts.emplace(std::u32string(t), h.level);  // keeps the first
   }
 
-  OutlineBuilder builder(text);
+  // Unnumbered headings, and for each the kind of the next numbered one.
+  std::vector<std::u32string_view> views;
+  std::vector<bool> numbered;
+  std::vector<std::string> kinds;
   for (const Line& line : lines) {
-    builder.add_line(line, hint_texts);
+    views.push_back(U32View(text).substr(line.start, line.end - line.start));
+    std::optional<HeadingMatch> m = match_heading_at(views.back());
+    numbered.push_back(m.has_value());
+    kinds.push_back(m ? m->kind : std::string());
+  }
+  const std::vector<bool> plain = plain_heading_lines(views, numbered);
+  std::vector<std::string> next_kind(lines.size());
+  for (size_t i = lines.size(), k = lines.size(); i-- > 0;) {
+    if (plain[i]) next_kind[i] = k < lines.size() ? kinds[k] : std::string();
+    if (numbered[i]) k = i;
+  }
+
+  OutlineBuilder builder(text);
+  for (size_t li = 0; li < lines.size(); ++li) {
+    const Line& line = lines[li];
+    builder.add_line(line, hint_texts, plain[li] ? &next_kind[li] : nullptr);
     const U32View s = U32View(text).substr(line.start, line.end - line.start);
     if (!trim(s).empty()) a.paragraphs.push_back({static_cast<uint32_t>(line.start), static_cast<uint32_t>(line.end)});
     size_t b = line.start;

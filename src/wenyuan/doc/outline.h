@@ -1,6 +1,9 @@
 // Understanding a 公文: title, year, issuing body (发文机关), the outline of
 // numbered headings (第一章 / 第一条 / 一、 / （一） / 1. / （1）) with 一是… 二是…
-// enumerations under them, and the paragraph and sentence spans.
+// enumerations under them, unnumbered headings of older reports and of laws
+// whose numbers a source dropped (kind "plain", doc/outline_plain.h: ranked
+// right above the numbered headings that follow them), and the paragraph and
+// sentence spans.
 //
 // Invariants of Analysis (all offsets are code points into the analysed text,
 // half-open [start, end)):
@@ -39,8 +42,9 @@ struct Analysis {
 };
 
 // `hints` are headings the source format marked (docx styles, html <h1>..<h6>);
-// a line equal to a hint's text (ignoring surrounding whitespace) is a heading of
-// kind "heading" at the hint's level.
+// a line equal to a hint's text (ignoring surrounding whitespace) is a heading:
+// of its numbered kind when it is numbered (so run-in headings after it stay in
+// its sequence), else of kind "heading" at the hint's level.
 Analysis analyze(std::string_view text, const std::vector<HeadingHint>& hints, std::string_view given_title);
 
 // True if `line` begins like a numbered 公文 heading (第一章, 第一节, 第一条, 一、,

@@ -43,9 +43,16 @@ bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
 bool is_alpha(char32_t c) { return c >= U'a' && c <= U'z'; }
 bool is_colon(char32_t c) { return c == U'：' || c == U':'; }
 
+// What a word does in a line: names a platform, shop or channel (公众号, 淘宝,
+// 客服, 店铺), sells (会员, 下载, 课程), asks the reader to act (扫码, 回复,
+// 添加微信), or is the boilerplate of a reposted article (侵删, 往期推荐).
+// Promotion sells or asks; prose may name a platform and still be prose.
+enum Said { kNames, kSells, kAsks, kBoilerplate };
+
 struct Keyword {
   U32View word;  // folded (lowercase ASCII)
   int weight;    // 3: hardly ever in an official document; 2: common in trailers; 1: ordinary prose too
+  Said said;
 };
 
 // By kind; each line of the table is one kind. Words that official prose uses
@@ -53,37 +60,37 @@ struct Keyword {
 // 客服 counts only in contact forms (游客服务 must not hit it).
 constexpr Keyword kKeywords[] = {
     // platforms and channels
-    {U"公众号", 3}, {U"视频号", 3}, {U"抖音", 3}, {U"快手号", 3}, {U"小红书", 3}, {U"知乎", 3}, {U"b站", 3},
-    {U"哔哩", 3}, {U"网盘", 3}, {U"百度云", 3}, {U"淘宝", 3}, {U"闲鱼", 3}, {U"拼多多", 3}, {U"小程序", 3},
-    {U"微信号", 3}, {U"加微信", 3}, {U"添加微信", 3}, {U"vx", 3}, {U"wx", 3}, {U"薇信", 3}, {U"威信", 3},
-    {U"v信", 3}, {U"加v", 3}, {U"+v", 3}, {U"qq群", 3}, {U"微信群", 3}, {U"交流群", 3}, {U"进群", 3},
-    {U"入群", 3}, {U"群号", 3}, {U"会员群", 3}, {U"客户端", 2}, {U"应用市场", 3}, {U"app", 2}, {U"微信", 2},
-    {U"qq", 2}, {U"微博", 2}, {U"客服", 3}, {U"添加客服", 3}, {U"联系客服", 3},
-    {U"客服微信", 3}, {U"店铺", 2}, {U"京东", 3}, {U"当当", 2}, {U"账号", 2}, {U"互关", 3}, {U"直播", 2}, {U"评论区", 3}, {U"官网", 1}, {U"平台", 1}, {U"网站", 1}, {U"链接", 1},
+    {U"公众号", 3, kNames}, {U"视频号", 3, kNames}, {U"抖音", 3, kNames}, {U"快手号", 3, kNames}, {U"小红书", 3, kNames}, {U"知乎", 3, kNames}, {U"b站", 3, kNames},
+    {U"哔哩", 3, kNames}, {U"网盘", 3, kNames}, {U"百度云", 3, kNames}, {U"淘宝", 3, kNames}, {U"闲鱼", 3, kNames}, {U"拼多多", 3, kNames}, {U"小程序", 3, kNames},
+    {U"微信号", 3, kNames}, {U"加微信", 3, kAsks}, {U"添加微信", 3, kAsks}, {U"vx", 3, kAsks}, {U"wx", 3, kAsks}, {U"薇信", 3, kAsks}, {U"威信", 3, kAsks},
+    {U"v信", 3, kAsks}, {U"加v", 3, kAsks}, {U"+v", 3, kAsks}, {U"qq群", 3, kNames}, {U"微信群", 3, kNames}, {U"交流群", 3, kNames}, {U"进群", 3, kAsks},
+    {U"入群", 3, kAsks}, {U"群号", 3, kAsks}, {U"会员群", 3, kSells}, {U"客户端", 2, kNames}, {U"应用市场", 3, kNames}, {U"app", 2, kNames}, {U"微信", 2, kNames},
+    {U"qq", 2, kNames}, {U"微博", 2, kNames}, {U"客服", 3, kNames}, {U"添加客服", 3, kAsks}, {U"联系客服", 3, kAsks},
+    {U"客服微信", 3, kAsks}, {U"店铺", 2, kNames}, {U"京东", 3, kNames}, {U"当当", 2, kNames}, {U"账号", 2, kNames}, {U"互关", 3, kAsks}, {U"直播", 2, kNames}, {U"评论区", 3, kAsks}, {U"官网", 1, kNames}, {U"平台", 1, kNames}, {U"网站", 1, kNames}, {U"链接", 1, kNames},
     // selling: material, memberships, services, courses
-    {U"素材库", 3}, {U"资料库", 3}, {U"文库", 2}, {U"范文", 2}, {U"素材", 2}, {U"模板", 2}, {U"资料包", 3},
-    {U"合集", 2}, {U"大全", 2}, {U"word版", 3}, {U"完整版", 2}, {U"可编辑", 3}, {U"源文件", 3},
-    {U"下载完整", 4}, {U"全文下载", 4}, {U"免费下载", 3}, {U"获取完整", 4}, {U"下载", 1}, {U"会员", 2},
-    {U"vip", 3}, {U"年卡", 3}, {U"月卡", 3}, {U"终身", 2}, {U"代笔", 4}, {U"代写", 4}, {U"交稿", 3}, {U"承接", 2}, {U"私聊", 3}, {U"打包", 2}, {U"整套", 2}, {U"全套", 2}, {U"下单", 3}, {U"即送", 2}, {U"专享", 3}, {U"开通", 2}, {U"试用", 2}, {U"原文档", 2}, {U"价格", 1}, {U"润笔", 3},
-    {U"润色", 3}, {U"接单", 3}, {U"定制", 2}, {U"写作服务", 3}, {U"训练营", 3}, {U"网课", 3}, {U"课程", 1},
-    {U"笔杆子", 3}, {U"订阅", 2}, {U"付费", 2}, {U"购买", 1}, {U"解锁", 3}, {U"领取", 2}, {U"免费", 1},
-    {U"福利", 1}, {U"优惠", 1}, {U"特价", 3}, {U"限时", 2}, {U"原价", 3}, {U"现价", 3}, {U"仅需", 3},
-    {U"包年", 3}, {U"海量", 2}, {U"一键", 2}, {U"好评", 3}, {U"谨防假冒", 3}, {U"唯一平台", 3},
-    {U"原创", 1}, {U"每日更新", 3}, {U"持续更新", 3}, {U"更新", 1},
+    {U"素材库", 3, kSells}, {U"资料库", 3, kSells}, {U"文库", 2, kSells}, {U"范文", 2, kSells}, {U"素材", 2, kSells}, {U"模板", 2, kSells}, {U"资料包", 3, kSells},
+    {U"合集", 2, kSells}, {U"大全", 2, kSells}, {U"word版", 3, kSells}, {U"完整版", 2, kSells}, {U"可编辑", 3, kSells}, {U"源文件", 3, kSells},
+    {U"下载完整", 4, kSells}, {U"全文下载", 4, kSells}, {U"免费下载", 3, kSells}, {U"获取完整", 4, kSells}, {U"下载", 1, kSells}, {U"会员", 2, kSells},
+    {U"vip", 3, kSells}, {U"年卡", 3, kSells}, {U"月卡", 3, kSells}, {U"终身", 2, kSells}, {U"代笔", 4, kSells}, {U"代写", 4, kSells}, {U"交稿", 3, kSells}, {U"承接", 2, kSells}, {U"私聊", 3, kSells}, {U"打包", 2, kSells}, {U"整套", 2, kSells}, {U"全套", 2, kSells}, {U"下单", 3, kSells}, {U"即送", 2, kSells}, {U"专享", 3, kSells}, {U"开通", 2, kSells}, {U"试用", 2, kSells}, {U"原文档", 2, kSells}, {U"价格", 1, kSells}, {U"润笔", 3, kSells},
+    {U"润色", 3, kSells}, {U"接单", 3, kSells}, {U"定制", 2, kSells}, {U"写作服务", 3, kSells}, {U"训练营", 3, kSells}, {U"网课", 3, kSells}, {U"课程", 1, kSells},
+    {U"笔杆子", 3, kSells}, {U"订阅", 2, kSells}, {U"付费", 2, kSells}, {U"购买", 1, kSells}, {U"解锁", 3, kSells}, {U"领取", 2, kSells}, {U"免费", 1, kSells},
+    {U"福利", 1, kSells}, {U"优惠", 1, kSells}, {U"特价", 3, kSells}, {U"限时", 2, kSells}, {U"原价", 3, kSells}, {U"现价", 3, kSells}, {U"仅需", 3, kSells},
+    {U"包年", 3, kSells}, {U"海量", 2, kSells}, {U"一键", 2, kSells}, {U"好评", 3, kSells}, {U"谨防假冒", 3, kSells}, {U"唯一平台", 3, kSells},
+    {U"原创", 1, kSells}, {U"每日更新", 3, kSells}, {U"持续更新", 3, kSells}, {U"更新", 1, kSells},
     // calls to act
-    {U"扫码", 3}, {U"扫一扫", 3}, {U"长按", 3}, {U"识别二维码", 3}, {U"二维码", 2}, {U"回复", 2},
-    {U"后台回复", 3}, {U"私信", 3}, {U"留言", 2}, {U"点击", 2}, {U"戳", 2}, {U"关注", 1}, {U"欢迎关注", 3},
-    {U"关注我们", 3}, {U"欢迎加入", 3}, {U"加入", 1}, {U"添加", 1}, {U"联系", 1}, {U"请联系", 2},
-    {U"咨询", 1}, {U"转发", 1}, {U"分享", 1}, {U"收藏", 1}, {U"点赞", 3}, {U"在看", 2}, {U"打赏", 4},
-    {U"星标", 3}, {U"置顶", 2}, {U"阅读原文", 3}, {U"小伙伴", 3}, {U"粉丝", 2}, {U"小编", 4},
+    {U"扫码", 3, kAsks}, {U"扫一扫", 3, kAsks}, {U"长按", 3, kAsks}, {U"识别二维码", 3, kAsks}, {U"二维码", 2, kAsks}, {U"回复", 2, kAsks},
+    {U"后台回复", 3, kAsks}, {U"私信", 3, kAsks}, {U"留言", 2, kAsks}, {U"点击", 2, kAsks}, {U"戳", 2, kAsks}, {U"关注", 1, kAsks}, {U"欢迎关注", 3, kAsks},
+    {U"关注我们", 3, kAsks}, {U"欢迎加入", 3, kAsks}, {U"加入", 1, kAsks}, {U"添加", 1, kAsks}, {U"联系", 1, kAsks}, {U"请联系", 2, kAsks},
+    {U"咨询", 1, kAsks}, {U"转发", 1, kAsks}, {U"分享", 1, kAsks}, {U"收藏", 1, kAsks}, {U"点赞", 3, kAsks}, {U"在看", 2, kAsks}, {U"打赏", 4, kAsks},
+    {U"星标", 3, kAsks}, {U"置顶", 2, kAsks}, {U"阅读原文", 3, kAsks}, {U"小伙伴", 3, kAsks}, {U"粉丝", 2, kAsks}, {U"小编", 4, kAsks},
     // editorial and legal boilerplate, sign-offs, recommendations
-    {U"如有侵权", 3}, {U"侵删", 4}, {U"欢迎转发", 3}, {U"敬请关注", 3}, {U"下期见", 3}, {U"回复“", 3}, {U"回复\"", 3}, {U"回复关键", 3}, {U"侵权", 2}, {U"联系删除", 3}, {U"删除", 1}, {U"转载请注明", 4}, {U"禁止转载", 4},
-    {U"严禁转载", 4}, {U"转载", 1}, {U"版权归", 3}, {U"版权所有", 2}, {U"版权声明", 3}, {U"免责声明", 3},
-    {U"声明", 1}, {U"来源于网络", 3}, {U"来源网络", 3}, {U"仅供参考", 2}, {U"学习交流", 2}, {U"仅供学习", 3},
-    {U"本站", 2}, {U"本平台", 2}, {U"本号", 3}, {U"往期推荐", 3}, {U"往期回顾", 3}, {U"推荐阅读", 3},
-    {U"精彩回顾", 3}, {U"猜你喜欢", 3}, {U"延伸阅读", 2}, {U"相关阅读", 2}, {U"热门推荐", 3}, {U"recommend", 3},
-    {U"更多精彩", 3}, {U"精彩内容", 2}, {U"感谢阅读", 3}, {U"感谢您的阅读", 3}, {U"谢谢阅读", 3},
-    {U"谢谢观看", 3}, {U"明天见", 3}, {U"下期", 2}, {U"end", 1},
+    {U"如有侵权", 3, kBoilerplate}, {U"侵删", 4, kBoilerplate}, {U"欢迎转发", 3, kBoilerplate}, {U"敬请关注", 3, kBoilerplate}, {U"下期见", 3, kBoilerplate}, {U"回复“", 3, kAsks}, {U"回复\"", 3, kAsks}, {U"回复关键", 3, kAsks}, {U"侵权", 1, kBoilerplate}, {U"联系删除", 3, kBoilerplate}, {U"删除", 1, kBoilerplate}, {U"转载请注明", 4, kBoilerplate}, {U"禁止转载", 4, kBoilerplate},
+    {U"严禁转载", 4, kBoilerplate}, {U"转载", 1, kBoilerplate}, {U"版权归", 3, kBoilerplate}, {U"版权所有", 2, kBoilerplate}, {U"版权声明", 3, kBoilerplate}, {U"免责声明", 3, kBoilerplate},
+    {U"声明", 1, kBoilerplate}, {U"来源于网络", 3, kBoilerplate}, {U"来源网络", 3, kBoilerplate}, {U"仅供参考", 2, kBoilerplate}, {U"学习交流", 2, kBoilerplate}, {U"仅供学习", 3, kBoilerplate},
+    {U"本站", 2, kBoilerplate}, {U"本平台", 2, kBoilerplate}, {U"本号", 3, kBoilerplate}, {U"往期推荐", 3, kBoilerplate}, {U"往期回顾", 3, kBoilerplate}, {U"推荐阅读", 3, kBoilerplate},
+    {U"精彩回顾", 3, kBoilerplate}, {U"猜你喜欢", 3, kBoilerplate}, {U"延伸阅读", 2, kBoilerplate}, {U"相关阅读", 2, kBoilerplate}, {U"热门推荐", 3, kBoilerplate}, {U"recommend", 3, kBoilerplate},
+    {U"更多精彩", 3, kBoilerplate}, {U"精彩内容", 2, kBoilerplate}, {U"感谢阅读", 3, kBoilerplate}, {U"感谢您的阅读", 3, kBoilerplate}, {U"谢谢阅读", 3, kBoilerplate},
+    {U"谢谢观看", 3, kBoilerplate}, {U"明天见", 3, kBoilerplate}, {U"下期", 2, kBoilerplate}, {U"end", 1, kBoilerplate},
 };
 
 // kKeywords by first character, so that one pass over a line finds them all
@@ -130,6 +137,8 @@ void score_keywords(U32View t, LineSignals& s) {
     if (!found.test(k)) continue;
     s.trade += kKeywords[k].weight;
     if (kKeywords[k].weight >= 3) ++s.strong_words;
+    // Weight-1 words are ordinary prose (购买 价格 联系 关注): they neither sell nor ask.
+    if (kKeywords[k].said != kNames && kKeywords[k].weight >= 2) s.asks += kKeywords[k].weight;
   }
 }
 
@@ -317,6 +326,58 @@ bool date_line(U32View t) {
   return groups == 3 && t.find(U'年') == U32View::npos;
 }
 
+bool is_han(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
+
+// What a clause of prose may hold besides Han characters: its inner punctuation
+// (a statement ends in 。 or in nothing, never in ！: that is a call). On the
+// folded line, where ，； are ASCII.
+bool is_prose_mark(char32_t c) {
+  return U32View(U",;、：“”‘’《》（）—。").find(c) != U32View::npos;
+}
+
+// A modal or copula standing between words: what makes a clause a statement
+// about something (X 应当 Y, X 属于 Y, X 是 Y) rather than a name, a slogan or
+// an offer. Chinese has few of them; they are the grammar, not examples.
+bool has_predicate(U32View t) {
+  static constexpr U32View kPredicates[] = {
+      U"应当", U"应该", U"不应", U"可以", U"不得", U"必须", U"无须", U"属于", U"构成", U"视为", U"认定",
+      U"承担", U"负责", U"负有", U"具有", U"有权", U"无权", U"不能", U"不予", U"予以", U"适用", U"是", U"为"};
+  for (U32View p : kPredicates) {
+    const size_t i = t.find(p);
+    if (i != U32View::npos && i > 0 && i + p.size() < t.size()) return true;
+  }
+  return false;
+}
+
+// Words of address: a seller speaking (我们, 本店) to the reader (您, 亲) or
+// bidding (请, 欢迎). A statement of prose speaks of a third party.
+bool addresses_reader(U32View t) {
+  for (U32View w : {U32View(U"您"), U32View(U"你"), U32View(U"我"), U32View(U"咱"), U32View(U"亲"), U32View(U"请"),
+                    U32View(U"欢迎"), U32View(U"本店"), U32View(U"快来"), U32View(U"赶紧")}) {
+    if (t.find(w) != U32View::npos) return true;
+  }
+  return false;
+}
+
+// A declarative sentence of prose that names a platform, a shop or a channel
+// without selling or asking ("对于网络店铺客服的行为店铺应当负责", the holding
+// of a court case standing above its text): Han characters and the inner marks
+// of prose only (no digit, no Latin letter: ids, numbers and hours are how a
+// trailer tells the reader where to go), long enough to be a clause, with a
+// predicate, in the third person, and none of the contact, price, decoration
+// or bracket marks.
+bool statement(U32View t, const LineSignals& s) {
+  if (s.trade == 0 || s.asks > 0 || s.contact > 0 || s.price || s.decoration || s.bracketed || s.credit ||
+      s.separator || t.size() < 10 || addresses_reader(t))
+    return false;
+  size_t han = 0;
+  for (char32_t c : t) {
+    if (is_han(c)) ++han;
+    else if (!is_prose_mark(c)) return false;
+  }
+  return han * 10 >= t.size() * 9 && has_predicate(t);
+}
+
 }  // namespace
 
 LineSignals line_signals(std::u32string_view line) {
@@ -347,6 +408,7 @@ LineSignals line_signals(std::u32string_view line) {
       s.record_line = true;
   }
   s.structural = is_structural_line(text::encode_utf8(raw));
+  s.statement = statement(t, s);
   // "[1] 新华网. …[EB/OL]. http://…": a bibliography entry cites, it does not advertise.
   s.citation = t.front() == U'[' || t.find(U"[eb/ol]") != U32View::npos || t.find(U"[j]") != U32View::npos ||
                t.find(U"[n]") != U32View::npos || t.find(U"[m]") != U32View::npos;
@@ -355,7 +417,7 @@ LineSignals line_signals(std::u32string_view line) {
 
 bool is_body_anchor(const LineSignals& s) {
   if (s.chars == 0 || s.separator || s.credit) return false;
-  if (s.structural || s.date_line) return true;
+  if (s.structural || s.date_line || s.statement) return true;
   if (s.citation || s.table_row || s.record_line) return true;
   if (s.sentence_end && s.chars >= 4 && s.trade < 3 && s.contact == 0 && !s.decoration) return true;
   // A long sentence of official prose may name a platform, an e-mail or a phone

@@ -17,6 +17,8 @@ namespace wenyuan::doc {
 struct LineSignals {
   int trade = 0;            // summed weights of the promotion words found (each counted once)
   int strong_words = 0;     // how many of them hardly ever occur in an official document
+  int asks = 0;             // of `trade`, the weights of words that sell or ask (not those that only name
+                            // a platform or shop, not those ordinary prose uses too)
   int contact = 0;          // ids, phone/QQ numbers (spaced or masked), URLs, e-mail addresses
   bool price = false;       // ￥, "9.9元" next to selling words, "5折"
   bool decoration = false;  // mostly symbols, emoji, ★ ▶ 👉 rows
@@ -29,6 +31,8 @@ struct LineSignals {
   bool table_row = false;     // a row of a text table: "| 项目 | 金额 |"
   bool record_line = false;   // 附件：… 抄送：… 主送：… (the 版记 of a 公文)
   bool bracketed = false;     // starts with 【: a brand in lenticular brackets
+  bool statement = false;     // a declarative sentence of prose naming a platform or shop without
+                              // selling or asking ("对于网络店铺客服的行为店铺应当负责"): body
   size_t chars = 0;           // code points of the trimmed line
 };
 
@@ -36,7 +40,7 @@ struct LineSignals {
 LineSignals line_signals(std::u32string_view line);
 
 // A line that must stay whatever follows it: the body of the document.
-// Structural lines, date lines, and sentences with few promotion words.
+// Structural lines, date lines, statements, and sentences with few promotion words.
 bool is_body_anchor(const LineSignals& s);
 
 }  // namespace wenyuan::doc

@@ -1,5 +1,8 @@
 #include "wenyuan/library/json_view.h"
 
+#include <algorithm>
+#include <initializer_list>
+
 namespace wenyuan::library {
 
 using nlohmann::json;
@@ -70,6 +73,106 @@ json document_json(const doc::Document& d, bool with_removed) {
 
 json summary_json(const store::DocumentSummary& d, const std::optional<int>& year) {
   return {{"id", d.id}, {"title", d.title}, {"year", year_json(year)}, {"source", d.source}, {"imported_at", d.imported_at}};
+}
+
+json snippet_json(std::string_view text, uint32_t start, uint32_t end,
+                  const std::vector<std::pair<uint32_t, uint32_t>>& highlights) {
+  json hl = json::array();
+  for (const auto& [a, b] : highlights) hl.push_back({a, b});
+  return {{"text", text}, {"start", start}, {"end", end}, {"highlights", std::move(hl)}, {"locked", false}};
+}
+
+json locked_snippet_json() { return {{"text", ""}, {"highlights", json::array()}, {"locked", true}}; }
+
+json search_hit_json(const search::Hit& hit, std::optional<std::string_view> access, json snippets) {
+  json j = {{"id", hit.id},
+            {"title", hit.title},
+            {"year", year_json(hit.year)},
+            {"source", hit.source},
+            {"category", hit.category},
+            {"access", access ? json(*access) : json(nullptr)},
+            {"score", hit.score},
+            {"snippets", std::move(snippets)}};
+  if (hit.paragraph) j["paragraph"] = {{"start", hit.paragraph->start}, {"end", hit.paragraph->end}};
+  return j;
+}
+
+json search_result_json(std::string_view query, uint64_t total, int64_t page, int64_t size, uint64_t took_us,
+                        json hits) {
+  return {{"query", query}, {"total", total}, {"page", page}, {"size", size}, {"took_us", took_us},
+          {"hits", std::move(hits)}};
+}
+
+namespace {
+
+// {"type": type} (plus "nullable"), the small pieces the schemas are made of.
+json type(std::string_view t, bool nullable = false) {
+  json j = {{"type", t}};
+  if (nullable) j["nullable"] = true;
+  return j;
+}
+json ref(std::string_view name) { return {{"$ref", "#/components/schemas/" + std::string(name)}}; }
+json array_of(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+json range() { return {{"type", "array"}, {"items", type("integer")}, {"minItems", 2}, {"maxItems", 2}}; }
+// An object of exactly `properties`; `optional` names those that may be absent.
+json object(json properties, std::initializer_list<std::string_view> optional = {}) {
+  json required = json::array();
+  for (const auto& p : properties.items()) {
+    if (std::find(optional.begin(), optional.end(), p.key()) == optional.end()) required.push_back(p.key());
+  }
+  return {{"type", "object"},
+          {"properties", std::move(properties)},
+          {"required", std::move(required)},
+          {"additionalProperties", false}};
+}
+
+}  // namespace
+
+json schemas() {
+  json year = type("integer", true);
+  year["description"] = "the year, null when unknown";
+  return {
+      {"Year", year},
+      {"OutlineEntry", object({{"level", type("integer")},
+                               {"kind", type("string")},
+                               {"marker", type("string")},
+                               {"title", type("string")},
+                               {"start", type("integer")},
+                               {"end", type("integer")},
+                               {"heading", range()},
+                               {"children", array_of(ref("OutlineEntry"))}})},
+      {"Summary", object({{"id", type("string")},
+                          {"title", type("string")},
+                          {"year", ref("Year")},
+                          {"source", type("string")},
+                          {"imported_at", type("integer")}})},
+      {"Snippet", object({{"text", type("string")},
+                          {"start", type("integer")},
+                          {"end", type("integer")},
+                          {"highlights", array_of(range())},
+                          {"locked", type("boolean")}},
+                         {"start", "end"})},
+      {"SearchHit", object({{"id", type("string")},
+                            {"title", type("string")},
+                            {"year", ref("Year")},
+                            {"source", type("string")},
+                            {"category", type("string")},
+                            {"access", {{"type", "string"}, {"enum", {"free", "paid"}}, {"nullable", true}}},
+                            {"score", type("number")},
+                            {"snippets", array_of(ref("Snippet"))},
+                            {"paragraph", object({{"start", type("integer")}, {"end", type("integer")}})},
+                            // GET /api/search folds duplicate clusters (search/collapse.h, docs/check.md).
+                            {"similar", object({{"count", type("integer")}, {"ids", array_of(type("string"))}})}},
+                           {"paragraph", "similar"})},
+      {"SearchResult", object({{"query", type("string")},
+                               {"total", type("integer")},
+                               {"page", type("integer")},
+                               {"size", type("integer")},
+                               {"took_us", type("integer")},
+                               {"collapsed", type("boolean")},
+                               {"hits", array_of(ref("SearchHit"))}},
+                              {"collapsed"})},
+  };
 }
 
 }  // namespace wenyuan::library

@@ -1,14 +1,24 @@
-// The public JSON shape of documents, outlines and listings, shared by the CLI
-// (`--json`) and the HTTP API (server/routes/), so both say the same thing the
-// same way. Offsets are code points of `text` (see doc/document.h).
+// The public JSON shape of documents, outlines, listings and search results,
+// shared by the CLI (`--json`) and the HTTP API (server/routes/), so both say
+// the same thing the same way. Offsets are code points of `text` (see
+// doc/document.h).
+//
+// The JSON Schema of each shape the HTTP API answers with stands beside its
+// writer here (schemas(): /api/openapi.json's components/schemas), so the two
+// change in one place; library_json_view_test checks that written objects have
+// exactly the properties, and the types, of their schemas.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "wenyuan/doc/document.h"
+#include "wenyuan/search/engine.h"
 #include "wenyuan/store/catalog.h"
 
 namespace wenyuan::library {
@@ -37,5 +47,33 @@ nlohmann::json document_json(const doc::Document& d, bool with_removed);
 // source, imported_at. `year` is the year the reader may learn (the public
 // year for non-members, docs/paywall.md), so the caller passes it.
 nlohmann::json summary_json(const store::DocumentSummary& d, const std::optional<int>& year);
+
+// One snippet of a search hit as the caller may read it (text, its code point
+// range in the document, highlight ranges within `text`); a locked one (in a
+// region the caller may not read) says only that.
+nlohmann::json snippet_json(std::string_view text, uint32_t start, uint32_t end,
+                            const std::vector<std::pair<uint32_t, uint32_t>>& highlights);
+nlohmann::json locked_snippet_json();
+
+// A search hit: id, title, year, source, category, access (the 免费/会员
+// badge, public; null when the document vanished since the search), score,
+// its snippets (already JSON), and for paragraph hits the paragraph's range.
+nlohmann::json search_hit_json(const search::Hit& hit, std::optional<std::string_view> access,
+                               nlohmann::json snippets);
+
+// The answer of a search: the query, total, page, size, took_us, hits.
+nlohmann::json search_result_json(std::string_view query, uint64_t total, int64_t page, int64_t size,
+                                  uint64_t took_us, nlohmann::json hits);
+
+// The schemas of the shapes above, by their names in /api/openapi.json
+// (OpenAPI 3.0 dialect: "nullable"); they refer to each other as
+// "#/components/schemas/NAME":
+//   Year          year_json
+//   OutlineEntry  outline_entry_json (children: OutlineEntry)
+//   Summary       summary_json
+//   Snippet       snippet_json, locked_snippet_json (start and end absent)
+//   SearchHit     search_hit_json (paragraph absent for document hits)
+//   SearchResult  search_result_json
+nlohmann::json schemas();
 
 }  // namespace wenyuan::library

@@ -1,11 +1,12 @@
 #include "wenyuan/server/atom_feed.h"
 
 #include <algorithm>
-#include <cctype>
 #include <ctime>
 #include <sstream>
 
 #include <pugixml.hpp>
+
+#include "wenyuan/server/http_util.h"
 
 namespace wenyuan::server {
 
@@ -22,21 +23,6 @@ std::string rfc3339(int64_t t) {
 
 void text_child(pugi::xml_node parent, const char* name, const std::string& value) {
   parent.append_child(name).append_child(pugi::node_pcdata).set_value(xml_text(value).c_str());
-}
-
-std::string percent_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace

@@ -2,9 +2,12 @@
 
 #include <zlib.h>
 
+#include <boost/beast/http/rfc7230.hpp>
+
 #include <algorithm>
 #include <cctype>
-#include <cstring>
+#include <cstdlib>
+#include <optional>
 
 #include "wenyuan/text/utf8.h"
 
@@ -26,6 +29,22 @@ std::string_view trim(std::string_view s) {
 }
 
 }  // namespace
+
+std::string percent_encode(std::string_view s, std::string_view keep) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || keep.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
 
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
   std::string out;
@@ -114,38 +133,31 @@ std::string content_disposition(std::string_view filename) {
       ascii += '_';
     }
   }
-  std::string encoded;
-  static const char* kHex = "0123456789ABCDEF";
-  for (unsigned char c : filename) {
-    if (std::isalnum(c) || std::strchr("!#$&+-.^_`|~", c) != nullptr) {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 15];
-    }
-  }
+  // RFC 5987 attr-char: what may stand unescaped in filename*.
+  const std::string encoded = percent_encode(filename, "!#$&+-.^_`|~");
   return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
 bool accepts_gzip(std::string_view header) {
-  while (!header.empty()) {
-    const size_t comma = header.find(',');
-    std::string_view part = trim(header.substr(0, comma));
-    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-    const size_t semi = part.find(';');
-    std::string coding(trim(part.substr(0, semi)));
-    std::transform(coding.begin(), coding.end(), coding.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (coding != "gzip" && coding != "*") continue;
-    if (semi == std::string_view::npos) return true;
-    std::string_view params = trim(part.substr(semi + 1));
-    if (params.substr(0, 2) == "q=") {
-      const std::string q(params.substr(2));
-      return std::strtod(q.c_str(), nullptr) > 0;
+  namespace http = boost::beast::http;
+  // nullopt: not listed; else whether its q is above 0 (absent q is 1).
+  auto accepted = [&](std::string_view coding) -> std::optional<bool> {
+    for (const auto& [token, params] : http::ext_list({header.data(), header.size()})) {
+      if (!boost::beast::iequals(token, {coding.data(), coding.size()})) continue;
+      // A last element without parameters: Beast (1.74) hands back the
+      // previous element's parameters with it ("*;q=0, gzip" would be gzip;q=0).
+      if (token.data() + token.size() == header.data() + header.size()) return true;
+      for (const auto& [name, value] : params) {
+        if (!boost::beast::iequals(name, "q")) continue;
+        const std::string q(value.data(), value.size());
+        return std::strtod(q.c_str(), nullptr) > 0;
+      }
+      return true;
     }
-    return true;
-  }
-  return false;
+    return std::nullopt;
+  };
+  if (auto gz = accepted("gzip")) return *gz;
+  return accepted("*").value_or(false);
 }
 
 std::optional<std::string> gzip(std::string_view data) {

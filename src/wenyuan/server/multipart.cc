@@ -1,11 +1,17 @@
 #include "wenyuan/server/multipart.h"
 
+#include <boost/beast/http/rfc7230.hpp>
+
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <map>
 
 namespace wenyuan::server {
 
 namespace {
+
+namespace http = boost::beast::http;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -19,37 +25,34 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// The value of parameter `key` in a header like `form-data; name="files"; filename="a.txt"`.
-// Handles quoted values with backslash escapes; filename* (RFC 5987) is not
-// needed by browsers for form uploads and is ignored.
-std::string header_param(std::string_view header, std::string_view key) {
-  size_t i = 0;
-  while (i < header.size()) {
-    const size_t semi = header.find(';', i);
-    if (semi == std::string_view::npos) break;
-    i = semi + 1;
-    while (i < header.size() && (header[i] == ' ' || header[i] == '\t')) ++i;
-    const size_t eq = header.find('=', i);
-    if (eq == std::string_view::npos) break;
-    const std::string name = lower(trim(header.substr(i, eq - i)));
-    size_t v = eq + 1;
-    std::string value;
-    if (v < header.size() && header[v] == '"') {
-      ++v;
-      while (v < header.size() && header[v] != '"') {
-        if (header[v] == '\\' && v + 1 < header.size()) ++v;
-        value += header[v++];
+// The parameters of a header value like `form-data; name="files";
+// filename="a.txt"` (after its first ';'), parsed by Beast's param_list:
+// quoted values unescaped, names lower-cased, the first of a repeated name
+// kept. filename* (RFC 5987) is not needed by browsers for form uploads and is
+// kept under its own name, unused. InvalidArgument where param_list would stop
+// early (it ends at the first character it cannot parse): a token value
+// followed by anything but `;` or white space (`boundary=a/b`, `filename=a
+// b.txt`), which would otherwise come back cut short.
+Result<std::map<std::string, std::string>> header_params(std::string_view header) {
+  std::map<std::string, std::string> out;
+  const size_t semi = header.find(';');
+  if (semi == std::string_view::npos) return out;
+  const std::string_view list = header.substr(semi);
+  const char* const list_end = list.data() + list.size();
+  const std::less<const char*> before;
+  for (const auto& [name, value] : http::param_list({list.data(), list.size()})) {
+    // A token value points into `list`; a quoted one into param_list's copy.
+    const char* rest = value.data() + value.size();
+    if (!before(value.data(), list.data()) && !before(list_end, rest)) {
+      while (rest != list_end && (*rest == ' ' || *rest == '\t')) ++rest;
+      if (rest != list_end && *rest != ';') {
+        return Status::invalid_argument("multipart: malformed header parameter " +
+                                        std::string(name.data(), name.size()));
       }
-      ++v;  // closing quote
-    } else {
-      const size_t end = header.find(';', v);
-      value = std::string(trim(header.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v)));
-      v = end == std::string_view::npos ? header.size() : end;
     }
-    if (name == key) return value;
-    i = v;
+    out.emplace(lower({name.data(), name.size()}), std::string(value.data(), value.size()));
   }
-  return {};
+  return out;
 }
 
 }  // namespace
@@ -58,7 +61,9 @@ Result<std::string> multipart_boundary(std::string_view content_type) {
   if (lower(content_type).rfind("multipart/form-data", 0) != 0) {
     return Status::invalid_argument("expected Content-Type multipart/form-data");
   }
-  std::string b = header_param(content_type, "boundary");
+  auto params = header_params(content_type);
+  if (!params) return params.status();
+  const std::string b = (*params)["boundary"];
   if (b.empty() || b.size() > 70) return Status::invalid_argument("multipart boundary missing or longer than 70");
   return b;
 }
@@ -100,8 +105,10 @@ Result<std::vector<FormPart>> parse_multipart(std::string_view body, std::string
       const std::string name = lower(trim(line.substr(0, colon)));
       const std::string_view value = trim(line.substr(colon + 1));
       if (name == "content-disposition") {
-        part.name = header_param(value, "name");
-        part.filename = header_param(value, "filename");
+        auto params = header_params(value);
+        if (!params) return params.status();
+        part.name = (*params)["name"];
+        part.filename = (*params)["filename"];
       } else if (name == "content-type") {
         part.content_type = std::string(value);
       }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wenyuan/library/json_view.h"
 #include "wenyuan/server/route.h"
 
 namespace wenyuan::server {
@@ -14,7 +15,9 @@ namespace {
 using nlohmann::json;
 
 // The schemas and request bodies routes refer to by name (ResponseDoc::schema,
-// "#/components/..." in a request body).
+// "#/components/..." in a request body). The schemas of the shapes
+// library/json_view writes (SearchResult, Snippet, Summary, OutlineEntry, …)
+// come from library::schemas(), beside their writers.
 constexpr std::string_view kComponents = R"json({
   "securitySchemes": {
    "cookie": {"type": "apiKey", "in": "cookie", "name": "wy_session"},
@@ -25,9 +28,7 @@ constexpr std::string_view kComponents = R"json({
   },
   "schemas": {
    "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string", "enum": ["not_found", "bad_request", "unauthorized", "forbidden", "quota_exceeded", "rate_limited", "payload_too_large", "conflict", "internal"]}, "message": {"type": "string"}}}}},
-   "Snippet": {"type": "object", "properties": {"text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"}, "highlights": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}, "locked": {"type": "boolean"}}},
-   "SearchResult": {"type": "object", "properties": {"query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"}, "took_us": {"type": "integer"}, "collapsed": {"type": "boolean"}, "hits": {"type": "array", "items": {"type": "object", "properties": {"similar": {"type": "object", "description": "matching documents of its duplicate cluster folded into this hit", "properties": {"count": {"type": "integer"}, "ids": {"type": "array", "items": {"type": "string"}}}}, "id": {"type": "string"}, "title": {"type": "string"}, "year": {"type": "integer", "nullable": true}, "source": {"type": "string"}, "category": {"type": "string"}, "score": {"type": "number"}, "paragraph": {"type": "object"}, "snippets": {"type": "array", "items": {"$ref": "#/components/schemas/Snippet"}}}}}}},
-   "Document": {"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "access": {"type": "string", "enum": ["free", "paid"]}, "locked": {"type": "boolean"}, "outline": {"type": "array", "items": {"type": "object"}}, "blocks": {"type": "array", "items": {"type": "object"}}, "regions": {"type": "array", "items": {"type": "object"}}, "downloads": {"type": "object"}}}
+   "Document": {"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "access": {"type": "string", "enum": ["free", "paid"]}, "locked": {"type": "boolean"}, "outline": {"type": "array", "items": {"anyOf": [{"$ref": "#/components/schemas/OutlineEntry"}, {"type": "object", "description": "a locked entry: locked, title, start, end (null unless the reader may learn it); a locked heading adds kind, level, marker"}]}}, "blocks": {"type": "array", "items": {"type": "object"}}, "regions": {"type": "array", "items": {"type": "object"}}, "downloads": {"type": "object"}}}
   }
 })json";
 
@@ -100,6 +101,7 @@ std::string openapi_document(const std::vector<Route>& routes) {
                {"info", {{"title", "wenyuan (文渊) HTTP API"}, {"version", WENYUAN_VERSION}, {"description", kDescription}}},
                {"paths", json::object()},
                {"components", json::parse(kComponents)}};
+  spec["components"]["schemas"].update(library::schemas());
   for (const auto& r : routes) spec["paths"][std::string(r.path)][method_name(r.method)] = operation_json(r);
   return spec.dump(1);
 }

@@ -188,27 +188,6 @@ Status check_identity(const sqlite::Db& db) {
   return Status::ok();  // empty: a new catalog
 }
 
-namespace {
-
-Status apply_step(const sqlite::Db& db, int to_version) {
-  WENYUAN_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
-  // Re-read under the write lock: another process may have migrated meanwhile.
-  Result<int64_t> now = db.query_int("PRAGMA user_version");
-  Status st = now.status();
-  if (st.is_ok() && *now < to_version) {
-    st = db.exec(kSteps[to_version - 1]);
-    if (st.is_ok()) st = db.exec("PRAGMA user_version = " + std::to_string(to_version));
-  }
-  if (st.is_ok()) st = db.exec("COMMIT");
-  if (!st.is_ok()) {
-    db.exec("ROLLBACK");  // best effort; the step's own error is what matters
-    return st.with_context("migration to schema version " + std::to_string(to_version));
-  }
-  return Status::ok();
-}
-
-}  // namespace
-
 int latest_schema_version() { return static_cast<int>(kSteps.size()); }
 
 Status migrate(const sqlite::Db& db, int target) {
@@ -216,16 +195,7 @@ Status migrate(const sqlite::Db& db, int target) {
     return Status::invalid_argument("no schema version " + std::to_string(target));
   }
   WENYUAN_RETURN_IF_ERROR(check_identity(db));
-  Result<int64_t> version = db.query_int("PRAGMA user_version");
-  if (!version.is_ok()) return version.status();
-  if (*version > target) {
-    return Status::unsupported("schema version " + std::to_string(*version) +
-                               " is newer than this wenyuan understands (" + std::to_string(target) + ")");
-  }
-  for (int v = static_cast<int>(*version) + 1; v <= target; ++v) {
-    WENYUAN_RETURN_IF_ERROR(apply_step(db, v));
-  }
-  return Status::ok();
+  return sqlite::migrate(db, kSteps, target, "schema");
 }
 
 }  // namespace wenyuan::store

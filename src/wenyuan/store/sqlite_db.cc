@@ -139,4 +139,29 @@ Result<std::string> Db::query_text(const std::string& sql) const {
   return s->column_text(0);
 }
 
+Status migrate(const Db& db, std::span<const char* const> steps, int target, std::string_view what) {
+  if (target < 0 || static_cast<size_t>(target) > steps.size()) {
+    return Status::invalid_argument("no " + std::string(what) + " version " + std::to_string(target));
+  }
+  Result<int64_t> version = db.query_int("PRAGMA user_version");
+  if (!version.is_ok()) return version.status();
+  if (*version > target) {
+    return Status::unsupported(std::string(what) + " version " + std::to_string(*version) +
+                               " is newer than this wenyuan understands (" + std::to_string(target) + ")");
+  }
+  for (int v = static_cast<int>(*version) + 1; v <= target; ++v) {
+    Status st = db.transaction([&]() -> Status {
+      // Re-read under the write lock: another process may have migrated meanwhile.
+      Result<int64_t> now = db.query_int("PRAGMA user_version");
+      if (!now.is_ok()) return now.status();
+      if (*now >= v) return Status::ok();
+      Status step = db.exec(steps[static_cast<size_t>(v) - 1]);
+      if (!step.is_ok()) return step;
+      return db.exec("PRAGMA user_version = " + std::to_string(v));
+    });
+    if (!st.is_ok()) return st.with_context("migration to " + std::string(what) + " version " + std::to_string(v));
+  }
+  return Status::ok();
+}
+
 }  // namespace wenyuan::store::sqlite

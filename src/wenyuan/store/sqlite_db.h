@@ -1,6 +1,9 @@
-// Thin RAII over the SQLite C API, for the catalog's own use (not a general
-// wrapper): a connection (Db), a prepared statement (Statement) and a guard that
-// resets a cached statement when the caller is done with it (StatementReset).
+// Thin RAII over the SQLite C API for wenyuan's own files (catalog.db,
+// intake.db, me.db, watch.db, accounts.db; not a general wrapper): a
+// connection (Db), a prepared statement (Statement), a guard that resets a
+// cached statement when the caller is done with it (StatementReset), a
+// transaction (Db::transaction) and the forward-only migration scheme every
+// file shares (migrate).
 //
 // Invariants: a Db owns exactly one sqlite3 connection and closes it (rolling
 // back anything uncommitted) when destroyed. A Statement owns one sqlite3_stmt.
@@ -14,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -40,11 +44,28 @@ class Statement {
   void bind_text(int i, std::string_view v);
   void bind_blob(int i, std::string_view v);
   void bind_optional_int(int i, const std::optional<int>& v);
+  // Binds `args` to parameters 1, 2, …: integers (and bool) as INTEGER,
+  // strings as TEXT.
+  template <typename... Args>
+  void bind_all(const Args&... args) {
+    [[maybe_unused]] int i = 0;
+    (bind_value(++i, args), ...);
+  }
 
   // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
   Result<bool> step();
   // Steps a statement that returns no rows.
   Status run();
+  // Steps through every row, calling `on_row()` at each (it reads the columns).
+  template <typename F>
+  Status for_each_row(F&& on_row) {
+    for (;;) {
+      Result<bool> row = step();
+      if (!row.is_ok()) return row.status();
+      if (!*row) return Status::ok();
+      on_row();
+    }
+  }
 
   int64_t column_int(int i) const;
   bool column_is_null(int i) const;
@@ -57,6 +78,8 @@ class Statement {
   struct Finalizer {
     void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
   };
+  void bind_value(int i, std::string_view v) { bind_text(i, v); }
+  void bind_value(int i, int64_t v) { bind_int(i, v); }
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
 };
 
@@ -89,6 +112,36 @@ class Db {
   Result<Statement> prepare(std::string_view sql, bool cached = true) const;
   // Runs one or more statements that return no rows we need.
   Status exec(const std::string& sql) const;
+  // A statement prepared once for this call (not cached), `args` bound
+  // (Statement::bind_all).
+  template <typename... Args>
+  Result<Statement> statement(std::string_view sql, const Args&... args) const {
+    Result<Statement> s = prepare(sql, /*cached=*/false);
+    if (s.is_ok()) s->bind_all(args...);
+    return s;
+  }
+  // Prepares, binds and steps a statement that returns no rows (INSERT,
+  // UPDATE, DELETE); changes() tells how many rows it changed.
+  template <typename... Args>
+  Status run(std::string_view sql, const Args&... args) const {
+    Result<Statement> s = statement(sql, args...);
+    if (!s.is_ok()) return s.status();
+    return s->run();
+  }
+  // Runs `fn` (returning Status) inside BEGIN IMMEDIATE … COMMIT; rolls back
+  // when `fn` or the COMMIT fails, and returns that failure.
+  template <typename F>
+  Status transaction(F&& fn) const {
+    Status st = exec("BEGIN IMMEDIATE");
+    if (!st.is_ok()) return st;
+    st = fn();
+    if (st.is_ok()) st = exec("COMMIT");
+    if (!st.is_ok()) (void)exec("ROLLBACK");  // best effort; the first failure is what matters
+    return st;
+  }
+  // Rows changed by the last INSERT, UPDATE or DELETE of this connection.
+  int64_t changes() const { return sqlite3_changes64(get()); }
+  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(get()); }
   // Runs a query whose first row's first column is an integer (PRAGMA user_version).
   Result<int64_t> query_int(const std::string& sql) const;
   // The same for a text result (PRAGMA journal_mode).
@@ -100,5 +153,15 @@ class Db {
   };
   std::unique_ptr<sqlite3, Closer> db_;
 };
+
+// The migration scheme of wenyuan's SQLite files: PRAGMA user_version is the
+// number of steps applied; step k (1-based, `steps[k-1]`, SQL) takes the
+// schema from version k-1 to k. Brings `db` up to `target` (<= steps.size()),
+// each step in its own BEGIN IMMEDIATE transaction with its user_version bump
+// (the version re-read under the write lock, so two processes opening one file
+// apply each step once; a crash leaves a whole version). Released steps are
+// never edited: a change is a new step at the end. Unsupported, naming `what`
+// ("schema", "accounts schema"), if the file is newer than `target`.
+Status migrate(const Db& db, std::span<const char* const> steps, int target, std::string_view what);
 
 }  // namespace wenyuan::store::sqlite

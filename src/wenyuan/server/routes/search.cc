@@ -154,34 +154,18 @@ Response search(ApiState& s, Call& c) {
       access::SnippetView v;
       v.locked = true;
       if (d) v = s.policy.redact_snippet(*d, c.caller.tier, snip.text, snip.start, snip.end, snip.highlights);
-      if (v.locked) {
-        snippets.push_back({{"text", ""}, {"highlights", json::array()}, {"locked", true}});
-        continue;
-      }
-      json hl = json::array();
-      for (const auto& [a, b] : v.highlights) hl.push_back({a, b});
-      snippets.push_back(
-          {{"text", v.text}, {"start", v.start}, {"end", v.end}, {"highlights", hl}, {"locked", false}});
+      snippets.push_back(v.locked ? library::locked_snippet_json()
+                                  : library::snippet_json(v.text, v.start, v.end, v.highlights));
     }
-    json hit = {{"id", h.id},
-                {"title", h.title},
-                {"year", library::year_json(h.year)},
-                {"source", h.source},
-                {"category", h.category},
-                {"access", d ? json(doc::to_string(d->access)) : json(nullptr)},  // public: the 免费/会员 badge
-                {"score", h.score},
-                {"snippets", snippets}};
-    if (h.paragraph) hit["paragraph"] = {{"start", h.paragraph->start}, {"end", h.paragraph->end}};
+    // access: public, the 免费/会员 badge.
+    json hit = library::search_hit_json(h, d ? std::optional<std::string_view>(doc::to_string(d->access)) : std::nullopt,
+                                        std::move(snippets));
     hit["similar"] = folded_json(folded->folded[hi]);
     hits.push_back(std::move(hit));
   }
-  return json_response(http::status::ok, {{"query", query},
-                                          {"total", r->total},
-                                          {"page", *page},
-                                          {"size", *size},
-                                          {"took_us", r->took_us},
-                                          {"collapsed", param(q, "collapse") != "false"},
-                                          {"hits", hits}});
+  json result = library::search_result_json(query, r->total, *page, *size, r->took_us, std::move(hits));
+  result["collapsed"] = param(q, "collapse") != "false";
+  return json_response(http::status::ok, result);
 }
 
 Response facets(ApiState& s, Call& c) {
