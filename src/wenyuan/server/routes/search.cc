@@ -51,9 +51,6 @@ Result<search::FoldedResult> run_search(ApiState& s, const std::map<std::string,
   return search::search_folded(s.library.engine(), full, sr, cluster_of);
 }
 
-nlohmann::json folded_json(const std::vector<std::string>& ids) {
-  return {{"count", ids.size()}, {"ids", ids}};
-}
 
 Response search(ApiState& s, Call& c) {
   const auto& q = c.target.query;
@@ -158,14 +155,11 @@ Response search(ApiState& s, Call& c) {
                                   : library::snippet_json(v.text, v.start, v.end, v.highlights));
     }
     // access: public, the 免费/会员 badge.
-    json hit = library::search_hit_json(h, d ? std::optional<std::string_view>(doc::to_string(d->access)) : std::nullopt,
-                                        std::move(snippets));
-    hit["similar"] = folded_json(folded->folded[hi]);
-    hits.push_back(std::move(hit));
+    hits.push_back(library::search_hit_json(h, d ? std::optional<std::string_view>(doc::to_string(d->access)) : std::nullopt,
+                                            std::move(snippets), folded->folded[hi]));
   }
-  json result = library::search_result_json(query, r->total, *page, *size, r->took_us, std::move(hits));
-  result["collapsed"] = param(q, "collapse") != "false";
-  return json_response(http::status::ok, result);
+  return json_response(http::status::ok, library::search_result_json(query, r->total, *page, *size, r->took_us,
+                                                                     std::move(hits), param(q, "collapse") != "false"));
 }
 
 Response facets(ApiState& s, Call& c) {
