@@ -17,30 +17,12 @@
 #include <string>
 
 #include "../tests/support/clean_eval.h"
+#include "../tests/support/xz_lines.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using wenyuan::clean_eval::Block;
-
-template <typename F>
-bool for_each_line(const fs::path& file, F&& f) {
-  const std::string cmd = "xz -dc '" + file.string() + "'";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return false;
-  std::string line;
-  char buf[1 << 16];
-  while (fgets(buf, sizeof buf, pipe.get())) {
-    line += buf;
-    if (!line.empty() && line.back() == '\n') {
-      line.pop_back();
-      f(line);
-      line.clear();
-    }
-  }
-  if (!line.empty()) f(line);
-  return true;
-}
 
 }  // namespace
 
@@ -67,7 +49,7 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> by_file;
   size_t own_removed_lines = 0, own_docs = 0;
   for (const fs::path& f : files) {
-    for_each_line(f, [&](const std::string& line) {
+    const wenyuan::Status read = wenyuan::xz::for_each_line(f, [&](const std::string& line) {
       const auto j = nlohmann::json::parse(line);
       const std::string text = j.at("text").get<std::string>();
       bodies.push_back(wenyuan::clean_eval::body_of(text));
@@ -88,6 +70,10 @@ int main(int argc, char** argv) {
       }
       own_docs += any;
     });
+    if (!read.is_ok()) {
+      std::fprintf(stderr, "%s\n", read.message().c_str());
+      return 1;
+    }
   }
   const wenyuan::clean_eval::Counts c = wenyuan::clean_eval::evaluate(blocks, bodies, per_block);
   if (!quiet)

@@ -9,7 +9,6 @@
 //
 // Prints: file, MB (input), docs (imported + updated + unchanged), seconds,
 // MB/s, peak RSS. Skips with a message when the corpus folder is absent.
-#include <lzma.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "../tests/support/xz_lines.h"
 #include "wenyuan/library/library.h"
 
 namespace fs = std::filesystem;
@@ -34,28 +34,11 @@ namespace {
 #endif
 
 bool xz_decompress(const fs::path& in, const fs::path& out) {
-  std::ifstream src(in, std::ios::binary);
   std::ofstream dst(out, std::ios::binary);
-  if (!src || !dst) return false;
-  lzma_stream s = LZMA_STREAM_INIT;
-  if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) return false;
-  std::vector<uint8_t> ibuf(1 << 16), obuf(1 << 20);
-  lzma_action action = LZMA_RUN;
-  lzma_ret rc = LZMA_OK;
-  while (rc == LZMA_OK) {
-    if (s.avail_in == 0 && action == LZMA_RUN) {
-      src.read(reinterpret_cast<char*>(ibuf.data()), static_cast<std::streamsize>(ibuf.size()));
-      s.next_in = ibuf.data();
-      s.avail_in = static_cast<size_t>(src.gcount());
-      if (s.avail_in == 0) action = LZMA_FINISH;
-    }
-    s.next_out = obuf.data();
-    s.avail_out = obuf.size();
-    rc = lzma_code(&s, action);
-    dst.write(reinterpret_cast<const char*>(obuf.data()), static_cast<std::streamsize>(obuf.size() - s.avail_out));
-  }
-  lzma_end(&s);
-  return rc == LZMA_STREAM_END && static_cast<bool>(dst);
+  if (!dst) return false;
+  const wenyuan::Status st = wenyuan::xz::decode(
+      in, [&](std::string_view bytes) { dst.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+  return st.is_ok() && static_cast<bool>(dst);
 }
 
 struct Row {

@@ -10,8 +10,6 @@
 // points (the default share), so the non-member column pays for the paywall.
 //
 //   index_bench [corpus_dir] [--threads N] [--segment-chars N] [--queries N] [--paid]
-#include <lzma.h>
-
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -24,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "../tests/support/xz_lines.h"
 #include "wenyuan/index/index.h"
 #include "wenyuan/search/engine.h"
 #include "wenyuan/text/utf8.h"
@@ -32,26 +31,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double secs(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-
-bool read_xz(const std::filesystem::path& p, std::string& out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::string comp((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  lzma_stream s = LZMA_STREAM_INIT;
-  if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) return false;
-  s.next_in = reinterpret_cast<const uint8_t*>(comp.data());
-  s.avail_in = comp.size();
-  std::vector<uint8_t> buf(1 << 20);
-  lzma_ret r;
-  do {
-    s.next_out = buf.data();
-    s.avail_out = buf.size();
-    r = lzma_code(&s, LZMA_FINISH);
-    out.append(reinterpret_cast<const char*>(buf.data()), buf.size() - s.avail_out);
-  } while (r == LZMA_OK);
-  lzma_end(&s);
-  return r == LZMA_STREAM_END;
-}
 
 double pct(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -86,7 +65,7 @@ int main(int argc, char** argv) {
   for (const auto& e : std::filesystem::directory_iterator(corpus)) {
     if (e.path().extension() != ".xz") continue;
     std::string raw;
-    if (!read_xz(e.path(), raw)) {
+    if (!wenyuan::xz::read_all(e.path(), raw).is_ok()) {
       std::fprintf(stderr, "cannot read %s\n", e.path().c_str());
       return 1;
     }

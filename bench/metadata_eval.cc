@@ -19,32 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "../tests/support/xz_lines.h"
 #include "wenyuan/doc/metadata.h"
 #include "wenyuan/doc/prepare.h"
 
 namespace fs = std::filesystem;
-
-namespace {
-
-template <typename F>
-void for_each_line(const fs::path& file, F&& f) {
-  const std::string cmd = "xz -dc '" + file.string() + "'";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return;
-  std::string line;
-  char buf[1 << 16];
-  while (fgets(buf, sizeof buf, pipe.get())) {
-    line += buf;
-    if (!line.empty() && line.back() == '\n') {
-      line.pop_back();
-      f(line);
-      line.clear();
-    }
-  }
-  if (!line.empty()) f(line);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   fs::path corpus = fs::path(WENYUAN_SHARED_DIR) / "corpus";
@@ -61,7 +40,12 @@ int main(int argc, char** argv) {
   for (const auto& e : fs::directory_iterator(corpus)) {
     if (e.path().extension() != ".xz") continue;
     const std::string name = e.path().stem().stem().string();
-    for_each_line(e.path(), [&](const std::string& l) { records[name].push_back(nlohmann::json::parse(l)); });
+    const wenyuan::Status read =
+        wenyuan::xz::for_each_line(e.path(), [&](const std::string& l) { records[name].push_back(nlohmann::json::parse(l)); });
+    if (!read.is_ok()) {
+      std::fprintf(stderr, "%s\n", read.message().c_str());
+      return 1;
+    }
   }
   auto prepared = [](const nlohmann::json& j, bool with_date) {
     wenyuan::doc::RawDocument raw;

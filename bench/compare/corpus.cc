@@ -1,13 +1,12 @@
 #include "compare/corpus.h"
 
-#include <lzma.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "../../tests/support/xz_lines.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::bench {
@@ -15,47 +14,6 @@ namespace wenyuan::bench {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-// Decompresses a whole .xz file into `out`. The corpus files are a few MB
-// compressed, ~70 MB for the largest decompressed, so holding one at a time is fine.
-Status read_xz(const fs::path& path, std::string& out) {
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) return Status::io_error(path.string() + ": cannot open");
-  lzma_stream strm = LZMA_STREAM_INIT;
-  if (lzma_stream_decoder(&strm, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
-    return Status::internal(path.string() + ": lzma_stream_decoder failed");
-  }
-  std::vector<uint8_t> in(1 << 16);
-  std::vector<uint8_t> buf(1 << 18);
-  lzma_action action = LZMA_RUN;
-  Status status;
-  while (true) {
-    if (strm.avail_in == 0 && action == LZMA_RUN) {
-      strm.next_in = in.data();
-      strm.avail_in = std::fread(in.data(), 1, in.size(), f.get());
-      if (std::ferror(f.get())) {
-        status = Status::io_error(path.string() + ": read error");
-        break;
-      }
-      if (std::feof(f.get())) action = LZMA_FINISH;
-    }
-    strm.next_out = buf.data();
-    strm.avail_out = buf.size();
-    lzma_ret ret = lzma_code(&strm, action);
-    out.append(reinterpret_cast<const char*>(buf.data()), buf.size() - strm.avail_out);
-    if (ret == LZMA_STREAM_END) break;
-    if (ret != LZMA_OK) {
-      status = Status::corruption(path.string() + ": xz error " + std::to_string(ret));
-      break;
-    }
-  }
-  lzma_end(&strm);
-  return status;
-}
 
 std::string string_field(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
@@ -79,7 +37,8 @@ Result<Corpus> load_corpus(const std::string& dir, int replicate) {
   corpus.replicas = std::max(1, replicate);
   for (const auto& path : files) {
     std::string data;
-    WENYUAN_RETURN_IF_ERROR(read_xz(path, data));
+    // A few MB compressed, ~70 MB for the largest decompressed: one at a time fits.
+    WENYUAN_RETURN_IF_ERROR(xz::read_all(path, data));
     std::string stem = path.filename().string();
     stem.resize(stem.size() - 9);
     size_t line_no = 0;

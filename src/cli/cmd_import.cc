@@ -19,7 +19,8 @@ Runner register_import(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "import",
       "Import files and folders (.txt in UTF-8/GB18030/UTF-16, .md, .docx, .html, .pdf, .jsonl).\n"
-      "Re-importing the same content changes nothing. Exit code 1 if any file or record was rejected.");
+      "Re-importing the same content changes nothing. Exit code 1 if any file or record was rejected; 3 if the disk\n"
+      "filled: the import stops, says how many documents are stored and lists the files not (wholly) stored.");
   add_common_options(cmd, args->common);
   cmd->add_option("paths", args->paths, "Files or folders to import")->required();
   cmd->add_flag("--no-clean", args->no_clean, "Keep the text exactly as given (no ad or marker removal)");
@@ -53,6 +54,8 @@ Runner register_import(CLI::App& app) {
     for (const std::string& w : report.warnings) std::cerr << "warning: " << w << "\n";
     if (!report.intake_error.empty()) std::cerr << "warning: not recorded in the intake log: " << report.intake_error << "\n";
 
+    std::vector<std::string> not_stored_files;
+    for (const auto& f : report.not_stored_files) not_stored_files.push_back(f.string());
     if (args->common.json) {
       print_json({{"imported", report.imported},
                   {"updated", report.updated},
@@ -64,6 +67,7 @@ Runner register_import(CLI::App& app) {
                   {"seconds", report.seconds},
                   {"ids", report.imported_ids},
                   {"not_stored", report.not_stored},
+                  {"not_stored_files", not_stored_files},
                   {"disk_full", report.disk_full()},
                   {"indexed_by", lib->is_index_writer() ? "" : lib->index_writer()}});
     } else {
@@ -79,10 +83,14 @@ Runner register_import(CLI::App& app) {
       }
     }
     if (report.disk_full()) {
+      // Every reported document is stored (acknowledged means durable); the
+      // files listed are the ones to import again once there is space.
       std::fprintf(stderr, "wenyuan: disk full: %llu documents stored, %llu not; free space and import again\n",
                    static_cast<unsigned long long>(report.imported + report.updated + report.unchanged),
                    static_cast<unsigned long long>(report.not_stored));
-      return kExitError;
+      // One line a file, grep-able: "wenyuan: not stored: PATH" (wholly or in part).
+      for (const auto& f : not_stored_files) std::fprintf(stderr, "wenyuan: not stored: %s\n", f.c_str());
+      return kExitDiskFull;
     }
     return report.rejected > 0 ? kExitPartial : kExitOk;
   };

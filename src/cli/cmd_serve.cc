@@ -35,9 +35,7 @@ Runner register_serve(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   return [args]() {
     server::ServerConfig config;
-#ifdef WENYUAN_WEB_DIR
-    config.web_dir = WENYUAN_WEB_DIR;
-#endif
+    config.web_dir = server::default_web_dir();
     if (!args->config.empty()) {
       auto c = server::load_config(args->config, config);
       if (!c) {
@@ -45,6 +43,7 @@ Runner register_serve(CLI::App& app) {
         return kExitError;
       }
       config = std::move(c.value());
+      for (const auto& w : config.warnings) spdlog::warn("{}", w);
     }
     if (!args->listen.empty()) config.listen = args->listen;
     if (!args->web.empty()) config.web_dir = args->web;

@@ -14,10 +14,13 @@
 
 namespace wenyuan::cli {
 
-// Exit codes: 0 ok, 1 some input rejected / not found, 2 usage or fatal error.
+// Exit codes: 0 ok, 1 some input rejected / not found, 2 usage or fatal error,
+// 3 the disk (or the database) is full: the import stopped, what it reported is
+// stored, the rest is not (a script can free space and run it again).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitPartial = 1;
 inline constexpr int kExitError = 2;
+inline constexpr int kExitDiskFull = 3;
 
 struct CommonOptions {
   std::string data_dir;  // --data, default $WENYUAN_DATA, else ./wenyuan-data

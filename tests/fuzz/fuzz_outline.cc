@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wenyuan/doc/clean.h"
+#include "wenyuan/doc/metadata.h"
 #include "wenyuan/doc/import.h"
 #include "wenyuan/doc/outline.h"
 #include "wenyuan/text/utf8.h"

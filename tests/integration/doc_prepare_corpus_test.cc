@@ -13,6 +13,7 @@
 #include <string>
 
 #include "support/article_lines.h"
+#include "support/xz_lines.h"
 #include "wenyuan/doc/prepare.h"
 #include "wenyuan/text/utf8.h"
 
@@ -21,27 +22,7 @@ namespace {
 
 const std::filesystem::path kCorpus = std::filesystem::path(WENYUAN_SHARED_DIR) / "corpus";
 
-// Reads an .xz JSON Lines file line by line through the xz command.
-template <typename F>
-bool for_each_line(const std::filesystem::path& file, F&& f) {
-  const std::string cmd = "xz -dc '" + file.string() + "'";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return false;
-  std::string line;
-  char buf[1 << 16];
-  while (fgets(buf, sizeof buf, pipe.get())) {
-    line += buf;
-    if (!line.empty() && line.back() == '\n') {
-      line.pop_back();
-      f(line);
-      line.clear();
-    }
-  }
-  if (!line.empty()) f(line);
-  return true;
-}
-
-size_t count_kind(const std::vector<OutlineNode>& nodes, const std::string& kind) {
+size_t count_kind(const std::vector<OutlineNode>& nodes, OutlineKind kind) {
   size_t c = 0;
   for (const OutlineNode& n : nodes) c += (n.kind == kind) + count_kind(n.children, kind);
   return c;
@@ -69,7 +50,7 @@ TEST(PrepareCorpus, EveryDocumentPreparesAndKeepsItsBody) {
   for (const auto& entry : std::filesystem::directory_iterator(kCorpus)) {
     if (entry.path().extension() != ".xz") continue;
     size_t line_no = 0;
-    ASSERT_TRUE(for_each_line(entry.path(), [&](const std::string& line) {
+    const Status read = xz::for_each_line(entry.path(), [&](const std::string& line) {
       ++line_no;
       const auto j = nlohmann::json::parse(line);
       RawDocument raw;
@@ -113,13 +94,14 @@ TEST(PrepareCorpus, EveryDocumentPreparesAndKeepsItsBody) {
       promo_docs += promo;
       if (!raw.category.empty() && raw.category != "案例") {
         ++laws;
-        const size_t lines = count_article_lines(d.text), articles = count_kind(d.outline, "article");
+        const size_t lines = count_article_lines(d.text), articles = count_kind(d.outline, OutlineKind::kArticle);
         if (lines != articles) {
           ++article_mismatch;
           std::cout << "articles " << who << ": outline " << articles << ", lines " << lines << "\n";
         }
       }
-    }));
+    });
+    ASSERT_TRUE(read.is_ok()) << read.message();
   }
   std::cout << docs << " documents, " << laws << " laws; promotional removals in " << promo_docs << " documents ("
             << promo_lines << " lines); article mismatches " << article_mismatch << "\n";

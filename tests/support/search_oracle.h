@@ -117,7 +117,7 @@ inline doc::Document to_document(const OracleDoc& d) {
   if (start < u.size()) x.sentences.push_back({start, static_cast<uint32_t>(u.size())});
   for (const auto& h : d.headings) {
     doc::OutlineNode n;
-    n.kind = "chapter";
+    n.kind = doc::OutlineKind::kChapter;
     n.title = text::substr_code_points(d.text, h.start, h.end);
     n.start = h.start;
     n.end = h.end;
@@ -125,6 +125,20 @@ inline doc::Document to_document(const OracleDoc& d) {
     x.outline.push_back(std::move(n));
   }
   return x;
+}
+
+// Paragraphs one per non-empty line, as the importers make them.
+inline std::vector<doc::Span> line_paragraphs(std::string_view text_utf8) {
+  std::vector<doc::Span> out;
+  const std::u32string u = text::decode_utf8(text_utf8);
+  uint32_t s = 0;
+  for (uint32_t i = 0; i <= u.size(); ++i) {
+    if (i == u.size() || u[i] == U'\n') {
+      if (i > s) out.push_back({s, i});
+      s = i + 1;
+    }
+  }
+  return out;
 }
 
 class Oracle {

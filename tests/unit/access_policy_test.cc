@@ -44,7 +44,7 @@ doc::Document make_doc() {
   auto node = [&](int line, int end_line, const std::string& marker, const std::string& title) {
     doc::OutlineNode n;
     n.level = 1;
-    n.kind = "cn_num";
+    n.kind = doc::OutlineKind::kCnNum;
     n.marker = marker;
     n.title = title;
     n.start = starts[line];

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/files.h"
 #include "wenyuan/doc/clean.h"
 #include "wenyuan/doc/promo.h"
 #include "wenyuan/text/utf8.h"
@@ -16,12 +17,7 @@
 namespace wenyuan::doc {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using ::wenyuan::testing::read_file;
 
 std::string seed() { return read_file(std::string(WENYUAN_TEST_DATA) + "/seed_sample.txt"); }
 

@@ -145,7 +145,7 @@ TEST(ExportDocx, PackageHasTheRequiredParts) {
   EXPECT_NE(body->find(">正文</w:t>"), std::string::npos);
 }
 
-OutlineNode node(int level, const char* kind, uint32_t heading_start, std::vector<OutlineNode> children = {}) {
+OutlineNode node(int level, OutlineKind kind, uint32_t heading_start, std::vector<OutlineNode> children = {}) {
   OutlineNode n;
   n.level = level;
   n.kind = kind;
@@ -159,7 +159,7 @@ TEST(ExportBlocks, HeadingsFromOutlineSkippingEnumerations) {
   doc.text = "2023年工作总结\n一、主要成绩\n一是党建引领。\n　　（一）强化理论武装\n\n学习贯彻。";
   const std::vector<std::string> lines = lines_of(doc.text);
   ASSERT_EQ(text::count_code_points(lines[0]), 9u);
-  doc.outline = {node(1, "cn_num", 0, {node(2, "enum", 0), node(2, "paren_cn", 0)})};
+  doc.outline = {node(1, OutlineKind::kCnNum, 0, {node(2, OutlineKind::kEnum, 0), node(2, OutlineKind::kParenCn, 0)})};
   // Heading offsets (code points) computed from the text, so the test states intent, not arithmetic.
   auto start_of = [&](size_t line_index) {
     uint32_t cp = 0;
@@ -337,6 +337,23 @@ TEST(ExportDocx, RunInHeadingsStayBodyParagraphs) {
   EXPECT_EQ(blocks[3].kind, ExportBlock::Kind::kHeading);
   EXPECT_EQ(blocks[3].run_in, 0u);
 
+  // A law's articles: paragraphs whose run-in heading is 第X条, in 黑体 under a chapter too.
+  RawDocument law;
+  law.text = "某某条例\n第一章 总则\n第一条 为了规范管理，制定本条例。\n第二条 本条例自公布之日起施行。\n";
+  law.origin = "law.txt";
+  law.format = "txt";
+  Result<Document> ld = prepare(law, PrepareOptions{});
+  ASSERT_TRUE(ld.is_ok());
+  const std::vector<ExportBlock> lb = export_blocks(*ld);
+  ASSERT_EQ(lb.size(), 4u);
+  EXPECT_EQ(lb[1].kind, ExportBlock::Kind::kHeading);  // 第一章 总则
+  EXPECT_EQ(lb[2].kind, ExportBlock::Kind::kParagraph);
+  EXPECT_EQ(lb[2].text.substr(0, lb[2].run_in), "第一条");
+  Result<std::string> ldocx = export_docx(ld->title, lb);
+  ASSERT_TRUE(ldocx.is_ok());
+  const std::vector<std::pair<std::string, std::string>> law_runs = {{"黑体", "第一条"}, {"黑体", "第二条"}};
+  EXPECT_EQ(run_ins(parts_of(*ldocx)["word/document.xml"]), law_runs);
+
   // A caller's heading block that goes on after a sentence end, and one that is a paragraph's length.
   std::vector<ExportBlock> given = blocks;
   given.push_back({ExportBlock::Kind::kHeading, 2, "（二）严格组织生活。落实“三会一课”制度。"});
@@ -373,7 +390,7 @@ std::string without_indent(std::string_view line) {
 void headings_of(const Document& d, const std::vector<OutlineNode>& nodes,
                  std::vector<std::pair<int, std::string>>& out) {
   for (const OutlineNode& n : nodes) {
-    if (n.kind != "enum") {
+    if (n.kind != OutlineKind::kEnum) {
       out.emplace_back(n.level, without_indent(text::substr_code_points(d.text, n.heading.start, n.heading.end)));
     }
     headings_of(d, n.children, out);

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/files.h"
 #include "wenyuan/doc/import.h"
 #include "wenyuan/doc/pdf_text.h"
 #include "wenyuan/doc/zip_archive.h"
@@ -27,12 +28,7 @@ using namespace wenyuan::doc;
 
 namespace {
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::wenyuan::testing::read_file;
 
 void write_file(const fs::path& p, std::string_view bytes) {
   std::ofstream out(p, std::ios::binary);

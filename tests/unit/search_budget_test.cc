@@ -24,15 +24,7 @@ class BudgetIndex : public ::testing::Test {
       if (auto d = oracle::doc_from_json(l, "s" + std::to_string(n))) {
         ++n;
         doc::Document x = oracle::to_document(*d);
-        // Paragraphs: one per line, as the importers make them.
-        const std::u32string u = text::decode_utf8(x.text);
-        uint32_t s = 0;
-        for (uint32_t i = 0; i <= u.size(); ++i) {
-          if (i == u.size() || u[i] == U'\n') {
-            if (i > s) x.paragraphs.push_back({s, i});
-            s = i + 1;
-          }
-        }
+        x.paragraphs = oracle::line_paragraphs(x.text);
         ASSERT_TRUE(index_->add(x).is_ok());
       }
     });

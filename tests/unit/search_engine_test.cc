@@ -122,15 +122,7 @@ class SmallIndex : public ::testing::Test {
     d.headings = std::move(headings);
     doc::Document x = oracle::to_document(d);
     if (year) x.date = std::to_string(*year) + "-01-01";
-    // Paragraphs: one per line.
-    const std::u32string u = text::decode_utf8(text);
-    uint32_t s = 0;
-    for (uint32_t i = 0; i <= u.size(); ++i) {
-      if (i == u.size() || u[i] == U'\n') {
-        if (i > s) x.paragraphs.push_back({s, i});
-        s = i + 1;
-      }
-    }
+    x.paragraphs = oracle::line_paragraphs(text);
     ASSERT_TRUE(index_->add(x).is_ok());
   }
   SearchResult run(const std::string& q, SearchRequest r = {}) {

@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "support/files.h"
 #include "wenyuan/search/snippet.h"
 #include "wenyuan/text/utf8.h"
 
@@ -239,12 +240,7 @@ TEST(Snippets, OffsetsCountIllFormedBytesAsOneCodePoint) {
   EXPECT_EQ(lead[0].end, cps.find(U'\n'));
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::wenyuan::testing::read_file;
 
 // Properties over random matches in the real seed sample: every snippet is a
 // verbatim slice at its offsets, at most max_chars long, highlights sorted, disjoint,

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <unistd.h>
 
+#include <pugixml.hpp>
+
+#include "wenyuan/server/atom_feed.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/http_util.h"
 #include "wenyuan/server/metrics.h"
@@ -109,6 +112,39 @@ TEST(ServerUtil, PercentEncode) {
   for (const std::string& s : {std::string("党建 2023"), std::string("a&b=c?d#e"), std::string("\x01\t\r\n")}) {
     EXPECT_EQ(*percent_decode(percent_encode(s), false), s) << s;
   }
+}
+
+// The Atom feed is written by pugixml: whatever the titles hold, it parses
+// back (as XML 1.0) to the same values, control characters but tab, LF and CR
+// dropped; the self link carries the category percent-encoded.
+TEST(ServerUtil, AtomFeedParsesBackToWhatWasGiven) {
+  const std::string nasty = "A & B <c> \"d\" 'e' ]]> \x01\x1f\ttab";
+  const std::string clean = "A & B <c> \"d\" 'e' ]]> \ttab";
+  const FeedHead head{"http://h", "文渊 & <新>", "党建 & x"};
+  const std::vector<FeedEntry> entries = {{"id-1", nasty, "党建 & x", "预览 <b>\x02文本</b>", 1700000000},
+                                          {"id-2", "第二", "", "", 1600000000}};
+  pugi::xml_document doc;
+  const std::string xml = render_atom(head, entries);
+  ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+  const auto feed = doc.child("feed");
+  EXPECT_STREQ(feed.attribute("xmlns").value(), "http://www.w3.org/2005/Atom");
+  EXPECT_STREQ(feed.child_value("title"), "文渊 & <新>");
+  EXPECT_STREQ(feed.child_value("updated"), "2023-11-14T22:13:20Z");  // the newest entry
+  EXPECT_STREQ(feed.find_child_by_attribute("link", "rel", "self").attribute("href").value(),
+               "http://h/feed.atom?category=%E5%85%9A%E5%BB%BA%20%26%20x");
+  auto e = feed.child("entry");
+  EXPECT_EQ(std::string(e.child_value("title")), clean);
+  EXPECT_STREQ(e.child_value("id"), "urn:wenyuan:id-1");
+  EXPECT_STREQ(e.child("link").attribute("href").value(), "http://h/doc/id-1");
+  EXPECT_STREQ(e.child("category").attribute("term").value(), "党建 & x");
+  EXPECT_STREQ(e.child_value("summary"), "预览 <b>文本</b>");
+  e = e.next_sibling("entry");
+  EXPECT_STREQ(e.child_value("updated"), "2020-09-13T12:26:40Z");
+  EXPECT_FALSE(e.child("category"));
+  pugi::xml_document empty;
+  ASSERT_TRUE(empty.load_string(render_atom({"http://h", "t", ""}, {}).c_str()));
+  EXPECT_STREQ(empty.child("feed").child_value("updated"), "1970-01-01T00:00:00Z");
+  EXPECT_FALSE(empty.child("feed").child("entry"));
 }
 
 TEST(ServerUtil, MimeTypes) {

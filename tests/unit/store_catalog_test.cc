@@ -118,7 +118,7 @@ doc::Document make_document(const Sample& s, const std::string& id) {
     auto node = [&](int level, const doc::Span& h, uint32_t end) {
       doc::OutlineNode n;
       n.level = level;
-      n.kind = level == 1 ? "chapter" : "article";
+      n.kind = level == 1 ? doc::OutlineKind::kChapter : doc::OutlineKind::kArticle;
       n.marker = text::substr_code_points(d.text, h.start, std::min(h.start + 2, h.end));
       n.title = text::substr_code_points(d.text, std::min(h.start + 2, h.end), h.end);
       n.start = h.start;
@@ -1063,6 +1063,27 @@ TEST(StoreCodec, RejectsMalformedBlobsAndJson) {
   auto too_deep = outline_from_json(deep);
   EXPECT_EQ(too_deep.status().code(), StatusCode::kCorruption);
   EXPECT_NE(too_deep.status().message().find("deeper"), std::string::npos) << too_deep.status().message();
+}
+
+// Outline kinds are stored by name: every kind comes back as itself, and a name
+// no build writes is corruption, as an unknown region kind is.
+TEST(StoreCodec, OutlineKindsRoundTripByName) {
+  using doc::OutlineKind;
+  for (OutlineKind k : {OutlineKind::kPart, OutlineKind::kChapter, OutlineKind::kSection, OutlineKind::kArticle,
+                        OutlineKind::kCnNum, OutlineKind::kParenCn, OutlineKind::kArabic, OutlineKind::kParenArabic,
+                        OutlineKind::kEnum, OutlineKind::kHeading}) {
+    doc::OutlineNode n;
+    n.kind = k;
+    const std::string json = outline_to_json({n});
+    EXPECT_NE(json.find(std::string("\"kind\":\"") + doc::to_string(k) + "\""), std::string::npos) << json;
+    auto back = outline_from_json(json);
+    ASSERT_TRUE(back.is_ok()) << back.status().message();
+    ASSERT_EQ(back->size(), 1u);
+    EXPECT_EQ((*back)[0].kind, k) << doc::to_string(k);
+  }
+  auto unknown = outline_from_json(
+      R"([{"level":1,"kind":"secret","marker":"","title":"","start":0,"end":0,"heading":[0,0],"children":[]}])");
+  EXPECT_EQ(unknown.status().code(), StatusCode::kCorruption);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/files.h"
 #include "wenyuan/text/encoding.h"
 #include "wenyuan/text/utf8.h"
 
@@ -18,11 +19,8 @@ namespace wenyuan::text {
 namespace {
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  EXPECT_TRUE(std::filesystem::exists(path)) << "cannot open " << path;
+  return ::wenyuan::testing::read_file(path);
 }
 
 struct CorpusDoc {

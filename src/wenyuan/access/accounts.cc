@@ -137,9 +137,8 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& db
   if (!st) return st.with_context(db_file.string());
   // A hash of a random password nobody knows, at the configured cost: what an
   // unknown name is verified against.
-  auto dummy = hash_password(random_token(), a->options_.ops_limit, a->options_.mem_limit);
-  if (!dummy) return dummy.status();
-  a->dummy_hash_ = std::move(dummy.value());
+  WENYUAN_ASSIGN_OR_RETURN(auto dummy, hash_password(random_token(), a->options_.ops_limit, a->options_.mem_limit));
+  a->dummy_hash_ = std::move(dummy);
   return a;
 }
 
@@ -156,26 +155,22 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
   if (tier == Tier::kAnonymous) return Status::invalid_argument("a user cannot have the tier anonymous");
   // Hashing is slow by design; do it outside the lock. It runs before the name
   // is looked at, so a taken name costs as much as a free one.
-  auto hash = hash_password(password, options_.ops_limit, options_.mem_limit);
-  if (!hash) return hash.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto hash, hash_password(password, options_.ops_limit, options_.mem_limit));
   std::lock_guard lock(mu_);
   User u;
   u.name = name;
   u.tier = tier;
   WENYUAN_RETURN_IF_ERROR(db_.transaction([&]() -> Status {
     if (!invite.empty()) {
-      auto inv = db_.statement(
+      WENYUAN_ASSIGN_OR_RETURN(auto inv, db_.statement(
           "SELECT 1 FROM invites WHERE code_hash = ? AND used_by IS NULL AND used_at IS NULL AND expires_at >= ?",
-          token_hash(invite), unix_now());
-      if (!inv) return inv.status();
-      auto r = inv->step();
-      if (!r) return r.status();
-      if (!*r) return Status::permission_denied("the invitation code is unknown, used or expired");
+          token_hash(invite), unix_now()));
+      WENYUAN_ASSIGN_OR_RETURN(auto r, inv.step());
+      if (!r) return Status::permission_denied("the invitation code is unknown, used or expired");
     }
-    auto s = db_.statement("INSERT INTO users (name, password_hash, tier, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
-                           name, *hash, to_string(tier), unix_now());
-    if (!s) return s.status();
-    if (auto st = s->run(); !st) {
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db_.statement("INSERT INTO users (name, password_hash, tier, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
+                           name, hash, to_string(tier), unix_now()));
+    if (auto st = s.run(); !st) {
       const bool taken = sqlite3_extended_errcode(db_.get()) == SQLITE_CONSTRAINT_UNIQUE;
       return taken ? Status::already_exists("user \"" + name + "\" already exists") : st;
     }
@@ -184,9 +179,8 @@ Result<User> Accounts::add_user(const std::string& name, const std::string& pass
       WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ?", u.id,
                                       unix_now(), token_hash(invite)));
     }
-    auto c = db_.statement("SELECT created_at FROM users WHERE id = ?", u.id);
-    if (!c) return c.status();
-    if (auto r = c->step(); r && *r) u.created_at = c->column_int(0);
+    WENYUAN_ASSIGN_OR_RETURN(auto c, db_.statement("SELECT created_at FROM users WHERE id = ?", u.id));
+    if (auto r = c.step(); r && *r) u.created_at = c.column_int(0);
     return Status::ok();
   }));
   return u;
@@ -199,14 +193,12 @@ Result<User> Accounts::authenticate(const std::string& name, const std::string& 
   bool found = false;
   {
     std::lock_guard lock(mu_);
-    auto s = db_.statement(
-        "SELECT id, name, tier, disabled, created_at, tier_until, password_hash FROM users WHERE name = ?", name);
-    if (!s) return s.status();
-    auto r = s->step();
-    if (!r) return r.status();
-    if (*r) {
-      u = read_user(*s);
-      hash = s->column_text(6);
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db_.statement(
+        "SELECT id, name, tier, disabled, created_at, tier_until, password_hash FROM users WHERE name = ?", name));
+    WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+    if (r) {
+      u = read_user(s);
+      hash = s.column_text(6);
       found = true;
     }
   }
@@ -220,12 +212,10 @@ Result<User> Accounts::authenticate(const std::string& name, const std::string& 
 }
 
 Result<User> Accounts::user_where(const std::string& where, const std::string& arg) {
-  auto s = db_.statement(kUserColumns + where, arg);
-  if (!s) return s.status();
-  auto r = s->step();
-  if (!r) return r.status();
-  if (!*r) return Status::not_found("no such user");
-  return read_user(*s);
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.statement(kUserColumns + where, arg));
+  WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+  if (!r) return Status::not_found("no such user");
+  return read_user(s);
 }
 
 Result<User> Accounts::get_user(const std::string& name) {
@@ -237,10 +227,9 @@ Result<User> Accounts::get_user(const std::string& name) {
 
 Result<std::vector<User>> Accounts::list_users() {
   std::lock_guard lock(mu_);
-  auto s = db_.statement(std::string(kUserColumns) + "ORDER BY id");
-  if (!s) return s.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.statement(std::string(kUserColumns) + "ORDER BY id"));
   std::vector<User> out;
-  WENYUAN_RETURN_IF_ERROR(s->for_each_row([&] { out.push_back(read_user(*s)); }));
+  WENYUAN_RETURN_IF_ERROR(s.for_each_row([&] { out.push_back(read_user(s)); }));
   return out;
 }
 
@@ -270,10 +259,9 @@ Result<User> Accounts::set_disabled(const std::string& name, bool disabled) {
 
 Status Accounts::set_password(const std::string& name, const std::string& password) {
   WENYUAN_RETURN_IF_ERROR(validate_password(password));
-  auto hash = hash_password(password, options_.ops_limit, options_.mem_limit);
-  if (!hash) return hash.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto hash, hash_password(password, options_.ops_limit, options_.mem_limit));
   std::lock_guard lock(mu_);
-  WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE users SET password_hash = ? WHERE name = ?", *hash, name));
+  WENYUAN_RETURN_IF_ERROR(db_.run("UPDATE users SET password_hash = ? WHERE name = ?", hash, name));
   if (db_.changes() == 0) return Status::not_found("no user \"" + name + "\"");
   return Status::ok();
 }
@@ -297,16 +285,14 @@ Result<NewSession> Accounts::create_session(int64_t user_id, int64_t ttl_seconds
 Result<SessionUser> Accounts::session_user(const std::string& token) {
   if (token.empty() || token.size() > 128) return Status::not_found("no session");
   std::lock_guard lock(mu_);
-  auto s = db_.statement(
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.statement(
       "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, u.tier_until, s.csrf, s.rowid"
       " FROM sessions s JOIN users u ON u.id = s.user_id"
       " WHERE s.token_hash = ? AND s.expires_at >= ? AND u.disabled = 0",
-      token_hash(token), unix_now());
-  if (!s) return s.status();
-  auto r = s->step();
-  if (!r) return r.status();
-  if (!*r) return Status::not_found("no session");
-  return SessionUser{read_user(*s), s->column_text(6), s->column_int(7)};
+      token_hash(token), unix_now()));
+  WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+  if (!r) return Status::not_found("no session");
+  return SessionUser{read_user(s), s.column_text(6), s.column_int(7)};
 }
 
 Status Accounts::delete_session(const std::string& token) {
@@ -316,14 +302,13 @@ Status Accounts::delete_session(const std::string& token) {
 
 Result<std::vector<SessionInfo>> Accounts::list_sessions(int64_t user_id) {
   std::lock_guard lock(mu_);
-  auto s = db_.statement(
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.statement(
       "SELECT rowid, created_at, expires_at, ip, user_agent FROM sessions WHERE user_id = ? AND expires_at >= ?"
       " ORDER BY created_at DESC, rowid DESC",
-      user_id, unix_now());
-  if (!s) return s.status();
+      user_id, unix_now()));
   std::vector<SessionInfo> out;
-  WENYUAN_RETURN_IF_ERROR(s->for_each_row([&] {
-    out.push_back({s->column_int(0), s->column_int(1), s->column_int(2), s->column_text(3), s->column_text(4)});
+  WENYUAN_RETURN_IF_ERROR(s.for_each_row([&] {
+    out.push_back({s.column_int(0), s.column_int(1), s.column_int(2), s.column_text(3), s.column_text(4)});
   }));
   return out;
 }
@@ -353,28 +338,25 @@ Result<std::vector<std::string>> Accounts::create_invites(int count, int64_t ttl
 }
 
 Result<std::string> Accounts::create_api_token(const std::string& user_name) {
-  auto u = get_user(user_name);
-  if (!u) return u.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto u, get_user(user_name));
   const std::string token = random_token();
   std::lock_guard lock(mu_);
   WENYUAN_RETURN_IF_ERROR(db_.run("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
-                                  token_hash(token), u->id, unix_now()));
+                                  token_hash(token), u.id, unix_now()));
   return token;
 }
 
 Result<User> Accounts::token_user(const std::string& token) {
   if (token.empty() || token.size() > 128) return Status::not_found("no such token");
   std::lock_guard lock(mu_);
-  auto s = db_.statement(
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.statement(
       "SELECT u.id, u.name, u.tier, u.disabled, u.created_at, u.tier_until FROM api_tokens t"
       " JOIN users u ON u.id = t.user_id"
       " WHERE t.token_hash = ? AND u.disabled = 0",
-      token_hash(token));
-  if (!s) return s.status();
-  auto r = s->step();
-  if (!r) return r.status();
-  if (!*r) return Status::not_found("no such token");
-  return read_user(*s);
+      token_hash(token)));
+  WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+  if (!r) return Status::not_found("no such token");
+  return read_user(s);
 }
 
 Result<bool> Accounts::spend_download(int64_t user_id, const std::string& day, uint32_t limit) {
@@ -390,11 +372,9 @@ Result<bool> Accounts::spend_download(int64_t user_id, const std::string& day, u
 
 Result<uint32_t> Accounts::downloads_used(int64_t user_id, const std::string& day) {
   std::lock_guard lock(mu_);
-  auto s = db_.statement("SELECT used FROM downloads WHERE user_id = ? AND day = ?", user_id, day);
-  if (!s) return s.status();
-  auto r = s->step();
-  if (!r) return r.status();
-  return *r ? static_cast<uint32_t>(s->column_int(0)) : 0u;
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.statement("SELECT used FROM downloads WHERE user_id = ? AND day = ?", user_id, day));
+  WENYUAN_ASSIGN_OR_RETURN(auto r, s.step());
+  return r ? static_cast<uint32_t>(s.column_int(0)) : 0u;
 }
 
 std::string Accounts::today() {

@@ -107,7 +107,7 @@ void visible_nodes(const std::vector<doc::OutlineNode>& nodes, const std::vector
     if (in == nullptr) continue;
     VisibleOutlineNode v;
     v.level = n.level;
-    v.kind = n.kind;
+    v.kind = doc::to_string(n.kind);
     v.marker = n.marker;
     // The title must be readable text: it is shown only if it is a slice of the
     // (readable) heading, so an analyzer that put other text there cannot leak it.
@@ -159,7 +159,8 @@ void remap_outline(const std::vector<VisibleOutlineNode>& in, const std::vector<
     if (!s || !e || *e < *s) continue;
     doc::OutlineNode n;
     n.level = v.level;
-    n.kind = v.kind;
+    // v came from an OutlineNode (locked entries were skipped above), so its kind is a doc kind.
+    n.kind = doc::outline_kind_from_string(v.kind).value_or(doc::OutlineKind::kHeading);
     n.marker = v.marker;
     n.title = v.title;
     n.start = *s;
@@ -254,7 +255,7 @@ namespace {
 void locked_headings(const std::vector<doc::OutlineNode>& nodes, const std::vector<Interval>& iv, const CodePoints& cp,
                      std::vector<VisibleOutlineNode>& out) {
   for (const auto& n : nodes) {
-    if (n.kind != "enum") {
+    if (n.kind != doc::OutlineKind::kEnum) {
       for (const auto& i : iv) {
         if (!i.locked || n.heading.start < i.start || n.heading.start >= i.end) continue;
         VisibleOutlineNode v;

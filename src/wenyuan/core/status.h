@@ -4,6 +4,10 @@
 // the input and the place ("laws.jsonl:1234: missing field \"text\"").
 // Result<T> holds exactly one of a value or a non-ok Status. Exceptions stay
 // inside a module; public functions return Status/Result.
+//
+// Both are [[nodiscard]]: an error dropped on the floor is a bug. Where ignoring
+// one is right (best-effort cleanup after another error), write `(void)` and a
+// comment saying why.
 #pragma once
 
 #include <optional>
@@ -25,7 +29,7 @@ enum class StatusCode {
   kInternal,
 };
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status ok() { return {}; }
@@ -57,7 +61,7 @@ class Status {
 };
 
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}            // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}    // NOLINT: implicit by design
@@ -87,3 +91,16 @@ class Result {
     ::wenyuan::Status _st = (expr);            \
     if (!_st.is_ok()) return _st;              \
   } while (0)
+
+// Evaluates `expr` (a Result<T>); if it holds an error, returns that Status from
+// the enclosing function (which returns Status or any Result<U>), otherwise moves
+// the value into `lhs`: a declaration (`auto doc`, `const Foo& f`) or an lvalue.
+// Expands to several statements, so use it only where a statement may stand.
+#define WENYUAN_ASSIGN_OR_RETURN(lhs, ...) \
+  WENYUAN_ASSIGN_OR_RETURN_IMPL_(WENYUAN_STATUS_CONCAT_(wenyuan_result_, __LINE__), lhs, __VA_ARGS__)
+#define WENYUAN_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, ...) \
+  auto tmp = (__VA_ARGS__);                          \
+  if (!tmp.is_ok()) return tmp.status();             \
+  lhs = std::move(tmp).value()
+#define WENYUAN_STATUS_CONCAT_(a, b) WENYUAN_STATUS_CONCAT_INNER_(a, b)
+#define WENYUAN_STATUS_CONCAT_INNER_(a, b) a##b

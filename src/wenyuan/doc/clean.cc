@@ -6,49 +6,19 @@
 
 #include "wenyuan/doc/outline.h"
 #include "wenyuan/doc/promo.h"
+#include "wenyuan/text/chars.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::doc {
 
 namespace {
 
+using text::is_blank;
+using text::trim_blank;
 using U32View = std::u32string_view;
 
 constexpr std::string_view kPaidBegin = "##paidbegin##";
 constexpr std::string_view kPaidEnd = "##paidend##";
-
-bool is_space(char32_t c) {
-  return c == U' ' || c == U'\t' || c == U'\r' || c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x200B ||
-         c == 0x200C || c == 0x200D || c == 0x2060;
-}
-
-U32View trim(U32View s) {
-  size_t b = 0, e = s.size();
-  while (b < e && is_space(s[b])) ++b;
-  while (e > b && is_space(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
-std::string_view trim_utf8(std::string_view s) {
-  // Trims ASCII whitespace and the UTF-8 forms of U+3000, U+00A0, U+FEFF, U+200B.
-  auto starts = [](std::string_view v, std::string_view p) { return v.substr(0, p.size()) == p; };
-  auto ends = [](std::string_view v, std::string_view p) {
-    return v.size() >= p.size() && v.substr(v.size() - p.size()) == p;
-  };
-  static constexpr std::string_view kWide[] = {"\xE3\x80\x80", "\xC2\xA0",     "\xEF\xBB\xBF", "\xE2\x80\x8B",
-                                               "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x81\xA0"};
-  for (bool changed = true; changed;) {
-    changed = false;
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-      s.remove_prefix(1), changed = true;
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1), changed = true;
-    for (std::string_view w : kWide) {
-      if (starts(s, w)) s.remove_prefix(w.size()), changed = true;
-      if (ends(s, w)) s.remove_suffix(w.size()), changed = true;
-    }
-  }
-  return s;
-}
 
 // One input line: its text split around paywall markers.
 struct Piece {
@@ -109,7 +79,7 @@ std::vector<LineRec> split(std::string_view text, uint64_t& scanned) {
       if (!p.marker) rec.content += p.text;
     }
     rec.u32 = text::decode_utf8(rec.content);
-    rec.blank = trim(rec.u32).empty();
+    rec.blank = trim_blank(rec.u32).empty();
     if (!rec.blank) rec.sig = line_signals(rec.u32);
     if (rec.blank && rec.has_marker) rec.verdict = Verdict::kMarkerLine;
     lines.push_back(std::move(rec));
@@ -249,11 +219,11 @@ void mark_recurring(std::vector<LineRec>& lines, const CleanOptions& o) {
   for (int k = 0; k < static_cast<int>(lines.size()); ++k) {
     if (!lines[k].blank) non_blank.push_back(k);
   }
-  const std::string_view title = trim_utf8(o.title);
+  const std::string_view title = trim_blank(o.title);
   auto check = [&](int k, Verdict v) {
     LineRec& l = lines[k];
     if (l.verdict != Verdict::kKeep) return;
-    const std::string_view t = trim_utf8(l.content);
+    const std::string_view t = trim_blank(l.content);
     if (is_structural_line(t) || (!title.empty() && t == title)) return;
     if (is_recurring_edge_line(o.edge_stats->documents_with_edge_line(o.source, t), docs)) l.verdict = v;
   };
@@ -378,7 +348,7 @@ std::vector<std::string> edge_lines(std::string_view text) {
   std::vector<std::string> non_blank;
   uint64_t scanned = 0;
   for (const LineRec& l : split(text, scanned)) {
-    if (!l.blank) non_blank.emplace_back(trim_utf8(l.content));
+    if (!l.blank) non_blank.emplace_back(trim_blank(l.content));
   }
   std::vector<std::string> out;
   const size_t m = non_blank.size();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wenyuan::doc {
@@ -15,8 +16,22 @@ namespace wenyuan::doc {
 enum class Access { kFree, kPaid };
 enum class RegionKind { kPreview, kPaid };
 
+// What found an outline node: the numbering of a 公文 heading (第一编 第一章
+// 第一节 第一条; 一、 （一） 1. （1）), an enumeration item (一是… 二是…), or a
+// heading the source format marked (docx styles, html <h1>..<h6>), or an
+// unnumbered heading found by its layout (doc/outline_plain.h).
+enum class OutlineKind {
+  kPart, kChapter, kSection, kArticle, kCnNum, kParenCn, kArabic, kParenArabic, kEnum, kHeading, kPlain
+};
+
 const char* to_string(Access a);
 const char* to_string(RegionKind k);
+// The names the catalog stores and the JSON views show: "part" "chapter"
+// "section" "article" "cn_num" "paren_cn" "arabic" "paren_arabic" "enum" "heading"
+// "plain".
+const char* to_string(OutlineKind k);
+// The kind to_string(k) names; nullopt for any other string.
+std::optional<OutlineKind> outline_kind_from_string(std::string_view s);
 
 struct Region {
   RegionKind kind = RegionKind::kPreview;
@@ -35,7 +50,7 @@ struct Span {
 // text itself (for heading: searches and ranking).
 struct OutlineNode {
   int level = 1;              // 1 = top level
-  std::string kind;           // "chapter" "section" "article" "cn_num" "paren_cn" "arabic" "paren_arabic" "enum" "heading" "plain" (unnumbered, doc/outline_plain.h)
+  OutlineKind kind = OutlineKind::kHeading;
   std::string marker;         // the numbering as written: "一、" "（一）" "1." "第一条" "一是"
   std::string title;          // heading text without the marker
   uint32_t start = 0;

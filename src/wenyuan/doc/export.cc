@@ -445,8 +445,16 @@ std::vector<ExportBlock> export_blocks(const Document& doc) {
     uint32_t end;  // code point offset where the heading span ends
     int layer;     // ExportBlock::layer
   };
-  auto layer_of = [](const std::string& kind) {
-    return kind == "cn_num" ? 1 : kind == "paren_cn" ? 2 : kind == "arabic" ? 3 : kind == "paren_arabic" ? 4 : 0;
+  // A law's 第X条 takes 黑体 at any depth, as published law texts set it.
+  auto layer_of = [](OutlineKind kind) {
+    switch (kind) {
+      case OutlineKind::kCnNum:
+      case OutlineKind::kArticle: return 1;
+      case OutlineKind::kParenCn: return 2;
+      case OutlineKind::kArabic: return 3;
+      case OutlineKind::kParenArabic: return 4;
+      default: return 0;
+    }
   };
   std::map<uint32_t, Heading> heading_starts;  // code point offset -> heading
   std::vector<const OutlineNode*> stack;
@@ -454,7 +462,7 @@ std::vector<ExportBlock> export_blocks(const Document& doc) {
   while (!stack.empty()) {
     const OutlineNode* n = stack.back();
     stack.pop_back();
-    if (n->kind != "enum") heading_starts.emplace(n->heading.start, Heading{n->level, n->heading.end, layer_of(n->kind)});
+    if (n->kind != OutlineKind::kEnum) heading_starts.emplace(n->heading.start, Heading{n->level, n->heading.end, layer_of(n->kind)});
     for (const OutlineNode& c : n->children) stack.push_back(&c);
   }
   std::vector<ExportBlock> blocks;

@@ -66,7 +66,7 @@ Result<std::string> export_docx(std::string_view title, const std::vector<Export
 // paragraph, or a heading when an outline node (of any kind but "enum") has its
 // heading span starting at that line; its level is the node's outline level.
 // Numbered kinds give the block its layer (cn_num 1, paren_cn 2, arabic 3,
-// paren_arabic 4). When the line goes on past the heading span (and the punctuation closing it),
+// paren_arabic 4; article 1: 第X条 in 黑体). When the line goes on past the heading span (and the punctuation closing it),
 // the line is a paragraph with that span as its run-in heading ("第一条" of an
 // article, "一、加强领导。" before the body of a 一、 paragraph).
 std::vector<ExportBlock> export_blocks(const Document& doc);

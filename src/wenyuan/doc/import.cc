@@ -259,10 +259,9 @@ Status read_jsonl(const std::string& name, const ImportLimits& limits, const Raw
                            format_bytes(limits.max_file_bytes)));
   };
   for (;;) {
-    Result<std::string_view> chunk = next_chunk();
-    if (!chunk) return chunk.status();
-    if (chunk->empty()) break;
-    splitter.feed(*chunk, on_line, too_long);
+    WENYUAN_ASSIGN_OR_RETURN(std::string_view chunk, next_chunk());
+    if (chunk.empty()) break;
+    splitter.feed(chunk, on_line, too_long);
   }
   splitter.finish(on_line, too_long);
   return Status::ok();
@@ -293,8 +292,7 @@ Result<File> open_regular(const std::string& path, uint64_t& size) {
 
 Result<std::string> read_capped(const std::string& path, const ImportLimits& limits) {
   uint64_t size = 0;
-  Result<File> f = open_regular(path, size);
-  if (!f) return f.status();
+  WENYUAN_ASSIGN_OR_RETURN(File f, open_regular(path, size));
   auto too_large = [&] {
     return Status::too_large(path + ": file is larger than the limit of " + format_bytes(limits.max_file_bytes));
   };
@@ -303,13 +301,13 @@ Result<std::string> read_capped(const std::string& path, const ImportLimits& lim
   bytes.reserve(size);
   std::array<char, 64 * 1024> buf;
   for (;;) {
-    const size_t n = std::fread(buf.data(), 1, buf.size(), f->get());
+    const size_t n = std::fread(buf.data(), 1, buf.size(), f.get());
     if (n > 0) {
       if (bytes.size() + n > limits.max_file_bytes) return too_large();  // grew while we read
       bytes.append(buf.data(), n);
     }
     if (n < buf.size()) {
-      if (std::ferror(f->get())) return errno_status(path, errno);
+      if (std::ferror(f.get())) return errno_status(path, errno);
       break;
     }
   }
@@ -358,14 +356,13 @@ Result<RawDocument> import_text(std::string bytes, const std::string& origin, co
   if (bytes.size() > limits.max_file_bytes) {
     return Status::too_large(origin + ": file is larger than the limit of " + format_bytes(limits.max_file_bytes));
   }
-  Result<text::DecodedText> decoded = text::decode_text(bytes, origin);
-  if (!decoded) return decoded.status();
+  WENYUAN_ASSIGN_OR_RETURN(text::DecodedText decoded, text::decode_text(bytes, origin));
   RawDocument doc;
   const std::string ext = lower_extension(origin);
   doc.format = (ext == ".md" || ext == ".markdown") ? "md" : "txt";
-  doc.encoding = decoded->encoding;
+  doc.encoding = decoded.encoding;
   doc.origin = origin;
-  doc.text = std::move(decoded->utf8);
+  doc.text = std::move(decoded.utf8);
   if (doc.format == "md") {
     // Markdown headings become heading hints; the '#'s are markup, not text.
     std::string out;
@@ -394,12 +391,11 @@ Result<RawDocument> import_text(std::string bytes, const std::string& origin, co
 Status import_jsonl(const std::filesystem::path& path, const ImportLimits& limits, const RawSink& sink) {
   const std::string name = path.string();
   uint64_t size = 0;
-  Result<File> f = open_regular(name, size);
-  if (!f) return f.status();
+  WENYUAN_ASSIGN_OR_RETURN(File f, open_regular(name, size));
   std::array<char, 64 * 1024> buf;
   return read_jsonl(name, limits, sink, [&]() -> Result<std::string_view> {
-    const size_t n = std::fread(buf.data(), 1, buf.size(), f->get());
-    if (n == 0 && std::ferror(f->get())) return errno_status(name, errno);
+    const size_t n = std::fread(buf.data(), 1, buf.size(), f.get());
+    if (n == 0 && std::ferror(f.get())) return errno_status(name, errno);
     return std::string_view(buf.data(), n);
   });
 }
@@ -411,9 +407,8 @@ Status import_file(const std::filesystem::path& path, const ImportLimits& limits
   // A .jsonl is a stream of documents, bounded line by line (each line at most
   // max_file_bytes) rather than as a whole: a corpus export may rightly be huge.
   if (f == Format::kJsonl) return import_jsonl(path, limits, sink);
-  Result<std::string> bytes = read_capped(name, limits);
-  if (!bytes) return bytes.status();
-  return import_one(f, std::move(bytes).value(), name, limits, sink);
+  WENYUAN_ASSIGN_OR_RETURN(std::string bytes, read_capped(name, limits));
+  return import_one(f, std::move(bytes), name, limits, sink);
 }
 
 Status import_bytes(const std::string& name, std::string bytes, const ImportLimits& limits, const RawSink& sink) {

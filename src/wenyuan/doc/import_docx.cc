@@ -283,11 +283,9 @@ Result<RawDocument> import_docx(std::string bytes, const std::string& origin, co
   StyleTable styles;
   const std::string dir = main_part.substr(0, main_part.rfind('/') + 1);
   if (zip.contains(dir + "styles.xml")) {
-    Result<std::string> s = zip.read(dir + "styles.xml");
-    if (!s) return s.status();
-    Result<pugi::xml_document> xml = parse_part(*s, origin, dir + "styles.xml");
-    if (!xml) return xml.status();
-    styles.load(*xml);
+    WENYUAN_ASSIGN_OR_RETURN(std::string s, zip.read(dir + "styles.xml"));
+    WENYUAN_ASSIGN_OR_RETURN(pugi::xml_document xml, parse_part(s, origin, dir + "styles.xml"));
+    styles.load(xml);
   }
 
   RawDocument doc;
@@ -295,17 +293,15 @@ Result<RawDocument> import_docx(std::string bytes, const std::string& origin, co
   doc.encoding = "UTF-8";
   doc.origin = origin;
   {
-    Result<std::string> body = zip.read(main_part);
-    if (!body) return body.status();
-    Result<pugi::xml_document> xml = parse_part(*body, origin, main_part);
-    if (!xml) return xml.status();
-    body->clear();
-    body->shrink_to_fit();
-    if (max_depth(*xml) > limits.max_nesting) {
+    WENYUAN_ASSIGN_OR_RETURN(std::string body, zip.read(main_part));
+    WENYUAN_ASSIGN_OR_RETURN(pugi::xml_document xml, parse_part(body, origin, main_part));
+    body.clear();
+    body.shrink_to_fit();
+    if (max_depth(xml) > limits.max_nesting) {
       return Status::invalid_argument(origin + ": " + main_part + ": elements nested deeper than " +
                                       std::to_string(limits.max_nesting) + " levels");
     }
-    pugi::xml_node body_node = child(xml->document_element(), "body");
+    pugi::xml_node body_node = child(xml.document_element(), "body");
     if (!body_node) return Status::corruption(origin + ": " + main_part + " has no body");
     BodyWalker walker(styles);
     walker.blocks(body_node, doc.text);
@@ -314,10 +310,9 @@ Result<RawDocument> import_docx(std::string bytes, const std::string& origin, co
   }
 
   if (zip.contains("docProps/core.xml")) {
-    Result<std::string> core = zip.read("docProps/core.xml");
-    if (!core) return core.status();
+    WENYUAN_ASSIGN_OR_RETURN(std::string core, zip.read("docProps/core.xml"));
     pugi::xml_document xml;
-    if (xml.load_buffer(core->data(), core->size())) {  // metadata only: a broken core.xml is not fatal
+    if (xml.load_buffer(core.data(), core.size())) {  // metadata only: a broken core.xml is not fatal
       if (pugi::xml_node t = child(xml.document_element(), "title")) {
         std::string_view title = internal::trim_ascii(t.child_value());
         if (!title.empty()) doc.title = std::string(title);

@@ -486,10 +486,9 @@ Result<RawDocument> import_html(std::string bytes, const std::string& origin, co
     }
   }
   if (doc.encoding.empty()) {  // no declaration, UTF-8 already, or the declaration was wrong
-    Result<text::DecodedText> decoded = text::decode_text(bytes, origin);
-    if (!decoded) return decoded.status();
-    utf8 = std::move(decoded->utf8);
-    doc.encoding = decoded->encoding;
+    WENYUAN_ASSIGN_OR_RETURN(text::DecodedText decoded, text::decode_text(bytes, origin));
+    utf8 = std::move(decoded.utf8);
+    doc.encoding = decoded.encoding;
   }
 
   if (std::optional<std::string> flat = internal::flatten_html_nesting(utf8, limits.max_nesting)) utf8 = std::move(*flat);

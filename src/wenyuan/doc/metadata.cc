@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <ctime>
 #include <utility>
 #include <vector>
 
+#include "wenyuan/doc/outline.h"
+#include "wenyuan/text/chars.h"
+#include "wenyuan/text/cn_number.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::doc {
@@ -341,5 +345,165 @@ std::string source_display_name(std::string_view source) {
   if (under("gov.cn")) return host;  // another government site: its host
   return host;
 }
+
+// ---- title, year and issuer as analyze() (outline.h) finds them
+
+namespace {
+
+using text::ar_digit;
+using text::cn_digit;
+using text::is_cn_numeral;
+
+int current_year() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return tm.tm_year + 1900;
+}
+
+bool plausible_year(int y) { return y >= 1949 && y <= current_year() + 1; }
+
+// A year ending just before `pos` (exclusive), written in 4 digits or 二〇二三.
+std::optional<int> year_before(U32View s, size_t pos) {
+  if (pos < 4) return std::nullopt;
+  int v = 0;
+  for (size_t k = pos - 4; k < pos; ++k) {
+    int d = ar_digit(s[k]);
+    if (d < 0) d = (s[k] == U'〇' || s[k] == U'零') ? 0 : (s[k] == U'十' ? -1 : cn_digit(s[k]));
+    if (d < 0) return std::nullopt;
+    v = v * 10 + d;
+  }
+  // not part of a longer number
+  if (pos >= 5 && (ar_digit(s[pos - 5]) >= 0)) return std::nullopt;
+  return v;
+}
+
+// A date 2023年3月5日 (or 二〇二三年三月五日) starting at the year: returns the year
+// and sets `len` to the date's length.
+std::optional<int> date_at(U32View s, size_t i, size_t* len) {
+  if (i + 4 >= s.size() || s[i + 4] != U'年') return std::nullopt;
+  const auto y = year_before(s, i + 4);
+  if (!y || !plausible_year(*y)) return std::nullopt;
+  if (i > 0 && ar_digit(s[i - 1]) >= 0) return std::nullopt;
+  size_t j = i + 5;
+  auto numeral = [&](size_t k) { return k < s.size() && (ar_digit(s[k]) >= 0 || is_cn_numeral(s[k])); };
+  const size_t m0 = j;
+  while (numeral(j) && j - m0 < 3) ++j;
+  if (j == m0 || j >= s.size() || s[j] != U'月') return std::nullopt;
+  ++j;
+  const size_t d0 = j;
+  while (numeral(j) && j - d0 < 3) ++j;
+  if (j == d0 || j >= s.size() || s[j] != U'日') return std::nullopt;
+  *len = j + 1 - i;
+  return y;
+}
+
+bool is_date_line(U32View line) {
+  const U32View t = text::trim_heading_space(line);
+  size_t len = 0;
+  return !t.empty() && date_at(t, 0, &len) && len == t.size();
+}
+
+bool is_organization_name(U32View s) {
+  static const U32View kSuffixes[] = {U"委员会", U"人民政府", U"政府",   U"办公厅", U"办公室", U"国务院", U"中共中央",
+                                      U"党委",   U"党组",     U"党支部", U"总支",   U"支部",   U"局",     U"部",
+                                      U"厅",     U"院",       U"委",     U"署",     U"会",     U"中心",   U"法院",
+                                      U"检察院", U"学校",     U"大学",   U"公司",   U"集团",   U"协会",   U"联合会",
+                                      U"研究所", U"处",       U"科"};
+  if (s.size() < 2 || s.size() > 40) return false;
+  for (char32_t c : s) {
+    if (c == U'。' || c == U'，' || c == U'：' || c == U'；' || c == U'！' || c == U'？' || c == U'、' ||
+        ar_digit(c) >= 0) {
+      // 、 separates joint issuers only in titles; a signature line has none of these.
+      if (c != U'、') return false;
+    }
+  }
+  for (U32View suf : kSuffixes) {
+    if (ends_with(s, suf)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<int> year_in_title(std::u32string_view t) {
+  for (size_t i = 0; i < t.size(); ++i) {
+    std::optional<int> y;
+    if (t[i] == U'年')
+      y = year_before(t, i);
+    else if ((t[i] == U'）' || t[i] == U')') && i >= 5 && (t[i - 5] == U'（' || t[i - 5] == U'('))
+      y = year_before(t, i);
+    if (y && plausible_year(*y)) return y;
+  }
+  return std::nullopt;
+}
+
+std::string issuer_from_title(std::u32string_view title) {
+  const size_t k = title.find(U"关于");
+  if (k == U32View::npos || k < 2) return {};
+  U32View prefix = text::trim_heading_space(title.substr(0, k));
+  if (prefix.size() > 40) return {};
+  // 我局/本委: the writer speaking of itself does not name the issuer.
+  if (prefix.front() == U'我' || prefix.front() == U'本') return {};
+  // 中共中央 国务院 / 中共中央办公厅、国务院办公厅: each part must be an organization.
+  size_t b = 0;
+  for (size_t i = 0; i <= prefix.size(); ++i) {
+    if (i == prefix.size() || prefix[i] == U'、' || text::is_heading_space(prefix[i])) {
+      const U32View part = prefix.substr(b, i - b);
+      if (!part.empty() && !is_organization_name(part)) return {};
+      b = i + 1;
+    }
+  }
+  return text::encode_utf8(prefix);
+}
+
+// A signature block near the end: an organization line followed by a date line.
+std::string issuer_from_signature(std::u32string_view text, const std::vector<Span>& lines) {
+  std::vector<U32View> tail;
+  for (auto it = lines.rbegin(); it != lines.rend() && tail.size() < 8; ++it) {
+    const U32View t = text::trim_heading_space(text.substr(it->start, it->end - it->start));
+    if (!t.empty()) tail.push_back(t);
+  }
+  std::reverse(tail.begin(), tail.end());
+  for (size_t i = 0; i + 1 < tail.size(); ++i) {
+    if (is_date_line(tail[i + 1]) && is_organization_name(tail[i])) return text::encode_utf8(tail[i]);
+  }
+  return {};
+}
+
+std::optional<int> year_from_text(std::u32string_view text, const std::vector<Span>& lines) {
+  // A signature date at the very end (the 成文日期) is the document's own date.
+  int seen = 0;
+  for (auto it = lines.rbegin(); it != lines.rend() && seen < 3; ++it) {
+    const U32View t = text::trim_heading_space(text.substr(it->start, it->end - it->start));
+    if (t.empty()) continue;
+    ++seen;
+    size_t len = 0;
+    if (is_date_line(t)) return date_at(t, 0, &len);
+  }
+  for (size_t i = 0; i + 4 < text.size(); ++i) {
+    size_t len = 0;
+    if (text[i + 4] == U'年') {
+      if (auto y = date_at(text, i, &len)) return y;
+    }
+  }
+  return std::nullopt;
+}
+
+bool looks_like_title(std::u32string_view line) {
+  const U32View t = text::trim_heading_space(line);
+  if (t.empty() || t.size() > 60) return false;
+  const char32_t last = t.back();
+  if (last == U'。' || last == U'，' || last == U'：' || last == U'；' || last == U'！' || last == U'？' ||
+      last == U':' || last == U',') {
+    return false;
+  }
+  if (t.find(U'。') != U32View::npos) return false;
+  size_t len = 0;
+  if (date_at(t, 0, &len)) return false;  // "1982年8月23日 第五届全国人大常委会通过" dates, it does not name
+  return !begins_with_heading(t);
+}
+
+std::optional<int> year_in_title(std::string_view title) { return year_in_title(text::decode_utf8(title)); }
 
 }  // namespace wenyuan::doc

@@ -20,6 +20,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "wenyuan/doc/document.h"
 
 namespace wenyuan::doc {
 
@@ -43,6 +46,25 @@ std::optional<int> signature_year(std::string_view text);
 // The date line under the title: within the first 8 non-blank lines, a line
 // that starts with a full date (after "（" or "——") and is short. nullopt if none.
 std::optional<int> head_date_year(std::string_view text);
+
+// A year written in a title: "2023年度…", "…（2023年）", "2023年…", also
+// full-width digits and 二〇二三年. Only years in 1949..current+1.
+std::optional<int> year_in_title(std::string_view title);
+std::optional<int> year_in_title(std::u32string_view title);
+
+// What analyze() (outline.h) takes for the title, year and issuer, over the
+// decoded text and its non-blank lines (code point spans):
+// - looks_like_title: a first line short, not ending like a sentence, neither a
+//   date nor a numbered heading;
+// - year_from_text: the 成文日期 on one of the last 3 lines, else the first full
+//   date in the text (years in 1949..current+1);
+// - issuer_from_title: the organizations before 关于 ("国务院办公厅关于…");
+// - issuer_from_signature: an organization line followed by a date line among
+//   the last 8 lines.
+bool looks_like_title(std::u32string_view line);
+std::optional<int> year_from_text(std::u32string_view text, const std::vector<Span>& lines);
+std::string issuer_from_title(std::u32string_view title);
+std::string issuer_from_signature(std::u32string_view text, const std::vector<Span>& lines);
 
 // A name to show for a source in lists, filters and facets: the site or body a
 // URL belongs to (zh.wikisource.org -> 维基文库, www.gov.cn -> 中国政府网,

@@ -1,92 +1,37 @@
 #include "wenyuan/doc/outline.h"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <unordered_map>
 
+#include "wenyuan/doc/metadata.h"
 #include "wenyuan/doc/outline_plain.h"
+#include "wenyuan/text/chars.h"
+#include "wenyuan/text/cn_number.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::doc {
 
 namespace {
 
+using text::ar_digit;
+using text::cn_digit;
+using text::is_heading_space;
+using text::is_cn_numeral;
+using text::parse_ar_number;
+using text::parse_cn_number;
+using text::trim_heading_space;
 using U32View = std::u32string_view;
 
-// Every space a heading may carry between its numeral and its title ("一、 聚焦",
-// "一、\u2002聚焦" from a Word file's en space): none of them belongs to the title.
-bool is_space(char32_t c) {
-  return c == U' ' || c == U'\t' || c == U'\r' || c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200D) || c == 0x202F || c == 0x205F || c == 0x2060;
-}
-
-// Value of a Chinese digit, or -1. 两 counts (两百); 〇/零 are zero.
-int cn_digit(char32_t c) {
-  switch (c) {
-    case U'〇':
-    case U'零': return 0;
-    case U'一': return 1;
-    case U'二':
-    case U'两': return 2;
-    case U'三': return 3;
-    case U'四': return 4;
-    case U'五': return 5;
-    case U'六': return 6;
-    case U'七': return 7;
-    case U'八': return 8;
-    case U'九': return 9;
-    default: return -1;
-  }
-}
-bool is_cn_numeral(char32_t c) { return cn_digit(c) >= 0 || c == U'十' || c == U'百' || c == U'千'; }
-
-// ASCII or full-width digit value, or -1.
-int ar_digit(char32_t c) {
-  if (c >= U'0' && c <= U'9') return static_cast<int>(c - U'0');
-  if (c >= 0xFF10 && c <= 0xFF19) return static_cast<int>(c - 0xFF10);
-  return -1;
-}
-
-// 一百二十三 -> 123, 十二 -> 12, 二十 -> 20. Returns -1 for an empty string.
-int parse_cn_number(U32View s) {
-  if (s.empty()) return -1;
-  int total = 0, digit = 0;
-  for (char32_t c : s) {
-    const int d = cn_digit(c);
-    if (d >= 0) {
-      digit = d;
-      continue;
-    }
-    const int unit = c == U'十' ? 10 : c == U'百' ? 100 : 1000;
-    total += (digit == 0 ? 1 : digit) * unit;
-    digit = 0;
-  }
-  return total + digit;
-}
-
-int parse_ar_number(U32View s) {
-  int v = 0;
-  for (char32_t c : s) v = v * 10 + ar_digit(c);
-  return v;
-}
 
 size_t skip_space(U32View s, size_t i) {
-  while (i < s.size() && is_space(s[i])) ++i;
+  while (i < s.size() && is_heading_space(s[i])) ++i;
   return i;
-}
-
-U32View trim(U32View s) {
-  size_t b = 0, e = s.size();
-  while (b < e && is_space(s[b])) ++b;
-  while (e > b && is_space(s[e - 1])) --e;
-  return s.substr(b, e - b);
 }
 
 // ---------------------------------------------------------------- headings
 
 struct HeadingMatch {
-  std::string kind;  // "part" "chapter" "section" "article" "cn_num" "paren_cn" "arabic" "paren_arabic"
+  OutlineKind kind = OutlineKind::kHeading;
   int number = 0;
   bool sub = false;         // 第十条之一: an inserted article, same number as its predecessor
   size_t marker_begin = 0;  // code points within the line
@@ -106,7 +51,7 @@ size_t title_stop(U32View line, size_t from) {
 
 void set_title(HeadingMatch& m, U32View line, size_t from, size_t to) {
   from = skip_space(line, from);
-  while (to > from && is_space(line[to - 1])) --to;
+  while (to > from && is_heading_space(line[to - 1])) --to;
   m.title_begin = from;
   m.title_end = std::max(from, to);
 }
@@ -126,28 +71,28 @@ std::optional<HeadingMatch> match_ordinal(U32View line, size_t i) {
   HeadingMatch m;
   const char32_t unit = line[j];
   if (unit == U'编')
-    m.kind = "part";
+    m.kind = OutlineKind::kPart;
   else if (unit == U'章')
-    m.kind = "chapter";
+    m.kind = OutlineKind::kChapter;
   else if (unit == U'节')
-    m.kind = "section";
+    m.kind = OutlineKind::kSection;
   else if (unit == U'条')
-    m.kind = "article";
+    m.kind = OutlineKind::kArticle;
   else
     return std::nullopt;
   m.number = arabic ? parse_ar_number(num) : parse_cn_number(num);
   if (arabic && std::any_of(num.begin(), num.end(), [](char32_t c) { return ar_digit(c) < 0; })) return std::nullopt;
   size_t k = j + 1;
-  if (m.kind == "article" && k + 1 < line.size() && line[k] == U'之' && cn_digit(line[k + 1]) > 0) {
+  if (m.kind == OutlineKind::kArticle && k + 1 < line.size() && line[k] == U'之' && cn_digit(line[k + 1]) > 0) {
     m.sub = true;
     k += 2;
   }
   m.marker_begin = i;
   m.marker_end = k;
-  if (m.kind == "article") {
+  if (m.kind == OutlineKind::kArticle) {
     // "第一条 为了…" or "第一条（立法目的）…": the article itself has no title
     // unless a bracketed one follows. "第十条修改为…" (an amendment) is no heading.
-    if (k < line.size() && !is_space(line[k]) && line[k] != U'（' && line[k] != U'(' && line[k] != U'【') {
+    if (k < line.size() && !is_heading_space(line[k]) && line[k] != U'（' && line[k] != U'(' && line[k] != U'【') {
       return std::nullopt;
     }
     const size_t b = skip_space(line, k);
@@ -190,14 +135,14 @@ std::optional<HeadingMatch> match_heading_at(U32View line) {
     }
     if ((cn == ar) || j >= line.size() || (line[j] != U'）' && line[j] != U')')) return std::nullopt;
     const U32View num = line.substr(i + 1, j - i - 1);
-    m.kind = cn ? "paren_cn" : "paren_arabic";
+    m.kind = cn ? OutlineKind::kParenCn : OutlineKind::kParenArabic;
     m.number = cn ? parse_cn_number(num) : parse_ar_number(num);
     m.marker_end = j + 1;
   } else if (is_cn_numeral(c)) {
     size_t j = i;
     while (j < line.size() && is_cn_numeral(line[j]) && j - i < 4) ++j;
     if (j >= line.size() || line[j] != U'、') return std::nullopt;
-    m.kind = "cn_num";
+    m.kind = OutlineKind::kCnNum;
     m.number = parse_cn_number(line.substr(i, j - i));
     m.marker_end = j + 1;
   } else if (ar_digit(c) >= 0) {
@@ -207,7 +152,7 @@ std::optional<HeadingMatch> match_heading_at(U32View line) {
     const char32_t p = line[j];
     if (p != U'.' && p != U'、' && p != U'．') return std::nullopt;
     if (j + 1 < line.size() && ar_digit(line[j + 1]) >= 0) return std::nullopt;  // 1.5亿, 3.2.1
-    m.kind = "arabic";
+    m.kind = OutlineKind::kArabic;
     m.number = parse_ar_number(line.substr(i, j - i));
     m.marker_end = j + 1;
   } else {
@@ -282,7 +227,7 @@ int rank_of(const std::vector<std::string>& order, const std::string& key) {
 
 struct FlatNode {
   OutlineNode node;  // children unused here
-  std::string key;   // kind, or "heading<level>" for hints
+  std::string key;   // to_string(kind), or "heading<level>" for hints
   int number = 0;
   int parent = -1;
   std::vector<int> children;
@@ -320,7 +265,7 @@ class OutlineBuilder {
   // this is the kind of the next numbered heading after it ("" if none).
   void add_line(const Line& line, const HintMap& hints, const std::string* plain_before) {
     const U32View s = text_.substr(line.start, line.end - line.start);
-    const U32View t = trim(s);
+    const U32View t = trim_heading_space(s);
     if (t.empty()) return;
     std::optional<HeadingMatch> m = match_heading_at(s);
     ++steps_;
@@ -331,11 +276,11 @@ class OutlineBuilder {
         // A marked heading that is numbered keeps its numbering: the run-in
         // headings after it (（二）… in body paragraphs) go on in its sequence.
         if (m) {
-          add(line, *m, m->kind, /*always=*/true);
+          add(line, *m, to_string(m->kind), /*always=*/true);
           return;
         }
         HeadingMatch h;
-        h.kind = "heading";
+        h.kind = OutlineKind::kHeading;
         const size_t b = static_cast<size_t>(t.data() - s.data());
         h.marker_begin = h.marker_end = b;
         if (m) {
@@ -351,10 +296,10 @@ class OutlineBuilder {
       }
     }
     if (m) {
-      add(line, *m, m->kind, /*always=*/false);
+      add(line, *m, to_string(m->kind), /*always=*/false);
     } else if (plain_before != nullptr) {
       HeadingMatch h;
-      h.kind = "plain";
+      h.kind = OutlineKind::kPlain;
       const size_t b = static_cast<size_t>(t.data() - s.data());
       h.marker_begin = h.marker_end = h.title_begin = b;
       h.title_end = b + t.size();
@@ -472,7 +417,7 @@ class OutlineBuilder {
 bool enum_boundary_before(U32View text, size_t i, size_t body_begin) {
   if (i == body_begin) return true;
   const char32_t p = text[i - 1];
-  return p == U'\n' || is_space(p) || p == U'。' || p == U'；' || p == U'：' || p == U'，' || p == U'！' ||
+  return p == U'\n' || is_heading_space(p) || p == U'。' || p == U'；' || p == U'：' || p == U'，' || p == U'！' ||
          p == U'？' || p == U'”' || p == U'）' || p == U';' || p == U':' || p == U',' || p == U'、';
 }
 
@@ -490,7 +435,7 @@ std::vector<OutlineNode> find_enumerations(U32View text, size_t begin, size_t en
     if (n != expected && n != 1) continue;
     expected = n + 1;
     OutlineNode item;
-    item.kind = "enum";
+    item.kind = OutlineKind::kEnum;
     item.marker = text::encode_utf8(text.substr(j, i + 2 - j));
     item.start = static_cast<uint32_t>(j);
     size_t t = i + 2;
@@ -517,7 +462,7 @@ std::vector<OutlineNode> find_enumerations(U32View text, size_t begin, size_t en
     if (item.heading.end > item.end) {
       // "一是甲、二是乙。": the title stops where the next item begins, without the 、.
       uint32_t stop = item.end;
-      while (stop > item.start && (text[stop - 1] == U'、' || text[stop - 1] == U'，' || is_space(text[stop - 1]))) {
+      while (stop > item.start && (text[stop - 1] == U'、' || text[stop - 1] == U'，' || is_heading_space(text[stop - 1]))) {
         --stop;
       }
       const uint32_t title_begin = item.start + static_cast<uint32_t>(text::count_code_points(item.marker));
@@ -551,160 +496,6 @@ void set_levels(std::vector<OutlineNode>& nodes, int level) {
   }
 }
 
-// ---------------------------------------------------------------- title, year, issuer
-
-int current_year() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return tm.tm_year + 1900;
-}
-
-bool plausible_year(int y) { return y >= 1949 && y <= current_year() + 1; }
-
-// A year ending just before `pos` (exclusive), written in 4 digits or 二〇二三.
-std::optional<int> year_before(U32View s, size_t pos) {
-  if (pos < 4) return std::nullopt;
-  int v = 0;
-  for (size_t k = pos - 4; k < pos; ++k) {
-    int d = ar_digit(s[k]);
-    if (d < 0) d = (s[k] == U'〇' || s[k] == U'零') ? 0 : (s[k] == U'十' ? -1 : cn_digit(s[k]));
-    if (d < 0) return std::nullopt;
-    v = v * 10 + d;
-  }
-  // not part of a longer number
-  if (pos >= 5 && (ar_digit(s[pos - 5]) >= 0)) return std::nullopt;
-  return v;
-}
-
-std::optional<int> year_in_u32_title(U32View t) {
-  for (size_t i = 0; i < t.size(); ++i) {
-    std::optional<int> y;
-    if (t[i] == U'年')
-      y = year_before(t, i);
-    else if ((t[i] == U'）' || t[i] == U')') && i >= 5 && (t[i - 5] == U'（' || t[i - 5] == U'('))
-      y = year_before(t, i);
-    if (y && plausible_year(*y)) return y;
-  }
-  return std::nullopt;
-}
-
-// A date 2023年3月5日 (or 二〇二三年三月五日) starting at the year: returns the year
-// and sets `len` to the date's length.
-std::optional<int> date_at(U32View s, size_t i, size_t* len) {
-  if (i + 4 >= s.size() || s[i + 4] != U'年') return std::nullopt;
-  const auto y = year_before(s, i + 4);
-  if (!y || !plausible_year(*y)) return std::nullopt;
-  if (i > 0 && ar_digit(s[i - 1]) >= 0) return std::nullopt;
-  size_t j = i + 5;
-  auto numeral = [&](size_t k) { return k < s.size() && (ar_digit(s[k]) >= 0 || is_cn_numeral(s[k])); };
-  const size_t m0 = j;
-  while (numeral(j) && j - m0 < 3) ++j;
-  if (j == m0 || j >= s.size() || s[j] != U'月') return std::nullopt;
-  ++j;
-  const size_t d0 = j;
-  while (numeral(j) && j - d0 < 3) ++j;
-  if (j == d0 || j >= s.size() || s[j] != U'日') return std::nullopt;
-  *len = j + 1 - i;
-  return y;
-}
-
-bool is_date_line(U32View line) {
-  const U32View t = trim(line);
-  size_t len = 0;
-  return !t.empty() && date_at(t, 0, &len) && len == t.size();
-}
-
-bool ends_with(U32View s, U32View suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool is_organization_name(U32View s) {
-  static const U32View kSuffixes[] = {U"委员会", U"人民政府", U"政府",   U"办公厅", U"办公室", U"国务院", U"中共中央",
-                                      U"党委",   U"党组",     U"党支部", U"总支",   U"支部",   U"局",     U"部",
-                                      U"厅",     U"院",       U"委",     U"署",     U"会",     U"中心",   U"法院",
-                                      U"检察院", U"学校",     U"大学",   U"公司",   U"集团",   U"协会",   U"联合会",
-                                      U"研究所", U"处",       U"科"};
-  if (s.size() < 2 || s.size() > 40) return false;
-  for (char32_t c : s) {
-    if (c == U'。' || c == U'，' || c == U'：' || c == U'；' || c == U'！' || c == U'？' || c == U'、' ||
-        ar_digit(c) >= 0) {
-      // 、 separates joint issuers only in titles; a signature line has none of these.
-      if (c != U'、') return false;
-    }
-  }
-  for (U32View suf : kSuffixes) {
-    if (ends_with(s, suf)) return true;
-  }
-  return false;
-}
-
-std::string issuer_from_title(U32View title) {
-  const size_t k = title.find(U"关于");
-  if (k == U32View::npos || k < 2) return {};
-  U32View prefix = trim(title.substr(0, k));
-  if (prefix.size() > 40) return {};
-  // 我局/本委: the writer speaking of itself does not name the issuer.
-  if (prefix.front() == U'我' || prefix.front() == U'本') return {};
-  // 中共中央 国务院 / 中共中央办公厅、国务院办公厅: each part must be an organization.
-  size_t b = 0;
-  for (size_t i = 0; i <= prefix.size(); ++i) {
-    if (i == prefix.size() || prefix[i] == U'、' || is_space(prefix[i])) {
-      const U32View part = prefix.substr(b, i - b);
-      if (!part.empty() && !is_organization_name(part)) return {};
-      b = i + 1;
-    }
-  }
-  return text::encode_utf8(prefix);
-}
-
-// A signature block near the end: an organization line followed by a date line.
-std::string issuer_from_signature(U32View text, const std::vector<Line>& lines) {
-  std::vector<U32View> tail;
-  for (auto it = lines.rbegin(); it != lines.rend() && tail.size() < 8; ++it) {
-    const U32View t = trim(text.substr(it->start, it->end - it->start));
-    if (!t.empty()) tail.push_back(t);
-  }
-  std::reverse(tail.begin(), tail.end());
-  for (size_t i = 0; i + 1 < tail.size(); ++i) {
-    if (is_date_line(tail[i + 1]) && is_organization_name(tail[i])) return text::encode_utf8(tail[i]);
-  }
-  return {};
-}
-
-std::optional<int> year_from_text(U32View text, const std::vector<Line>& lines) {
-  // A signature date at the very end (the 成文日期) is the document's own date.
-  int seen = 0;
-  for (auto it = lines.rbegin(); it != lines.rend() && seen < 3; ++it) {
-    const U32View t = trim(text.substr(it->start, it->end - it->start));
-    if (t.empty()) continue;
-    ++seen;
-    size_t len = 0;
-    if (is_date_line(t)) return date_at(t, 0, &len);
-  }
-  for (size_t i = 0; i + 4 < text.size(); ++i) {
-    size_t len = 0;
-    if (text[i + 4] == U'年') {
-      if (auto y = date_at(text, i, &len)) return y;
-    }
-  }
-  return std::nullopt;
-}
-
-bool looks_like_title(U32View line) {
-  const U32View t = trim(line);
-  if (t.empty() || t.size() > 60) return false;
-  const char32_t last = t.back();
-  if (last == U'。' || last == U'，' || last == U'：' || last == U'；' || last == U'！' || last == U'？' ||
-      last == U':' || last == U',') {
-    return false;
-  }
-  if (t.find(U'。') != U32View::npos) return false;
-  size_t len = 0;
-  if (date_at(t, 0, &len)) return false;  // "1982年8月23日 第五届全国人大常委会通过" dates, it does not name
-  return !match_heading_at(t).has_value();
-}
-
 // ---------------------------------------------------------------- sentences
 
 bool is_sentence_end(char32_t c) {
@@ -716,8 +507,8 @@ bool is_closing(char32_t c) {
 }
 
 void add_sentence(U32View text, size_t b, size_t e, std::vector<Span>& out) {
-  while (b < e && is_space(text[b])) ++b;
-  while (e > b && is_space(text[e - 1])) --e;
+  while (b < e && is_heading_space(text[b])) ++b;
+  while (e > b && is_heading_space(text[e - 1])) --e;
   if (b < e) out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
 }
 
@@ -725,12 +516,12 @@ void add_sentence(U32View text, size_t b, size_t e, std::vector<Span>& out) {
 
 bool is_structural_line(std::string_view line) {
   const std::u32string u = text::decode_utf8(line);
-  const U32View t = trim(u);
+  const U32View t = trim_heading_space(u);
   if (t == U"目录" || t == U"目 录" || t == U"目　录") return true;
   return match_heading_at(t).has_value();
 }
 
-std::optional<int> year_in_title(std::string_view title) { return year_in_u32_title(text::decode_utf8(title)); }
+bool begins_with_heading(std::u32string_view line) { return match_heading_at(line).has_value(); }
 
 Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hints, std::string_view given_title) {
   Analysis a;
@@ -740,7 +531,7 @@ Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hin
   HintMap hint_texts;
   for (const HeadingHint& h : hints) {
     const std::u32string u = text::decode_utf8(h.text);
-    const U32View t = trim(u);
+    const U32View t = trim_heading_space(u);
     if (!t.empty()) hint_texts.emplace(std::u32string(t), h.level);  // keeps the first
   }
 
@@ -752,7 +543,7 @@ Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hin
     views.push_back(U32View(text).substr(line.start, line.end - line.start));
     std::optional<HeadingMatch> m = match_heading_at(views.back());
     numbered.push_back(m.has_value());
-    kinds.push_back(m ? m->kind : std::string());
+    kinds.push_back(m ? to_string(m->kind) : std::string());
   }
   const std::vector<bool> plain = plain_heading_lines(views, numbered);
   std::vector<std::string> next_kind(lines.size());
@@ -766,7 +557,7 @@ Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hin
     const Line& line = lines[li];
     builder.add_line(line, hint_texts, plain[li] ? &next_kind[li] : nullptr);
     const U32View s = U32View(text).substr(line.start, line.end - line.start);
-    if (!trim(s).empty()) a.paragraphs.push_back({static_cast<uint32_t>(line.start), static_cast<uint32_t>(line.end)});
+    if (!trim_heading_space(s).empty()) a.paragraphs.push_back({static_cast<uint32_t>(line.start), static_cast<uint32_t>(line.end)});
     size_t b = line.start;
     for (size_t i = line.start; i < line.end; ++i) {
       if (!is_sentence_end(text[i])) continue;
@@ -792,16 +583,17 @@ Analysis analyze(std::string_view text_utf8, const std::vector<HeadingHint>& hin
   } else {
     for (const Line& line : lines) {
       const U32View s = U32View(text).substr(line.start, line.end - line.start);
-      if (trim(s).empty()) continue;
-      if (looks_like_title(s)) a.title = text::encode_utf8(trim(s));
+      if (trim_heading_space(s).empty()) continue;
+      if (looks_like_title(s)) a.title = text::encode_utf8(trim_heading_space(s));
       break;
     }
   }
+  // metadata.cc reads the non-blank lines, which are the paragraphs.
   const std::u32string title = text::decode_utf8(a.title);
-  a.year = year_in_u32_title(title);
-  if (!a.year) a.year = year_from_text(text, lines);
+  a.year = year_in_title(title);
+  if (!a.year) a.year = year_from_text(text, a.paragraphs);
   a.issuer = issuer_from_title(title);
-  if (a.issuer.empty()) a.issuer = issuer_from_signature(text, lines);
+  if (a.issuer.empty()) a.issuer = issuer_from_signature(text, a.paragraphs);
   return a;
 }
 

@@ -52,8 +52,8 @@ Analysis analyze(std::string_view text, const std::vector<HeadingHint>& hints, s
 // such lines however often they recur across documents.
 bool is_structural_line(std::string_view line);
 
-// A year written in a title: "2023年度…", "…（2023年）", "2023年…", also
-// full-width digits and 二〇二三年. Only years in 1949..current+1.
-std::optional<int> year_in_title(std::string_view title);
+// True if `line` (leading whitespace aside) starts with a numbered heading
+// (is_structural_line without 目录): a first line that does is not a title.
+bool begins_with_heading(std::u32string_view line);
 
 }  // namespace wenyuan::doc

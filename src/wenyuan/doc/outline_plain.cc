@@ -36,6 +36,7 @@ bool starts_with_any(U32View s, std::initializer_list<U32View> words) {
 constexpr size_t kMinChars = 3;  // 结束语, 前言
 constexpr size_t kMaxChars = 40;
 constexpr U32View kStops = U"。！？；：!?;:…";
+constexpr size_t kLabelChars = 6;
 
 // Reads as a title: the first rule of outline_plain.h.
 bool title_like(U32View t) {
@@ -66,6 +67,8 @@ bool title_like(U32View t) {
 bool ends_a_block(U32View p, bool numbered) {
   if (p.empty()) return false;
   const char32_t last = p.back();
+  // A bare label ("来源：", "分享:") introduces its value, not a section.
+  if ((last == U'：' || last == U':') && p.size() <= kLabelChars) return false;
   if (kStops.find(last) != U32View::npos) return true;
   if ((last == U'”' || last == U'’' || last == U'）') && p.size() > 1 && U32View(U"。！？…!?").find(p[p.size() - 2]) != U32View::npos)
     return true;

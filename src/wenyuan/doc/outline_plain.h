@@ -12,7 +12,8 @@
 //  - not numbered (numbered headings have their own kinds), not the first line
 //    (the title), not a caption (供图, 摄, 图为), not opening with a discourse
 //    word (下面, 最后, 首先: a sentence that talks about the text);
-//  - between paragraphs: the line above ends a sentence or is a short numbered
+//  - between paragraphs: the line above ends a sentence (a bare label such as
+//    来源： does not: what follows it is its value) or is a short numbered
 //    heading; the line below starts a paragraph (no closing mark, no 和/与/的 a
 //    sentence would go on with) and is body text (a sentence, at least twice
 //    as long), or is a salutation (各位代表！) above body text;

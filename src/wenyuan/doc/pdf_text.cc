@@ -3,22 +3,27 @@
 #include <algorithm>
 #include <cctype>
 
+#include "wenyuan/text/cn_number.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::doc {
 namespace {
 
-bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == 0x3000 || c == 0xA0; }
+// What a PDF text layer puts between and around words: spaces, tabs, \r, the
+// form feed that ends a page, ideographic space and NBSP. Deliberately not
+// text::is_blank: the invisible format characters (ZWSP, BOM, …) are left in the
+// text here for cleaning to take out, as it does for every format; and \f, which
+// no other format's lines carry, must count.
+bool is_layout_space(char32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == 0x3000 || c == 0xA0; }
 
 std::u32string_view trim(std::u32string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_layout_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_layout_space(s.back())) s.remove_suffix(1);
   return s;
 }
 
-bool is_digit(char32_t c) { return (c >= '0' && c <= '9') || (c >= U'０' && c <= U'９'); }
-
-bool is_cn_numeral(char32_t c) { return std::u32string_view(U"一二三四五六七八九十百千零〇两").find(c) != std::u32string_view::npos; }
+bool is_digit(char32_t c) { return text::ar_digit(c) >= 0; }
+using text::is_cn_numeral;
 
 bool is_dash(char32_t c) { return c == '-' || c == U'－' || c == U'—' || c == U'–' || c == U'―' || c == U'─'; }
 
@@ -53,37 +58,37 @@ bool page_number(std::u32string_view s) {
   std::u32string_view t = s;
   // "第 3 页" optionally followed by "共 12 页" / "，共12页"
   if (consume(t, U'第')) {
-    skip(t, is_space);
+    skip(t, is_layout_space);
     if (skip(t, is_digit) == 0) return false;
-    skip(t, is_space);
+    skip(t, is_layout_space);
     if (!consume(t, U'页')) return false;
-    skip(t, [](char32_t c) { return is_space(c) || c == U'，' || c == ',' || c == U'/'; });
+    skip(t, [](char32_t c) { return is_layout_space(c) || c == U'，' || c == ',' || c == U'/'; });
     if (t.empty()) return true;
     if (!consume(t, U'共')) return false;
-    skip(t, is_space);
+    skip(t, is_layout_space);
     if (skip(t, is_digit) == 0) return false;
-    skip(t, is_space);
+    skip(t, is_layout_space);
     return consume(t, U'页') && spaces_then_end(t);
   }
   t = s;
   if (consume_word(t, U"Page") || consume_word(t, U"page") || consume_word(t, U"PAGE")) {
-    skip(t, is_space);
+    skip(t, is_layout_space);
     if (skip(t, is_digit) == 0) return false;
-    skip(t, is_space);
+    skip(t, is_layout_space);
     if (t.empty()) return true;
     if (!(consume_word(t, U"of") || consume(t, '/'))) return false;
-    skip(t, is_space);
+    skip(t, is_layout_space);
     return skip(t, is_digit) > 0 && spaces_then_end(t);
   }
   // "- 3 -", "—3—", "3", "3/12", "3 / 12"
   t = s;
   const size_t lead = skip(t, is_dash);
-  skip(t, is_space);
+  skip(t, is_layout_space);
   const size_t digits = skip(t, is_digit);
   if (digits == 0 || digits > 4) return false;
-  skip(t, is_space);
+  skip(t, is_layout_space);
   if (lead == 0 && (consume(t, '/') || consume(t, U'／'))) {
-    skip(t, is_space);
+    skip(t, is_layout_space);
     return skip(t, is_digit) > 0 && spaces_then_end(t);
   }
   const size_t trail = skip(t, is_dash);
@@ -166,7 +171,7 @@ std::string join_pdf_lines(const std::vector<std::string>& lines) {
       continue;
     }
     if (!prev.empty()) {
-      const bool indented = !raw.empty() && is_space(raw.front());
+      const bool indented = !raw.empty() && is_layout_space(raw.front());
       const bool join = !sentence_final(prev.back()) && width(prev) >= full && !numbered(line) && !indented;
       if (join) {
         if (ascii_word_char(prev.back()) && ascii_word_char(line.front()) && prev.back() != '-') out.push_back(' ');

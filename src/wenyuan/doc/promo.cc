@@ -8,25 +8,16 @@
 #include <vector>
 
 #include "wenyuan/doc/outline.h"
+#include "wenyuan/text/chars.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::doc {
 
 namespace {
 
+using text::is_blank;
+using text::trim_blank;
 using U32View = std::u32string_view;
-
-bool is_space(char32_t c) {
-  return c == U' ' || c == U'\t' || c == U'\r' || c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x200B ||
-         c == 0x200C || c == 0x200D || c == 0x2060;
-}
-
-U32View trim(U32View s) {
-  size_t b = 0, e = s.size();
-  while (b < e && is_space(s[b])) ++b;
-  while (e > b && is_space(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
 
 // Matching runs on a folded copy: full-width ASCII to ASCII, ASCII lowercase, so
 // that ＶＩＰ, VIP and vip are one word and ＱＱ：１２３ a number after a colon.
@@ -150,7 +141,7 @@ bool has_unit_after(U32View s, size_t i) {
 }
 
 size_t url_end(U32View s, size_t i) {
-  while (i < s.size() && s[i] < 0x80 && !is_space(s[i])) ++i;
+  while (i < s.size() && s[i] < 0x80 && !is_blank(s[i])) ++i;
   return i;
 }
 
@@ -223,7 +214,7 @@ bool has_price(U32View t, const LineSignals& s) {
 }
 
 bool is_symbol(char32_t c) {
-  if (is_space(c)) return false;
+  if (is_blank(c)) return false;
   if (c == U'×' || c == U'○') return false;  // masks of names and dates in templates: 审判员×××, ××××年××月××日
   if (c >= 0x4E00 && c <= 0x9FFF) return false;
   if (is_alpha(c) || is_digit(c)) return false;
@@ -261,13 +252,13 @@ bool credit_line(U32View t) {
   for (size_t k = 1; k < t.size() && k <= 10; ++k) {
     const char32_t c = t[k];
     const bool bar = is_colon(c) || c == U'|' || c == U'｜' || c == U'丨' || c == U'/' || c == U'／';
-    const bool space = is_space(c);
+    const bool space = is_blank(c);
     if (!bar && !space) continue;
     const U32View head = t.substr(0, k);
     for (U32View label : kLabels) {
       if (head.size() < label.size() || head.substr(head.size() - label.size()) != label) continue;
       size_t j = k;
-      while (j < t.size() && is_space(t[j])) ++j;
+      while (j < t.size() && is_blank(t[j])) ++j;
       if (j >= t.size()) return false;
       if (bar || is_colon(t[j]) || t[j] == U'|' || t[j] == U'｜' || t[j] == U'丨') return true;
       if (label.size() >= 2 && head.size() == label.size()) return true;  // "本报记者   苏雁"
@@ -284,7 +275,7 @@ bool separator(U32View t) {
     return c == U'—' || c == U'-' || c == U'─' || c == U'━' || c == U'=' || c == U'＝' || c == U'*' || c == U'_' ||
            c == U'~' || c == U'～' || c == U'·' || c == U'（' || c == U'）' || c == U'(' || c == U')' || c == U'【' ||
            c == U'】' || c == U'…' || c == U'#' || c == U'+' || c == U'.' || c == U'。' || c == U'<' || c == U'>' ||
-           c == U'/' || is_space(c);
+           c == U'/' || is_blank(c);
   };
   std::u32string core;
   for (char32_t c : t)
@@ -382,7 +373,7 @@ bool statement(U32View t, const LineSignals& s) {
 
 LineSignals line_signals(std::u32string_view line) {
   LineSignals s;
-  const U32View raw = trim(line);
+  const U32View raw = trim_blank(line);
   s.chars = raw.size();
   if (raw.empty()) return s;
   const std::u32string f = fold(raw);
@@ -404,7 +395,7 @@ LineSignals line_signals(std::u32string_view line) {
   // The 版记 of a 公文 (GB/T 9704): 附件, 抄送, 主送 lines.
   for (U32View label : {U32View(U"附件"), U32View(U"抄送"), U32View(U"主送")}) {
     if (t.substr(0, label.size()) == label && label.size() < t.size() &&
-        (is_colon(t[label.size()]) || is_digit(t[label.size()]) || is_space(t[label.size()])))
+        (is_colon(t[label.size()]) || is_digit(t[label.size()]) || is_blank(t[label.size()])))
       s.record_line = true;
   }
   s.structural = is_structural_line(text::encode_utf8(raw));

@@ -287,9 +287,8 @@ class FaultyFile : public WritableFile {
 
 Result<std::unique_ptr<WritableFile>> FaultInjectionDirectory::create(const std::string& name) {
   WENYUAN_RETURN_IF_ERROR(step("create"));
-  auto f = base_->create(name);
-  if (!f) return f.status();
-  return std::unique_ptr<WritableFile>(new FaultyFile(this, std::move(f).value()));
+  WENYUAN_ASSIGN_OR_RETURN(auto f, base_->create(name));
+  return std::unique_ptr<WritableFile>(new FaultyFile(this, std::move(f)));
 }
 
 Status FaultInjectionDirectory::rename(const std::string& from, const std::string& to) {

@@ -24,9 +24,8 @@ Result<std::unique_ptr<Index>> Index::open(const std::filesystem::path& dir, con
       return open(std::move(empty), options);
     }
   }
-  auto d = open_fs_directory(dir);
-  if (!d) return d.status();
-  return open(std::move(d).value(), options);
+  WENYUAN_ASSIGN_OR_RETURN(auto d, open_fs_directory(dir));
+  return open(std::move(d), options);
 }
 
 Result<std::unique_ptr<Index>> Index::open(std::shared_ptr<Directory> dir, const IndexOptions& options) {
@@ -51,18 +50,16 @@ Result<Manifest> Index::read_manifest() const {
 }
 
 Result<uint64_t> Index::disk_generation() const {
-  auto m = read_manifest();
-  if (!m) return m.status();
-  return m->generation;
+  WENYUAN_ASSIGN_OR_RETURN(auto m, read_manifest());
+  return m.generation;
 }
 
 Status Index::load_locked() {
   Manifest m;
   std::vector<Live> live;
   for (int attempt = 0;; ++attempt) {
-    auto rm = read_manifest();
-    if (!rm) return rm.status();
-    m = std::move(rm).value();
+    WENYUAN_ASSIGN_OR_RETURN(auto rm, read_manifest());
+    m = std::move(rm);
     live.clear();
     Status missing;
     for (const auto& ms : m.segments) {
@@ -100,9 +97,8 @@ Status Index::load_locked() {
   if (!read_only_) {
     // Whatever the manifest does not name is left over from an interrupted
     // commit or a finished merge; only the lock holder may judge that.
-    auto names = dir_->list();
-    if (!names) return names.status();
-    for (const auto& name : *names) {
+    WENYUAN_ASSIGN_OR_RETURN(auto names, dir_->list());
+    for (const auto& name : names) {
       uint64_t number = 0;
       bool ours = name == kManifestTmpName;
       if (parse_segment_file_name(name, &number)) {
@@ -128,9 +124,8 @@ bool Index::read_only() const {
 Result<bool> Index::reload() {
   std::lock_guard<std::mutex> l(write_mu_);
   if (!read_only_) return false;
-  auto g = disk_generation();
-  if (!g) return g.status();
-  if (*g == generation_) return false;  // an overlay on it stays: it holds what came after
+  WENYUAN_ASSIGN_OR_RETURN(auto g, disk_generation());
+  if (g == generation_) return false;  // an overlay on it stays: it holds what came after
   WENYUAN_RETURN_IF_ERROR(load_locked());
   return true;
 }
@@ -238,13 +233,12 @@ Status Index::replace_all(uint64_t catalog_seq) {
 uint64_t Index::catalog_seq() const { return snapshot()->catalog_seq(); }
 
 Result<std::string> Index::write_file(const std::string& name, std::string_view bytes) {
-  auto f = dir_->create(name);
-  if (!f) return f.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto f, dir_->create(name));
   constexpr size_t kChunk = 1 << 20;
   for (size_t at = 0; at < bytes.size(); at += kChunk)
-    WENYUAN_RETURN_IF_ERROR((*f)->append(bytes.substr(at, kChunk)));
-  WENYUAN_RETURN_IF_ERROR((*f)->sync());
-  WENYUAN_RETURN_IF_ERROR((*f)->close());
+    WENYUAN_RETURN_IF_ERROR(f->append(bytes.substr(at, kChunk)));
+  WENYUAN_RETURN_IF_ERROR(f->sync());
+  WENYUAN_RETURN_IF_ERROR(f->close());
   return name;
 }
 
@@ -307,9 +301,9 @@ Status Index::install_images(std::vector<std::string> images, std::vector<Live> 
     // A view of this process only: the segments live in memory, no manifest.
     for (auto& image : images) {
       const uint64_t number = next_segment_++;
-      auto seg = Segment::open(std::make_shared<MemFile>(std::move(image)), "mem-" + std::to_string(number));
-      if (!seg) return seg.status();
-      add_live(std::move(seg).value(), number);
+      WENYUAN_ASSIGN_OR_RETURN(
+          auto seg, Segment::open(std::make_shared<MemFile>(std::move(image)), "mem-" + std::to_string(number)));
+      add_live(std::move(seg), number);
     }
     install(std::move(live), catalog_seq);
     return Status::ok();
@@ -378,9 +372,8 @@ Status Index::optimize() {
   for (const auto& lv : live_) {
     for (uint32_t d = 0; d < lv.segment->doc_count(); ++d) {
       if (lv.meta.is_deleted(d)) continue;
-      auto x = lv.segment->load_doc(d);
-      if (!x) return x.status();
-      docs.push_back(std::move(x).value());
+      WENYUAN_ASSIGN_OR_RETURN(auto x, lv.segment->load_doc(d));
+      docs.push_back(std::move(x));
     }
   }
   std::vector<const IndexDoc*> ptrs;
@@ -416,9 +409,8 @@ Result<unsigned> Index::maybe_merge() {
     for (const auto& lv : sources) {
       for (uint32_t d = 0; d < lv.segment->doc_count(); ++d) {
         if (lv.meta.is_deleted(d)) continue;
-        auto x = lv.segment->load_doc(d);
-        if (!x) return x.status();
-        docs.push_back(std::move(x).value());
+        WENYUAN_ASSIGN_OR_RETURN(auto x, lv.segment->load_doc(d));
+        docs.push_back(std::move(x));
         origin.emplace_back(lv.meta.number, d);
       }
     }
@@ -426,9 +418,8 @@ Result<unsigned> Index::maybe_merge() {
     for (const auto& d : docs) ptrs.push_back(&d);
     std::vector<std::string> images;
     if (!ptrs.empty()) {
-      auto image = build_segment(ptrs);
-      if (!image) return image.status();
-      images.push_back(std::move(image).value());
+      WENYUAN_ASSIGN_OR_RETURN(auto image, build_segment(ptrs));
+      images.push_back(std::move(image));
     }
     docs.clear();
     // 3. Install: what a commit deleted meanwhile stays deleted in the merged segment.

@@ -30,7 +30,7 @@ struct IndexDoc {
   std::string text;
   uint32_t text_chars = 0;
   std::vector<doc::Span> sentences, paragraphs;
-  std::vector<doc::Span> headings;  // outline heading spans, all levels, kind != "enum"
+  std::vector<doc::Span> headings;  // outline heading spans, all levels, kind != kEnum
   // What every tier may read (docs/paywall.md). nullopt: the whole text (a free
   // document); otherwise the preview regions, code points of `text`, sorted.
   std::optional<std::vector<doc::Span>> visible;

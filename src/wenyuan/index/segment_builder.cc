@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "wenyuan/index/doc_fields.h"
 #include "wenyuan/index/segment.h"
 #include "wenyuan/text/normalize.h"
 #include "wenyuan/text/utf8.h"
@@ -115,7 +116,7 @@ std::string serialize_text(const IndexDoc& d) {
 namespace {
 void collect_headings(const std::vector<doc::OutlineNode>& nodes, std::vector<doc::Span>& out) {
   for (const auto& n : nodes) {
-    if (n.kind != "enum" && n.heading.end > n.heading.start) out.push_back(n.heading);
+    if (n.kind != doc::OutlineKind::kEnum && n.heading.end > n.heading.start) out.push_back(n.heading);
     collect_headings(n.children, out);
   }
 }
@@ -123,11 +124,7 @@ void collect_headings(const std::vector<doc::OutlineNode>& nodes, std::vector<do
 
 IndexDoc to_index_doc(const doc::Document& d) {
   IndexDoc x;
-  x.id = d.id;
-  x.title = d.title;
-  x.date = d.date;
-  x.source = d.source;
-  x.category = d.category;
+  internal::copy_descriptive_fields(d, x);
   x.year = d.year;
   x.imported_at = d.imported_at;
   x.text = d.text;
@@ -141,8 +138,7 @@ IndexDoc to_index_doc(const doc::Document& d) {
     std::vector<doc::Span> vis;
     for (const auto& r : d.regions)
       if (r.kind == doc::RegionKind::kPreview && r.end > r.start) vis.push_back({r.start, r.end});
-    const bool whole = vis.size() == 1 && vis[0].start == 0 && vis[0].end >= x.text_chars;
-    if (!whole) {
+    if (!internal::covers_whole_text(vis, x.text_chars)) {
       x.visible = std::move(vis);
       collect_headings(d.public_outline ? *d.public_outline : d.outline, x.public_headings);
       x.public_year = d.public_year;

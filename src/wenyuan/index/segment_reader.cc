@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 
+#include "wenyuan/index/doc_fields.h"
 #include "wenyuan/index/segment.h"
 
 namespace wenyuan::index {
@@ -178,26 +179,20 @@ Result<StoredText> Segment::load_text(uint32_t local) const {
 }
 
 Result<IndexDoc> Segment::load_doc(uint32_t local) const {
-  auto t = load_text(local);
-  if (!t) return t.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto t, load_text(local));
   DocMeta m = doc(local);
   IndexDoc x;
-  x.id = m.id;
-  x.title = m.title;
-  x.date = m.date;
-  x.source = m.source;
-  x.category = m.category;
+  internal::copy_descriptive_fields(m, x);
   if (m.year != kNoYear) x.year = m.year;
   x.imported_at = m.imported_at;
-  x.text = std::move(t->text);
+  x.text = std::move(t.text);
   x.text_chars = m.text_chars;
-  x.sentences = std::move(t->sentences);
-  x.paragraphs = std::move(t->paragraphs);
-  x.headings = std::move(t->headings);
-  const bool whole = t->visible.size() == 1 && t->visible[0].start == 0 && t->visible[0].end >= m.text_chars;
-  if (!whole) {
-    x.visible = std::move(t->visible);
-    x.public_headings = std::move(t->public_headings);
+  x.sentences = std::move(t.sentences);
+  x.paragraphs = std::move(t.paragraphs);
+  x.headings = std::move(t.headings);
+  if (!internal::covers_whole_text(t.visible, m.text_chars)) {
+    x.visible = std::move(t.visible);
+    x.public_headings = std::move(t.public_headings);
     if (m.public_year != kNoYear) x.public_year = m.public_year;
   }
   return x;

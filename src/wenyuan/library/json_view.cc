@@ -24,7 +24,7 @@ json outline_entry_json(int level, std::string_view kind, std::string_view marke
 json outline_json(const std::vector<doc::OutlineNode>& outline) {
   json out = json::array();
   for (const auto& n : outline) {
-    out.push_back(outline_entry_json(n.level, n.kind, n.marker, n.title, n.start, n.end, n.heading,
+    out.push_back(outline_entry_json(n.level, doc::to_string(n.kind), n.marker, n.title, n.start, n.end, n.heading,
                                      outline_json(n.children)));
   }
   return out;

@@ -40,7 +40,7 @@ namespace wenyuan::search { class Engine; }
 
 namespace wenyuan::library {
 
-struct PreparedItem;  // the import pipeline's hand-off (library.cc)
+struct PreparedItem;  // the import pipeline's hand-off (import.cc)
 
 struct ImportOptions {
   bool clean = true;           // false: keep text exactly as given (--no-clean)
@@ -80,6 +80,9 @@ struct ImportReport {
   uint64_t unchanged = 0;      // same id, same content: nothing written
   uint64_t rejected = 0;       // files or records that could not be imported
   uint64_t not_stored = 0;     // prepared, but lost with a batch that failed to commit
+  // The input files not (wholly) stored when the import stopped early: those
+  // with a document not stored, and those it never reached. In input order.
+  std::vector<std::filesystem::path> not_stored_files;
   uint64_t bytes = 0;          // input bytes read
   uint64_t characters = 0;     // characters of text stored (imported + updated)
   std::vector<std::string> imported_ids;
@@ -183,7 +186,7 @@ class Library {
   struct Batch;
   struct OwnChange;
   // Stores one prepared record (or accounts for the end of a file) on the
-  // thread that owns the catalog; see library.cc for the pipeline.
+  // thread that owns the catalog; see import.cc for the pipeline.
   void store_prepared(PreparedItem& item, Batch& batch);
   // Commits the open catalog batch; counts its documents as stored only then.
   void commit_open_batch(Batch& batch);

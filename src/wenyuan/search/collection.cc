@@ -32,6 +32,28 @@ bool date_before(const DocMeta& a, const DocMeta& b, bool visible_only) {  // a 
   return a.date > b.date;
 }
 
+// The order of results, documents (Found) and paragraphs (with a `para`) alike:
+// newest first when sorting by date, then score descending, then index position
+// (part, document, paragraph), so equal scores keep a stable order.
+template <typename H>
+auto result_order(const Snapshot& snap, const SearchRequest& r) {
+  return [&snap, &r](const H& a, const H& b) {
+    if (r.sort == SearchRequest::Sort::kDate) {
+      const DocMeta ma = snap.parts()[a.part].segment->doc(a.doc), mb = snap.parts()[b.part].segment->doc(b.doc);
+      if (date_before(ma, mb, r.visible_only)) return true;
+      if (date_before(mb, ma, r.visible_only)) return false;
+    }
+    if (a.score != b.score) return a.score > b.score;
+    if (a.part != b.part) return a.part < b.part;
+    if constexpr (requires { a.para; }) {
+      if (a.doc != b.doc) return a.doc < b.doc;
+      return a.para < b.para;
+    } else {
+      return a.doc < b.doc;
+    }
+  };
+}
+
 // Paragraph unit: does the positive part of the query hold inside normalized
 // text range [lo, hi)? NOT and filters were decided per document already.
 bool para_holds(const QueryNode& n, const HitText& h, uint32_t lo, uint32_t hi, bool title_has(const QueryNode&, const HitText&)) {
@@ -113,17 +135,8 @@ void candidate_paragraphs(const HitText& h, bool needs_occurrence, std::vector<u
 
 Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const std::vector<const QueryNode*>& positives,
                          const SearchRequest& r, SearchResult& res) {
-  auto meta = [&](uint32_t part, uint32_t doc) { return snap.parts()[part].segment->doc(doc); };
   res.total = found.size();
-  auto better = [&](const Found& a, const Found& b) {
-    if (r.sort == SearchRequest::Sort::kDate) {
-      DocMeta ma = meta(a.part, a.doc), mb = meta(b.part, b.doc);
-      if (date_before(ma, mb, r.visible_only)) return true;
-      if (date_before(mb, ma, r.visible_only)) return false;
-    }
-    if (a.score != b.score) return a.score > b.score;
-    return a.part != b.part ? a.part < b.part : a.doc < b.doc;
-  };
+  const auto better = result_order<Found>(snap, r);
   const size_t want = std::min(found.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
   if (r.limit > 0 && r.offset < found.size()) {
     // A full set (--limit 0) sorts everything: introsort beats partial_sort's heap there.
@@ -150,7 +163,6 @@ Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const 
 Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
                           const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
                           const SearchRequest& r, SearchResult& res) {
-  auto meta = [&](uint32_t part, uint32_t doc) { return snap.parts()[part].segment->doc(doc); };
   // Paragraph unit: every matching document's text is read to find its
   // matching paragraphs (exact, slower than the document unit).
   struct ParaHit {
@@ -186,16 +198,7 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
     }
   }
   res.total = paras.size();
-  auto better = [&](const ParaHit& a, const ParaHit& b) {
-    if (r.sort == SearchRequest::Sort::kDate) {
-      DocMeta ma = meta(a.part, a.doc), mb = meta(b.part, b.doc);
-      if (date_before(ma, mb, r.visible_only)) return true;
-      if (date_before(mb, ma, r.visible_only)) return false;
-    }
-    if (a.score != b.score) return a.score > b.score;
-    if (a.part != b.part) return a.part < b.part;
-    return a.doc != b.doc ? a.doc < b.doc : a.para < b.para;
-  };
+  const auto better = result_order<ParaHit>(snap, r);
   const size_t want = std::min(paras.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
   if (r.limit > 0 && r.offset < paras.size()) {
     std::partial_sort(paras.begin(), paras.begin() + static_cast<std::ptrdiff_t>(want), paras.end(), better);

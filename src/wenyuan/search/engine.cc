@@ -12,15 +12,13 @@ namespace wenyuan::search {
 using detail::Found;
 
 Result<SearchResult> Engine::search(const SearchRequest& r) const {
-  auto q = parse_query(r.query);
-  if (!q) return q.status();
-  return search(*q, r);
+  WENYUAN_ASSIGN_OR_RETURN(auto q, parse_query(r.query));
+  return search(q, r);
 }
 
 Result<std::vector<std::string>> Engine::matching_ids(std::string_view query) const {
-  auto q = parse_query(query);
-  if (!q) return q.status();
-  return matching_ids(*q);
+  WENYUAN_ASSIGN_OR_RETURN(auto q, parse_query(query));
+  return matching_ids(q);
 }
 
 std::vector<std::string> Engine::matching_ids(const Query& q) const {

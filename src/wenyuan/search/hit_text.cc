@@ -68,9 +68,8 @@ void mask_paid(index::StoredText& t) {
 
 Status load_hit_text(const Segment& seg, uint32_t d, const std::vector<const QueryNode*>& positives, HitText& h,
                      bool visible_only) {
-  auto t = seg.load_text(d);
-  if (!t) return t.status();
-  h.stored = std::move(t).value();
+  WENYUAN_ASSIGN_OR_RETURN(auto t, seg.load_text(d));
+  h.stored = std::move(t);
   DocMeta meta = seg.doc(d);
   index::normalize_document(meta.title, h.stored.text, &h.norm);
   const std::u32string_view text = std::u32string_view(h.norm.chars).substr(h.norm.title_len + 1);

@@ -17,6 +17,7 @@
 #include <string>
 #include <utility>
 
+#include "wenyuan/text/chars.h"
 #include "wenyuan/text/normalize.h"
 #include "wenyuan/text/utf8.h"
 
@@ -28,13 +29,10 @@ constexpr size_t kMaxQueryChars = 4096;
 constexpr size_t kMaxLeaves = 64;
 constexpr int kMaxDepth = 32;
 
-// Unicode White_Space: separates words. The Normalizer deletes these inside a
-// quoted phrase anyway, so a phrase and the words of it differ only in grouping.
-bool is_space(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-         c == 0x3000;
-}
+// Unicode White_Space (text::is_space) separates words. The Normalizer deletes
+// these inside a quoted phrase anyway, so a phrase and the words of it differ
+// only in grouping.
+using text::is_space;
 
 // Full-width forms of the syntax characters, as an IME types them: ｜ is '|', and
 // “…” quote a phrase. （…） group only when what they enclose is clearly a query
@@ -109,13 +107,11 @@ class Lexer {
         out.push_back({Tok::kMinus, col, {}, {}});
         ++pos_;
       } else if (c == U'"') {
-        auto phrase = quoted();
-        if (!phrase) return phrase.status();
-        out.push_back({Tok::kPhrase, col, std::move(*phrase), {}});
+        WENYUAN_ASSIGN_OR_RETURN(auto phrase, quoted());
+        out.push_back({Tok::kPhrase, col, std::move(phrase), {}});
       } else {
-        auto tok = word_or_field();
-        if (!tok) return tok.status();
-        out.push_back(std::move(*tok));
+        WENYUAN_ASSIGN_OR_RETURN(auto tok, word_or_field());
+        out.push_back(std::move(tok));
       }
     }
     out.push_back({Tok::kEnd, q_.size() + 1, {}, {}});
@@ -193,9 +189,8 @@ class Lexer {
         pos_ = start + colon + 1;
         Token t{Tok::kField, start + 1, {}, field};
         if (pos_ < q_.size() && q_[pos_] == U'"') {
-          auto phrase = quoted();
-          if (!phrase) return phrase.status();
-          t.text = std::move(*phrase);
+          WENYUAN_ASSIGN_OR_RETURN(auto phrase, quoted());
+          t.text = std::move(phrase);
         } else {
           pos_ = end;
           t.text = text::encode_utf8(word.substr(colon + 1));
@@ -235,8 +230,7 @@ class Parser {
   explicit Parser(std::vector<Token> toks) : toks_(std::move(toks)) {}
 
   Result<QueryNode> run() {
-    auto root = sequence(0);
-    if (!root) return root.status();
+    WENYUAN_ASSIGN_OR_RETURN(auto root, sequence(0));
     if (peek().kind == Tok::kRParen) {
       return Status::invalid_argument(col_msg(peek().column, "')' has no matching '('"));
     }
@@ -264,9 +258,8 @@ class Parser {
         }
         continue;
       }
-      auto child = or_expr(depth);
-      if (!child) return child.status();
-      add_flattened(all, std::move(*child), QueryNode::Kind::kAnd);
+      WENYUAN_ASSIGN_OR_RETURN(auto child, or_expr(depth));
+      add_flattened(all, std::move(child), QueryNode::Kind::kAnd);
     }
     if (all.children.size() == 1) return std::move(all.children.front());
     return all;
@@ -274,22 +267,20 @@ class Parser {
 
   // or_expr := unary (('|' | 'OR') unary)*
   Result<QueryNode> or_expr(int depth) {
-    auto first = unary(depth);
-    if (!first) return first.status();
+    WENYUAN_ASSIGN_OR_RETURN(auto first, unary(depth));
     if (peek().kind != Tok::kOr) return first;
     QueryNode any;
     any.kind = QueryNode::Kind::kOr;
-    any.column = first->column;
-    add_flattened(any, std::move(*first), QueryNode::Kind::kOr);
+    any.column = first.column;
+    add_flattened(any, std::move(first), QueryNode::Kind::kOr);
     while (peek().kind == Tok::kOr) {
       const Token& op = next();
       const Tok after = peek().kind;
       if (after == Tok::kEnd || after == Tok::kRParen || after == Tok::kOr || after == Tok::kAnd) {
         return Status::invalid_argument(col_msg(op.column, "'" + op_text(op) + "' needs a term after it"));
       }
-      auto alt = unary(depth);
-      if (!alt) return alt.status();
-      add_flattened(any, std::move(*alt), QueryNode::Kind::kOr);
+      WENYUAN_ASSIGN_OR_RETURN(auto alt, unary(depth));
+      add_flattened(any, std::move(alt), QueryNode::Kind::kOr);
     }
     return any;
   }
@@ -301,12 +292,11 @@ class Parser {
     }
     if (peek().kind != Tok::kMinus) return primary(depth);
     const Token& minus = next();
-    auto inner = primary(depth);
-    if (!inner) return inner.status();
+    WENYUAN_ASSIGN_OR_RETURN(auto inner, primary(depth));
     QueryNode neg;
     neg.kind = QueryNode::Kind::kNot;
     neg.column = minus.column;
-    neg.children.push_back(std::move(*inner));
+    neg.children.push_back(std::move(inner));
     return neg;
   }
 
@@ -319,8 +309,7 @@ class Parser {
           return Status::too_large(col_msg(t.column, "parentheses nested deeper than " + std::to_string(kMaxDepth)));
         }
         if (peek().kind == Tok::kRParen) return Status::invalid_argument(col_msg(t.column, "empty parentheses"));
-        auto group = sequence(depth + 1);
-        if (!group) return group.status();
+        WENYUAN_ASSIGN_OR_RETURN(auto group, sequence(depth + 1));
         if (peek().kind != Tok::kRParen) return Status::invalid_argument(col_msg(t.column, "'(' is not closed"));
         next();
         return group;
@@ -462,16 +451,14 @@ Result<Query> parse_query(std::string_view q) {
   if (std::all_of(cps.begin(), cps.end(), is_space)) {
     return Status::invalid_argument(col_msg(1, "empty query"));
   }
-  auto toks = Lexer(cps).run();
-  if (!toks) return toks.status();
-  auto root = Parser(std::move(*toks)).run();
-  if (!root) return root.status();
-  if (root->kind == QueryNode::Kind::kNot || !has_positive_term(*root)) {
-    return Status::invalid_argument(col_msg(root->column, "the query has no positive term (only exclusions or filters)"));
+  WENYUAN_ASSIGN_OR_RETURN(auto toks, Lexer(cps).run());
+  WENYUAN_ASSIGN_OR_RETURN(auto root, Parser(std::move(toks)).run());
+  if (root.kind == QueryNode::Kind::kNot || !has_positive_term(root)) {
+    return Status::invalid_argument(col_msg(root.column, "the query has no positive term (only exclusions or filters)"));
   }
   size_t leaves = 0;
-  WENYUAN_RETURN_IF_ERROR(check_tree(*root, leaves));
-  return Query{std::string(q), std::move(*root)};
+  WENYUAN_RETURN_IF_ERROR(check_tree(root, leaves));
+  return Query{std::string(q), std::move(root)};
 }
 
 bool source_matches(const QueryNode& filter, std::string_view source) {

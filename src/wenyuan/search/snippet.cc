@@ -13,6 +13,7 @@
 #include <set>
 #include <tuple>
 
+#include "wenyuan/text/chars.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::search {
@@ -21,11 +22,11 @@ namespace {
 
 using Range = std::pair<uint32_t, uint32_t>;
 
-bool is_space(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-         c == 0x3000 || c == 0xFEFF;
-}
+// Space at a snippet's edges (it may start after one, and sheds them): White_Space
+// (text::is_space) and the two invisible characters an imported text may still
+// hold, ZWSP and BOM, since an edge made of them would show as nothing. Not
+// text::is_blank: that one leaves out '\n' and the other line separators.
+bool is_edge_space(char32_t c) { return text::is_space(c) || c == 0x200B || c == 0xFEFF; }
 
 // The matches, sorted by start, with the running maximum of their ends, so the
 // matches overlapping a range are found by binary search: a long law can have
@@ -226,7 +227,7 @@ class Builder {
       case U',': case U';': case U'!': case U'?': case U'…': case U'）': case U'”': case U'」':
         return true;
       default:
-        return is_space(cps_[p - 1]);
+        return is_edge_space(cps_[p - 1]);
     }
   }
 
@@ -238,8 +239,8 @@ class Builder {
       lo = std::min(lo, std::max(m.first, r.first));
       hi = std::max(hi, std::min(m.second, r.second));
     });
-    while (r.first < r.second && r.first < lo && is_space(cps_[r.first])) ++r.first;
-    while (r.second > r.first && r.second > hi && is_space(cps_[r.second - 1])) --r.second;
+    while (r.first < r.second && r.first < lo && is_edge_space(cps_[r.first])) ++r.first;
+    while (r.second > r.first && r.second > hi && is_edge_space(cps_[r.second - 1])) --r.second;
     return r;
   }
 

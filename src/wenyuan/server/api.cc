@@ -121,13 +121,11 @@ ApiState::ApiState(library::Library& lib, access::Accounts& acc, const ServerCon
 Result<store::IntakeLog*> ApiState::intake() {
   std::lock_guard lock(intake_mu_);
   if (!intake_) {
-    auto cat = catalogs.acquire();
-    if (!cat) return cat.status();
+    WENYUAN_ASSIGN_OR_RETURN(auto cat, catalogs.acquire());
     // Seeded from the catalog when the file is new (a library imported before
     // the log existed), so its documents are not all taken for new later.
-    auto log = store::IntakeLog::open(library.data_dir() / "intake.db", &**cat);
-    if (!log) return log.status();
-    intake_ = std::move(log.value());
+    WENYUAN_ASSIGN_OR_RETURN(auto log, store::IntakeLog::open(library.data_dir() / "intake.db", &*cat));
+    intake_ = std::move(log);
   }
   return intake_.get();
 }

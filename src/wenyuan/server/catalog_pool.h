@@ -47,9 +47,8 @@ class CatalogPool {
         return Lease(this, std::move(c));
       }
     }
-    auto c = store::Catalog::open(db_file_);
-    if (!c) return c.status();
-    return Lease(this, std::move(c.value()));
+    WENYUAN_ASSIGN_OR_RETURN(auto c, store::Catalog::open(db_file_));
+    return Lease(this, std::move(c));
   }
 
  private:

@@ -52,9 +52,8 @@ Result<CheckAnswer> CheckService::check(const store::Catalog& catalog, const std
   a.json["text"] = draft;
   a.json["min_chars"] = std::max(min_chars, dedup::kMinMinChars);
   if (docx) {
-    auto bytes = dedup::report_docx(*index_, r, draft, paid_visible);
-    if (!bytes) return bytes.status();
-    a.docx = std::move(*bytes);
+    WENYUAN_ASSIGN_OR_RETURN(auto bytes, dedup::report_docx(*index_, r, draft, paid_visible));
+    a.docx = std::move(bytes);
   }
   return a;
 }

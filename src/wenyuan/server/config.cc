@@ -2,16 +2,25 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace wenyuan::server {
 
 std::filesystem::path default_web_dir() {
+  std::error_code ec;
 #ifdef WENYUAN_WEB_DIR
-  return WENYUAN_WEB_DIR;
-#else
-  return "web";
+  // The source tree's web/ (a build run in place).
+  if (std::filesystem::is_directory(WENYUAN_WEB_DIR, ec)) return WENYUAN_WEB_DIR;
 #endif
+  // An installed binary (the .deb: /usr/bin/wenyuan and /usr/share/wenyuan/web),
+  // wherever the build tree was: relative to the program itself.
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed = exe.parent_path().parent_path() / "share" / "wenyuan" / "web";
+    if (std::filesystem::is_directory(installed, ec)) return installed;
+  }
+  return "web";
 }
 
 const char* to_string(Registration r) {
@@ -54,7 +63,45 @@ void read_rate(const toml::node_view<toml::node>& n, access::RateRule& r) {
   if (auto v = n["burst"].value<double>()) r.burst = *v;
 }
 
+// Every leaf key of `t` as a dotted name (arrays are leaves).
+void leaf_keys(const toml::table& t, const std::string& prefix, std::vector<std::string>& out) {
+  for (const auto& [k, v] : t) {
+    const std::string name = prefix + std::string(k.str());
+    if (const toml::table* sub = v.as_table()) {
+      leaf_keys(*sub, name + ".", out);
+    } else {
+      out.push_back(name);
+    }
+  }
+}
+
 }  // namespace
+
+// Kept beside load_config below, which reads exactly these: a key added there
+// is added here (server_config_example_test checks the example file against it).
+std::vector<std::string> known_config_keys() {
+  std::vector<std::string> keys = {
+      "listen", "threads", "workers", "web_dir", "preview_share", "secure_cookies", "public_url",
+      "registration", "metrics_listen", "trusted_proxies", "show_locked_headings",
+      "limits.max_anonymous_body_bytes", "limits.max_header_bytes", "limits.max_body_bytes",
+      "limits.max_upload_bytes", "limits.max_query_bytes", "limits.max_connections",
+      "limits.max_connections_per_ip", "limits.per_ip_exempt", "limits.max_zip_documents",
+      "limits.header_timeout_s", "limits.body_timeout_s", "limits.idle_timeout_s", "limits.shutdown_grace_s",
+      "limits.max_queued", "limits.search_budget_ms", "limits.session_days",
+      "sandbox.enabled", "sandbox.cpu_s", "sandbox.wall_s", "sandbox.memory_mb",
+      "login_delay.free_failures", "login_delay.base_s", "login_delay.max_s",
+      "watch.folders", "watch.stable_seconds", "watch.rescan_seconds", "watch.folder_category", "watch.on_delete"};
+  for (const char* rule : {"login", "search", "register", "download"}) {
+    keys.push_back(std::string("rate.") + rule + ".per_second");
+    keys.push_back(std::string("rate.") + rule + ".burst");
+  }
+  for (int i = 0; i < access::kTierCount; ++i) {
+    const std::string tier = access::to_string(static_cast<access::Tier>(i));
+    keys.push_back("tiers." + tier + ".full");
+    keys.push_back("tiers." + tier + ".downloads_per_day");
+  }
+  return keys;
+}
 
 Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig c) {
   toml::table t;
@@ -62,6 +109,17 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
     t = toml::parse_file(file.string());
   } catch (const toml::parse_error& e) {
     return Status::invalid_argument(file.string() + ": " + std::string(e.description()));
+  }
+  {
+    std::vector<std::string> present;
+    leaf_keys(t, "", present);
+    const std::vector<std::string> known = known_config_keys();
+    c.warnings.clear();
+    for (const auto& k : present) {
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        c.warnings.push_back(file.string() + ": unknown key \"" + k + "\" (ignored)");
+      }
+    }
   }
   if (auto v = t["listen"].value<std::string>()) c.listen = *v;
   read_int(t["threads"], c.threads);

@@ -112,9 +112,17 @@ struct ServerConfig {
   // by `wenyuan serve` (its own binary); empty (in-process tests): no sandbox.
   doc::SandboxOptions sandbox;
   bool sandbox_enabled = true;            // [sandbox] enabled
+  // Set by load_config: "FILE: unknown key \"x\" (ignored)" for each key of the
+  // file the server does not read (a typo would otherwise pass in silence).
+  std::vector<std::string> warnings;
 };
 
-// The default web folder compiled in (WENYUAN_WEB_DIR).
+// The dotted names of every key load_config reads ("limits.max_body_bytes",
+// "tiers.vip.full"): the one list unknown keys are checked against.
+std::vector<std::string> known_config_keys();
+
+// The default web folder: the source tree's web/ compiled in (WENYUAN_WEB_DIR) while it
+// exists, else PREFIX/share/wenyuan/web beside the installed binary (PREFIX/bin).
 std::filesystem::path default_web_dir();
 
 // Reads `file` over `base`. Errors name the file and the key.

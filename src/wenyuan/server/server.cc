@@ -38,16 +38,14 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   library::OpenOptions lo;
   lo.holder = "wenyuan serve";
   lo.merge_after_import = false;  // the tailer merges (tail())
-  auto lib = library::Library::open(options.data_dir, lo);
-  if (!lib) return lib.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto lib, library::Library::open(options.data_dir, lo));
   remove_stale_uploads(options.data_dir);
-  s->library_ = std::move(lib.value());
+  s->library_ = std::move(lib);
   access::AccountsOptions ao;
   ao.ops_limit = options.config.pwhash_ops;
   ao.mem_limit = options.config.pwhash_mem;
-  auto accounts = access::Accounts::open(options.data_dir / "accounts.db", ao);
-  if (!accounts) return accounts.status();
-  s->accounts_ = std::move(accounts.value());
+  WENYUAN_ASSIGN_OR_RETURN(auto accounts, access::Accounts::open(options.data_dir / "accounts.db", ao));
+  s->accounts_ = std::move(accounts);
   s->api_ = std::make_unique<Api>(*s->library_, *s->accounts_, options.config);
 
   HttpServer::Options ho;
@@ -61,22 +59,20 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   ho.max_queued = options.config.limits.max_queued;
   ho.runs_inline = [](const Request& req) { return req.target() == "/healthz"; };
   Api* api = s->api_.get();
-  auto http = HttpServer::start(
+  WENYUAN_ASSIGN_OR_RETURN(auto http, HttpServer::start(
       ho, [api](const Request& req, const std::string& ip) { return api->handle(req, ip); },
-      [api](const Request& head) { return api->body_limit(head); });
-  if (!http) return http.status();
-  s->http_ = std::move(http.value());
+      [api](const Request& head) { return api->body_limit(head); }));
+  s->http_ = std::move(http);
   if (!options.config.metrics_listen.empty()) {
     HttpServer::Options mo;
     WENYUAN_RETURN_IF_ERROR(parse_listen(options.config.metrics_listen, mo.host, mo.port));
     mo.threads = 1;
     mo.limits = options.config.limits;
     mo.limits.max_body_bytes = 0;
-    auto m = HttpServer::start(
+    WENYUAN_ASSIGN_OR_RETURN(auto m, HttpServer::start(
         mo, [api](const Request& req, const std::string&) { return api->handle_metrics_only(req); },
-        [](const Request&) { return size_t{0}; });
-    if (!m) return m.status();
-    s->metrics_http_ = std::move(m.value());
+        [](const Request&) { return size_t{0}; }));
+    s->metrics_http_ = std::move(m);
   }
   if (!s->library_->is_index_writer())
     spdlog::info("the index is written by another process ({}); serving its commits until the lock is free",
@@ -88,12 +84,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
     watch::WatchOptions wo = options.config.watch;
     wo.import.preview_share = options.config.preview_share;
     if (options.config.sandbox_enabled) wo.import.sandbox = options.config.sandbox;
-    auto w = watch::Watcher::create(options.data_dir / "watch.db", std::move(wo),
+    WENYUAN_ASSIGN_OR_RETURN(auto w, watch::Watcher::create(options.data_dir / "watch.db", std::move(wo),
                                     [api, lib = s->library_.get()](const std::function<void(library::Library&)>& work) {
                                       api->run_exclusive([&] { work(*lib); });
-                                    });
-    if (!w) return w.status();
-    s->watcher_ = std::move(w.value());
+                                    }));
+    s->watcher_ = std::move(w);
     WENYUAN_RETURN_IF_ERROR(s->watcher_->start());
   }
   return s;

@@ -4,48 +4,17 @@
 #include <chrono>
 #include <thread>
 
+#include "wenyuan/store/catalog_internal.h"
 #include "wenyuan/store/codec.h"
 #include "wenyuan/store/schema.h"
 #include "wenyuan/store/sqlite_db.h"
-#include "wenyuan/text/utf8.h"
 
 namespace wenyuan::store {
 namespace {
 
-// zstd levels. Compression is the largest CPU cost of an import (about 40% of
-// put() at level 3). The cleaned text is read on every view and reindex, so it
-// gets zstd's default (x3.1 on 公文, vs x2.5 at level 1); the original bytes
-// are read only for downloads, so they get the fastest level (twice as fast).
-constexpr int kTextLevel = 3;
-constexpr int kOriginalLevel = 1;
+using namespace internal;  // the Sql names and the row helpers, shared with catalog_*.cc
+
 constexpr int kBusyTimeoutMs = 10'000;
-
-// The statements every Catalog prepares once and reuses.
-enum Sql : size_t {
-  kFindForPut,
-  kUpsertDocument,
-  kUpsertBody,
-  kDeleteEdgeLines,
-  kInsertEdgeLine,
-  kLogChange,
-  kGet,
-  kGetWithOriginal,
-  kGetOriginal,
-  kRemove,
-  kLastSeq,
-  kChangesSince,
-  kEdgeLineCount,
-  kSourceCount,
-  kSqlCount
-};
-
-// Columns of kGet and of for_each, in this order.
-#define WENYUAN_DOCUMENT_COLUMNS                                                                    \
-  "d.id, d.title, d.year, d.date, d.source, d.category, d.issuer, d.tags, d.access, d.format, "    \
-  "d.encoding, d.origin, d.text_chars, d.regions, d.outline, d.removed, d.content_hash, "          \
-  "d.imported_at, b.text, b.paragraphs, b.sentences, d.public_year, d.public_issuer, d.public_outline, " \
-  "d.doc_type, d.source_name"
-constexpr int kDocumentColumnCount = 26;
 
 constexpr std::array<const char*, kSqlCount> kSqlText = {
     // kFindForPut
@@ -99,251 +68,27 @@ int64_t now_unix_seconds() {
       .count();
 }
 
-Status check_span(uint32_t start, uint32_t end, uint32_t limit, const std::string& what) {
-  if (start > end || end > limit) {
-    return Status::invalid_argument(what + " [" + std::to_string(start) + ", " + std::to_string(end) +
-                                    ") is outside the text of " + std::to_string(limit) + " characters");
-  }
-  return Status::ok();
-}
-
-Status check_outline(const std::vector<doc::OutlineNode>& nodes, uint32_t limit) {
-  for (const doc::OutlineNode& n : nodes) {
-    WENYUAN_RETURN_IF_ERROR(check_span(n.start, n.end, limit, "outline node \"" + n.marker + "\""));
-    WENYUAN_RETURN_IF_ERROR(check_span(n.heading.start, n.heading.end, limit, "outline heading \"" + n.marker + "\""));
-    WENYUAN_RETURN_IF_ERROR(check_outline(n.children, limit));
-  }
-  return Status::ok();
-}
-
-// The Document invariants the index, snippets and the access gate rely on.
-// Checked here because the catalog is where a broken document would become
-// permanent.
-Status validate(const doc::Document& d) {
-  if (d.id.empty()) return Status::invalid_argument("document has no id");
-  if (d.content_hash.empty()) return Status::invalid_argument("no content_hash");
-  const size_t chars = text::count_code_points(d.text);
-  if (chars != d.text_chars) {
-    return Status::invalid_argument("text_chars is " + std::to_string(d.text_chars) + " but the text has " +
-                                    std::to_string(chars) + " characters");
-  }
-  // Regions tile the text: a gap would be text no access rule speaks for.
-  if (d.regions.empty() && d.text_chars != 0) return Status::invalid_argument("no regions over a non-empty text");
-  uint32_t at = 0;
-  for (const doc::Region& r : d.regions) {
-    if (r.start != at || r.end < r.start) {
-      return Status::invalid_argument("regions do not cover the text in order at character " + std::to_string(at));
-    }
-    at = r.end;
-  }
-  if (at != d.text_chars) {
-    return Status::invalid_argument("regions end at " + std::to_string(at) + ", not at the text's end " +
-                                    std::to_string(d.text_chars));
-  }
-  for (const doc::Span& s : d.paragraphs) WENYUAN_RETURN_IF_ERROR(check_span(s.start, s.end, d.text_chars, "paragraph"));
-  for (const doc::Span& s : d.sentences) WENYUAN_RETURN_IF_ERROR(check_span(s.start, s.end, d.text_chars, "sentence"));
-  WENYUAN_RETURN_IF_ERROR(check_outline(d.outline, d.text_chars));
-  if (d.public_outline) WENYUAN_RETURN_IF_ERROR(check_outline(*d.public_outline, d.text_chars));
-  for (const doc::Removed& r : d.removed) {
-    WENYUAN_RETURN_IF_ERROR(check_span(r.position, r.position, d.text_chars, "removal (" + r.reason + ")"));
-  }
-  return Status::ok();
-}
-
-Result<doc::Access> parse_access(const std::string& s) {
-  if (s == doc::to_string(doc::Access::kPaid)) return doc::Access::kPaid;
-  if (s == doc::to_string(doc::Access::kFree)) return doc::Access::kFree;
-  return Status::corruption("unknown access \"" + s + "\"");
-}
-
-std::optional<int> column_optional_int(const sqlite::Statement& s, int i) {
-  if (s.column_is_null(i)) return std::nullopt;
-  return static_cast<int>(s.column_int(i));
-}
-
-// Reads one row of WENYUAN_DOCUMENT_COLUMNS.
-Result<doc::Document> read_document(const sqlite::Statement& s) {
-  doc::Document d;
-  d.id = s.column_text(0);
-  d.title = s.column_text(1);
-  d.year = column_optional_int(s, 2);
-  d.date = s.column_text(3);
-  d.source = s.column_text(4);
-  d.category = s.column_text(5);
-  d.issuer = s.column_text(6);
-  auto fail = [&](const Status& st) { return st.with_context("document " + d.id); };
-  Result<std::vector<std::string>> tags = tags_from_json(s.column_text(7));
-  if (!tags.is_ok()) return fail(tags.status());
-  d.tags = std::move(tags).value();
-  Result<doc::Access> access = parse_access(s.column_text(8));
-  if (!access.is_ok()) return fail(access.status());
-  d.access = *access;
-  d.format = s.column_text(9);
-  d.encoding = s.column_text(10);
-  d.origin = s.column_text(11);
-  d.text_chars = static_cast<uint32_t>(s.column_int(12));
-  Result<std::vector<doc::Region>> regions = regions_from_json(s.column_text(13));
-  if (!regions.is_ok()) return fail(regions.status());
-  d.regions = std::move(regions).value();
-  Result<std::vector<doc::OutlineNode>> outline = outline_from_json(s.column_text(14));
-  if (!outline.is_ok()) return fail(outline.status());
-  d.outline = std::move(outline).value();
-  Result<std::vector<doc::Removed>> removed = removed_from_json(s.column_text(15));
-  if (!removed.is_ok()) return fail(removed.status());
-  d.removed = std::move(removed).value();
-  d.content_hash = s.column_text(16);
-  d.imported_at = s.column_int(17);
-  Result<std::string> text = decompress(s.column_blob(18));
-  if (!text.is_ok()) return fail(text.status().with_context("text"));
-  d.text = std::move(text).value();
-  Result<std::vector<doc::Span>> paragraphs = spans_from_blob(s.column_blob(19));
-  if (!paragraphs.is_ok()) return fail(paragraphs.status().with_context("paragraphs"));
-  d.paragraphs = std::move(paragraphs).value();
-  Result<std::vector<doc::Span>> sentences = spans_from_blob(s.column_blob(20));
-  if (!sentences.is_ok()) return fail(sentences.status().with_context("sentences"));
-  d.sentences = std::move(sentences).value();
-  d.public_year = column_optional_int(s, 21);
-  d.public_issuer = s.column_text(22);
-  if (!s.column_is_null(23)) {
-    Result<std::vector<doc::OutlineNode>> public_outline = outline_from_json(s.column_text(23));
-    if (!public_outline.is_ok()) return fail(public_outline.status().with_context("public outline"));
-    d.public_outline = std::move(public_outline).value();
-  }
-  d.type = s.column_text(24);
-  d.source_name = s.column_text(25);
-  return d;
-}
-
-// The WHERE clause of a ListFilter and the values for its placeholders, in order.
-struct BoundFilter {
-  std::string where;  // "" or " WHERE ..."
-  struct Arg {
-    bool is_int;
-    int64_t i;
-    std::string s;
-  };
-  std::vector<Arg> args;
-};
-
-BoundFilter bind_filter(const ListFilter& f) {
-  BoundFilter b;
-  auto add = [&](const char* cond) { b.where += b.where.empty() ? " WHERE " : " AND "; b.where += cond; };
-  if (f.year_from) { add("year >= ?"); b.args.push_back({true, *f.year_from, {}}); }
-  if (f.year_to) { add("year <= ?"); b.args.push_back({true, *f.year_to, {}}); }
-  if (!f.source.empty()) { add("source = ?"); b.args.push_back({false, 0, f.source}); }
-  if (!f.category.empty()) { add("category = ?"); b.args.push_back({false, 0, f.category}); }
-  if (f.imported_since) { add("imported_at >= ?"); b.args.push_back({true, *f.imported_since, {}}); }
-  return b;
-}
-
-void bind_args(sqlite::Statement& s, const BoundFilter& b) {
-  int i = 1;
-  for (const BoundFilter::Arg& a : b.args) {
-    if (a.is_int) {
-      s.bind_int(i++, a.i);
-    } else {
-      s.bind_text(i++, a.s);
-    }
-  }
-}
-
 }  // namespace
 
-struct Catalog::Impl {
-  std::filesystem::path path;
-  sqlite::Db db;
-  mutable std::array<sqlite::Statement, kSqlCount> stmts;
-  bool in_batch = false;
-
-  // The cached statement `which`, prepared on first use.
-  Result<sqlite::Statement*> stmt(Sql which) const {
-    sqlite::Statement& s = stmts[which];
-    if (!s) {
-      Result<sqlite::Statement> p = db.prepare(kSqlText[which]);
-      if (!p.is_ok()) return p.status();
-      s = std::move(p).value();
-    }
-    return &s;
+Result<sqlite::Statement*> Catalog::Impl::stmt(Sql which) const {
+  sqlite::Statement& s = stmts[which];
+  if (!s) {
+    WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement p, db.prepare(kSqlText[which]));
+    s = std::move(p);
   }
-
-  Status in_file(const Status& st) const { return st.with_context(path.string()); }
-
-  // One document's worth of writing: a transaction of its own, or a savepoint
-  // inside the caller's batch so a failure undoes this document only.
-  Status begin_write() const { return db.exec(in_batch ? "SAVEPOINT document" : "BEGIN IMMEDIATE"); }
-  Status end_write() const { return db.exec(in_batch ? "RELEASE document" : "COMMIT"); }
-  void abort_write() {
-    if (in_batch) {
-      db.exec("ROLLBACK TO document; RELEASE document");
-      // Some errors (disk full, I/O) make SQLite roll back the whole transaction
-      // by itself; then there is no batch any more and the caller must know.
-      if (sqlite3_get_autocommit(db.get()) != 0) in_batch = false;
-    } else {
-      db.exec("ROLLBACK");
-    }
-  }
-
-  Result<PutOutcome> put_locked(const doc::Document& d, const EncodedDocument& e,
-                                const std::vector<std::string>& edge_lines);
-  Status remove_locked(const std::string& id);
-};
-
-namespace {
-
-// Several reads that must agree see one snapshot: a read transaction, unless
-// the caller's batch already is one.
-class ReadSnapshot {
- public:
-  ReadSnapshot(const sqlite::Db& db, bool in_batch);
-  ~ReadSnapshot();
-  ReadSnapshot(const ReadSnapshot&) = delete;
-  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-  const Status& status() const { return status_; }
-
- private:
-  const sqlite::Db& db_;
-  bool own_;
-  Status status_;
-};
-
-ReadSnapshot::ReadSnapshot(const sqlite::Db& db, bool in_batch) : db_(db), own_(!in_batch) {
-  if (own_) status_ = db_.exec("BEGIN");
-  if (!status_.is_ok()) own_ = false;
-}
-
-// Ending a read transaction cannot lose anything; its status does not matter.
-ReadSnapshot::~ReadSnapshot() {
-  if (own_) db_.exec("COMMIT");
-}
-
-}  // namespace
-
-EncodedDocument encode(const doc::Document& d) {
-  EncodedDocument e;
-  e.tags = tags_to_json(d.tags);
-  e.regions = regions_to_json(d.regions);
-  e.outline = outline_to_json(d.outline);
-  e.public_outline = d.public_outline ? outline_to_json(*d.public_outline) : std::string();
-  e.removed = removed_to_json(d.removed);
-  e.original = compress(d.original, kOriginalLevel);
-  e.text = compress(d.text, kTextLevel);
-  e.paragraphs = spans_to_blob(d.paragraphs);
-  e.sentences = spans_to_blob(d.sentences);
-  return e;
+  return &s;
 }
 
 Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const EncodedDocument& e,
                                              const std::vector<std::string>& edge_lines) {
-  Result<sqlite::Statement*> find = stmt(kFindForPut);
-  if (!find.is_ok()) return find.status();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* find, stmt(kFindForPut));
   bool exists = false;
   {
-    sqlite::Statement& s = **find;
+    sqlite::Statement& s = *find;
     sqlite::StatementReset reset(s);
     s.bind_text(1, d.id);
-    Result<bool> row = s.step();
-    if (!row.is_ok()) return row.status();
-    exists = *row;
+    WENYUAN_ASSIGN_OR_RETURN(bool row, s.step());
+    exists = row;
     // Same content and same metadata: nothing to write, nothing for the index to redo.
     if (exists && s.column_text(1) == d.content_hash && column_optional_int(s, 2) == d.year &&
         s.column_text(3) == d.date && s.column_text(4) == d.source && s.column_text(5) == d.category &&
@@ -354,11 +99,10 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     }
   }
 
-  Result<sqlite::Statement*> upsert = stmt(kUpsertDocument);
-  if (!upsert.is_ok()) return upsert.status();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* upsert, stmt(kUpsertDocument));
   int64_t rid = 0;
   {
-    sqlite::Statement& s = **upsert;
+    sqlite::Statement& s = *upsert;
     sqlite::StatementReset reset(s);
     s.bind_text(1, d.id);
     s.bind_text(2, d.title);
@@ -384,17 +128,15 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     else s.bind_null(21);
     s.bind_text(22, d.type);
     s.bind_text(23, d.source_name);
-    Result<bool> row = s.step();
-    if (!row.is_ok()) return row.status();
-    if (!*row) return Status::internal("upsert returned no rid");
+    WENYUAN_ASSIGN_OR_RETURN(bool row, s.step());
+    if (!row) return Status::internal("upsert returned no rid");
     rid = s.column_int(0);
     WENYUAN_RETURN_IF_ERROR(s.run());  // finish the RETURNING statement
   }
 
-  Result<sqlite::Statement*> body = stmt(kUpsertBody);
-  if (!body.is_ok()) return body.status();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* body, stmt(kUpsertBody));
   {
-    sqlite::Statement& s = **body;
+    sqlite::Statement& s = *body;
     sqlite::StatementReset reset(s);
     s.bind_int(1, rid);
     s.bind_blob(2, e.original);
@@ -405,20 +147,18 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
   }
 
   if (exists) {
-    Result<sqlite::Statement*> del = stmt(kDeleteEdgeLines);
-    if (!del.is_ok()) return del.status();
-    sqlite::StatementReset reset(**del);
-    (*del)->bind_int(1, rid);
-    WENYUAN_RETURN_IF_ERROR((*del)->run());
+    WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* del, stmt(kDeleteEdgeLines));
+    sqlite::StatementReset reset(*del);
+    del->bind_int(1, rid);
+    WENYUAN_RETURN_IF_ERROR(del->run());
   }
   if (!edge_lines.empty()) {
-    Result<sqlite::Statement*> ins = stmt(kInsertEdgeLine);
-    if (!ins.is_ok()) return ins.status();
+    WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* ins, stmt(kInsertEdgeLine));
     for (const std::string& line : edge_lines) {
-      sqlite::StatementReset reset(**ins);
-      (*ins)->bind_text(1, line);
-      (*ins)->bind_int(2, rid);
-      WENYUAN_RETURN_IF_ERROR((*ins)->run());
+      sqlite::StatementReset reset(*ins);
+      ins->bind_text(1, line);
+      ins->bind_int(2, rid);
+      WENYUAN_RETURN_IF_ERROR(ins->run());
     }
   }
 
@@ -426,59 +166,33 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
   if (exists) WENYUAN_RETURN_IF_ERROR(drop_sketch(db, rid));
   if (e.dup) WENYUAN_RETURN_IF_ERROR(write_sketch(db, rid, d.date, *e.dup));
 
-  Result<sqlite::Statement*> log = stmt(kLogChange);
-  if (!log.is_ok()) return log.status();
-  sqlite::StatementReset reset(**log);
-  (*log)->bind_text(1, d.id);
-  (*log)->bind_int(2, 0);
-  WENYUAN_RETURN_IF_ERROR((*log)->run());
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* log, stmt(kLogChange));
+  sqlite::StatementReset reset(*log);
+  log->bind_text(1, d.id);
+  log->bind_int(2, 0);
+  WENYUAN_RETURN_IF_ERROR(log->run());
   return exists ? PutOutcome::kUpdated : PutOutcome::kInserted;
 }
 
 Status Catalog::Impl::remove_locked(const std::string& id) {
   // Its cluster re-splits among the links that remain (store/clusters.h).
   WENYUAN_RETURN_IF_ERROR(drop_sketch_of(db, id));
-  Result<sqlite::Statement*> del = stmt(kRemove);
-  if (!del.is_ok()) return del.status();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* del, stmt(kRemove));
   {
-    sqlite::StatementReset reset(**del);
-    (*del)->bind_text(1, id);
-    WENYUAN_RETURN_IF_ERROR((*del)->run());
+    sqlite::StatementReset reset(*del);
+    del->bind_text(1, id);
+    WENYUAN_RETURN_IF_ERROR(del->run());
   }
   if (sqlite3_changes(db.get()) == 0) return Status::not_found("no document \"" + id + "\"");
-  Result<sqlite::Statement*> log = stmt(kLogChange);
-  if (!log.is_ok()) return log.status();
-  sqlite::StatementReset reset(**log);
-  (*log)->bind_text(1, id);
-  (*log)->bind_int(2, 1);
-  return (*log)->run();
+  WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* log, stmt(kLogChange));
+  sqlite::StatementReset reset(*log);
+  log->bind_text(1, id);
+  log->bind_int(2, 1);
+  return log->run();
 }
 
 Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Result<DupRelations> Catalog::dup_relations(const std::string& id) const {
-  ReadSnapshot snap(impl_->db, impl_->in_batch);
-  auto r = store::dup_relations(impl_->db, id);
-  return r ? r : impl_->in_file(r.status());
-}
-Result<std::vector<DupGroup>> Catalog::dup_clusters() const {
-  ReadSnapshot snap(impl_->db, impl_->in_batch);
-  auto r = store::dup_clusters(impl_->db);
-  return r ? r : impl_->in_file(r.status());
-}
-Result<std::vector<DupGroup>> Catalog::dup_versions() const {
-  ReadSnapshot snap(impl_->db, impl_->in_batch);
-  auto r = store::dup_versions(impl_->db);
-  return r ? r : impl_->in_file(r.status());
-}
-Result<std::optional<int64_t>> Catalog::dup_cluster_of(const std::string& id) const {
-  auto r = store::dup_cluster_of(impl_->db, id);
-  return r ? r : impl_->in_file(r.status());
-}
-Result<std::vector<std::string>> Catalog::ids_without_sketch() const {
-  auto r = store::ids_without_sketch(impl_->db);
-  return r ? r : impl_->in_file(r.status());
-}
 Status Catalog::put_sketch(const std::string& id, const DupSketch& sketch) {
   const std::string where = impl_->path.string() + ": sketch \"" + id + "\"";
   WENYUAN_RETURN_IF_ERROR(impl_->begin_write().with_context(where));
@@ -492,7 +206,9 @@ Status Catalog::put_sketch(const std::string& id, const DupSketch& sketch) {
 }
 
 Catalog::~Catalog() {
-  if (impl_ && impl_->in_batch) impl_->db.exec("ROLLBACK");
+  // An unfinished batch is undone; a destructor has no one to tell if that fails,
+  // and SQLite rolls back an open transaction when the connection closes anyway.
+  if (impl_ && impl_->in_batch) (void)impl_->db.exec("ROLLBACK");
 }
 
 Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_file) {
@@ -537,7 +253,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
     Status st = c.exec("BEGIN");
     if (st.is_ok()) st = check_identity(c);
     note_busy();
-    c.exec("COMMIT");  // a read transaction: nothing to lose
+    (void)c.exec("COMMIT");  // a read transaction: nothing to lose
     return st;
   });
   if (!identity.is_ok()) {
@@ -572,14 +288,7 @@ Result<PutOutcome> Catalog::put(const doc::Document& d, const EncodedDocument& e
   if (!valid.is_ok()) return valid.with_context(where);
   WENYUAN_RETURN_IF_ERROR(impl_->begin_write().with_context(where));
   Result<PutOutcome> out = impl_->put_locked(d, e, edge_lines);
-  Status st = out.status();
-  if (st.is_ok()) st = impl_->end_write();
-  if (!st.is_ok()) {
-    const bool was_batch = impl_->in_batch;
-    impl_->abort_write();
-    if (was_batch && !impl_->in_batch) st = st.with_context("the whole batch was rolled back");
-    return st.with_context(where);
-  }
+  WENYUAN_RETURN_IF_ERROR(impl_->finish_write(out.status(), where));
   return out;
 }
 
@@ -617,168 +326,7 @@ Result<std::string> Catalog::get_original(const std::string& id) const {
 Status Catalog::remove(const std::string& id) {
   const std::string where = impl_->path.string() + ": remove";
   WENYUAN_RETURN_IF_ERROR(impl_->begin_write().with_context(where));
-  Status st = impl_->remove_locked(id);
-  if (st.is_ok()) st = impl_->end_write();
-  if (!st.is_ok()) {
-    const bool was_batch = impl_->in_batch;
-    impl_->abort_write();
-    if (was_batch && !impl_->in_batch) st = st.with_context("the whole batch was rolled back");
-    return st.with_context(where);
-  }
-  return Status::ok();
-}
-
-Result<std::vector<DocumentSummary>> Catalog::list(const ListFilter& f) const {
-  const BoundFilter b = bind_filter(f);
-  const char* dir = f.newest_first ? " DESC" : "";
-  std::string sql =
-      "SELECT id, title, year, date, source, category, access, text_chars, imported_at, public_year, doc_type, "
-      "source_name FROM documents" +
-      b.where;
-  if (f.order == ListOrder::kDate) {
-    sql += std::string(" ORDER BY year") + dir + ", date" + dir + ", rid" + dir;
-  } else {
-    sql += std::string(" ORDER BY imported_at") + dir + ", rid" + dir;
-  }
-  // SQLite's LIMIT -1 means no limit; an OFFSET needs a LIMIT before it.
-  sql += " LIMIT " + (f.limit == 0 ? std::string("-1") : std::to_string(f.limit)) + " OFFSET " +
-         std::to_string(f.offset);
-  Result<sqlite::Statement> s = impl_->db.prepare(sql, /*cached=*/false);
-  if (!s.is_ok()) return impl_->in_file(s.status());
-  bind_args(*s, b);
-  std::vector<DocumentSummary> out;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.is_ok()) return impl_->in_file(row.status().with_context("list"));
-    if (!*row) break;
-    DocumentSummary d;
-    d.id = s->column_text(0);
-    d.title = s->column_text(1);
-    d.year = column_optional_int(*s, 2);
-    d.date = s->column_text(3);
-    d.source = s->column_text(4);
-    d.category = s->column_text(5);
-    Result<doc::Access> access = parse_access(s->column_text(6));
-    if (!access.is_ok()) return impl_->in_file(access.status().with_context("document " + d.id));
-    d.access = *access;
-    d.text_chars = static_cast<uint32_t>(s->column_int(7));
-    d.imported_at = s->column_int(8);
-    d.public_year = column_optional_int(*s, 9);
-    d.type = s->column_text(10);
-    d.source_name = s->column_text(11);
-    out.push_back(std::move(d));
-  }
-  return out;
-}
-
-Result<uint64_t> Catalog::count(const ListFilter& f) const {
-  const BoundFilter b = bind_filter(f);
-  Result<sqlite::Statement> s = impl_->db.prepare("SELECT count(*) FROM documents" + b.where, false);
-  if (!s.is_ok()) return impl_->in_file(s.status());
-  bind_args(*s, b);
-  Result<bool> row = s->step();
-  if (!row.is_ok()) return impl_->in_file(row.status().with_context("count"));
-  return static_cast<uint64_t>(s->column_int(0));
-}
-
-Result<CatalogStats> Catalog::stats() const {
-  const sqlite::Db& db = impl_->db;
-  // One read transaction, so the totals and the breakdowns agree.
-  ReadSnapshot snapshot(impl_->db, impl_->in_batch);
-  WENYUAN_RETURN_IF_ERROR(impl_->in_file(snapshot.status()));
-  auto run = [&]() -> Result<CatalogStats> {
-    CatalogStats st;
-    Result<sqlite::Statement> totals =
-        db.prepare("SELECT count(*), coalesce(sum(text_chars), 0) FROM documents", false);
-    if (!totals.is_ok()) return totals.status();
-    Result<bool> row = totals->step();
-    if (!row.is_ok()) return row.status();
-    st.documents = static_cast<uint64_t>(totals->column_int(0));
-    st.characters = static_cast<uint64_t>(totals->column_int(1));
-    Result<sqlite::Statement> sources = db.prepare(
-        // By the source's display name (a site or body, not each page's URL); a
-        // document stored before v5 has none yet and counts under its source.
-        "SELECT CASE WHEN source_name <> '' THEN source_name ELSE source END AS s, count(*) FROM documents "
-        "GROUP BY s ORDER BY count(*) DESC, s",
-        false);
-    if (!sources.is_ok()) return sources.status();
-    for (;;) {
-      Result<bool> r = sources->step();
-      if (!r.is_ok()) return r.status();
-      if (!*r) break;
-      st.by_source.emplace_back(sources->column_text(0), static_cast<uint64_t>(sources->column_int(1)));
-    }
-    Result<sqlite::Statement> years = db.prepare(
-        "SELECT year, count(*) FROM documents WHERE year IS NOT NULL GROUP BY year ORDER BY year", false);
-    if (!years.is_ok()) return years.status();
-    for (;;) {
-      Result<bool> r = years->step();
-      if (!r.is_ok()) return r.status();
-      if (!*r) break;
-      st.by_year.emplace_back(static_cast<int>(years->column_int(0)), static_cast<uint64_t>(years->column_int(1)));
-    }
-    return st;
-  };
-  Result<CatalogStats> out = run();
-  if (!out.is_ok()) return impl_->in_file(out.status().with_context("stats"));
-  return out;
-}
-
-Status Catalog::for_each(const std::function<Status(const doc::Document&)>& fn) const {
-  // A statement of its own (not the cached kGet), so `fn` may call get(). One
-  // SELECT reads one snapshot in WAL mode, however long `fn` takes.
-  Result<sqlite::Statement> s = impl_->db.prepare(
-      "SELECT " WENYUAN_DOCUMENT_COLUMNS " FROM documents d JOIN bodies b USING (rid) ORDER BY d.id", false);
-  if (!s.is_ok()) return impl_->in_file(s.status());
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.is_ok()) return impl_->in_file(row.status().with_context("for_each"));
-    if (!*row) return Status::ok();
-    Result<doc::Document> d = read_document(*s);
-    if (!d.is_ok()) return impl_->in_file(d.status());
-    WENYUAN_RETURN_IF_ERROR(fn(*d));
-  }
-}
-
-Result<std::vector<Change>> Catalog::changes_since(uint64_t seq) const {
-  ReadSnapshot snapshot(impl_->db, impl_->in_batch);  // the log and last_seq() below must agree
-  WENYUAN_RETURN_IF_ERROR(impl_->in_file(snapshot.status()));
-  Result<sqlite::Statement*> s = impl_->stmt(kChangesSince);
-  if (!s.is_ok()) return impl_->in_file(s.status());
-  sqlite::StatementReset reset(**s);
-  (*s)->bind_int(1, static_cast<int64_t>(seq));
-  std::vector<Change> out;
-  for (;;) {
-    Result<bool> row = (*s)->step();
-    if (!row.is_ok()) return impl_->in_file(row.status().with_context("changes_since"));
-    if (!*row) break;
-    out.push_back({static_cast<uint64_t>((*s)->column_int(0)), (*s)->column_text(1), (*s)->column_int(2) != 0});
-  }
-  // A rolled-back insert gives its seq back (sqlite_sequence is transactional),
-  // so only trimming leaves a hole after `seq`.
-  const uint64_t expected_next = seq + 1;
-  const uint64_t first = out.empty() ? last_seq() + 1 : out.front().seq;
-  if (first != expected_next && expected_next <= last_seq()) {
-    return Status::not_found(impl_->path.string() + ": changes after seq " + std::to_string(seq) +
-                             " were trimmed (the log starts at " + std::to_string(first) + "); rebuild from for_each");
-  }
-  return out;
-}
-
-Status Catalog::trim_changes(uint64_t through) {
-  Result<sqlite::Statement> s = impl_->db.prepare("DELETE FROM changes WHERE seq <= ?1", false);
-  if (!s.is_ok()) return impl_->in_file(s.status());
-  s->bind_int(1, static_cast<int64_t>(through));
-  return impl_->in_file(s->run().with_context("trim_changes"));
-}
-
-uint64_t Catalog::last_seq() const {
-  Result<sqlite::Statement*> s = impl_->stmt(kLastSeq);
-  if (!s.is_ok()) return 0;
-  sqlite::StatementReset reset(**s);
-  Result<bool> row = (*s)->step();
-  if (!row.is_ok() || !*row) return 0;  // no change ever logged
-  return static_cast<uint64_t>((*s)->column_int(0));
+  return impl_->finish_write(impl_->remove_locked(id), where);
 }
 
 uint64_t Catalog::last_change_seq() const {

@@ -53,7 +53,7 @@ Status field(const json& j, const char* key, T& out, const char* what) {
 json outline_node_to_json(const doc::OutlineNode& n) {
   json children = json::array();
   for (const doc::OutlineNode& c : n.children) children.push_back(outline_node_to_json(c));
-  return json{{"level", n.level},   {"kind", n.kind}, {"marker", n.marker},
+  return json{{"level", n.level},   {"kind", doc::to_string(n.kind)}, {"marker", n.marker},
               {"title", n.title},   {"start", n.start}, {"end", n.end},
               {"heading", json::array({n.heading.start, n.heading.end})},
               {"children", std::move(children)}};
@@ -63,7 +63,8 @@ Status outline_node_from_json(const json& j, doc::OutlineNode& n, int depth) {
   constexpr const char* kWhat = "outline node";
   if (depth > kMaxOutlineDepth) return Status::corruption("outline: nested deeper than 64 levels");
   WENYUAN_RETURN_IF_ERROR(field(j, "level", n.level, kWhat));
-  WENYUAN_RETURN_IF_ERROR(field(j, "kind", n.kind, kWhat));
+  std::string kind;
+  WENYUAN_RETURN_IF_ERROR(field(j, "kind", kind, kWhat));
   WENYUAN_RETURN_IF_ERROR(field(j, "marker", n.marker, kWhat));
   WENYUAN_RETURN_IF_ERROR(field(j, "title", n.title, kWhat));
   WENYUAN_RETURN_IF_ERROR(field(j, "start", n.start, kWhat));
@@ -81,6 +82,11 @@ Status outline_node_from_json(const json& j, doc::OutlineNode& n, int depth) {
   for (size_t i = 0; i < c->size(); ++i) {
     WENYUAN_RETURN_IF_ERROR(outline_node_from_json((*c)[i], n.children[i], depth + 1));
   }
+  // The tree's shape is checked before the names in it: a tree nested too deep
+  // says so whatever its nodes are called.
+  const std::optional<doc::OutlineKind> k = doc::outline_kind_from_string(kind);
+  if (!k) return Status::corruption("outline node: unknown kind \"" + kind + "\"");
+  n.kind = *k;
   return Status::ok();
 }
 
@@ -100,11 +106,10 @@ uint32_t get_u32(const char* p) {
 std::string tags_to_json(const std::vector<std::string>& tags) { return dump(json(tags)); }
 
 Result<std::vector<std::string>> tags_from_json(std::string_view s) {
-  Result<json> j = parse(s, "tags");
-  if (!j.is_ok()) return j.status();
+  WENYUAN_ASSIGN_OR_RETURN(json j, parse(s, "tags"));
   std::vector<std::string> out;
-  out.reserve(j->size());
-  for (const json& t : *j) {
+  out.reserve(j.size());
+  for (const json& t : j) {
     if (!t.is_string()) return Status::corruption("tags: element is not a string");
     out.push_back(t.get<std::string>());
   }
@@ -120,11 +125,10 @@ std::string regions_to_json(const std::vector<doc::Region>& regions) {
 }
 
 Result<std::vector<doc::Region>> regions_from_json(std::string_view s) {
-  Result<json> j = parse(s, "regions");
-  if (!j.is_ok()) return j.status();
-  std::vector<doc::Region> out(j->size());
-  for (size_t i = 0; i < j->size(); ++i) {
-    const json& e = (*j)[i];
+  WENYUAN_ASSIGN_OR_RETURN(json j, parse(s, "regions"));
+  std::vector<doc::Region> out(j.size());
+  for (size_t i = 0; i < j.size(); ++i) {
+    const json& e = j[i];
     std::string kind;
     WENYUAN_RETURN_IF_ERROR(field(e, "kind", kind, "region"));
     if (kind == doc::to_string(doc::RegionKind::kPaid)) {
@@ -147,11 +151,10 @@ std::string outline_to_json(const std::vector<doc::OutlineNode>& outline) {
 }
 
 Result<std::vector<doc::OutlineNode>> outline_from_json(std::string_view s) {
-  Result<json> j = parse(s, "outline");
-  if (!j.is_ok()) return j.status();
-  std::vector<doc::OutlineNode> out(j->size());
-  for (size_t i = 0; i < j->size(); ++i) {
-    WENYUAN_RETURN_IF_ERROR(outline_node_from_json((*j)[i], out[i], 1));
+  WENYUAN_ASSIGN_OR_RETURN(json j, parse(s, "outline"));
+  std::vector<doc::OutlineNode> out(j.size());
+  for (size_t i = 0; i < j.size(); ++i) {
+    WENYUAN_RETURN_IF_ERROR(outline_node_from_json(j[i], out[i], 1));
   }
   return out;
 }
@@ -165,11 +168,10 @@ std::string removed_to_json(const std::vector<doc::Removed>& removed) {
 }
 
 Result<std::vector<doc::Removed>> removed_from_json(std::string_view s) {
-  Result<json> j = parse(s, "removed");
-  if (!j.is_ok()) return j.status();
-  std::vector<doc::Removed> out(j->size());
-  for (size_t i = 0; i < j->size(); ++i) {
-    const json& e = (*j)[i];
+  WENYUAN_ASSIGN_OR_RETURN(json j, parse(s, "removed"));
+  std::vector<doc::Removed> out(j.size());
+  for (size_t i = 0; i < j.size(); ++i) {
+    const json& e = j[i];
     WENYUAN_RETURN_IF_ERROR(field(e, "reason", out[i].reason, "removed"));
     WENYUAN_RETURN_IF_ERROR(field(e, "text", out[i].text, "removed"));
     WENYUAN_RETURN_IF_ERROR(field(e, "position", out[i].position, "removed"));

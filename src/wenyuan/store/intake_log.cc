@@ -79,26 +79,23 @@ struct IntakeLog::Impl {
   }
 
   Status add_total(const std::string& name, int64_t value) {
-    auto s = db.prepare(
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db.prepare(
         "INSERT INTO totals (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + "
-        "excluded.value");
-    if (!s) return s.status();
-    StatementReset reset(*s);
-    s->bind_text(1, name);
-    s->bind_int(2, value);
-    return s->run();
+        "excluded.value"));
+    StatementReset reset(s);
+    s.bind_text(1, name);
+    s.bind_int(2, value);
+    return s.run();
   }
 
   Status seed(const Catalog& catalog) {
-    auto list = catalog.list({});
-    if (!list) return list.status();
-    auto s = db.prepare("INSERT OR IGNORE INTO first_seen (id, at) VALUES (?, ?)");
-    if (!s) return s.status();
-    for (const auto& d : *list) {
-      StatementReset reset(*s);
-      s->bind_text(1, d.id);
-      s->bind_int(2, d.imported_at);
-      WENYUAN_RETURN_IF_ERROR(s->run());
+    WENYUAN_ASSIGN_OR_RETURN(auto list, catalog.list({}));
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db.prepare("INSERT OR IGNORE INTO first_seen (id, at) VALUES (?, ?)"));
+    for (const auto& d : list) {
+      StatementReset reset(s);
+      s.bind_text(1, d.id);
+      s.bind_int(2, d.imported_at);
+      WENYUAN_RETURN_IF_ERROR(s.run());
     }
     return Status::ok();
   }
@@ -121,11 +118,10 @@ Result<std::unique_ptr<IntakeLog>> IntakeLog::open(const std::filesystem::path& 
   // Created under the write lock, so two processes opening a new file at once
   // create (and seed) it once.
   Status st = impl->transaction([&]() -> Status {
-    auto version = impl->db.query_int("PRAGMA user_version");
-    if (!version) return version.status();
-    if (*version == kSchemaVersion) return Status::ok();
-    if (*version > kSchemaVersion) {
-      return Status::unsupported("intake log schema " + std::to_string(*version) + " is newer than this wenyuan (" +
+    WENYUAN_ASSIGN_OR_RETURN(auto version, impl->db.query_int("PRAGMA user_version"));
+    if (version == kSchemaVersion) return Status::ok();
+    if (version > kSchemaVersion) {
+      return Status::unsupported("intake log schema " + std::to_string(version) + " is newer than this wenyuan (" +
                                  std::to_string(kSchemaVersion) + ")");
     }
     WENYUAN_RETURN_IF_ERROR(impl->db.exec(kSchema));
@@ -142,43 +138,41 @@ Result<int64_t> IntakeLog::record(const IntakeRun& run, const std::vector<std::s
   const int64_t micros = to_micros(run.seconds);
   Status st = impl_->transaction([&]() -> Status {
     auto& db = impl_->db;
-    auto ins = db.prepare(
+    WENYUAN_ASSIGN_OR_RETURN(auto ins, db.prepare(
         "INSERT INTO runs (started_at, origin, imported, updated, unchanged, rejected, bytes, micros, "
-        "rejects_dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!ins) return ins.status();
+        "rejects_dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     {
-      StatementReset reset(*ins);
+      StatementReset reset(ins);
       const size_t kept = std::min(run.rejects.size(), kMaxRejectsPerRun);
-      ins->bind_int(1, run.started_at);
-      ins->bind_text(2, run.origin);
-      ins->bind_int(3, static_cast<int64_t>(run.imported));
-      ins->bind_int(4, static_cast<int64_t>(run.updated));
-      ins->bind_int(5, static_cast<int64_t>(run.unchanged));
-      ins->bind_int(6, static_cast<int64_t>(run.rejected));
-      ins->bind_int(7, static_cast<int64_t>(run.bytes));
-      ins->bind_int(8, micros);
-      ins->bind_int(9, static_cast<int64_t>(run.rejects_dropped + (run.rejects.size() - kept)));
-      WENYUAN_RETURN_IF_ERROR(ins->run());
+      ins.bind_int(1, run.started_at);
+      ins.bind_text(2, run.origin);
+      ins.bind_int(3, static_cast<int64_t>(run.imported));
+      ins.bind_int(4, static_cast<int64_t>(run.updated));
+      ins.bind_int(5, static_cast<int64_t>(run.unchanged));
+      ins.bind_int(6, static_cast<int64_t>(run.rejected));
+      ins.bind_int(7, static_cast<int64_t>(run.bytes));
+      ins.bind_int(8, micros);
+      ins.bind_int(9, static_cast<int64_t>(run.rejects_dropped + (run.rejects.size() - kept)));
+      WENYUAN_RETURN_IF_ERROR(ins.run());
     }
     id = sqlite3_last_insert_rowid(db.get());
-    auto rej = db.prepare("INSERT INTO rejects (run_id, seq, file, reason) VALUES (?, ?, ?, ?)");
-    if (!rej) return rej.status();
+    WENYUAN_ASSIGN_OR_RETURN(auto rej,
+                             db.prepare("INSERT INTO rejects (run_id, seq, file, reason) VALUES (?, ?, ?, ?)"));
     for (size_t i = 0; i < run.rejects.size() && i < kMaxRejectsPerRun; ++i) {
-      StatementReset reset(*rej);
-      rej->bind_int(1, id);
-      rej->bind_int(2, static_cast<int64_t>(i));
-      rej->bind_text(3, run.rejects[i].file);
-      rej->bind_text(4, run.rejects[i].reason);
-      WENYUAN_RETURN_IF_ERROR(rej->run());
+      StatementReset reset(rej);
+      rej.bind_int(1, id);
+      rej.bind_int(2, static_cast<int64_t>(i));
+      rej.bind_text(3, run.rejects[i].file);
+      rej.bind_text(4, run.rejects[i].reason);
+      WENYUAN_RETURN_IF_ERROR(rej.run());
     }
-    auto seen = db.prepare("INSERT OR IGNORE INTO first_seen (id, at) VALUES (?, ?)");
-    if (!seen) return seen.status();
+    WENYUAN_ASSIGN_OR_RETURN(auto seen, db.prepare("INSERT OR IGNORE INTO first_seen (id, at) VALUES (?, ?)"));
     const int64_t at = run.started_at + static_cast<int64_t>(run.seconds);
     for (const auto& doc_id : stored_ids) {
-      StatementReset reset(*seen);
-      seen->bind_text(1, doc_id);
-      seen->bind_int(2, at);
-      WENYUAN_RETURN_IF_ERROR(seen->run());
+      StatementReset reset(seen);
+      seen.bind_text(1, doc_id);
+      seen.bind_int(2, at);
+      WENYUAN_RETURN_IF_ERROR(seen.run());
     }
     const std::pair<const char*, uint64_t> sums[] = {{"runs", 1},
                                                      {"imported", run.imported},
@@ -191,11 +185,10 @@ Result<int64_t> IntakeLog::record(const IntakeRun& run, const std::vector<std::s
     for (double le : kDurationBuckets) {
       WENYUAN_RETURN_IF_ERROR(impl_->add_total(bucket_name(le), run.seconds <= le ? 1 : 0));
     }
-    auto prune = db.prepare("DELETE FROM runs WHERE started_at < ?");
-    if (!prune) return prune.status();
-    StatementReset reset(*prune);
-    prune->bind_int(1, run.started_at - kRetentionDays * 86400);
-    return prune->run();
+    WENYUAN_ASSIGN_OR_RETURN(auto prune, db.prepare("DELETE FROM runs WHERE started_at < ?"));
+    StatementReset reset(prune);
+    prune.bind_int(1, run.started_at - kRetentionDays * 86400);
+    return prune.run();
   });
   if (!st) return st.with_context(path_.string() + ": record an import run");
   return id;

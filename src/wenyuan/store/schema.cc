@@ -173,16 +173,14 @@ std::string hex(int64_t v) {
 }  // namespace
 
 Status check_identity(const sqlite::Db& db) {
-  Result<int64_t> app = db.query_int("PRAGMA application_id");
-  if (!app.is_ok()) return app.status();
-  if (*app == kApplicationId) return Status::ok();
-  if (*app != 0) {
-    return Status::corruption("application_id " + hex(*app) + " is not wenyuan's " + hex(kApplicationId));
+  WENYUAN_ASSIGN_OR_RETURN(int64_t app, db.query_int("PRAGMA application_id"));
+  if (app == kApplicationId) return Status::ok();
+  if (app != 0) {
+    return Status::corruption("application_id " + hex(app) + " is not wenyuan's " + hex(kApplicationId));
   }
-  Result<int64_t> objects = db.query_int("SELECT count(*) FROM sqlite_schema");
-  if (!objects.is_ok()) return objects.status();
-  if (*objects != 0) {
-    return Status::corruption("an SQLite database of another application (" + std::to_string(*objects) +
+  WENYUAN_ASSIGN_OR_RETURN(int64_t objects, db.query_int("SELECT count(*) FROM sqlite_schema"));
+  if (objects != 0) {
+    return Status::corruption("an SQLite database of another application (" + std::to_string(objects) +
                               " schema objects, no wenyuan application_id)");
   }
   return Status::ok();  // empty: a new catalog

@@ -70,9 +70,7 @@ Result<bool> Statement::step() {
 }
 
 Status Statement::run() {
-  Result<bool> r = step();
-  if (!r.is_ok()) return r.status();
-  return Status::ok();
+  return step().status();
 }
 
 int64_t Statement::column_int(int i) const { return sqlite3_column_int64(get(), i); }
@@ -122,21 +120,17 @@ Status Db::exec(const std::string& sql) const {
 }
 
 Result<int64_t> Db::query_int(const std::string& sql) const {
-  Result<Statement> s = prepare(sql, /*cached=*/false);
-  if (!s.is_ok()) return s.status();
-  Result<bool> row = s->step();
-  if (!row.is_ok()) return row.status();
-  if (!*row) return Status::not_found("no row: " + sql);
-  return s->column_int(0);
+  WENYUAN_ASSIGN_OR_RETURN(Statement s, prepare(sql, /*cached=*/false));
+  WENYUAN_ASSIGN_OR_RETURN(bool row, s.step());
+  if (!row) return Status::not_found("no row: " + sql);
+  return s.column_int(0);
 }
 
 Result<std::string> Db::query_text(const std::string& sql) const {
-  Result<Statement> s = prepare(sql, /*cached=*/false);
-  if (!s.is_ok()) return s.status();
-  Result<bool> row = s->step();
-  if (!row.is_ok()) return row.status();
-  if (!*row) return Status::not_found("no row: " + sql);
-  return s->column_text(0);
+  WENYUAN_ASSIGN_OR_RETURN(Statement s, prepare(sql, /*cached=*/false));
+  WENYUAN_ASSIGN_OR_RETURN(bool row, s.step());
+  if (!row) return Status::not_found("no row: " + sql);
+  return s.column_text(0);
 }
 
 Status migrate(const Db& db, std::span<const char* const> steps, int target, std::string_view what) {

@@ -58,55 +58,51 @@ Result<std::unique_ptr<UserData>> UserData::open(const std::string& path) {
 }
 
 Result<int64_t> UserData::count(const char* table, int64_t user) {
-  auto s = db_.prepare(std::string("SELECT count(*) FROM ") + table + " WHERE user = ?");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
-  auto row = s->step();
-  if (!row) return row.status();
-  return s->column_int(0);
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare(std::string("SELECT count(*) FROM ") + table + " WHERE user = ?"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
+  WENYUAN_RETURN_IF_ERROR(s.step().status());  // count(*) always yields its one row
+  return s.column_int(0);
 }
 
 Status UserData::add_favorite(int64_t user, const std::string& doc_id, const std::string& folder, int64_t now) {
   if (folder.size() > kMaxFolderBytes) return Status::invalid_argument("folder name longer than 60 bytes");
   std::lock_guard lock(mu_);
-  auto n = count("favorites", user);
-  if (!n) return n.status();
-  if (*n >= kMaxRows) return Status::too_large("at most 2000 favourites");
-  auto s = db_.prepare("INSERT OR IGNORE INTO favorites (user, doc, folder, added_at) VALUES (?, ?, ?, ?)");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
-  s->bind_text(2, doc_id);
-  s->bind_text(3, folder);
-  s->bind_int(4, now);
-  return s->run();
+  WENYUAN_ASSIGN_OR_RETURN(auto n, count("favorites", user));
+  if (n >= kMaxRows) return Status::too_large("at most 2000 favourites");
+  WENYUAN_ASSIGN_OR_RETURN(
+      auto s, db_.prepare("INSERT OR IGNORE INTO favorites (user, doc, folder, added_at) VALUES (?, ?, ?, ?)"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
+  s.bind_text(2, doc_id);
+  s.bind_text(3, folder);
+  s.bind_int(4, now);
+  return s.run();
 }
 
 Status UserData::remove_favorite(int64_t user, const std::string& doc_id, const std::string* folder) {
   std::lock_guard lock(mu_);
-  auto s = db_.prepare(folder ? "DELETE FROM favorites WHERE user = ? AND doc = ? AND folder = ?"
-                              : "DELETE FROM favorites WHERE user = ? AND doc = ?");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
-  s->bind_text(2, doc_id);
-  if (folder) s->bind_text(3, *folder);
-  return s->run();
+  WENYUAN_ASSIGN_OR_RETURN(auto s,
+                           db_.prepare(folder ? "DELETE FROM favorites WHERE user = ? AND doc = ? AND folder = ?"
+                                              : "DELETE FROM favorites WHERE user = ? AND doc = ?"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
+  s.bind_text(2, doc_id);
+  if (folder) s.bind_text(3, *folder);
+  return s.run();
 }
 
 Result<std::vector<Favorite>> UserData::favorites(int64_t user) {
   std::lock_guard lock(mu_);
-  auto s = db_.prepare("SELECT doc, folder, added_at FROM favorites WHERE user = ? ORDER BY added_at DESC, doc");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
+  WENYUAN_ASSIGN_OR_RETURN(
+      auto s, db_.prepare("SELECT doc, folder, added_at FROM favorites WHERE user = ? ORDER BY added_at DESC, doc"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
   std::vector<Favorite> out;
   for (;;) {
-    auto row = s->step();
-    if (!row) return row.status();
-    if (!*row) break;
-    out.push_back({s->column_text(0), s->column_text(1), s->column_int(2)});
+    WENYUAN_ASSIGN_OR_RETURN(auto row, s.step());
+    if (!row) break;
+    out.push_back({s.column_text(0), s.column_text(1), s.column_int(2)});
   }
   return out;
 }
@@ -116,57 +112,52 @@ Status UserData::record_view(int64_t user, const std::string& doc_id, int64_t po
   Transaction tx(db_);
   WENYUAN_RETURN_IF_ERROR(tx.status());
   {
-    auto s = db_.prepare(
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare(
         "INSERT INTO history (user, doc, first_seen, last_seen, views, position) VALUES (?1, ?2, ?3, ?3, 1, max(?4, 0)) "
         "ON CONFLICT (user, doc) DO UPDATE SET last_seen = ?3, views = views + (?4 < 0), "
-        "position = CASE WHEN ?4 >= 0 THEN ?4 ELSE position END");
-    if (!s) return s.status();
-    sqlite::StatementReset reset(*s);
-    s->bind_int(1, user);
-    s->bind_text(2, doc_id);
-    s->bind_int(3, now);
-    s->bind_int(4, position);
-    WENYUAN_RETURN_IF_ERROR(s->run());
+        "position = CASE WHEN ?4 >= 0 THEN ?4 ELSE position END"));
+    sqlite::StatementReset reset(s);
+    s.bind_int(1, user);
+    s.bind_text(2, doc_id);
+    s.bind_int(3, now);
+    s.bind_int(4, position);
+    WENYUAN_RETURN_IF_ERROR(s.run());
   }
   {  // The oldest beyond the limit go: history is a convenience, not an archive.
-    auto s = db_.prepare(
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare(
         "DELETE FROM history WHERE user = ?1 AND doc NOT IN "
-        "(SELECT doc FROM history WHERE user = ?1 ORDER BY last_seen DESC LIMIT ?2)");
-    if (!s) return s.status();
-    sqlite::StatementReset reset(*s);
-    s->bind_int(1, user);
-    s->bind_int(2, kMaxRows);
-    WENYUAN_RETURN_IF_ERROR(s->run());
+        "(SELECT doc FROM history WHERE user = ?1 ORDER BY last_seen DESC LIMIT ?2)"));
+    sqlite::StatementReset reset(s);
+    s.bind_int(1, user);
+    s.bind_int(2, kMaxRows);
+    WENYUAN_RETURN_IF_ERROR(s.run());
   }
   return tx.commit();
 }
 
 Result<std::vector<HistoryEntry>> UserData::history(int64_t user, int64_t limit) {
   std::lock_guard lock(mu_);
-  auto s = db_.prepare(
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare(
       "SELECT doc, first_seen, last_seen, views, position FROM history WHERE user = ? "
-      "ORDER BY last_seen DESC, doc LIMIT ?");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
-  s->bind_int(2, limit);
+      "ORDER BY last_seen DESC, doc LIMIT ?"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
+  s.bind_int(2, limit);
   std::vector<HistoryEntry> out;
   for (;;) {
-    auto row = s->step();
-    if (!row) return row.status();
-    if (!*row) break;
-    out.push_back({s->column_text(0), s->column_int(1), s->column_int(2), s->column_int(3), s->column_int(4)});
+    WENYUAN_ASSIGN_OR_RETURN(auto row, s.step());
+    if (!row) break;
+    out.push_back({s.column_text(0), s.column_int(1), s.column_int(2), s.column_int(3), s.column_int(4)});
   }
   return out;
 }
 
 Status UserData::clear_history(int64_t user) {
   std::lock_guard lock(mu_);
-  auto s = db_.prepare("DELETE FROM history WHERE user = ?");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
-  return s->run();
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare("DELETE FROM history WHERE user = ?"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
+  return s.run();
 }
 
 Status UserData::record_download(int64_t user, const std::string& doc_id, const std::string& format, int64_t now) {
@@ -174,41 +165,38 @@ Status UserData::record_download(int64_t user, const std::string& doc_id, const 
   Transaction tx(db_);
   WENYUAN_RETURN_IF_ERROR(tx.status());
   {
-    auto s = db_.prepare("INSERT INTO downloads (user, doc, format, at) VALUES (?, ?, ?, ?)");
-    if (!s) return s.status();
-    sqlite::StatementReset reset(*s);
-    s->bind_int(1, user);
-    s->bind_text(2, doc_id);
-    s->bind_text(3, format);
-    s->bind_int(4, now);
-    WENYUAN_RETURN_IF_ERROR(s->run());
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare("INSERT INTO downloads (user, doc, format, at) VALUES (?, ?, ?, ?)"));
+    sqlite::StatementReset reset(s);
+    s.bind_int(1, user);
+    s.bind_text(2, doc_id);
+    s.bind_text(3, format);
+    s.bind_int(4, now);
+    WENYUAN_RETURN_IF_ERROR(s.run());
   }
   {
-    auto s = db_.prepare(
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare(
         "DELETE FROM downloads WHERE user = ?1 AND rowid NOT IN "
-        "(SELECT rowid FROM downloads WHERE user = ?1 ORDER BY at DESC, rowid DESC LIMIT ?2)");
-    if (!s) return s.status();
-    sqlite::StatementReset reset(*s);
-    s->bind_int(1, user);
-    s->bind_int(2, kMaxRows);
-    WENYUAN_RETURN_IF_ERROR(s->run());
+        "(SELECT rowid FROM downloads WHERE user = ?1 ORDER BY at DESC, rowid DESC LIMIT ?2)"));
+    sqlite::StatementReset reset(s);
+    s.bind_int(1, user);
+    s.bind_int(2, kMaxRows);
+    WENYUAN_RETURN_IF_ERROR(s.run());
   }
   return tx.commit();
 }
 
 Result<std::vector<DownloadEntry>> UserData::downloads(int64_t user, int64_t limit) {
   std::lock_guard lock(mu_);
-  auto s = db_.prepare("SELECT doc, format, at FROM downloads WHERE user = ? ORDER BY at DESC, rowid DESC LIMIT ?");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
-  s->bind_int(2, limit);
+  WENYUAN_ASSIGN_OR_RETURN(
+      auto s, db_.prepare("SELECT doc, format, at FROM downloads WHERE user = ? ORDER BY at DESC, rowid DESC LIMIT ?"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
+  s.bind_int(2, limit);
   std::vector<DownloadEntry> out;
   for (;;) {
-    auto row = s->step();
-    if (!row) return row.status();
-    if (!*row) break;
-    out.push_back({s->column_text(0), s->column_text(1), s->column_int(2)});
+    WENYUAN_ASSIGN_OR_RETURN(auto row, s.step());
+    if (!row) break;
+    out.push_back({s.column_text(0), s.column_text(1), s.column_int(2)});
   }
   return out;
 }
@@ -217,34 +205,30 @@ Result<BasketItem> UserData::basket_add(int64_t user, const std::string& doc_id,
                                         int64_t now) {
   if (start < 0 || end <= start) return Status::invalid_argument("a basket item needs 0 <= start < end");
   std::lock_guard lock(mu_);
-  auto n = count("basket", user);
-  if (!n) return n.status();
-  if (*n >= kMaxRows) return Status::too_large("at most 2000 paragraphs in the basket");
-  auto s = db_.prepare(
-      "INSERT INTO basket (user, doc, start, \"end\", position, added_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
-  s->bind_text(2, doc_id);
-  s->bind_int(3, start);
-  s->bind_int(4, end);
-  s->bind_int(5, *n);  // at the end; positions are 0..n-1 without gaps
-  s->bind_int(6, now);
-  auto row = s->step();
-  if (!row) return row.status();
-  BasketItem item{s->column_int(0), doc_id, start, end, *n, now};
+  WENYUAN_ASSIGN_OR_RETURN(auto n, count("basket", user));
+  if (n >= kMaxRows) return Status::too_large("at most 2000 paragraphs in the basket");
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare(
+      "INSERT INTO basket (user, doc, start, \"end\", position, added_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
+  s.bind_text(2, doc_id);
+  s.bind_int(3, start);
+  s.bind_int(4, end);
+  s.bind_int(5, n);  // at the end; positions are 0..n-1 without gaps
+  s.bind_int(6, now);
+  WENYUAN_RETURN_IF_ERROR(s.step().status());  // RETURNING id: one row
+  BasketItem item{s.column_int(0), doc_id, start, end, n, now};
   return item;
 }
 
 Status UserData::renumber_basket(int64_t user, const std::vector<int64_t>& order) {
-  auto s = db_.prepare("UPDATE basket SET position = ? WHERE user = ? AND id = ?");
-  if (!s) return s.status();
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare("UPDATE basket SET position = ? WHERE user = ? AND id = ?"));
   for (size_t i = 0; i < order.size(); ++i) {
-    sqlite::StatementReset reset(*s);
-    s->bind_int(1, static_cast<int64_t>(i));
-    s->bind_int(2, user);
-    s->bind_int(3, order[i]);
-    WENYUAN_RETURN_IF_ERROR(s->run());
+    sqlite::StatementReset reset(s);
+    s.bind_int(1, static_cast<int64_t>(i));
+    s.bind_int(2, user);
+    s.bind_int(3, order[i]);
+    WENYUAN_RETURN_IF_ERROR(s.run());
   }
   return Status::ok();
 }
@@ -254,25 +238,22 @@ Status UserData::basket_remove(int64_t user, int64_t item) {
   Transaction tx(db_);
   WENYUAN_RETURN_IF_ERROR(tx.status());
   {
-    auto s = db_.prepare("DELETE FROM basket WHERE user = ? AND id = ?");
-    if (!s) return s.status();
-    sqlite::StatementReset reset(*s);
-    s->bind_int(1, user);
-    s->bind_int(2, item);
-    WENYUAN_RETURN_IF_ERROR(s->run());
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare("DELETE FROM basket WHERE user = ? AND id = ?"));
+    sqlite::StatementReset reset(s);
+    s.bind_int(1, user);
+    s.bind_int(2, item);
+    WENYUAN_RETURN_IF_ERROR(s.run());
     if (sqlite3_changes(db_.get()) == 0) return Status::not_found("no such basket item");
   }
   std::vector<int64_t> order;
   {
-    auto s = db_.prepare("SELECT id FROM basket WHERE user = ? ORDER BY position, id");
-    if (!s) return s.status();
-    sqlite::StatementReset reset(*s);
-    s->bind_int(1, user);
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare("SELECT id FROM basket WHERE user = ? ORDER BY position, id"));
+    sqlite::StatementReset reset(s);
+    s.bind_int(1, user);
     for (;;) {
-      auto row = s->step();
-      if (!row) return row.status();
-      if (!*row) break;
-      order.push_back(s->column_int(0));
+      WENYUAN_ASSIGN_OR_RETURN(auto row, s.step());
+      if (!row) break;
+      order.push_back(s.column_int(0));
     }
   }
   WENYUAN_RETURN_IF_ERROR(renumber_basket(user, order));
@@ -285,15 +266,13 @@ Status UserData::basket_reorder(int64_t user, const std::vector<int64_t>& order)
   WENYUAN_RETURN_IF_ERROR(tx.status());
   std::set<int64_t> have;
   {
-    auto s = db_.prepare("SELECT id FROM basket WHERE user = ?");
-    if (!s) return s.status();
-    sqlite::StatementReset reset(*s);
-    s->bind_int(1, user);
+    WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare("SELECT id FROM basket WHERE user = ?"));
+    sqlite::StatementReset reset(s);
+    s.bind_int(1, user);
     for (;;) {
-      auto row = s->step();
-      if (!row) return row.status();
-      if (!*row) break;
-      have.insert(s->column_int(0));
+      WENYUAN_ASSIGN_OR_RETURN(auto row, s.step());
+      if (!row) break;
+      have.insert(s.column_int(0));
     }
   }
   const std::set<int64_t> given(order.begin(), order.end());
@@ -306,26 +285,26 @@ Status UserData::basket_reorder(int64_t user, const std::vector<int64_t>& order)
 
 Status UserData::basket_clear(int64_t user) {
   std::lock_guard lock(mu_);
-  auto s = db_.prepare("DELETE FROM basket WHERE user = ?");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
-  return s->run();
+  WENYUAN_ASSIGN_OR_RETURN(auto s, db_.prepare("DELETE FROM basket WHERE user = ?"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
+  return s.run();
 }
 
 Result<std::vector<BasketItem>> UserData::basket(int64_t user) {
   std::lock_guard lock(mu_);
-  auto s = db_.prepare("SELECT id, doc, start, \"end\", position, added_at FROM basket WHERE user = ? ORDER BY position, id");
-  if (!s) return s.status();
-  sqlite::StatementReset reset(*s);
-  s->bind_int(1, user);
+  WENYUAN_ASSIGN_OR_RETURN(
+      auto s,
+      db_.prepare(
+          "SELECT id, doc, start, \"end\", position, added_at FROM basket WHERE user = ? ORDER BY position, id"));
+  sqlite::StatementReset reset(s);
+  s.bind_int(1, user);
   std::vector<BasketItem> out;
   for (;;) {
-    auto row = s->step();
-    if (!row) return row.status();
-    if (!*row) break;
-    out.push_back({s->column_int(0), s->column_text(1), s->column_int(2), s->column_int(3), s->column_int(4),
-                   s->column_int(5)});
+    WENYUAN_ASSIGN_OR_RETURN(auto row, s.step());
+    if (!row) break;
+    out.push_back({s.column_int(0), s.column_text(1), s.column_int(2), s.column_int(3), s.column_int(4),
+                   s.column_int(5)});
   }
   return out;
 }

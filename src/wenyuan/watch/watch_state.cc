@@ -47,23 +47,21 @@ Result<std::unique_ptr<WatchState>> WatchState::open(const std::filesystem::path
 }
 
 Result<std::vector<FileRecord>> WatchState::query(const std::string& sql, const std::string& root) const {
-  auto stmt = db_.prepare(sql, false);
-  if (!stmt) return stmt.status();
-  if (!root.empty()) stmt->bind_text(1, root);
+  WENYUAN_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql, false));
+  if (!root.empty()) stmt.bind_text(1, root);
   std::vector<FileRecord> out;
   for (;;) {
-    auto row = stmt->step();
-    if (!row) return row.status();
-    if (!*row) break;
+    WENYUAN_ASSIGN_OR_RETURN(auto row, stmt.step());
+    if (!row) break;
     FileRecord r;
-    r.root = stmt->column_text(0);
-    r.path = stmt->column_text(1);
-    r.size = static_cast<uint64_t>(stmt->column_int(2));
-    r.mtime_ns = stmt->column_int(3);
-    r.ids = parse_ids(stmt->column_text(4));
-    r.state = stmt->column_text(5) == "rejected" ? FileState::kRejected : FileState::kImported;
-    r.reason = stmt->column_text(6);
-    r.time = stmt->column_int(7);
+    r.root = stmt.column_text(0);
+    r.path = stmt.column_text(1);
+    r.size = static_cast<uint64_t>(stmt.column_int(2));
+    r.mtime_ns = stmt.column_int(3);
+    r.ids = parse_ids(stmt.column_text(4));
+    r.state = stmt.column_text(5) == "rejected" ? FileState::kRejected : FileState::kImported;
+    r.reason = stmt.column_text(6);
+    r.time = stmt.column_int(7);
     out.push_back(std::move(r));
   }
   return out;
@@ -81,29 +79,27 @@ Result<std::vector<FileRecord>> WatchState::rejected() const {
 }
 
 Status WatchState::put(const FileRecord& r) {
-  auto stmt = db_.prepare(
+  WENYUAN_ASSIGN_OR_RETURN(auto stmt, db_.prepare(
       "INSERT OR REPLACE INTO files (root, path, size, mtime_ns, ids, state, reason, time) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!stmt) return stmt.status();
-  store::sqlite::StatementReset reset(*stmt);
-  stmt->bind_text(1, r.root);
-  stmt->bind_text(2, r.path);
-  stmt->bind_int(3, static_cast<int64_t>(r.size));
-  stmt->bind_int(4, r.mtime_ns);
-  stmt->bind_text(5, ids_json(r.ids));
-  stmt->bind_text(6, r.state == FileState::kRejected ? "rejected" : "imported");
-  stmt->bind_text(7, r.reason);
-  stmt->bind_int(8, r.time);
-  return stmt->run();
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  store::sqlite::StatementReset reset(stmt);
+  stmt.bind_text(1, r.root);
+  stmt.bind_text(2, r.path);
+  stmt.bind_int(3, static_cast<int64_t>(r.size));
+  stmt.bind_int(4, r.mtime_ns);
+  stmt.bind_text(5, ids_json(r.ids));
+  stmt.bind_text(6, r.state == FileState::kRejected ? "rejected" : "imported");
+  stmt.bind_text(7, r.reason);
+  stmt.bind_int(8, r.time);
+  return stmt.run();
 }
 
 Status WatchState::erase(const std::string& root, const std::string& path) {
-  auto stmt = db_.prepare("DELETE FROM files WHERE root = ?1 AND path = ?2");
-  if (!stmt) return stmt.status();
-  store::sqlite::StatementReset reset(*stmt);
-  stmt->bind_text(1, root);
-  stmt->bind_text(2, path);
-  return stmt->run();
+  WENYUAN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("DELETE FROM files WHERE root = ?1 AND path = ?2"));
+  store::sqlite::StatementReset reset(stmt);
+  stmt.bind_text(1, root);
+  stmt.bind_text(2, path);
+  return stmt.run();
 }
 
 Status WatchState::begin() { return db_.exec("BEGIN IMMEDIATE"); }
@@ -112,9 +108,8 @@ Status WatchState::commit() { return db_.exec("COMMIT"); }
 Result<std::vector<FileRecord>> read_rejected(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return std::vector<FileRecord>{};
-  auto state = WatchState::open(file);
-  if (!state) return state.status();
-  return (*state)->rejected();
+  WENYUAN_ASSIGN_OR_RETURN(auto state, WatchState::open(file));
+  return state->rejected();
 }
 
 }  // namespace wenyuan::watch

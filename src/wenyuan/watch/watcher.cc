@@ -484,9 +484,8 @@ Result<std::unique_ptr<Watcher>> Watcher::create(const fs::path& state_file, Wat
   // Nested folders: the deeper one must claim its files, so it is tried first.
   std::sort(impl->roots.begin(), impl->roots.end(),
             [](const Impl::Root& a, const Impl::Root& b) { return a.key.size() > b.key.size(); });
-  auto state = WatchState::open(state_file);
-  if (!state) return state.status();
-  impl->state = std::move(state.value());
+  WENYUAN_ASSIGN_OR_RETURN(auto state, WatchState::open(state_file));
+  impl->state = std::move(state);
   for (auto& r : impl->roots) {
     auto rows = impl->state->load(r.key);
     if (!rows) return rows.status().with_context(state_file.string());
@@ -503,9 +502,8 @@ Result<std::unique_ptr<Watcher>> Watcher::create(const fs::path& state_file, Wat
 
 Status Watcher::start() {
   if (thread_.joinable()) return Status::ok();
-  auto in = Inotify::open();
-  if (!in) return in.status();
-  impl_->inotify = std::move(in.value());
+  WENYUAN_ASSIGN_OR_RETURN(auto in, Inotify::open());
+  impl_->inotify = std::move(in);
   impl_->wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (impl_->wake_fd < 0) return Status::io_error("watch: eventfd failed");
   impl_->stopping = false;

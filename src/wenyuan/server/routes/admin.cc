@@ -74,7 +74,8 @@ Response admin_upload(ApiState& s, Call& c) {
   library::ImportReport total;
   json errors = json::array();
   size_t files = 0;
-  for (const auto& p : *parts) {
+  for (size_t i = 0; i < parts->size(); ++i) {
+    const auto& p = (*parts)[i];
     if (p.name != "files") continue;
     ++files;
     // The name only tells the importer the format; it is never a path.
@@ -89,10 +90,31 @@ Response admin_upload(ApiState& s, Call& c) {
     total.imported_ids.insert(total.imported_ids.end(), r.imported_ids.begin(), r.imported_ids.end());
     total.not_stored += r.not_stored;
     if (r.disk_full()) {
-      // Acknowledged means durable: say exactly what is stored, and stop.
-      return error(http::status::insufficient_storage, "disk_full",
-                   "disk full: " + std::to_string(total.imported + total.updated + total.unchanged) +
-                       " documents stored, " + std::to_string(total.not_stored) + " not");
+      // Acknowledged means durable: say exactly what is stored, and stop. The
+      // files not stored are this one (if any of it is lost) and every later
+      // one, by their upload names (never a server path).
+      std::vector<std::string> lost;
+      if (!r.not_stored_files.empty()) lost.push_back(name);
+      for (size_t j = i + 1; j < parts->size(); ++j) {
+        if ((*parts)[j].name == "files") lost.push_back(safe_filename((*parts)[j].filename.empty() ? "upload.txt" : (*parts)[j].filename));
+      }
+      std::string message = "disk full: " + std::to_string(total.imported + total.updated + total.unchanged) +
+                            " documents stored, " + std::to_string(total.not_stored) + " not";
+      if (!lost.empty()) {
+        message += "; not stored:";
+        for (size_t j = 0; j < lost.size(); ++j) message += (j ? ", " : " ") + lost[j];
+      } else {
+        // All stored; only the index commit met the full disk.
+        message += "; the stored documents become searchable once there is space";
+      }
+      return json_response(http::status::insufficient_storage,
+                           {{"error", {{"code", "disk_full"}, {"message", sanitize_message(message)}}},
+                            {"imported", total.imported},
+                            {"updated", total.updated},
+                            {"unchanged", total.unchanged},
+                            {"not_stored", total.not_stored},
+                            {"ids", total.imported_ids},
+                            {"not_stored_files", lost}});
     }
   }
   if (files == 0) return bad_request("no form field \"files\" in the upload");
@@ -208,7 +230,8 @@ std::vector<Route> admin_routes() {
        .request_body = R"json({"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"files":{"type":"array","items":{"type":"string","format":"binary"}}}}}}})json",
        .responses = {{200, "import report", "application/json", kAnyObject},
                      {400, "not multipart"},
-                     {413, "too large"}}},
+                     {413, "too large"},
+                     {507, "disk full: what is stored (ids) and the files not stored", "application/json", kAnyObject}}},
       {.method = http::verb::delete_,
        .path = "/api/admin/documents/{id}",
        .handler = admin_delete,

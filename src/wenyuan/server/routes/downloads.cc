@@ -31,9 +31,8 @@ Result<Rendered> render(const doc::Document& view, const std::string& format) {
   if (format == "txt") {
     return Rendered{doc::export_txt(view.title, view.text), "txt", "text/plain; charset=utf-8"};
   }
-  auto docx = doc::export_docx(view.title, doc::export_blocks(view));
-  if (!docx) return docx.status();
-  return Rendered{std::move(docx.value()), "docx",
+  WENYUAN_ASSIGN_OR_RETURN(auto docx, doc::export_docx(view.title, doc::export_blocks(view)));
+  return Rendered{std::move(docx), "docx",
                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document"};
 }
 

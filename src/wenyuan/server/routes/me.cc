@@ -48,9 +48,8 @@ std::string source_note(const doc::Document& d, const access::Policy& policy, Ti
 Result<store::UserData*> ApiState::user_data() {
   std::lock_guard lock(user_data_mu_);
   if (!user_data_) {
-    auto d = store::UserData::open((library.data_dir() / "me.db").string());
-    if (!d) return d.status();
-    user_data_ = std::move(*d);
+    WENYUAN_ASSIGN_OR_RETURN(auto d, store::UserData::open((library.data_dir() / "me.db").string()));
+    user_data_ = std::move(d);
   }
   return user_data_.get();
 }
@@ -214,11 +213,10 @@ Response me_data(ApiState& st, Call& c) {
     std::optional<std::string> text;  // nullopt: locked (or the paragraph is gone)
   };
   auto basket_view = [&]() -> Result<std::vector<Shown>> {
-    auto items = ud.basket(user);
-    if (!items) return items.status();
+    WENYUAN_ASSIGN_OR_RETURN(auto items, ud.basket(user));
     std::map<std::string, std::optional<doc::Document>> docs;
     std::vector<Shown> out;
-    for (const auto& it : *items) {
+    for (const auto& it : items) {
       auto [pos, fresh] = docs.try_emplace(it.doc_id);
       if (fresh) {
         if (auto d = (*cat)->get(it.doc_id)) pos->second = std::move(*d);

@@ -1,0 +1,102 @@
+// What the Catalog's three source files share: catalog.cc (opening, writing
+// and reading one document), catalog_rows.cc (a Document as a row) and
+// catalog_queries.cc (reads over many documents). Not part of the store's API.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "wenyuan/store/catalog.h"
+#include "wenyuan/store/sqlite_db.h"
+
+namespace wenyuan::store {
+namespace internal {
+
+// The statements every Catalog prepares once and reuses.
+enum Sql : size_t {
+  kFindForPut,
+  kUpsertDocument,
+  kUpsertBody,
+  kDeleteEdgeLines,
+  kInsertEdgeLine,
+  kLogChange,
+  kGet,
+  kGetWithOriginal,
+  kGetOriginal,
+  kRemove,
+  kLastSeq,
+  kChangesSince,
+  kEdgeLineCount,
+  kSourceCount,
+  kSqlCount
+};
+
+// Columns of kGet and of for_each, in this order.
+#define WENYUAN_DOCUMENT_COLUMNS                                                                    \
+  "d.id, d.title, d.year, d.date, d.source, d.category, d.issuer, d.tags, d.access, d.format, "    \
+  "d.encoding, d.origin, d.text_chars, d.regions, d.outline, d.removed, d.content_hash, "          \
+  "d.imported_at, b.text, b.paragraphs, b.sentences, d.public_year, d.public_issuer, d.public_outline, " \
+  "d.doc_type, d.source_name"
+constexpr int kDocumentColumnCount = 26;
+
+// The Document invariants the index, snippets and the access gate rely on.
+// Checked here because the catalog is where a broken document would become
+// permanent.
+Status validate(const doc::Document& d);
+
+Result<doc::Access> parse_access(const std::string& s);
+std::optional<int> column_optional_int(const sqlite::Statement& s, int i);
+
+// Reads one row of WENYUAN_DOCUMENT_COLUMNS.
+Result<doc::Document> read_document(const sqlite::Statement& s);
+
+}  // namespace internal
+
+struct Catalog::Impl {
+  std::filesystem::path path;
+  sqlite::Db db;
+  mutable std::array<sqlite::Statement, internal::kSqlCount> stmts;
+  bool in_batch = false;
+
+  // The cached statement `which`, prepared on first use.
+  Result<sqlite::Statement*> stmt(internal::Sql which) const;
+
+  Status in_file(const Status& st) const { return st.with_context(path.string()); }
+
+  // One document's worth of writing: a transaction of its own, or a savepoint
+  // inside the caller's batch so a failure undoes this document only.
+  Status begin_write() const { return db.exec(in_batch ? "SAVEPOINT document" : "BEGIN IMMEDIATE"); }
+  Status end_write() const { return db.exec(in_batch ? "RELEASE document" : "COMMIT"); }
+  void abort_write() {
+    if (in_batch) {
+      // Best effort: the caller returns the write's own error; what the rollback
+      // left is read from SQLite just below.
+      (void)db.exec("ROLLBACK TO document; RELEASE document");
+      // Some errors (disk full, I/O) make SQLite roll back the whole transaction
+      // by itself; then there is no batch any more and the caller must know.
+      if (sqlite3_get_autocommit(db.get()) != 0) in_batch = false;
+    } else {
+      (void)db.exec("ROLLBACK");  // best effort: the write's own error is what the caller gets
+    }
+  }
+
+  // Ends the write begin_write() began: commits it if `st` is ok, else undoes
+  // it. The error names `where`, and says so when the caller's whole batch
+  // went with it.
+  Status finish_write(Status st, const std::string& where) {
+    if (st.is_ok()) st = end_write();
+    if (st.is_ok()) return st;
+    const bool was_batch = in_batch;
+    abort_write();
+    if (was_batch && !in_batch) st = st.with_context("the whole batch was rolled back");
+    return st.with_context(where);
+  }
+
+  Result<PutOutcome> put_locked(const doc::Document& d, const EncodedDocument& e,
+                                const std::vector<std::string>& edge_lines);
+  Status remove_locked(const std::string& id);
+};
+
+}  // namespace wenyuan::store
