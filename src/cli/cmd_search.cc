@@ -4,7 +4,10 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "wenyuan/search/collapse.h"
 #include "wenyuan/search/engine.h"
+#include "wenyuan/search/query.h"
+#include "wenyuan/store/catalog.h"
 #include "wenyuan/text/utf8.h"
 
 namespace wenyuan::cli {
@@ -90,6 +93,31 @@ int run_batch(const SearchArgs& a, const search::Engine& engine) {
   return rc;
 }
 
+// The search, folded unless `fold` is false (search/collapse.h).
+Result<search::FoldedResult> search_maybe_folded(library::Library& lib, const search::SearchRequest& req, bool fold) {
+  auto q = search::parse_query(req.query);
+  if (!q) return q.status();
+  if (!fold) {
+    auto r = lib.engine().search(*q, req);
+    if (!r) return r.status();
+    search::FoldedResult f;
+    f.result = std::move(*r);
+    f.folded.resize(f.result.hits.size());
+    return f;
+  }
+  const store::Catalog& catalog = lib.catalog();
+  return search::search_folded(lib.engine(), *q, req, [&](const std::string& id) -> std::optional<uint64_t> {
+    auto c = catalog.dup_cluster_of(id);
+    return c && *c ? std::optional<uint64_t>(static_cast<uint64_t>(**c)) : std::nullopt;
+  });
+}
+
+std::string join(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : " ") + id;
+  return out;
+}
+
 }  // namespace
 
 Runner register_search(CLI::App& app) {
@@ -108,7 +136,9 @@ Runner register_search(CLI::App& app) {
   cmd->add_option("--sort", args->sort, "relevance (default) or date")->check(CLI::IsMember({"relevance", "date"}));
   cmd->add_option("--unit", args->unit, "document (default) or paragraph (金句: matching paragraphs)")
       ->check(CLI::IsMember({"document", "paragraph"}));
-  cmd->add_flag("--no-collapse", args->no_collapse, "Do not fold near-duplicates (accepted; folding comes with 查重)");
+  cmd->add_flag("--no-collapse", args->no_collapse,
+                "Show every document: do not fold a duplicate cluster (`wenyuan dups`) into one hit with\n"
+                "\"N similar\" (the total counts every matching document either way; --batch never folds)");
 
   return [args]() {
     if (args->query.empty() == args->batch.empty()) {
@@ -127,15 +157,20 @@ Runner register_search(CLI::App& app) {
     req.sort = args->sort == "date" ? search::SearchRequest::Sort::kDate : search::SearchRequest::Sort::kRelevance;
     req.unit = args->unit == "paragraph" ? search::SearchRequest::Unit::kParagraph
                                          : search::SearchRequest::Unit::kDocument;
-    auto r = engine.search(req);
-    if (!r) {
-      print_error(args->common, r.status().with_context("query \"" + args->query + "\""));
+    auto folded = search_maybe_folded(*lib, req, !args->no_collapse);
+    if (!folded) {
+      print_error(args->common, folded.status().with_context("query \"" + args->query + "\""));
       return kExitError;
     }
+    const search::SearchResult* r = &folded->result;
     if (args->common.json) {
       nlohmann::json hits = nlohmann::json::array();
-      for (const auto& h : r->hits) hits.push_back(hit_json(h));
-      print_json({{"query", args->query}, {"total", r->total}, {"took_us", r->took_us}, {"hits", hits}});
+      for (size_t i = 0; i < r->hits.size(); ++i) {
+        hits.push_back(hit_json(r->hits[i]));
+        hits.back()["similar"] = {{"count", folded->folded[i].size()}, {"ids", folded->folded[i]}};
+      }
+      print_json({{"query", args->query}, {"total", r->total}, {"took_us", r->took_us},
+                  {"collapsed", !args->no_collapse}, {"hits", hits}});
       return kExitOk;
     }
     const bool tty = stdout_is_terminal();
@@ -143,9 +178,11 @@ Runner register_search(CLI::App& app) {
                 req.unit == search::SearchRequest::Unit::kParagraph ? "paragraph(s)" : "document(s)",
                 static_cast<double>(r->took_us) / 1000.0);
     size_t rank = args->offset;
-    for (const auto& h : r->hits) {
+    for (size_t i = 0; i < r->hits.size(); ++i) {
+      const auto& h = r->hits[i];
       std::printf("\n%zu. %s%s%s  [%s · %s · %s]\n", ++rank, tty ? "\033[1m" : "", h.title.c_str(), tty ? "\033[0m" : "",
                   h.id.c_str(), h.year ? std::to_string(*h.year).c_str() : "-", h.source.empty() ? "-" : h.source.c_str());
+      if (!folded->folded[i].empty()) std::printf("   (%zu similar: %s)\n", folded->folded[i].size(), join(folded->folded[i]).c_str());
       for (const auto& s : h.snippets) std::printf("   %s\n", mark_highlights(s, tty).c_str());
     }
     return kExitOk;

@@ -340,6 +340,14 @@ class Harness {
           }
           add(http::verb::post, path, json({{"ids", ids}}).dump());
           add(http::verb::post, path, "{}");
+        } else if (path == "/api/docs/{id}/versions") {
+          for (const auto& id : ids) add(http::verb::get, "/api/docs/" + id + "/versions");
+        } else if (path == "/api/docs/{id}/diff") {
+          // Each document against the next and against the first (copies and versions among them).
+          for (size_t i = 0; i < ids.size(); ++i) {
+            add(http::verb::get, "/api/docs/" + ids[i] + "/diff?with=" + ids[(i + 1) % ids.size()]);
+            add(http::verb::get, "/api/docs/" + ids[i] + "/diff?with=" + ids.front());
+          }
         } else if (path == "/api/new") {
           for (const char* q : {"", "?days=1", "?days=30&limit=500", "?limit=3", "?days=0"}) add(http::verb::get, path + q);
         } else if (path == "/api/facets" || path == "/feed.atom" || path == "/api/me" || path == "/healthz" ||
@@ -426,6 +434,7 @@ class Harness {
       if (rng() % 20 == 0) t += "&category=" + url_encode(docs_[rng() % docs_.size()].category);
       // The 文种 filter (no rng draw: the other probes stay those of the figures in docs/paywall.md).
       if (i % 17 == 0 && !docs_[i % docs_.size()].type.empty()) t += "&type=" + url_encode(docs_[i % docs_.size()].type);
+      if (rng() % 4 == 0) t += "&collapse=false";  // folding is on by default: both are compared
       out.push_back({http::verb::get, t, "", "get /api/search"});
     }
     return out;

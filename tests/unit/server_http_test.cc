@@ -398,7 +398,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
                                           "/api/admin/documents/{id}", "/api/admin/users", "/api/admin/intake", "/api/admin/rejected", "/healthz",
                                           "/metrics",          "/api/openapi.json",    "/api/me/password",
                                           "/api/me/sessions",  "/api/me/sessions/revoke-others",
-                                          "/api/admin/invites", "/api/check", "/api/docs/{id}/versions",
+                                          "/api/admin/invites", "/api/check", "/api/docs/{id}/versions", "/api/docs/{id}/diff",
                                           "/api/me/favorites", "/api/me/history",
                                           "/api/me/downloads", "/api/me/basket", "/api/me/basket/order",
                                           "/api/me/basket/export", "/api/suggest",
@@ -430,6 +430,7 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       std::string target = path;
       const bool del = method == "delete";
       if (auto p = target.find("{id}"); p != std::string::npos) target.replace(p, 4, del ? doomed : free_id_);
+      if (path == "/api/docs/{id}/diff") target += "?with=" + free_id_;
       std::string upper = method;
       for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       const http::verb verb = http::string_to_verb(upper);
@@ -467,10 +468,11 @@ TEST_F(ServerHttp, OpenApiListsEveryRouteAndEachAnswers) {
       ++n;
     }
   }
-  EXPECT_EQ(n, 47);  // + GET /api/admin/rejected; POST /api/check, GET /api/docs/{id}/versions;
+  EXPECT_EQ(n, 48);  // + GET /api/admin/rejected; POST /api/check, GET /api/docs/{id}/versions;
                      // + 12 of the reader's own lists; + /api/suggest;
                      // + PATCH /api/admin/documents/{id}, POST /api/admin/users, POST /api/admin/users/password,
                      //   GET /api/docs/{id}/related, GET /api/search/facets, GET /api/browse
+                     // + GET /api/docs/{id}/diff
 }
 
 // Many idle keep-alive connections cost no thread: a new client is still served.

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <tuple>
 
 #include "support/paywall_diff.h"
 #include "wenyuan/doc/clean.h"
@@ -36,6 +37,23 @@ std::vector<SourceDoc> fixture_docs() {
   // The seed sample: its own paywall markers are dropped by lines_of(), and the
   // records put theirs where the shape says.
   out.push_back({"2023年度党建工作情况总结", read_file(test_data("seed_sample.txt")), "", "示例单位", ""});
+  // Reposts, so that search folds duplicate clusters (docs/check.md): a copy
+  // under another title at an index whose record gets the same shape as its
+  // original's (make_records picks shapes by index), so the two share their
+  // visible text and differ in paid text between the libraries.
+  const size_t originals = out.size();
+  auto shape_key = [](size_t i) { return std::tuple(i % 6 == 5, i % 7 == 3, i % 4 == 1); };
+  for (size_t copies = 0, j = originals; copies < 6; ++j) {
+    for (size_t i = copies * 3; i < originals; ++i)
+      if (shape_key(i) == shape_key(j)) {
+        SourceDoc c = out[i];
+        c.title = "转载：" + c.title;
+        out.push_back(c);
+        ++copies;
+        break;
+      }
+    if (out.size() != j + 1) out.push_back(out[j % originals]);  // keeps indices; a plain exact copy
+  }
   for (auto& d : out) {
     doc::CleanOptions co;
     co.title = d.title;
@@ -174,6 +192,23 @@ TEST_F(PaywallDiff, TheLibrariesReallyDifferAndVipSeesIt) {
   EXPECT_GT(cs.differing, cs.compared / 10) << "VIP searches see paid text";
   std::printf("[ differential ] VIP: %zu of %zu document views and %zu of %zu searches differ\n", cd.differing,
               cd.compared, cs.differing, cs.compared);
+}
+
+// The differential tests above compare folded searches (collapse on, and
+// collapse=false), the versions and the diffs of every document: this checks
+// that there is folding to compare, for non-members too.
+TEST_F(PaywallDiff, NonMembersSeeDuplicatesFoldedAlike) {
+  size_t folded_docs = 0;
+  for (const auto& d : h_->docs()) {
+    if (d.title.rfind("转载：", 0) != 0) continue;
+    for (size_t v = 0; v < 2; ++v) {
+      auto r = h_->server(v).client().get("/api/docs/" + d.id + "/versions").json();
+      EXPECT_FALSE(r["similar"].empty()) << d.id << " in library " << v;
+    }
+    auto r = h_->server(0).client().get("/api/search?size=50&q=" + url_encode("title:\"" + text::encode_utf8(text::decode_utf8(d.title).substr(3, 4)) + "\"")).json();
+    for (const auto& hit : r["hits"]) folded_docs += hit["similar"]["count"].get<size_t>();
+  }
+  EXPECT_GE(folded_docs, 4u) << "searches fold the reposts into their originals";
 }
 
 TEST_F(PaywallDiff, MetadataComesFromVisibleTextOnly) {

@@ -966,7 +966,7 @@ TEST_F(CatalogTest, OpeningAVersion1CatalogMigratesIt) {
   auto c = open_catalog();
   ASSERT_TRUE(c);
   EXPECT_EQ(sql_int("PRAGMA user_version"), latest_schema_version());
-  EXPECT_EQ(latest_schema_version(), 5);  // v3: public metadata (docs/paywall.md); v4: per-source counts; v5: 文种, source name
+  EXPECT_EQ(latest_schema_version(), 6);  // v3: public metadata (docs/paywall.md); v4: per-source counts; v5: 文种, source name; v6: duplicate clusters
   auto got = c->get(d.id, true);
   ASSERT_TRUE(got.is_ok()) << got.status().message();
   expect_same_document(d, *got, true);

@@ -3,6 +3,7 @@
 // re-run the search from it. Results render from the API's code point
 // highlight offsets (util.highlighted), never by re-finding the words in JS,
 // so what is marked is exactly what the engine matched.
+import { foldedNote } from './versions.js';
 import { api, describe, ApiError } from './api.js';
 import { h, highlighted, formatNumber, setTitle, lockIcon, copyText, toast, citation } from './util.js';
 import { queryError } from './messages.js';
@@ -451,7 +452,8 @@ class SearchPage {
         h('p', { class: 'meta' }, meta.join(' · ')),
         moreButton || copy ? h('div', { class: 'hit-actions' }, copy, moreButton) : null),
       first ? renderSnippet(first) : null,
-      moreBox);
+      moreBox,
+      foldedNote(hit));
   }
 }
 

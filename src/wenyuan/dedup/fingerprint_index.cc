@@ -4,31 +4,11 @@
 #include <bit>
 
 #include "wenyuan/dedup/check_text.h"
+#include "wenyuan/dedup/sketch.h"
 #include "wenyuan/store/catalog.h"
 
 namespace wenyuan::dedup {
 
-namespace {
-
-// Counted characters before the first paid region.
-uint32_t visible_end_of(const doc::Document& d, const CheckText& t) {
-  uint32_t first_paid = d.text_chars;
-  for (const auto& r : d.regions)
-    if (r.kind == doc::RegionKind::kPaid) first_paid = std::min(first_paid, r.start);
-  if (d.regions.empty() && d.access == doc::Access::kPaid) first_paid = 0;
-  return static_cast<uint32_t>(std::lower_bound(t.origin.begin(), t.origin.end(), first_paid) - t.origin.begin());
-}
-
-uint64_t hash_chars(std::u32string_view s) {
-  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a over the code points
-  for (char32_t c : s) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
-}  // namespace
 
 uint32_t SourceDoc::code_point(uint32_t i) const {
   auto it = std::upper_bound(origin_runs.begin(), origin_runs.end(), std::make_pair(i, UINT32_MAX));
@@ -87,7 +67,7 @@ void FingerprintIndex::add(const doc::Document& d) {
   s.year = d.year;
   s.public_year = d.public_year ? d.public_year : (d.access == doc::Access::kFree ? d.year : std::nullopt);
   s.text_chars = d.text_chars;
-  s.visible_end = visible_end_of(d, t);
+  s.visible_end = visible_end(d, t);
   s.codes.resize(t.chars.size());
   for (size_t i = 0; i < t.chars.size(); ++i) s.codes[i] = assign_code(t.chars[i]);
   uint32_t delta = UINT32_MAX;

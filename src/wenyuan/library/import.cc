@@ -14,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "wenyuan/dedup/sketch.h"
 #include "wenyuan/doc/clean.h"
 #include "wenyuan/doc/import.h"
 #include "wenyuan/doc/prepare.h"
@@ -254,6 +255,7 @@ void prepare_files(const std::vector<fs::path>& files, const ImportOptions& opti
       } else {
         item.document = std::move(prepared.value());
         item.encoded = store::encode(*item.document);
+        if (options.detect_duplicates) item.encoded.dup = dedup::sketch(*item.document);
         if (item.asked_lines.empty()) item.raw.reset();
       }
       queue.push(std::move(item));
@@ -321,6 +323,7 @@ void Library::store_prepared(PreparedItem& item, Batch& batch) {
       }
       document = std::move(again.value());
       item.encoded = store::encode(document);
+      if (batch.options->detect_duplicates) item.encoded.dup = dedup::sketch(document);
     }
   }
   if (batch.in_transaction == 0) {

@@ -84,7 +84,8 @@ json snippet_json(std::string_view text, uint32_t start, uint32_t end,
 
 json locked_snippet_json() { return {{"text", ""}, {"highlights", json::array()}, {"locked", true}}; }
 
-json search_hit_json(const search::Hit& hit, std::optional<std::string_view> access, json snippets) {
+json search_hit_json(const search::Hit& hit, std::optional<std::string_view> access, json snippets,
+                     const std::vector<std::string>& similar) {
   json j = {{"id", hit.id},
             {"title", hit.title},
             {"year", year_json(hit.year)},
@@ -93,15 +94,16 @@ json search_hit_json(const search::Hit& hit, std::optional<std::string_view> acc
             {"type", hit.type},  // 文种: public (doc::prepare takes a paid document's from its visible text)
             {"access", access ? json(*access) : json(nullptr)},
             {"score", hit.score},
-            {"snippets", std::move(snippets)}};
+            {"snippets", std::move(snippets)},
+            {"similar", {{"count", similar.size()}, {"ids", similar}}}};
   if (hit.paragraph) j["paragraph"] = {{"start", hit.paragraph->start}, {"end", hit.paragraph->end}};
   return j;
 }
 
 json search_result_json(std::string_view query, uint64_t total, int64_t page, int64_t size, uint64_t took_us,
-                        json hits) {
+                        json hits, bool collapsed) {
   return {{"query", query}, {"total", total}, {"page", page}, {"size", size}, {"took_us", took_us},
-          {"hits", std::move(hits)}};
+          {"collapsed", collapsed}, {"hits", std::move(hits)}};
 }
 
 namespace {
@@ -162,13 +164,16 @@ json schemas() {
                             {"access", {{"type", "string"}, {"enum", {"free", "paid"}}, {"nullable", true}}},
                             {"score", type("number")},
                             {"snippets", array_of(ref("Snippet"))},
-                            {"paragraph", object({{"start", type("integer")}, {"end", type("integer")}})}},
+                            {"paragraph", object({{"start", type("integer")}, {"end", type("integer")}})},
+                            // GET /api/search folds duplicate clusters (search/collapse.h, docs/check.md).
+                            {"similar", object({{"count", type("integer")}, {"ids", array_of(type("string"))}})}},
                            {"paragraph"})},
       {"SearchResult", object({{"query", type("string")},
                                {"total", type("integer")},
                                {"page", type("integer")},
                                {"size", type("integer")},
                                {"took_us", type("integer")},
+                               {"collapsed", type("boolean")},
                                {"hits", array_of(ref("SearchHit"))}})},
   };
 }

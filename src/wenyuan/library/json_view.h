@@ -57,13 +57,16 @@ nlohmann::json locked_snippet_json();
 
 // A search hit: id, title, year, source, category, access (the 免费/会员
 // badge, public; null when the document vanished since the search), score,
-// its snippets (already JSON), and for paragraph hits the paragraph's range.
+// its snippets (already JSON), for paragraph hits the paragraph's range, and
+// similar: {count, ids} of the matching documents of its duplicate cluster
+// folded into it (search/collapse.h; none when not folded).
 nlohmann::json search_hit_json(const search::Hit& hit, std::optional<std::string_view> access,
-                               nlohmann::json snippets);
+                               nlohmann::json snippets, const std::vector<std::string>& similar = {});
 
-// The answer of a search: the query, total, page, size, took_us, hits.
+// The answer of a search: the query, total, page, size, took_us, whether
+// duplicate clusters were folded (collapsed), hits.
 nlohmann::json search_result_json(std::string_view query, uint64_t total, int64_t page, int64_t size,
-                                  uint64_t took_us, nlohmann::json hits);
+                                  uint64_t took_us, nlohmann::json hits, bool collapsed = true);
 
 // The schemas of the shapes above, by their names in /api/openapi.json
 // (OpenAPI 3.0 dialect: "nullable"); they refer to each other as

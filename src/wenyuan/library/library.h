@@ -55,6 +55,9 @@ struct ImportOptions {
   // Where the run came from, as the intake log (store/intake_log.h) records it:
   // "cli", "upload" or "watch".
   std::string intake_origin = "cli";
+  // Sketch each document for duplicate clusters (store/clusters.h), on the
+  // prepare worker; false only to measure what it costs (bench/import_dedup).
+  bool detect_duplicates = true;
 };
 
 struct ImportProgress {

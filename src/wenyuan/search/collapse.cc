@@ -1,5 +1,6 @@
 #include "wenyuan/search/collapse.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace wenyuan::search {
@@ -24,6 +25,44 @@ std::vector<std::vector<std::string>> collapse(std::vector<Hit>& hits, const Clu
   }
   hits = std::move(kept);
   return folded;
+}
+
+}  // namespace wenyuan::search
+
+namespace wenyuan::search {
+
+Result<FoldedResult> search_folded(const Engine& engine, const Query& q, const SearchRequest& r,
+                                   const ClusterOf& cluster_of) {
+  const size_t want = r.offset + r.limit;
+  FoldedResult out;
+  if (r.limit == 0) {
+    auto res = engine.search(q, r);
+    if (!res) return res.status();
+    out.result = std::move(*res);
+    return out;
+  }
+  size_t window = std::min(kMaxFoldWindow, std::max<size_t>(2 * want, want + 20));
+  for (;;) {
+    SearchRequest wide = r;
+    wide.offset = 0;
+    wide.limit = window;
+    auto res = engine.search(q, wide);
+    if (!res) return res.status();
+    const bool more = res->total > res->hits.size();
+    std::vector<Hit> hits = std::move(res->hits);
+    auto folded = collapse(hits, cluster_of);
+    if (hits.size() >= want || !more || window >= kMaxFoldWindow) {
+      out.window_full = more && window >= kMaxFoldWindow;
+      out.result.total = res->total;
+      out.result.took_us = res->took_us;
+      for (size_t i = r.offset; i < std::min(hits.size(), want); ++i) {
+        out.result.hits.push_back(std::move(hits[i]));
+        out.folded.push_back(std::move(folded[i]));
+      }
+      return out;
+    }
+    window = std::min(kMaxFoldWindow, window * 2);
+  }
 }
 
 }  // namespace wenyuan::search

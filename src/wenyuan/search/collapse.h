@@ -1,8 +1,15 @@
 // Folding near-duplicate hits: the same document reposted or imported twice
-// shows once, with "N similar versions" (dedup/clusters.h decides what is a
-// duplicate; search only folds). Applied over collected hits, after ranking:
-// the first (best ranked) hit of a cluster stays, later hits of the same
-// cluster are folded into it. `total` is not changed (it counts documents).
+// shows once, with "N similar versions" (store/clusters.h decides what is a
+// duplicate, at import; search only folds). Applied over collected hits, after
+// ranking: the first (best ranked) hit of a cluster stays, later hits of the
+// same cluster are folded into it.
+//
+// What counts mean with folding (docs/check.md): `total` still counts matching
+// documents, every version included (folding hides hits, it does not make
+// documents stop matching); a page holds `limit` folded hits; the folded ids of
+// a hit are the other matching members of its cluster among the first
+// kMaxFoldWindow ranked hits. Past that window hits are not folded any more
+// (`FoldedResult::window_full`), so a deep page may show a duplicate.
 #pragma once
 
 #include <cstdint>
@@ -21,5 +28,21 @@ using ClusterOf = std::function<std::optional<uint64_t>(const std::string& id)>;
 // Folds `hits` in place; returns, for each hit kept, the ids folded into it
 // (in rank order). Keeps at most `limit` hits (0: all).
 std::vector<std::vector<std::string>> collapse(std::vector<Hit>& hits, const ClusterOf& cluster_of, size_t limit = 0);
+
+inline constexpr size_t kMaxFoldWindow = 1000;
+
+struct FoldedResult {
+  SearchResult result;                        // total: matching documents; hits: the folded page
+  std::vector<std::vector<std::string>> folded;  // per hit of the page
+  bool window_full = false;                   // ranked hits past kMaxFoldWindow were not folded
+};
+
+// Runs `r` (its offset and limit counted in folded hits): asks the engine for
+// the first ranked hits from 0, twice as many as the page needs and more while
+// folding leaves the page short (up to kMaxFoldWindow), folds them, and cuts
+// the page. Snippets are made for every hit asked for: folding costs about
+// that much more per query.
+Result<FoldedResult> search_folded(const Engine& engine, const Query& q, const SearchRequest& r,
+                                   const ClusterOf& cluster_of);
 
 }  // namespace wenyuan::search

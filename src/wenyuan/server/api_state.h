@@ -84,7 +84,7 @@ struct ApiState {
   // the Library one at a time.
   std::mutex write_mu;
   FacetCache facets;
-  CheckService check;  // 查重: the fingerprint index, clusters, quotas (routes/check.cc)
+  CheckService check;  // 查重: the fingerprint index and quotas (routes/check.cc); clusters are in the catalog
   SuggestState suggestions;
 
  private:

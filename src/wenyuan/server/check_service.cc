@@ -8,21 +8,16 @@
 
 namespace wenyuan::server {
 
-Status CheckService::take_quota(const std::string& who, access::Tier tier) {
+Status CheckService::take_quota(store::UserData& data, const std::string& who, access::Tier tier) {
   const auto& cap = limits_.per_day[static_cast<int>(tier)];
   if (!cap) return Status::ok();
   const int64_t day = static_cast<int64_t>(std::time(nullptr)) / 86400;
-  std::lock_guard lock(quota_mu_);
-  if (day != quota_day_) {
-    used_.clear();
-    quota_day_ = day;
-  }
-  uint32_t& n = used_[who];
-  if (n >= *cap)
+  auto taken = data.take_check(who, day, *cap);
+  if (!taken) return taken.status();
+  if (!*taken)
     return Status::permission_denied("今日查重次数已用完（" + std::string(access::to_string(tier)) + " 每天 " +
                                      std::to_string(*cap) + " 次，北京时间 8 点重置）" +
                                      (tier < access::Tier::kVip ? "，升级会员可查更多" : ""));
-  ++n;
   return Status::ok();
 }
 
@@ -61,33 +56,6 @@ Result<CheckAnswer> CheckService::check(const store::Catalog& catalog, const std
     a.docx = std::move(bytes);
   }
   return a;
-}
-
-Result<nlohmann::json> CheckService::relations(const store::Catalog& catalog, const std::string& id) {
-  if (Status st = sync(catalog); !st) return st;
-  {
-    std::unique_lock lock(mu_);
-    if (!clusters_ || clusters_seq_ != index_->seq()) {
-      clusters_ = std::make_unique<dedup::Clusters>(dedup::find_clusters(*index_));
-      clusters_seq_ = index_->seq();
-    }
-  }
-  std::shared_lock lock(mu_);
-  nlohmann::json similar = nlohmann::json::array(), versions = nlohmann::json::array();
-  if (auto slot = index_->slot_of(id)) {
-    if (auto it = clusters_->cluster_of.find(*slot); it != clusters_->cluster_of.end())
-      for (const auto& m : clusters_->clusters[it->second].members) {
-        if (m.doc == *slot) continue;
-        const auto& d = index_->doc(m.doc);
-        similar.push_back({{"id", d.id}, {"title", d.title}, {"date", d.date}, {"similarity", m.similarity}, {"exact", m.exact}});
-      }
-    if (auto it = clusters_->family_of.find(*slot); it != clusters_->family_of.end())
-      for (uint32_t s : clusters_->versions[it->second].docs) {
-        const auto& d = index_->doc(s);
-        versions.push_back({{"id", d.id}, {"title", d.title}, {"date", d.date}, {"current", s == *slot}});
-      }
-  }
-  return nlohmann::json{{"similar", similar}, {"versions", versions}};
 }
 
 }  // namespace wenyuan::server

@@ -10,7 +10,8 @@
 // Visibility: whether paid regions take part is access::Policy's answer for the
 // caller's tier (may_read_paid), never decided here (docs/check.md).
 // Quota: checks per UTC day per account (per IP for anonymous callers), by
-// tier; counted in memory (a restart forgets the day's counts).
+// tier; counted in DATA/me.db (store::UserData::take_check), so a restart
+// forgets nothing.
 #pragma once
 
 #include <array>
@@ -27,9 +28,9 @@
 #include "wenyuan/access/policy.h"
 #include "wenyuan/core/status.h"
 #include "wenyuan/dedup/check.h"
-#include "wenyuan/dedup/clusters.h"
 #include "wenyuan/dedup/fingerprint_index.h"
 #include "wenyuan/store/catalog.h"
+#include "wenyuan/store/user_data.h"
 
 namespace wenyuan::server {
 
@@ -57,29 +58,20 @@ class CheckService {
 
   // Takes one check from `who`'s quota for today; PermissionDenied (with a
   // Chinese message saying the limit) when it is used up.
-  Status take_quota(const std::string& who, access::Tier tier);
+  Status take_quota(store::UserData& data, const std::string& who, access::Tier tier);
 
   // Checks `draft` (already read: dedup::draft_text / draft_from_text) after
   // bringing the index up to `catalog`. `docx`: also build the report file.
   Result<CheckAnswer> check(const store::Catalog& catalog, const std::string& draft, uint32_t min_chars,
                             bool paid_visible, bool docx);
 
-  // The duplicate cluster and the versions of document `id` (for its page):
-  // {"similar":[{"id","title","date","similarity","exact"}],"versions":[{"id","title","date"}]},
-  // both empty when it has none. Clusters are recomputed when the library changed.
-  Result<nlohmann::json> relations(const store::Catalog& catalog, const std::string& id);
 
  private:
   Status sync(const store::Catalog& catalog);
 
   CheckLimits limits_;
-  std::shared_mutex mu_;  // guards index_, clusters_
+  std::shared_mutex mu_;  // guards index_
   std::unique_ptr<dedup::FingerprintIndex> index_;
-  std::unique_ptr<dedup::Clusters> clusters_;  // of index_ at clusters_seq_
-  uint64_t clusters_seq_ = 0;
-  std::mutex quota_mu_;
-  int64_t quota_day_ = 0;
-  std::unordered_map<std::string, uint32_t> used_;
 };
 
 }  // namespace wenyuan::server

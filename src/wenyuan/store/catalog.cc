@@ -162,6 +162,10 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     }
   }
 
+  // The duplicate sketch goes with the text it describes (store/clusters.h).
+  if (exists) WENYUAN_RETURN_IF_ERROR(drop_sketch(db, rid));
+  if (e.dup) WENYUAN_RETURN_IF_ERROR(write_sketch(db, rid, d.date, *e.dup));
+
   WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* log, stmt(kLogChange));
   sqlite::StatementReset reset(*log);
   log->bind_text(1, d.id);
@@ -171,6 +175,8 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
 }
 
 Status Catalog::Impl::remove_locked(const std::string& id) {
+  // Its cluster re-splits among the links that remain (store/clusters.h).
+  WENYUAN_RETURN_IF_ERROR(drop_sketch_of(db, id));
   WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* del, stmt(kRemove));
   {
     sqlite::StatementReset reset(*del);
@@ -186,6 +192,18 @@ Status Catalog::Impl::remove_locked(const std::string& id) {
 }
 
 Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Status Catalog::put_sketch(const std::string& id, const DupSketch& sketch) {
+  const std::string where = impl_->path.string() + ": sketch \"" + id + "\"";
+  WENYUAN_RETURN_IF_ERROR(impl_->begin_write().with_context(where));
+  Status st = put_sketch_locked(impl_->db, id, sketch);
+  if (st.is_ok()) st = impl_->end_write();
+  if (!st.is_ok()) {
+    impl_->abort_write();
+    return st.with_context(where);
+  }
+  return Status::ok();
+}
 
 Catalog::~Catalog() {
   // An unfinished batch is undone; a destructor has no one to tell if that fails,

@@ -49,6 +49,7 @@
 #include "wenyuan/core/status.h"
 #include "wenyuan/doc/clean.h"
 #include "wenyuan/doc/document.h"
+#include "wenyuan/store/clusters.h"
 
 namespace wenyuan::store {
 
@@ -111,6 +112,10 @@ struct Change {
 struct EncodedDocument {
   std::string tags, regions, outline, removed, public_outline;
   std::string original, text, paragraphs, sentences;
+  // The duplicate sketch (dedup::sketch, store/clusters.h): put() clusters the
+  // document with it in the same transaction. Unset: the document is left out
+  // of clusters (`wenyuan dups --rebuild` sketches it later).
+  std::optional<DupSketch> dup;
 };
 EncodedDocument encode(const doc::Document& d);
 
@@ -186,6 +191,17 @@ class Catalog : public doc::EdgeLineStats {
   uint64_t statement_steps() const;
 
   const std::filesystem::path& path() const;
+
+  // Duplicate clusters (store/clusters.h; the rule and tables are there).
+  Result<DupRelations> dup_relations(const std::string& id) const;
+  Result<std::vector<DupGroup>> dup_clusters() const;
+  Result<std::vector<DupGroup>> dup_versions() const;
+  // The cluster of `id` (nullopt: alone, unknown or not sketched).
+  Result<std::optional<int64_t>> dup_cluster_of(const std::string& id) const;
+  Result<std::vector<std::string>> ids_without_sketch() const;
+  // Sketches (or re-sketches) a stored document and clusters it, in one
+  // transaction (a savepoint inside a batch). NotFound if absent.
+  Status put_sketch(const std::string& id, const DupSketch& sketch);
 
  private:
   struct Impl;

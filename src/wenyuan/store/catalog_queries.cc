@@ -219,4 +219,28 @@ uint64_t Catalog::last_seq() const {
   return static_cast<uint64_t>((*s)->column_int(0));
 }
 
+// Duplicate clusters (store/clusters.h): several reads that must agree, one snapshot.
+Result<DupRelations> Catalog::dup_relations(const std::string& id) const {
+  ReadSnapshot snap(impl_->db, impl_->in_batch);
+  auto r = store::dup_relations(impl_->db, id);
+  return r ? r : impl_->in_file(r.status());
+}
+Result<std::vector<DupGroup>> Catalog::dup_clusters() const {
+  ReadSnapshot snap(impl_->db, impl_->in_batch);
+  auto r = store::dup_clusters(impl_->db);
+  return r ? r : impl_->in_file(r.status());
+}
+Result<std::vector<DupGroup>> Catalog::dup_versions() const {
+  ReadSnapshot snap(impl_->db, impl_->in_batch);
+  auto r = store::dup_versions(impl_->db);
+  return r ? r : impl_->in_file(r.status());
+}
+Result<std::optional<int64_t>> Catalog::dup_cluster_of(const std::string& id) const {
+  auto r = store::dup_cluster_of(impl_->db, id);
+  return r ? r : impl_->in_file(r.status());
+}
+Result<std::vector<std::string>> Catalog::ids_without_sketch() const {
+  auto r = store::ids_without_sketch(impl_->db);
+  return r ? r : impl_->in_file(r.status());
+}
 }  // namespace wenyuan::store

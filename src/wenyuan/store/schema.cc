@@ -7,7 +7,7 @@ namespace wenyuan::store {
 namespace {
 
 // The migration steps, oldest first. Released steps are history: never edit them.
-constexpr std::array<const char*, 5> kSteps = {
+constexpr std::array<const char*, 6> kSteps = {
     // v1: documents, their bodies, the change log.
     R"sql(
 PRAGMA application_id = 1465467732;
@@ -130,6 +130,35 @@ ALTER TABLE documents ADD COLUMN doc_type TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN source_name TEXT NOT NULL DEFAULT '';
 CREATE INDEX documents_by_type ON documents (doc_type);
 CREATE INDEX documents_by_source_name ON documents (source_name);
+)sql",
+    // v6: duplicate clusters (store/clusters.h): each document's MinHash sketch
+    // of its visible text, its LSH band keys, the duplicate links and the
+    // cluster each document is in. Written with the document; documents stored
+    // before v6 have none until `wenyuan dups --rebuild` sketches them.
+    R"sql(
+CREATE TABLE dup_sketches (
+  rid       INTEGER PRIMARY KEY REFERENCES documents (rid) ON DELETE CASCADE,
+  bins      BLOB    NOT NULL,
+  text_hash INTEGER,
+  family    TEXT    NOT NULL,
+  cluster   INTEGER
+);
+CREATE INDEX dup_sketches_by_text_hash ON dup_sketches (text_hash) WHERE text_hash IS NOT NULL;
+CREATE INDEX dup_sketches_by_family ON dup_sketches (family) WHERE family <> '';
+CREATE INDEX dup_sketches_by_cluster ON dup_sketches (cluster) WHERE cluster IS NOT NULL;
+CREATE TABLE dup_bands (
+  band INTEGER NOT NULL,
+  rid  INTEGER NOT NULL REFERENCES documents (rid) ON DELETE CASCADE,
+  PRIMARY KEY (band, rid)
+) WITHOUT ROWID;
+CREATE INDEX dup_bands_by_document ON dup_bands (rid);
+CREATE TABLE dup_links (
+  a          INTEGER NOT NULL REFERENCES documents (rid) ON DELETE CASCADE,
+  b          INTEGER NOT NULL REFERENCES documents (rid) ON DELETE CASCADE,
+  similarity REAL    NOT NULL,
+  PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX dup_links_by_b ON dup_links (b);
 )sql",
 };
 

@@ -27,6 +27,7 @@
 //              -> documents: what EdgeLineStats answers, in one lookup each.
 //              Maintained by triggers on documents and edge_lines, so every
 //              writer keeps them exact in its own transaction.
+//   dup_sketches, dup_bands, dup_links (v6): duplicate clusters (store/clusters.h).
 #pragma once
 
 #include <cstdint>

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS basket (
   id INTEGER PRIMARY KEY, user INTEGER NOT NULL, doc TEXT NOT NULL, start INTEGER NOT NULL,
   "end" INTEGER NOT NULL, position INTEGER NOT NULL, added_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS basket_order ON basket (user, position);
+CREATE TABLE IF NOT EXISTS check_quota (
+  who TEXT NOT NULL, day INTEGER NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (who, day)) WITHOUT ROWID;
 )";
 
 // BEGIN IMMEDIATE … COMMIT, rolled back unless committed.
@@ -305,6 +307,47 @@ Result<std::vector<BasketItem>> UserData::basket(int64_t user) {
                    s.column_int(5)});
   }
   return out;
+}
+
+Result<bool> UserData::take_check(const std::string& who, int64_t day, uint32_t cap) {
+  std::lock_guard lock(mu_);
+  Transaction tx(db_);
+  if (!tx.status()) return tx.status();
+  {
+    auto old = db_.prepare("DELETE FROM check_quota WHERE day < ?1");
+    if (!old) return old.status();
+    old->bind_int(1, day);
+    WENYUAN_RETURN_IF_ERROR(old->run());
+  }
+  auto used = db_.prepare("SELECT used FROM check_quota WHERE who = ?1 AND day = ?2");
+  if (!used) return used.status();
+  used->bind_text(1, who);
+  used->bind_int(2, day);
+  auto row = used->step();
+  if (!row) return row.status();
+  const int64_t n = *row ? used->column_int(0) : 0;
+  used->reset();
+  if (n >= cap) return false;
+  auto up = db_.prepare(
+      "INSERT INTO check_quota (who, day, used) VALUES (?1, ?2, 1) "
+      "ON CONFLICT (who, day) DO UPDATE SET used = used + 1");
+  if (!up) return up.status();
+  up->bind_text(1, who);
+  up->bind_int(2, day);
+  WENYUAN_RETURN_IF_ERROR(up->run());
+  WENYUAN_RETURN_IF_ERROR(tx.commit());
+  return true;
+}
+
+Result<int64_t> UserData::checks_used(const std::string& who, int64_t day) {
+  std::lock_guard lock(mu_);
+  auto used = db_.prepare("SELECT used FROM check_quota WHERE who = ?1 AND day = ?2");
+  if (!used) return used.status();
+  used->bind_text(1, who);
+  used->bind_int(2, day);
+  auto row = used->step();
+  if (!row) return row.status();
+  return *row ? used->column_int(0) : int64_t{0};
 }
 
 }  // namespace wenyuan::store

@@ -1,5 +1,5 @@
 // A reader's own data, kept beside the library in its own file (DATA/me.db), keyed
-// by the account's numeric id: 收藏 (favourites, in named folders), 浏览历史
+// by the account's numeric id (the 查重 quota by caller name, as anonymous callers count too): 收藏 (favourites, in named folders), 浏览历史
 // (documents opened, with the reading position: 阅读进度), 下载记录 (downloads)
 // and the 素材篮 (material basket: paragraphs collected while reading, in the
 // order the reader arranges them).
@@ -87,6 +87,14 @@ class UserData {
   Status basket_reorder(int64_t user, const std::vector<int64_t>& order);
   Status basket_clear(int64_t user);
   Result<std::vector<BasketItem>> basket(int64_t user);
+
+  // The 查重 quota (server/check_service.h): takes one check from `who`
+  // ("user:NAME" or "ip:ADDR": anonymous callers have no id) for UTC day `day`
+  // when fewer than `cap` were taken that day; false when they are used up.
+  // Kept here so a restart does not hand out a new day's worth; rows of
+  // earlier days are dropped as the day changes.
+  Result<bool> take_check(const std::string& who, int64_t day, uint32_t cap);
+  Result<int64_t> checks_used(const std::string& who, int64_t day);
 
  private:
   explicit UserData(sqlite::Db db) : db_(std::move(db)) {}

@@ -1,5 +1,7 @@
-// 查重 routes: POST /api/check and GET /api/docs/{id}/versions, shells over
-// CheckService (check_service.h; contract in docs/check.md).
+// 查重 routes: POST /api/check, GET /api/docs/{id}/versions (its duplicate
+// cluster and versions, store/clusters.h) and GET /api/docs/{id}/diff?with=OTHER
+// (dedup/diff.h), shells over CheckService, the catalog and dedup (contract in
+// docs/check.md).
 //
 // POST /api/check takes either JSON {"text", "min_chars"?, "format"?} or
 // multipart/form-data with a "file" (any importable format) or a "text" field,
@@ -11,15 +13,21 @@
 // access::Policy says the caller may read them.
 #include <nlohmann/json.hpp>
 
+#include "wenyuan/dedup/diff.h"
 #include "wenyuan/dedup/draft.h"
+#include "wenyuan/dedup/dups_json.h"
+#include "wenyuan/doc/prepare.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
 #include "wenyuan/server/api_state.h"
 #include "wenyuan/server/http_util.h"
 #include "wenyuan/server/multipart.h"
 #include "wenyuan/server/routes/routes.h"
+#include "wenyuan/text/utf8.h"
 
 namespace wenyuan::server::routes {
+
+using nlohmann::json;
 
 namespace {
 
@@ -91,8 +99,12 @@ Response check(ApiState& s, Call& c) {
   auto in = read_input(c.req, c.target.query, s.check.limits().max_draft_chars);
   if (!in) return from_status(in.status());
   const std::string who = c.caller.user ? "user:" + c.caller.user->name : "ip:" + c.ip;
-  if (Status st = s.check.take_quota(who, c.caller.tier); !st)
+  auto data = s.user_data();
+  if (!data) return from_status(data.status());
+  if (Status st = s.check.take_quota(**data, who, c.caller.tier); !st) {
+    if (st.code() != StatusCode::kPermissionDenied) return from_status(st);
     return error(http::status::too_many_requests, "check_quota", st.message());
+  }
   auto cat = s.catalogs.acquire();
   if (!cat) return from_status(cat.status());
   auto a = s.check.check(**cat, in->draft, in->min_chars, s.policy.may_read_paid(c.caller.tier), in->docx);
@@ -110,10 +122,73 @@ Response versions(ApiState& s, Call& c) {
   auto cat = s.catalogs.acquire();
   if (!cat) return from_status(cat.status());
   if (auto d = (*cat)->get(c.path_param("id")); !d) return from_status(d.status());
-  auto r = s.check.relations(**cat, c.path_param("id"));
+  auto r = (*cat)->dup_relations(c.path_param("id"));
   if (!r) return from_status(r.status());
-  return json_response(http::status::ok, *r);
+  return json_response(http::status::ok, dedup::relations_json(*r));
 }
+
+// The units of the diff: sentences of the blocks `tier` may read (the diff of
+// two documents is a function of their visible text, docs/check.md).
+std::vector<dedup::DiffUnit> readable_units(const access::Policy& policy, const doc::Document& d, access::Tier tier,
+                                            bool& locked) {
+  std::vector<dedup::DiffUnit> units;
+  for (const auto& b : policy.visible_blocks(d, tier)) {
+    if (b.kind == access::Block::Kind::kLocked) locked = true;
+    else dedup::sentence_units(b.text, b.start, units);
+  }
+  return units;
+}
+
+Response diff(ApiState& s, Call& c) {
+  auto cat = s.catalogs.acquire();
+  if (!cat) return from_status(cat.status());
+  auto a = (*cat)->get(c.path_param("id"));
+  if (!a) return from_status(a.status());
+  const std::string other = param(c.target.query, "with");
+  if (!doc::valid_id(other)) return bad_request("with must be a document id");
+  auto b = (*cat)->get(other);
+  if (!b) return from_status(b.status());
+  bool locked_a = false, locked_b = false;
+  const auto ua = readable_units(s.policy, *a, c.caller.tier, locked_a);
+  const auto ub = readable_units(s.policy, *b, c.caller.tier, locked_b);
+  const dedup::DiffResult r = dedup::diff(ua, ub);
+  const std::u32string ta = text::decode_utf8(a->text), tb = text::decode_utf8(b->text);
+  // Code points [start, end) of the units [u0, u1), and their text.
+  auto piece = [](const std::vector<dedup::DiffUnit>& u, const std::u32string& t, uint32_t u0, uint32_t u1) {
+    std::string out;
+    for (uint32_t i = u0; i < u1; ++i) {
+      // A paragraph break between two units stays one (units are cut per readable block).
+      if (i > u0 && t.find(U'\n', u[i - 1].end) < u[i].start) out += '\n';
+      out += text::encode_utf8(t.substr(u[i].start, u[i].end - u[i].start));
+    }
+    return out;
+  };
+  json ops = json::array();
+  for (const auto& op : r.ops) {
+    json o;
+    const bool from_a = op.kind != dedup::DiffOp::Kind::kInserted;
+    o["op"] = op.kind == dedup::DiffOp::Kind::kSame ? "same" : from_a ? "deleted" : "inserted";
+    if (op.a_end > op.a_begin) o["a"] = {ua[op.a_begin].start, ua[op.a_end - 1].end};
+    if (op.b_end > op.b_begin) o["b"] = {ub[op.b_begin].start, ub[op.b_end - 1].end};
+    o["sentences"] = from_a ? op.a_end - op.a_begin : op.b_end - op.b_begin;
+    o["text"] = from_a ? piece(ua, ta, op.a_begin, op.a_end) : piece(ub, tb, op.b_begin, op.b_end);
+    ops.push_back(std::move(o));
+  }
+  auto side = [](const doc::Document& d, bool locked) {
+    return json{{"id", d.id}, {"title", d.title}, {"date", d.date}, {"locked", locked}};
+  };
+  return json_response(http::status::ok, {{"a", side(*a, locked_a)},
+                                          {"b", side(*b, locked_b)},
+                                          {"complete", r.complete},
+                                          {"ops", ops}});
+}
+
+constexpr std::string_view kDiff = R"json({"type":"object","properties":{
+  "a":{"type":"object"},"b":{"type":"object","description":"id, title, date, locked (some region unreadable: left out)"},
+  "complete":{"type":"boolean","description":"false: the edit budget ran out, the middle is one deletion and one insertion"},
+  "ops":{"type":"array","items":{"type":"object","properties":{"op":{"type":"string","enum":["same","deleted","inserted"]},
+    "a":{"type":"array","items":{"type":"integer"}},"b":{"type":"array","items":{"type":"integer"}},
+    "sentences":{"type":"integer"},"text":{"type":"string"}}}}}})json";
 
 constexpr std::string_view kCheckBody = R"json({"required":true,"content":{
   "application/json":{"schema":{"type":"object","required":["text"],"properties":{
@@ -142,7 +217,7 @@ constexpr std::string_view kVersions = R"json({"type":"object","properties":{
   "similar":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"title":{"type":"string"},
     "date":{"type":"string"},"similarity":{"type":"number"},"exact":{"type":"boolean"}}}},
   "versions":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"title":{"type":"string"},
-    "date":{"type":"string"},"current":{"type":"boolean"}}}}}})json";
+    "date":{"type":"string"},"similarity":{"type":"number"},"current":{"type":"boolean"}}}}}})json";
 
 }  // namespace
 
@@ -174,6 +249,15 @@ std::vector<Route> check_routes() {
        .parameters = {id_param()},
        .responses = {{200, "similar documents and versions", "application/json", kVersions},
                      {404, "no such document"}}},
+      {.method = http::verb::get,
+       .path = "/api/docs/{id}/diff",
+       .handler = diff,
+       .summary = "What changed from one version to another, sentence by sentence",
+       .description = "Sentences compared by their characters after normalization (punctuation, width and script "
+                      "aside); Myers' diff with a bounded edit budget. Only the regions the caller may read take "
+                      "part. See docs/check.md.",
+       .parameters = {id_param(), ParamDoc{.name = "with", .required = true, .description = "the other document's id"}},
+       .responses = {{200, "the diff", "application/json", kDiff}, {400, "with is not a document id"}, {404, "no such document"}}},
   };
 }
 

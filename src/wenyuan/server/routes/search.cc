@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wenyuan/library/json_view.h"
+#include "wenyuan/search/collapse.h"
 #include "wenyuan/search/engine.h"
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
@@ -27,6 +28,29 @@ using Clock = std::chrono::steady_clock;
 
 constexpr IntParam kPage{"page", 1, 1, 100000};
 constexpr IntParam kSize{"size", 10, 1, 100};
+
+// Folding of duplicate clusters (dedup's part; docs/check.md): collapse=false
+// shows every document. Cluster membership is computed from visible text only
+// (store/clusters.h), so what folding shows a non-member is public.
+Result<search::FoldedResult> run_search(ApiState& s, const std::map<std::string, std::string>& q,
+                                        const search::Query& full, const search::SearchRequest& sr) {
+  if (param(q, "collapse") == "false") {
+    auto r = s.library.engine().search(full, sr);
+    if (!r) return r.status();
+    search::FoldedResult f;
+    f.result = std::move(*r);
+    f.folded.resize(f.result.hits.size());
+    return f;
+  }
+  auto cat = s.catalogs.acquire();
+  if (!cat) return cat.status();
+  auto cluster_of = [&](const std::string& id) -> std::optional<uint64_t> {
+    auto c = (*cat)->dup_cluster_of(id);
+    return c && *c ? std::optional<uint64_t>(static_cast<uint64_t>(**c)) : std::nullopt;  // unreadable: not folded
+  };
+  return search::search_folded(s.library.engine(), full, sr, cluster_of);
+}
+
 
 Response search(ApiState& s, Call& c) {
   const auto& q = c.target.query;
@@ -49,6 +73,8 @@ Response search(ApiState& s, Call& c) {
   const std::string unit = param(q, "unit");
   if (!sort.empty() && sort != "relevance" && sort != "date") return bad_request("sort must be relevance or date");
   if (!unit.empty() && unit != "document" && unit != "paragraph") return bad_request("unit must be document or paragraph");
+  if (const std::string fold = param(q, "collapse"); !fold.empty() && fold != "true" && fold != "false")
+    return bad_request("collapse must be true or false");
 
   // The user's query is parsed on its own (so error columns are columns of `q`
   // and nothing in it can reach the filters); the filters are ANDed to its tree
@@ -99,7 +125,8 @@ Response search(ApiState& s, Call& c) {
   const int budget_ms = s.config.limits.search_budget_ms;
   if (budget_ms > 0) sr.deadline = t0 + std::chrono::milliseconds(budget_ms);
   // No lock: the engine searches a snapshot and never waits for a commit.
-  Result<search::SearchResult> r = s.library.engine().search(full, sr);
+  Result<search::FoldedResult> folded = run_search(s, q, full, sr);
+  Result<search::SearchResult> r = folded ? Result<search::SearchResult>(folded->result) : folded.status();
   s.metrics.observe_search(std::chrono::duration<double>(Clock::now() - t0).count());
   if (!r && budget_ms > 0 && Clock::now() > sr.deadline) {
     return error(http::status::bad_request, "query_too_costly",
@@ -117,7 +144,8 @@ Response search(ApiState& s, Call& c) {
   auto cat = s.catalogs.acquire();
   if (!cat) return from_status(cat.status());
   json hits = json::array();
-  for (const auto& h : r->hits) {
+  for (size_t hi = 0; hi < r->hits.size(); ++hi) {
+    const auto& h = r->hits[hi];
     json snippets = json::array();
     auto d = (*cat)->get(h.id);
     for (const auto& snip : h.snippets) {
@@ -130,10 +158,10 @@ Response search(ApiState& s, Call& c) {
     }
     // access: public, the 免费/会员 badge; type (文种, in the hit): public, from visible text.
     hits.push_back(library::search_hit_json(h, d ? std::optional<std::string_view>(doc::to_string(d->access)) : std::nullopt,
-                                            std::move(snippets)));
+                                            std::move(snippets), folded->folded[hi]));
   }
-  return json_response(http::status::ok,
-                       library::search_result_json(query, r->total, *page, *size, r->took_us, std::move(hits)));
+  return json_response(http::status::ok, library::search_result_json(query, r->total, *page, *size, r->took_us,
+                                                                     std::move(hits), param(q, "collapse") != "false"));
 }
 
 Response facets(ApiState& s, Call& c) {
@@ -201,7 +229,10 @@ std::vector<Route> search_routes() {
                       {.name = "source"},
                       {.name = "category"},
                       {.name = "type", .description = "文种, exactly (as type: in q)"},
-                      {.name = "unit", .values = {"document", "paragraph"}}},
+                      {.name = "unit", .values = {"document", "paragraph"}},
+                      {.name = "collapse",
+                       .description = "fold duplicate clusters into one hit (default true); total still counts every document",
+                       .values = {"true", "false"}}},
        .responses = {{200, "hits; snippets in regions the caller may not read are locked", "application/json", "SearchResult"},
                      {400, "bad query, or one over its cost budget (error code query_too_costly)"},
                      {429, "rate limited (Retry-After)"}}},
