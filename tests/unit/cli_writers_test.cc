@@ -132,8 +132,8 @@ TEST_F(CliWriters, ReadersDuringAnImportNeverCrash) {
   for (int round = 0; round < 6; ++round) {
     const fs::path a = jsonl("a" + std::to_string(round) + ".jsonl", round * 1000, 400);
     const fs::path b = jsonl("b" + std::to_string(round) + ".jsonl", round * 1000 + 500, 400);
-    std::thread w1([&] { EXPECT_EQ(run_cli("import -q " + a.string() + data_).rc, 0); });
-    std::thread w2([&] { EXPECT_EQ(run_cli("import -q " + b.string() + data_).rc, 0); });
+    std::thread w1([&] { auto r = run_cli("import -q " + a.string() + data_); EXPECT_EQ(r.rc, 0) << r.out; });
+    std::thread w2([&] { auto r = run_cli("import -q " + b.string() + data_); EXPECT_EQ(r.rc, 0) << r.out; });
     for (int i = 0; i < 5; ++i) {
       auto r = run_cli("search --json --limit 0 群众满意度" + data_);
       EXPECT_EQ(r.signal, 0) << "a reader died with signal " << r.signal << ": " << r.out;

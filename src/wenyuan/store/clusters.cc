@@ -223,10 +223,13 @@ bool dup_linked(const DupSketch& a, const std::string& date_a, const DupSketch& 
   return similarity >= kMinDupSimilarity;
 }
 
+// How many documents of one band key a new document is compared with (see write_sketch).
+constexpr int kMaxBandCandidates = 32;
+
 Status write_sketch(const sqlite::Db& db, int64_t rid, const std::string& date, const DupSketch& s) {
   // Candidates: the same text, or a shared band key.
   std::set<int64_t> candidates;
-  auto collect = [&](const char* sql, int64_t key) -> Status {
+  auto collect = [&](const std::string& sql, int64_t key) -> Status {
     auto st = db.prepare(sql);
     if (!st) return st.status();
     st->bind_int(1, key);
@@ -238,9 +241,18 @@ Status write_sketch(const sqlite::Db& db, int64_t rid, const std::string& date, 
     }
   };
   if (s.text_hash)
-    WENYUAN_RETURN_IF_ERROR(collect("SELECT rid FROM dup_sketches WHERE text_hash = ?1", static_cast<int64_t>(*s.text_hash)));
+    WENYUAN_RETURN_IF_ERROR(collect("SELECT rid FROM dup_sketches WHERE text_hash = ?1 ORDER BY rid DESC LIMIT " +
+                                        std::to_string(kMaxBandCandidates),
+                                    static_cast<int64_t>(*s.text_hash)));
   const std::vector<int64_t> keys = band_keys(s.bins);
-  for (int64_t k : keys) WENYUAN_RETURN_IF_ERROR(collect("SELECT rid FROM dup_bands WHERE band = ?1", k));
+  // A band key many documents share (a template filled in many times) would make every import
+  // compare with all of them, and link to all of them: quadratic in the library. Only the newest
+  // kMaxBandCandidates documents of a key are compared; near-identical documents among those are
+  // already one cluster, so joining them joins it (docs/check.md says what this bound costs).
+  for (int64_t k : keys)
+    WENYUAN_RETURN_IF_ERROR(collect("SELECT rid FROM dup_bands WHERE band = ?1 ORDER BY rid DESC LIMIT " +
+                                        std::to_string(kMaxBandCandidates),
+                                    k));
 
   {
     auto ins = db.prepare("INSERT INTO dup_sketches (rid, bins, text_hash, family, cluster) VALUES (?1, ?2, ?3, ?4, NULL)");
@@ -285,7 +297,8 @@ Status write_sketch(const sqlite::Db& db, int64_t rid, const std::string& date, 
   if (merged.empty()) return Status::ok();
   // Every joined cluster (and lone document) takes the smallest id.
   for (int64_t c : merged) {
-    WENYUAN_RETURN_IF_ERROR(run(db, "UPDATE dup_sketches SET cluster = ?2 WHERE cluster = ?1", c, target));
+    // A cluster already named `target` keeps its rows: rewriting them would cost its size each import.
+    if (c != target) WENYUAN_RETURN_IF_ERROR(run(db, "UPDATE dup_sketches SET cluster = ?2 WHERE cluster = ?1", c, target));
     WENYUAN_RETURN_IF_ERROR(run(db, "UPDATE dup_sketches SET cluster = ?2 WHERE rid = ?1", c, target));
   }
   return run(db, "UPDATE dup_sketches SET cluster = ?2 WHERE rid = ?1", rid, target);
