@@ -99,9 +99,9 @@ void heading_titles(const std::vector<access::VisibleOutlineNode>& nodes, int de
   }
 }
 
-Result<search::SearchResult> run(ApiState& s, const std::string& q, size_t limit, bool visible_only) {
-  auto parsed = search::parse_query(q);
-  if (!parsed) return parsed.status();
+// One request for counting and ranking only (no hit text), under the per-query budget.
+Result<search::SearchResult> run(ApiState& s, const search::Query& parsed, const std::string& q, size_t limit,
+                                 bool visible_only) {
   search::SearchRequest sr;
   sr.query = q;
   sr.limit = limit;
@@ -110,7 +110,12 @@ Result<search::SearchResult> run(ApiState& s, const std::string& q, size_t limit
   sr.visible_only = visible_only;
   if (s.config.limits.search_budget_ms > 0)
     sr.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(s.config.limits.search_budget_ms);
-  return s.library.engine().search(*parsed, sr);
+  return s.library.engine().search(parsed, sr);
+}
+
+Result<search::SearchResult> run(ApiState& s, const std::string& q, size_t limit, bool visible_only) {
+  WENYUAN_ASSIGN_OR_RETURN(auto parsed, search::parse_query(q));
+  return run(s, parsed, q, limit, visible_only);
 }
 
 std::string phrase_query(const std::string& t) { return "\"" + t + "\""; }
@@ -183,15 +188,7 @@ Response query_facets(ApiState& s, Call& c) {
   auto parsed = search::parse_query(q);
   if (!parsed) return bad_request(parsed.status().message());
   const bool visible_only = !s.policy.may_read_paid(c.caller.tier);
-  search::SearchRequest sr;
-  sr.query = q;
-  sr.limit = kFacetHits;
-  sr.snippets = false;
-  sr.matches = false;
-  sr.visible_only = visible_only;
-  if (s.config.limits.search_budget_ms > 0)
-    sr.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(s.config.limits.search_budget_ms);
-  auto r = s.library.engine().search(*parsed, sr);
+  auto r = run(s, *parsed, q, kFacetHits, visible_only);
   if (!r) {
     if (r.status().code() == StatusCode::kInvalidArgument || r.status().code() == StatusCode::kTooLarge)
       return bad_request(r.status().message());
