@@ -35,9 +35,10 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     "public_outline = excluded.public_outline, doc_type = excluded.doc_type, source_name = excluded.source_name "
     "RETURNING rid",
     // kUpsertBody
-    "INSERT INTO bodies (rid, original, text, paragraphs, sentences) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "INSERT INTO bodies (rid, original, text, paragraphs, sentences, original_codec) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT (rid) DO UPDATE SET original = excluded.original, text = excluded.text, "
-    "paragraphs = excluded.paragraphs, sentences = excluded.sentences",
+    "paragraphs = excluded.paragraphs, sentences = excluded.sentences, original_codec = excluded.original_codec",
     // kDeleteEdgeLines
     "DELETE FROM edge_lines WHERE rid = ?1",
     // kInsertEdgeLine
@@ -48,9 +49,10 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     "SELECT " WENYUAN_DOCUMENT_COLUMNS " FROM documents d JOIN bodies b USING (rid) WHERE d.id = ?1",
     // kGetWithOriginal: one statement, so the original is of the same version
     // as the rest even while another connection writes.
-    "SELECT " WENYUAN_DOCUMENT_COLUMNS ", b.original FROM documents d JOIN bodies b USING (rid) WHERE d.id = ?1",
+    "SELECT " WENYUAN_DOCUMENT_COLUMNS ", b.original, b.original_codec FROM documents d JOIN bodies b USING (rid) "
+    "WHERE d.id = ?1",
     // kGetOriginal
-    "SELECT b.original FROM documents d JOIN bodies b USING (rid) WHERE d.id = ?1",
+    "SELECT b.original, b.original_codec, b.text FROM documents d JOIN bodies b USING (rid) WHERE d.id = ?1",
     // kRemove
     "DELETE FROM documents WHERE id = ?1",
     // kLastSeq
@@ -62,6 +64,20 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     // kSourceCount
     "SELECT documents FROM source_counts WHERE source = ?1",
 };
+
+// A packed JSON column (codec.h pack_json): JSON stays text, a frame is a BLOB.
+void bind_packed(sqlite::Statement& s, int i, const std::string& packed) {
+  if (!packed.empty() && packed.front() == '[') s.bind_text(i, packed);
+  else s.bind_blob(i, packed);
+}
+
+// The public outline's JSON as stored, "" for none (NULL) or an unreadable one
+// (which then counts as a change and is written again).
+std::string stored_public_outline(const sqlite::Statement& s, int i) {
+  if (s.column_is_null(i)) return {};
+  Result<std::string> json = unpack_json(s.column_blob(i));
+  return json.is_ok() ? std::move(json).value() : std::string();
+}
 
 int64_t now_unix_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -93,7 +109,7 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     if (exists && s.column_text(1) == d.content_hash && column_optional_int(s, 2) == d.year &&
         s.column_text(3) == d.date && s.column_text(4) == d.source && s.column_text(5) == d.category &&
         s.column_text(6) == d.issuer && s.column_text(7) == e.tags && column_optional_int(s, 8) == d.public_year &&
-        s.column_text(9) == d.public_issuer && (s.column_is_null(10) ? std::string() : s.column_text(10)) == e.public_outline &&
+        s.column_text(9) == d.public_issuer && stored_public_outline(s, 10) == e.public_outline_json &&
         s.column_text(11) == d.type && s.column_text(12) == d.source_name) {
       return PutOutcome::kUnchanged;
     }
@@ -118,13 +134,13 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     s.bind_text(12, d.origin);
     s.bind_int(13, d.text_chars);
     s.bind_text(14, e.regions);
-    s.bind_text(15, e.outline);
+    bind_packed(s, 15, e.outline);
     s.bind_text(16, e.removed);
     s.bind_text(17, d.content_hash);
     s.bind_int(18, d.imported_at != 0 ? d.imported_at : now_unix_seconds());
     s.bind_optional_int(19, d.public_year);
     s.bind_text(20, d.public_issuer);
-    if (d.public_outline) s.bind_text(21, e.public_outline);
+    if (d.public_outline) bind_packed(s, 21, e.public_outline);
     else s.bind_null(21);
     s.bind_text(22, d.type);
     s.bind_text(23, d.source_name);
@@ -143,6 +159,7 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     s.bind_blob(3, e.text);
     s.bind_blob(4, e.paragraphs);
     s.bind_blob(5, e.sentences);
+    s.bind_int(6, kOriginalWithTextPrefix);
     WENYUAN_RETURN_IF_ERROR(s.run());
   }
 
@@ -303,7 +320,8 @@ Result<doc::Document> Catalog::get(const std::string& id, bool with_original) co
   Result<doc::Document> d = read_document(**s);
   if (!d.is_ok()) return impl_->in_file(d.status());
   if (with_original) {
-    Result<std::string> original = decompress((*s)->column_blob(kDocumentColumnCount));
+    Result<std::string> original =
+        read_original((*s)->column_blob(kDocumentColumnCount), (*s)->column_int(kDocumentColumnCount + 1), d->text);
     if (!original.is_ok()) return impl_->in_file(original.status().with_context("document " + id + ": original"));
     d->original = std::move(original).value();
   }
@@ -318,7 +336,13 @@ Result<std::string> Catalog::get_original(const std::string& id) const {
   Result<bool> row = (*s)->step();
   if (!row.is_ok()) return impl_->in_file(row.status());
   if (!*row) return Status::not_found("no document \"" + id + "\"");
-  Result<std::string> original = decompress((*s)->column_blob(0));
+  std::string text;  // the prefix the original refers to, if it does
+  if ((*s)->column_int(1) == kOriginalWithTextPrefix) {
+    Result<std::string> t = decompress((*s)->column_blob(2));
+    if (!t.is_ok()) return impl_->in_file(t.status().with_context("document " + id + ": text"));
+    text = std::move(t).value();
+  }
+  Result<std::string> original = read_original((*s)->column_blob(0), (*s)->column_int(1), text);
   if (!original.is_ok()) return impl_->in_file(original.status().with_context("document " + id + ": original"));
   return original;
 }

@@ -110,7 +110,8 @@ struct Change {
 // for the writing. encode() touches no connection: it may run on any thread,
 // so an import can encode on its prepare worker and hand put() the result.
 struct EncodedDocument {
-  std::string tags, regions, outline, removed, public_outline;
+  std::string tags, regions, outline, removed, public_outline;  // outlines packed (codec.h pack_json)
+  std::string public_outline_json;  // unpacked, to tell whether a stored document changed
   std::string original, text, paragraphs, sentences;
   // The duplicate sketch (dedup::sketch, store/clusters.h): put() clusters the
   // document with it in the same transaction. Unset: the document is left out

@@ -49,6 +49,14 @@ Status validate(const doc::Document& d);
 Result<doc::Access> parse_access(const std::string& s);
 std::optional<int> column_optional_int(const sqlite::Statement& s, int i);
 
+// bodies.original_codec (schema v7): 0, a zstd frame on its own; 1, a zstd frame
+// with the cleaned text as its prefix (codec.h compress_with_prefix).
+constexpr int64_t kOriginalAlone = 0;
+constexpr int64_t kOriginalWithTextPrefix = 1;
+// The original bytes from the stored frame and its codec; `text` is the
+// document's cleaned text (used by codec 1 only).
+Result<std::string> read_original(std::string_view frame, int64_t codec, std::string_view text);
+
 // Reads one row of WENYUAN_DOCUMENT_COLUMNS.
 Result<doc::Document> read_document(const sqlite::Statement& s);
 

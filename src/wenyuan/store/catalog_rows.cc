@@ -31,9 +31,22 @@ Status check_outline(const std::vector<doc::OutlineNode>& nodes, uint32_t limit)
   return Status::ok();
 }
 
+// An outline column, JSON text or (v7) a frame of it.
+Result<std::vector<doc::OutlineNode>> outline_column(const sqlite::Statement& s, int i) {
+  Result<std::string> json = unpack_json(s.column_blob(i));
+  if (!json.is_ok()) return json.status().with_context("outline");
+  return outline_from_json(*json);
+}
+
 }  // namespace
 
 namespace internal {
+
+Result<std::string> read_original(std::string_view frame, int64_t codec, std::string_view text) {
+  if (codec == kOriginalAlone) return decompress(frame);
+  if (codec == kOriginalWithTextPrefix) return decompress_with_prefix(frame, text);
+  return Status::corruption("original: unknown codec " + std::to_string(codec));
+}
 
 Status validate(const doc::Document& d) {
   if (d.id.empty()) return Status::invalid_argument("document has no id");
@@ -100,7 +113,7 @@ Result<doc::Document> read_document(const sqlite::Statement& s) {
   Result<std::vector<doc::Region>> regions = regions_from_json(s.column_text(13));
   if (!regions.is_ok()) return fail(regions.status());
   d.regions = std::move(regions).value();
-  Result<std::vector<doc::OutlineNode>> outline = outline_from_json(s.column_text(14));
+  Result<std::vector<doc::OutlineNode>> outline = outline_column(s, 14);
   if (!outline.is_ok()) return fail(outline.status());
   d.outline = std::move(outline).value();
   Result<std::vector<doc::Removed>> removed = removed_from_json(s.column_text(15));
@@ -120,7 +133,7 @@ Result<doc::Document> read_document(const sqlite::Statement& s) {
   d.public_year = column_optional_int(s, 21);
   d.public_issuer = s.column_text(22);
   if (!s.column_is_null(23)) {
-    Result<std::vector<doc::OutlineNode>> public_outline = outline_from_json(s.column_text(23));
+    Result<std::vector<doc::OutlineNode>> public_outline = outline_column(s, 23);
     if (!public_outline.is_ok()) return fail(public_outline.status().with_context("public outline"));
     d.public_outline = std::move(public_outline).value();
   }
@@ -135,10 +148,14 @@ EncodedDocument encode(const doc::Document& d) {
   EncodedDocument e;
   e.tags = tags_to_json(d.tags);
   e.regions = regions_to_json(d.regions);
-  e.outline = outline_to_json(d.outline);
-  e.public_outline = d.public_outline ? outline_to_json(*d.public_outline) : std::string();
+  const std::string outline = outline_to_json(d.outline);
+  e.outline = pack_json(outline);
+  e.public_outline_json = d.public_outline ? outline_to_json(*d.public_outline) : std::string();
+  // Free documents (most) have the same public outline: packed once, copied.
+  e.public_outline = e.public_outline_json == outline ? e.outline : pack_json(e.public_outline_json);
   e.removed = removed_to_json(d.removed);
-  e.original = compress(d.original, kOriginalLevel);
+  // With the cleaned text as prefix: most of an original is its text again.
+  e.original = compress_with_prefix(d.original, d.text, kOriginalLevel);
   e.text = compress(d.text, kTextLevel);
   e.paragraphs = spans_to_blob(d.paragraphs);
   e.sentences = spans_to_blob(d.sentences);

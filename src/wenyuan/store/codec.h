@@ -17,6 +17,13 @@
 // Compressed text: one zstd frame whose header records the content size; an
 // empty input compresses to an empty blob (no frame).
 //
+// Since schema v7 (docs/intake.md, "Size"): the original bytes are a zstd frame
+// with the cleaned text as its prefix (compress_with_prefix), so what the two
+// share is stored once; and the outline columns hold a zstd frame of the JSON
+// (pack_json) — a long law's outline JSON is bigger than its compressed text.
+// Rows written before v7 keep plain JSON text and a self-contained original
+// frame, and read as they are.
+//
 // Decoders never throw: malformed input yields Status::corruption naming what.
 #pragma once
 
@@ -49,5 +56,19 @@ std::string compress(std::string_view raw, int level = 3);
 // Refuses frames that claim more than `max_size` bytes (a corrupt or hostile blob
 // must not make us allocate gigabytes).
 Result<std::string> decompress(std::string_view frame, size_t max_size = size_t{1} << 32);
+
+// A zstd frame of `raw` that may refer back into `prefix` (zstd's raw-content
+// prefix): the bytes of `raw` also found in `prefix` cost a few bytes each. It
+// decodes only with the same prefix.
+std::string compress_with_prefix(std::string_view raw, std::string_view prefix, int level);
+Result<std::string> decompress_with_prefix(std::string_view frame, std::string_view prefix,
+                                           size_t max_size = size_t{1} << 32);
+
+// A JSON column value as stored since v7: a zstd frame of the JSON, or the JSON
+// itself when it is short (compressing "[]" would only add a frame header).
+// unpack_json takes either: a stored JSON array starts with '[', a zstd frame
+// with its magic number (0x28 …), so one byte tells them apart.
+std::string pack_json(std::string json);
+Result<std::string> unpack_json(std::string_view stored);
 
 }  // namespace wenyuan::store

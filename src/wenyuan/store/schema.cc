@@ -7,7 +7,7 @@ namespace wenyuan::store {
 namespace {
 
 // The migration steps, oldest first. Released steps are history: never edit them.
-constexpr std::array<const char*, 6> kSteps = {
+constexpr std::array<const char*, 7> kSteps = {
     // v1: documents, their bodies, the change log.
     R"sql(
 PRAGMA application_id = 1465467732;
@@ -159,6 +159,14 @@ CREATE TABLE dup_links (
   PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE INDEX dup_links_by_b ON dup_links (b);
+)sql",
+    // v7: smaller bodies (store/codec.h). original_codec 1: the original is a zstd
+    // frame with the cleaned text as its prefix, so the text both share is stored
+    // once; 0: a frame on its own, as every row before v7. The outline columns may
+    // now hold a zstd frame of their JSON (a BLOB) instead of the JSON text;
+    // rows before v7 keep their text. Nothing is rewritten: old rows read as they are.
+    R"sql(
+ALTER TABLE bodies ADD COLUMN original_codec INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 
