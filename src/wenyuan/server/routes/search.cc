@@ -15,6 +15,7 @@
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
 #include "wenyuan/server/api_state.h"
+#include "wenyuan/server/http_util.h"
 #include "wenyuan/server/routes/routes.h"
 
 namespace wenyuan::server::routes {
@@ -111,6 +112,30 @@ Response search(ApiState& s, Call& c) {
     add_filter(std::move(node));
   }
 
+  // The results cache (server/search_cache.h): first pages only, keyed by
+  // the caller's tier and every parameter that shapes the answer, under the
+  // index snapshot and catalog sequence the answer is made from. Looked up
+  // after the rate limits and the 热门搜索 count, so a cached answer counts
+  // as a search everywhere else.
+  SearchCache::Generation gen;
+  std::string cache_key;
+  const bool cacheable = *page == 1 && s.search_cache.enabled();
+  if (cacheable) {
+    auto cat = s.catalogs.acquire();
+    if (!cat) return from_status(cat.status());
+    gen.snapshot = s.library.index().snapshot();
+    gen.catalog_seq = (*cat)->last_seq();
+    cache_key = std::to_string(static_cast<int>(c.caller.tier));
+    for (const char* name : {"q", "size", "sort", "unit", "year", "source", "category", "type", "collapse"}) {
+      const std::string v = param(q, name);
+      cache_key += '\x1f';
+      cache_key += v;
+    }
+    if (auto body = s.search_cache.get(gen, cache_key)) {
+      return make_response(http::status::ok, *body, "application/json; charset=utf-8");
+    }
+  }
+
   search::SearchRequest sr;
   sr.query = query;
   sr.limit = static_cast<size_t>(*size);
@@ -160,8 +185,16 @@ Response search(ApiState& s, Call& c) {
     hits.push_back(library::search_hit_json(h, d ? std::optional<std::string_view>(doc::to_string(d->access)) : std::nullopt,
                                             std::move(snippets), folded->folded[hi]));
   }
-  return json_response(http::status::ok, library::search_result_json(query, r->total, *page, *size, r->took_us,
-                                                                     std::move(hits), param(q, "collapse") != "false"));
+  Response res = json_response(http::status::ok, library::search_result_json(query, r->total, *page, *size, r->took_us,
+                                                                             std::move(hits), param(q, "collapse") != "false"));
+  if (cacheable) s.search_cache.put(gen, cache_key, std::make_shared<const std::string>(res.body()));
+  return res;
+}
+
+size_t count_terms(const search::QueryNode& n) {
+  size_t terms = n.kind == search::QueryNode::Kind::kTerm ? 1 : 0;
+  for (const auto& c : n.children) terms += count_terms(c);
+  return terms;
 }
 
 Response facets(ApiState& s, Call& c) {
@@ -214,6 +247,14 @@ Response facets(ApiState& s, Call& c) {
 }
 
 }  // namespace
+
+size_t search_terms(std::string_view target) {
+  if (target.rfind("/api/search", 0) != 0) return 0;
+  auto t = parse_target(target);
+  if (!t || (t->path != "/api/search" && t->path != "/api/search/facets")) return 0;
+  auto parsed = search::parse_query(param(t->query, "q"));
+  return parsed ? count_terms(parsed->root) : 0;
+}
 
 std::vector<Route> search_routes() {
   return {
