@@ -1,4 +1,4 @@
-// 搜索: the search page. The URL (?q=&page=&sort=&year=&source=&category=&type=&unit=)
+// 搜索: the search page. The URL (?q=&page=&sort=&year=&source=&category=&type=&unit=&collapse=false)
 // is the whole state (without q but with type= or category=: 按文种/类别浏览): submitting or paging pushes a new URL and back/forward
 // re-run the search from it. Results render from the API's code point
 // highlight offsets (util.highlighted), never by re-finding the words in JS,
@@ -23,6 +23,7 @@ function paramsOf(url) {
     category: p.get('category') || '',
     type: p.get('type') || '',
     unit: p.get('unit') === 'paragraph' ? 'paragraph' : 'document',
+    all: p.get('collapse') === 'false',  // 显示全部版本: duplicate clusters not folded
   };
 }
 
@@ -36,6 +37,7 @@ function urlOf(s) {
   if (s.category) p.set('category', s.category);
   if (s.type) p.set('type', s.type);
   if (s.unit !== 'document') p.set('unit', s.unit);
+  if (s.all) p.set('collapse', 'false');
   const qs = p.toString();
   return qs ? `/?${qs}` : '/';
 }
@@ -76,6 +78,7 @@ class SearchPage {
     f.type = h('select', { id: 'type' }, h('option', { value: '' }, '全部文种'));
     f.sort = h('select', { id: 'sort' }, h('option', { value: 'relevance' }, '相关度'), h('option', { value: 'date' }, '时间'));
     f.unit = h('input', { id: 'unit', type: 'checkbox', role: 'switch' });
+    f.all = h('input', { id: 'all-versions', type: 'checkbox', role: 'switch' });
 
     this.error = h('div', { class: 'query-error', role: 'alert', hidden: true });
     this.form = h('form', { class: 'search-form', role: 'search', onsubmit: (e) => { e.preventDefault(); this.submit(1); } },
@@ -96,9 +99,12 @@ class SearchPage {
         h('div', { class: 'filter' }, h('label', { for: 'sort', class: 'filter-label' }, '排序'), f.sort),
         h('div', { class: 'filter toggle' },
           f.unit,
-          h('label', { for: 'unit', title: '按段落返回结果，适合查找可引用的原句' }, '金句', h('span', { class: 'hint' }, '（按段落）')))))));
+          h('label', { for: 'unit', title: '按段落返回结果，适合查找可引用的原句' }, '金句', h('span', { class: 'hint' }, '（按段落）'))),
+        h('div', { class: 'filter toggle' },
+          f.all,
+          h('label', { for: 'all-versions', title: '转载、重复导入的相似文档默认合并为一条；打开后逐篇列出' }, '显示全部版本'))))));
     // Filters apply at once when there is a query; years on change (not each keystroke).
-    for (const el of [f.source, f.category, f.type, f.sort, f.unit, f.yearFrom, f.yearTo]) {
+    for (const el of [f.source, f.category, f.type, f.sort, f.unit, f.all, f.yearFrom, f.yearTo]) {
       el.addEventListener('change', () => { if (f.q.value.trim()) this.submit(1); });
     }
     // Full-width digits from a Chinese IME become ASCII as they are typed.
@@ -218,6 +224,7 @@ class SearchPage {
       category: f.category.value,
       type: f.type.value,
       unit: f.unit.checked ? 'paragraph' : 'document',
+      all: f.all.checked,
     };
     const target = urlOf(s);
     if (target === location.pathname + location.search) this.run(s);  // same URL: search again anyway
@@ -246,13 +253,14 @@ class SearchPage {
     if (document.activeElement !== f.q || f.q.value.trim() !== s.q) f.q.value = s.q;
     f.sort.value = s.sort;
     f.unit.checked = s.unit === 'paragraph';
+    f.all.checked = s.all;
     ensureOption(f.source, s.source);
     ensureOption(f.category, s.category);
     ensureOption(f.type, s.type);
     const [a, b] = s.year.split('..');
     f.yearFrom.value = a || '';
     f.yearTo.value = s.year.includes('..') ? b || '' : a || '';
-    const active = [s.year, s.source, s.category, s.type].filter(Boolean).length + (s.sort !== 'relevance') + (s.unit !== 'document');
+    const active = [s.year, s.source, s.category, s.type].filter(Boolean).length + (s.sort !== 'relevance') + (s.unit !== 'document') + s.all;
     this.filterSummary.textContent = active ? `筛选（已选 ${active} 项）` : '筛选';
   }
 
@@ -286,6 +294,7 @@ class SearchPage {
     if (s.source) p.set('source', s.source);
     if (s.category) p.set('category', s.category);
     if (s.type) p.set('type', s.type);
+    if (s.all) p.set('collapse', 'false');
     // Dim the old results only if the answer is slow; fast answers just replace them.
     const busy = setTimeout(() => this.results.classList.add('busy'), 300);
     try {
@@ -392,8 +401,21 @@ class SearchPage {
   renderResults(s, r) {
     const total = r.total || 0;
     const took = (r.took_us || 0) / 1000;
-    const summary = h('p', { class: 'summary' },
-      total ? ['共 ', h('strong', null, formatNumber(total)), s.unit === 'paragraph' ? ' 个段落' : ' 篇文档'] : '没有结果',
+    const noun = s.unit === 'paragraph' ? ' 个段落' : ' 篇文档';
+    // With folding a page lists fewer hits than `total` counts: say both, so
+    // 「共 N 篇」 never disagrees with what the pages hold (shown_total: the
+    // hits folding leaves, null when the server did not count them).
+    const shown = r.collapsed ? r.shown_total : total;
+    const foldedHere = (r.hits || []).reduce((n, hit) => n + ((hit.similar && hit.similar.count) || 0), 0);
+    const switchTo = (all) => h('a', { href: urlOf({ ...s, all, page: 1 }), class: 'fold-switch' }, all ? '显示全部版本' : '合并相似版本');
+    let count = '没有结果';
+    if (total) {
+      count = ['共 ', h('strong', null, formatNumber(total)), noun];
+      if (s.all) count.push('（含全部版本，', switchTo(false), '）');
+      else if (shown != null && shown < total) count.push('，合并相似版本后 ', h('strong', null, formatNumber(shown)), ' 条（', switchTo(true), '）');
+      else if (shown == null && foldedHere) count.push('（相似版本已合并，', switchTo(true), '）');
+    }
+    const summary = h('p', { class: 'summary' }, count,
       h('span', { class: 'took' }, ` · 用时 ${took < 10 ? took.toFixed(1) : Math.round(took)} 毫秒`));
     this.status.textContent = summary.textContent;
     if (!total) {
@@ -407,7 +429,7 @@ class SearchPage {
     }
     const list = h('ol', { class: 'hits', start: String((s.page - 1) * PAGE_SIZE + 1) },
       r.hits.map((hit) => this.renderHit(s, hit)));
-    this.results.replaceChildren(summary, list, pager(s, total) || '');
+    this.results.replaceChildren(summary, list, pager(s, shown != null ? shown : total) || '');
   }
 
   // One hit: title, a line of metadata, one short snippet; the document's other
