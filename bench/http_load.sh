@@ -18,6 +18,9 @@
 #   SERVE_TOML=TEXT     extra lines for the server's config (e.g. workers = 2)
 #   CHECK_CLIENT=1      first run wrk on /healthz alone: the load generator's
 #                       own ceiling on this machine, to compare with the mix
+#   WARMUP=10s          first run the mix this long, unreported: the figures are
+#                       then those of a warm results cache (every one of the 400
+#                       queries asked before); without it the run starts cold
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${1:-$repo/build/release/wenyuan}"
@@ -80,6 +83,11 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&
 if [ "${CHECK_CLIENT:-0}" = 1 ]; then
   echo "http_load: the client's ceiling (wrk on /healthz, $connections connections, 10 s):"
   wrk -t2 -c"$connections" -d10s "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|Latency"
+fi
+
+if [ -n "${WARMUP:-}" ]; then
+  echo "http_load: warming up for $WARMUP (not reported)"
+  wrk -t2 -c"$connections" -d"$WARMUP" -s "$work/queries.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec"
 fi
 
 # /healthz probe and (FLOOD=1) the slow clients, for the length of the run.

@@ -87,8 +87,8 @@ test('a repost is folded into its original in search, listed on the page, and di
 
 // After the repost above: the count line says how many documents match and how
 // many hits folding leaves, agreeing with the hits listed; the 显示全部版本
-// switch (collapse=false, kept in the URL) lists every document, and the line
-// says so; switching back folds again.
+// switch beside it (collapse=false, kept in the URL) lists every document, and
+// the line says so; switching it off folds again.
 test('the count line agrees with a folded page, and 显示全部版本 lists every version', async () => {
   const { ctx, page, errors } = await newContext();
   try {
@@ -103,23 +103,23 @@ test('the count line agrees with a folded page, and 显示全部版本 lists eve
     await page.goto(`${BASE}/?q=${encodeURIComponent(q)}`);
     await page.waitForSelector('.hit');
     const line = (await page.textContent('.results .summary')).replace(/\s+/g, '');
-    assert.match(line, new RegExp(`^共${folded.total}篇文档，合并相似版本后${folded.hits.length}条（显示全部版本）`), line);
+    assert.match(line, new RegExp(`^共${folded.total}篇文档，合并相似版本后${folded.hits.length}条·用时`), line);
     assert.equal(await page.locator('.hits > .hit').count(), folded.hits.length);
     assert.equal(await page.isChecked('#all-versions'), false);
     await shoot(page, 'search-count-folded', { sizes: SIZES });
 
-    // The switch in the filters: every version, the URL says collapse=false.
-    await page.locator('label[for=all-versions]').click();
+    // The switch beside the count: every version, the URL says collapse=false.
+    await page.click('#all-versions');
     await page.waitForURL(/collapse=false/);
     await page.waitForFunction((n) => document.querySelectorAll('.hits > .hit').length === n, all.hits.length);
     const line2 = (await page.textContent('.results .summary')).replace(/\s+/g, '');
-    assert.match(line2, new RegExp(`^共${all.total}篇文档（含全部版本，合并相似版本）`), line2);
+    assert.match(line2, new RegExp(`^共${all.total}篇文档（含全部版本）·用时`), line2);
     assert.equal(await page.locator('.folded-note').count(), 0, 'nothing is folded');
     assert.equal(await page.isChecked('#all-versions'), true);
     await shoot(page, 'search-count-all-versions', { sizes: SIZES });
 
-    // The link in the count line folds again.
-    await page.click('.summary .fold-switch');
+    // Off again: folded again.
+    await page.click('#all-versions');
     await page.waitForURL((u) => !u.search.includes('collapse=false'));
     await page.waitForFunction((n) => document.querySelectorAll('.hits > .hit').length === n, folded.hits.length);
     assert.deepEqual(errors, []);

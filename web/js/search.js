@@ -78,7 +78,6 @@ class SearchPage {
     f.type = h('select', { id: 'type' }, h('option', { value: '' }, '全部文种'));
     f.sort = h('select', { id: 'sort' }, h('option', { value: 'relevance' }, '相关度'), h('option', { value: 'date' }, '时间'));
     f.unit = h('input', { id: 'unit', type: 'checkbox', role: 'switch' });
-    f.all = h('input', { id: 'all-versions', type: 'checkbox', role: 'switch' });
 
     this.error = h('div', { class: 'query-error', role: 'alert', hidden: true });
     this.form = h('form', { class: 'search-form', role: 'search', onsubmit: (e) => { e.preventDefault(); this.submit(1); } },
@@ -99,12 +98,9 @@ class SearchPage {
         h('div', { class: 'filter' }, h('label', { for: 'sort', class: 'filter-label' }, '排序'), f.sort),
         h('div', { class: 'filter toggle' },
           f.unit,
-          h('label', { for: 'unit', title: '按段落返回结果，适合查找可引用的原句' }, '金句', h('span', { class: 'hint' }, '（按段落）'))),
-        h('div', { class: 'filter toggle' },
-          f.all,
-          h('label', { for: 'all-versions', title: '转载、重复导入的相似文档默认合并为一条；打开后逐篇列出' }, '显示全部版本'))))));
+          h('label', { for: 'unit', title: '按段落返回结果，适合查找可引用的原句' }, '金句', h('span', { class: 'hint' }, '（按段落）')))))));
     // Filters apply at once when there is a query; years on change (not each keystroke).
-    for (const el of [f.source, f.category, f.type, f.sort, f.unit, f.all, f.yearFrom, f.yearTo]) {
+    for (const el of [f.source, f.category, f.type, f.sort, f.unit, f.yearFrom, f.yearTo]) {
       el.addEventListener('change', () => { if (f.q.value.trim()) this.submit(1); });
     }
     // Full-width digits from a Chinese IME become ASCII as they are typed.
@@ -224,7 +220,7 @@ class SearchPage {
       category: f.category.value,
       type: f.type.value,
       unit: f.unit.checked ? 'paragraph' : 'document',
-      all: f.all.checked,
+      all: Boolean(this.state && this.state.all),  // 显示全部版本 stays on for the next query
     };
     const target = urlOf(s);
     if (target === location.pathname + location.search) this.run(s);  // same URL: search again anyway
@@ -253,14 +249,13 @@ class SearchPage {
     if (document.activeElement !== f.q || f.q.value.trim() !== s.q) f.q.value = s.q;
     f.sort.value = s.sort;
     f.unit.checked = s.unit === 'paragraph';
-    f.all.checked = s.all;
     ensureOption(f.source, s.source);
     ensureOption(f.category, s.category);
     ensureOption(f.type, s.type);
     const [a, b] = s.year.split('..');
     f.yearFrom.value = a || '';
     f.yearTo.value = s.year.includes('..') ? b || '' : a || '';
-    const active = [s.year, s.source, s.category, s.type].filter(Boolean).length + (s.sort !== 'relevance') + (s.unit !== 'document') + s.all;
+    const active = [s.year, s.source, s.category, s.type].filter(Boolean).length + (s.sort !== 'relevance') + (s.unit !== 'document');
     this.filterSummary.textContent = active ? `筛选（已选 ${active} 项）` : '筛选';
   }
 
@@ -407,16 +402,21 @@ class SearchPage {
     // hits folding leaves, null when the server did not count them).
     const shown = r.collapsed ? r.shown_total : total;
     const foldedHere = (r.hits || []).reduce((n, hit) => n + ((hit.similar && hit.similar.count) || 0), 0);
-    const switchTo = (all) => h('a', { href: urlOf({ ...s, all, page: 1 }), class: 'fold-switch' }, all ? '显示全部版本' : '合并相似版本');
     let count = '没有结果';
     if (total) {
       count = ['共 ', h('strong', null, formatNumber(total)), noun];
-      if (s.all) count.push('（含全部版本，', switchTo(false), '）');
-      else if (shown != null && shown < total) count.push('，合并相似版本后 ', h('strong', null, formatNumber(shown)), ' 条（', switchTo(true), '）');
-      else if (shown == null && foldedHere) count.push('（相似版本已合并，', switchTo(true), '）');
+      if (s.all) count.push('（含全部版本）');
+      else if (shown != null && shown < total) count.push('，合并相似版本后 ', h('strong', null, formatNumber(shown)), ' 条');
+      else if (shown == null && foldedHere) count.push('（相似版本已合并）');
     }
+    // 显示全部版本 (collapse=false, in the URL): offered where folding changes something.
+    const foldSwitch = s.all || foldedHere || (shown != null && shown < total)
+      ? h('label', { class: 'fold-switch', title: '转载、重复导入的相似文档默认合并为一条；打开后逐篇列出' },
+        h('input', { id: 'all-versions', type: 'checkbox', role: 'switch', checked: s.all,
+          onchange: (e) => this.ctx.navigate(urlOf({ ...s, all: e.target.checked, page: 1 })) }), '显示全部版本')
+      : null;
     const summary = h('p', { class: 'summary' }, count,
-      h('span', { class: 'took' }, ` · 用时 ${took < 10 ? took.toFixed(1) : Math.round(took)} 毫秒`));
+      h('span', { class: 'took' }, ` · 用时 ${took < 10 ? took.toFixed(1) : Math.round(took)} 毫秒`), foldSwitch);
     this.status.textContent = summary.textContent;
     if (!total) {
       this.results.replaceChildren(summary, h('div', { class: 'empty' },
