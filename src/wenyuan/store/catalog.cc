@@ -183,7 +183,7 @@ Status Catalog::Impl::remove_locked(const std::string& id) {
     del->bind_text(1, id);
     WENYUAN_RETURN_IF_ERROR(del->run());
   }
-  if (sqlite3_changes(db.get()) == 0) return Status::not_found("no document \"" + id + "\"");
+  if (db.changes() == 0) return Status::not_found("no document \"" + id + "\"");
   WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* log, stmt(kLogChange));
   sqlite::StatementReset reset(*log);
   log->bind_text(1, id);
@@ -332,7 +332,7 @@ Status Catalog::remove(const std::string& id) {
 uint64_t Catalog::last_change_seq() const {
   // The change row is the last INSERT of put_locked/remove_locked, and its
   // INTEGER PRIMARY KEY is the seq.
-  return static_cast<uint64_t>(sqlite3_last_insert_rowid(impl_->db.get()));
+  return static_cast<uint64_t>(impl_->db.last_insert_rowid());
 }
 
 Status Catalog::begin_batch() {
@@ -354,25 +354,26 @@ Status Catalog::commit_batch() {
 
 bool Catalog::in_batch() const { return impl_->in_batch; }
 
+// One count read through a cached statement: its first row's first column,
+// 0 when there is no row or the read fails (doc::EdgeLineStats cannot report
+// an error; catalog.h says why 0 is the safe answer).
+template <typename... Args>
+static uint32_t cached_count(sqlite::Statement& s, const Args&... args) {
+  sqlite::StatementReset reset(s);
+  s.bind_all(args...);
+  Result<bool> row = s.step();
+  if (!row.is_ok() || !*row) return 0;
+  return static_cast<uint32_t>(s.column_int(0));
+}
+
 uint32_t Catalog::documents_with_edge_line(std::string_view source, std::string_view line) const {
   Result<sqlite::Statement*> s = impl_->stmt(kEdgeLineCount);
-  if (!s.is_ok()) return 0;
-  sqlite::StatementReset reset(**s);
-  (*s)->bind_text(1, line);
-  (*s)->bind_text(2, source);
-  Result<bool> row = (*s)->step();
-  if (!row.is_ok() || !*row) return 0;
-  return static_cast<uint32_t>((*s)->column_int(0));
+  return s.is_ok() ? cached_count(**s, line, source) : 0;
 }
 
 uint32_t Catalog::documents_in_source(std::string_view source) const {
   Result<sqlite::Statement*> s = impl_->stmt(kSourceCount);
-  if (!s.is_ok()) return 0;
-  sqlite::StatementReset reset(**s);
-  (*s)->bind_text(1, source);
-  Result<bool> row = (*s)->step();
-  if (!row.is_ok() || !*row) return 0;
-  return static_cast<uint32_t>((*s)->column_int(0));
+  return s.is_ok() ? cached_count(**s, source) : 0;
 }
 
 uint64_t Catalog::statement_steps() const {
