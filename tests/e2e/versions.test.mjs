@@ -84,3 +84,46 @@ test('a repost is folded into its original in search, listed on the page, and di
     await ctx.close();
   }
 });
+
+// After the repost above: the count line says how many documents match and how
+// many hits folding leaves, agreeing with the hits listed; the 显示全部版本
+// switch beside it (collapse=false, kept in the URL) lists every document, and
+// the line says so; switching it off folds again.
+test('the count line agrees with a folded page, and 显示全部版本 lists every version', async () => {
+  const { ctx, page, errors } = await newContext();
+  try {
+    const q = '发展历程';
+    const folded = await apiGet(`/api/search?q=${encodeURIComponent(q)}&size=10`);
+    const all = await apiGet(`/api/search?q=${encodeURIComponent(q)}&size=10&collapse=false`);
+    assert.ok(folded.total <= 10, `the query fits one page (${folded.total})`);
+    assert.equal(folded.shown_total, folded.hits.length, 'shown_total counts the folded hits');
+    assert.equal(all.shown_total, all.total);
+    assert.ok(folded.shown_total < folded.total, 'there is something folded');
+
+    await page.goto(`${BASE}/?q=${encodeURIComponent(q)}`);
+    await page.waitForSelector('.hit');
+    const line = (await page.textContent('.results .summary')).replace(/\s+/g, '');
+    assert.match(line, new RegExp(`^共${folded.total}篇文档，合并相似版本后${folded.hits.length}条·用时`), line);
+    assert.equal(await page.locator('.hits > .hit').count(), folded.hits.length);
+    assert.equal(await page.isChecked('#all-versions'), false);
+    await shoot(page, 'search-count-folded', { sizes: SIZES });
+
+    // The switch beside the count: every version, the URL says collapse=false.
+    await page.click('#all-versions');
+    await page.waitForURL(/collapse=false/);
+    await page.waitForFunction((n) => document.querySelectorAll('.hits > .hit').length === n, all.hits.length);
+    const line2 = (await page.textContent('.results .summary')).replace(/\s+/g, '');
+    assert.match(line2, new RegExp(`^共${all.total}篇文档（含全部版本）·用时`), line2);
+    assert.equal(await page.locator('.folded-note').count(), 0, 'nothing is folded');
+    assert.equal(await page.isChecked('#all-versions'), true);
+    await shoot(page, 'search-count-all-versions', { sizes: SIZES });
+
+    // Off again: folded again.
+    await page.click('#all-versions');
+    await page.waitForURL((u) => !u.search.includes('collapse=false'));
+    await page.waitForFunction((n) => document.querySelectorAll('.hits > .hit').length === n, folded.hits.length);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});

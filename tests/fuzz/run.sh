@@ -14,7 +14,10 @@ cd "$(dirname "$0")/../.." || exit 2
 seconds=${1:-20}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(text docx html jsonl outline query check pdf multipart http)
+# Default: every target of WENYUAN_FUZZ_TARGETS (tests/fuzz/CMakeLists.txt, the one list).
+# shellcheck disable=SC2207  # the names are words
+((${#targets[@]})) || targets=($(sed -n 's/^set(WENYUAN_FUZZ_TARGETS \(.*\))$/\1/p' tests/fuzz/CMakeLists.txt))
+((${#targets[@]})) || { echo "run.sh: no WENYUAN_FUZZ_TARGETS in tests/fuzz/CMakeLists.txt"; exit 2; }
 
 preset=${PRESET:-fuzz}
 cmake --preset "$preset" >/dev/null || exit 2

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -24,7 +25,9 @@ struct CliRun {
 // stdout unless `merge_stderr` is false (then it is dropped: stdout stays JSON).
 inline CliRun run_cli(const std::string& args, const std::string& input = "", bool merge_stderr = true) {
   namespace fs = std::filesystem;
-  static int counter = 0;
+  // Atomic: tests run several CLIs at once from their own threads, and two
+  // runs given the same name would read each other's stdin file.
+  static std::atomic<int> counter = 0;
   const fs::path in =
       fs::temp_directory_path() / ("wy_cli_in_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
   {

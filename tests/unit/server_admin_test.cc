@@ -7,6 +7,10 @@
 // documents and the per-query filter counts.
 #include <gtest/gtest.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <map>
 #include <set>
 
 #include "unit/server_fixture.h"
@@ -29,6 +33,29 @@ std::string enc(const std::string& s) {
       out += hex[ch & 15];
     }
   }
+  return out;
+}
+
+// A zip of (name, bytes) members, written by libarchive (ASCII names).
+std::string zip_of(const std::vector<std::pair<std::string, std::string>>& members) {
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  std::string out(1u << 20, '\0');
+  size_t used = 0;
+  EXPECT_EQ(archive_write_open_memory(a, out.data(), out.size(), &used), ARCHIVE_OK);
+  for (const auto& [name, data] : members) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK) << archive_error_string(a);
+    EXPECT_EQ(archive_write_data(a, data.data(), data.size()), static_cast<la_ssize_t>(data.size()));
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  out.resize(used);
   return out;
 }
 
@@ -171,6 +198,42 @@ TEST_F(ServerAdmin, MarkPaidAndFreeAgain) {
   ASSERT_EQ(patch_doc(admin, free_id_, {{"access", "free"}}).status, 200);
   EXPECT_FALSE(anon.get("/api/docs/" + free_id_).json()["locked"].get<bool>());
   EXPECT_TRUE(ids_of(anon.get(q + "&size=100").json()).count(free_id_));
+}
+
+// An uploaded archive's members left out are named in the answer with their
+// reason (as `wenyuan import` lists them), under the upload's name, never under
+// the server's staging path.
+TEST_F(ServerAdmin, UploadOfAZipSaysWhichMembersWereSkippedAndWhy) {
+  auto admin = srv_.as(srv_.admin_token);
+  std::string text = "关于压缩包上传跳过文件的说明\n\n";
+  for (int i = 1; i <= 12; ++i) text += "第" + std::to_string(i) + "部分：这是一段用于检查压缩包上传的正文，内容完整，句子通顺。\n\n";
+  const std::string zip = zip_of({{"notes/a.txt", text},
+                                  {"images/x.png", std::string("\x89PNG\r\n\x1a\n", 8)},
+                                  {"README", "read me"},
+                                  {"__MACOSX/notes/._a.txt", "resource fork"}});
+  const std::string b = "----wyZip";
+  const std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"bundle.zip\"\r\n" +
+                           "Content-Type: application/zip\r\n\r\n" + zip + "\r\n--" + b + "--\r\n";
+  auto up = admin.request(http::verb::post, "/api/admin/documents", body, "multipart/form-data; boundary=" + b);
+  ASSERT_EQ(up.status, 200) << up.body;
+  const json r = up.json();
+  EXPECT_EQ(r["imported"], 1) << up.body;
+  ASSERT_TRUE(r["skipped"].is_array()) << up.body;
+  std::map<std::string, std::string> reason_of;
+  for (const auto& sk : r["skipped"]) reason_of[sk["path"].get<std::string>()] = sk["reason"].get<std::string>();
+  ASSERT_EQ(reason_of.size(), 3u) << up.body;
+  EXPECT_EQ(reason_of["bundle.zip/images/x.png"], "unsupported type '.png'") << up.body;
+  EXPECT_NE(reason_of["bundle.zip/README"].find("folder note"), std::string::npos) << up.body;
+  EXPECT_NE(reason_of["bundle.zip/__MACOSX/notes/._a.txt"].find("hidden"), std::string::npos) << up.body;
+  // No server path: the data folder (and its staging folder) never shows.
+  EXPECT_EQ(up.body.find(srv_.dir.string()), std::string::npos) << up.body;
+  EXPECT_EQ(up.body.find("/tmp/"), std::string::npos) << up.body;
+  // An upload without skips still says so, with an empty list.
+  const std::string plain = "--" + b + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"plain.txt\"\r\n\r\n" +
+                            text + "再一段。\r\n--" + b + "--\r\n";
+  auto up2 = admin.request(http::verb::post, "/api/admin/documents", plain, "multipart/form-data; boundary=" + b);
+  ASSERT_EQ(up2.status, 200) << up2.body;
+  EXPECT_EQ(up2.json()["skipped"], json::array()) << up2.body;
 }
 
 TEST_F(ServerAdmin, UploadAsPaidAndFilterTheList) {

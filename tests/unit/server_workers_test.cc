@@ -16,6 +16,7 @@
 
 #include "unit/server_fixture.h"
 #include "wenyuan/server/http_server.h"
+#include "wenyuan/server/routes/routes.h"
 #include "wenyuan/server/work_queue.h"
 
 namespace wenyuan::testing {
@@ -62,6 +63,57 @@ TEST(WorkQueue, RefusesBeyondTheQueueAndRunsWhatItTook) {
   q.stop();
   EXPECT_FALSE(q.try_submit([&] { ++ran; }));
   EXPECT_EQ(ran, 5);
+}
+
+// The costly lane (issue 10): costly jobs that hold every costly worker and
+// fill their own queue neither take an ordinary worker nor a place in the
+// ordinary queue; the lane refuses beyond its own bound.
+TEST(WorkQueue, CostlyJobsHaveTheirOwnWorkersAndQueue) {
+  Latch latch;
+  std::atomic<int> ran{0}, cheap{0};
+  server::WorkQueue q(1, 1, 1, 2);
+  using Lane = server::WorkQueue::Lane;
+  ASSERT_TRUE(q.try_submit([&] { latch.wait(); ++ran; }, Lane::kCostly));
+  ASSERT_TRUE(eventually([&] { return q.running(Lane::kCostly) == 1; }));
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(q.try_submit([&] { latch.wait(); ++ran; }, Lane::kCostly));
+  EXPECT_EQ(q.queued(Lane::kCostly), 2u);
+  EXPECT_FALSE(q.try_submit([&] { ++ran; }, Lane::kCostly));  // the costly lane is full
+  EXPECT_EQ(q.max_queued(Lane::kCostly), 2u);
+  // The ordinary lane still runs job after job while the costly one is stuck.
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(q.try_submit([&] { ++cheap; }));
+    ASSERT_TRUE(eventually([&] { return cheap == i + 1; }));
+  }
+  EXPECT_EQ(q.running(Lane::kNormal), 0u);
+  EXPECT_EQ(q.queued(Lane::kNormal), 0u);
+  EXPECT_EQ(q.running(), 1u);
+  EXPECT_EQ(q.queued(), 2u);
+  latch.release();
+  ASSERT_TRUE(eventually([&] { return ran == 3 && q.running() == 0; }));
+}
+
+TEST(WorkQueue, WithoutCostlyWorkersCostlyJobsShareTheOrdinaryLane) {
+  Latch latch;
+  std::atomic<int> ran{0};
+  server::WorkQueue q(1, 1);
+  using Lane = server::WorkQueue::Lane;
+  ASSERT_TRUE(q.try_submit([&] { latch.wait(); ++ran; }, Lane::kCostly));
+  ASSERT_TRUE(eventually([&] { return q.running() == 1; }));
+  ASSERT_TRUE(q.try_submit([&] { ++ran; }));
+  EXPECT_FALSE(q.try_submit([&] { ++ran; }, Lane::kCostly));  // one queue, full
+  latch.release();
+  ASSERT_TRUE(eventually([&] { return ran == 2 && q.running() == 0; }));
+}
+
+// Through the server: a search of more than costly_terms terms goes to the
+// costly lane (routes::search_terms is the estimate); filters are not terms.
+TEST(ServerWorkers, SearchTermsCountsTheQueryTermsOfSearchRoutesOnly) {
+  EXPECT_EQ(server::routes::search_terms("/api/search?q=%E5%8F%91%E5%B1%95"), 1u);
+  EXPECT_EQ(server::routes::search_terms("/api/search?q=a%20%7C%20b%20%7C%20c&year=2020"), 3u);
+  EXPECT_EQ(server::routes::search_terms("/api/search/facets?q=a%20b"), 2u);
+  EXPECT_EQ(server::routes::search_terms("/api/docs/x?q=a%20b"), 0u);
+  EXPECT_EQ(server::routes::search_terms("/api/search?q=%22unclosed"), 0u);  // a 400, answered fast
+  EXPECT_EQ(server::routes::search_terms("/api/searchx?q=a"), 0u);
 }
 
 TEST(ServerWorkers, HealthzAnswersWhileEveryWorkerIsBusyAndTheQueueRefuses) {

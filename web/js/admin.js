@@ -481,6 +481,9 @@ function renderImport(r) {
   return h('div', { class: 'import-report' },
     h('p', { class: 'counts' }, counts.map(([k, v]) => h('span', { class: `count${k === '拒绝' && v ? ' bad' : ''}` }, k, ' ', h('strong', null, String(v ?? 0))))),
     r.errors && r.errors.length ? h('ul', { class: 'errors' }, r.errors.map((m) => h('li', null, String(m)))) : null,
+    r.skipped && r.skipped.length ? h('details', { class: 'skipped' },
+      h('summary', null, `压缩包中未导入的文件（${r.skipped.length}）`),
+      h('ul', null, r.skipped.map((sk) => h('li', null, `${sk.path}：${sk.reason}`)))) : null,
     r.ids && r.ids.length ? h('p', { class: 'imported-links' }, '新文档：',
       r.ids.map((id) => h('a', { href: `/doc/${encodeURIComponent(id)}` }, id))) : null);
 }

@@ -1,4 +1,4 @@
-// 搜索: the search page. The URL (?q=&page=&sort=&year=&source=&category=&type=&unit=)
+// 搜索: the search page. The URL (?q=&page=&sort=&year=&source=&category=&type=&unit=&collapse=false)
 // is the whole state (without q but with type= or category=: 按文种/类别浏览): submitting or paging pushes a new URL and back/forward
 // re-run the search from it. Results render from the API's code point
 // highlight offsets (util.highlighted), never by re-finding the words in JS,
@@ -23,6 +23,7 @@ function paramsOf(url) {
     category: p.get('category') || '',
     type: p.get('type') || '',
     unit: p.get('unit') === 'paragraph' ? 'paragraph' : 'document',
+    all: p.get('collapse') === 'false',  // 显示全部版本: duplicate clusters not folded
   };
 }
 
@@ -36,6 +37,7 @@ function urlOf(s) {
   if (s.category) p.set('category', s.category);
   if (s.type) p.set('type', s.type);
   if (s.unit !== 'document') p.set('unit', s.unit);
+  if (s.all) p.set('collapse', 'false');
   const qs = p.toString();
   return qs ? `/?${qs}` : '/';
 }
@@ -218,6 +220,7 @@ class SearchPage {
       category: f.category.value,
       type: f.type.value,
       unit: f.unit.checked ? 'paragraph' : 'document',
+      all: Boolean(this.state && this.state.all),  // 显示全部版本 stays on for the next query
     };
     const target = urlOf(s);
     if (target === location.pathname + location.search) this.run(s);  // same URL: search again anyway
@@ -286,6 +289,7 @@ class SearchPage {
     if (s.source) p.set('source', s.source);
     if (s.category) p.set('category', s.category);
     if (s.type) p.set('type', s.type);
+    if (s.all) p.set('collapse', 'false');
     // Dim the old results only if the answer is slow; fast answers just replace them.
     const busy = setTimeout(() => this.results.classList.add('busy'), 300);
     try {
@@ -392,9 +396,27 @@ class SearchPage {
   renderResults(s, r) {
     const total = r.total || 0;
     const took = (r.took_us || 0) / 1000;
-    const summary = h('p', { class: 'summary' },
-      total ? ['共 ', h('strong', null, formatNumber(total)), s.unit === 'paragraph' ? ' 个段落' : ' 篇文档'] : '没有结果',
-      h('span', { class: 'took' }, ` · 用时 ${took < 10 ? took.toFixed(1) : Math.round(took)} 毫秒`));
+    const noun = s.unit === 'paragraph' ? ' 个段落' : ' 篇文档';
+    // With folding a page lists fewer hits than `total` counts: say both, so
+    // 「共 N 篇」 never disagrees with what the pages hold (shown_total: the
+    // hits folding leaves, null when the server did not count them).
+    const shown = r.collapsed ? r.shown_total : total;
+    const foldedHere = (r.hits || []).reduce((n, hit) => n + ((hit.similar && hit.similar.count) || 0), 0);
+    let count = '没有结果';
+    if (total) {
+      count = ['共 ', h('strong', null, formatNumber(total)), noun];
+      if (s.all) count.push('（含全部版本）');
+      else if (shown != null && shown < total) count.push('，合并相似版本后 ', h('strong', null, formatNumber(shown)), ' 条');
+      else if (shown == null && foldedHere) count.push('（相似版本已合并）');
+    }
+    // 显示全部版本 (collapse=false, in the URL): offered where folding changes something.
+    const foldSwitch = s.all || foldedHere || (shown != null && shown < total)
+      ? h('label', { class: 'fold-switch', title: '转载、重复导入的相似文档默认合并为一条；打开后逐篇列出' },
+        h('input', { id: 'all-versions', type: 'checkbox', role: 'switch', checked: s.all,
+          onchange: (e) => this.ctx.navigate(urlOf({ ...s, all: e.target.checked, page: 1 })) }), '显示全部版本')
+      : null;
+    const summary = h('p', { class: 'summary' }, count,
+      h('span', { class: 'took' }, ` · 用时 ${took < 10 ? took.toFixed(1) : Math.round(took)} 毫秒`), foldSwitch);
     this.status.textContent = summary.textContent;
     if (!total) {
       this.results.replaceChildren(summary, h('div', { class: 'empty' },
@@ -407,7 +429,7 @@ class SearchPage {
     }
     const list = h('ol', { class: 'hits', start: String((s.page - 1) * PAGE_SIZE + 1) },
       r.hits.map((hit) => this.renderHit(s, hit)));
-    this.results.replaceChildren(summary, list, pager(s, total) || '');
+    this.results.replaceChildren(summary, list, pager(s, shown != null ? shown : total) || '');
   }
 
   // One hit: title, a line of metadata, one short snippet; the document's other

@@ -25,16 +25,19 @@
 namespace wenyuan::doc {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
+// ASan and TSan reserve terabytes of address space for their shadow memory, so
+// under them the child gets no RLIMIT_AS (it could not start); the CPU and wall
+// limits still hold.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kShadowSanitizer = true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kShadowSanitizer = true;
 #else
-constexpr bool kAddressSanitizer = false;
+constexpr bool kShadowSanitizer = false;
 #endif
 #else
-constexpr bool kAddressSanitizer = false;
+constexpr bool kShadowSanitizer = false;
 #endif
 
 // ---- frames ----------------------------------------------------------------
@@ -264,7 +267,7 @@ Status run_sandboxed(const std::filesystem::path& path, const ImportLimits& limi
     if (devnull >= 0) ::dup2(devnull, 0);
     struct rlimit cpu = {options.cpu_seconds, options.cpu_seconds + 1};
     ::setrlimit(RLIMIT_CPU, &cpu);
-    if (!kAddressSanitizer) {
+    if (!kShadowSanitizer) {
       struct rlimit as = {options.memory_bytes, options.memory_bytes};
       ::setrlimit(RLIMIT_AS, &as);
     }

@@ -101,9 +101,10 @@ json search_hit_json(const search::Hit& hit, std::optional<std::string_view> acc
 }
 
 json search_result_json(std::string_view query, uint64_t total, int64_t page, int64_t size, uint64_t took_us,
-                        json hits, bool collapsed) {
+                        json hits, bool collapsed, std::optional<uint64_t> shown_total) {
   return {{"query", query}, {"total", total}, {"page", page}, {"size", size}, {"took_us", took_us},
-          {"collapsed", collapsed}, {"hits", std::move(hits)}};
+          {"collapsed", collapsed}, {"shown_total", shown_total ? json(*shown_total) : json(nullptr)},
+          {"hits", std::move(hits)}};
 }
 
 json error_json(std::string_view code, std::string_view message) {
@@ -280,6 +281,7 @@ json schemas() {
                                {"size", type("integer")},
                                {"took_us", type("integer")},
                                {"collapsed", type("boolean")},
+                               {"shown_total", type("integer", true)},
                                {"hits", array_of(ref("SearchHit"))}})},
   };
 }

@@ -65,9 +65,11 @@ nlohmann::json search_hit_json(const search::Hit& hit, std::optional<std::string
                                nlohmann::json snippets, const std::vector<std::string>& similar = {});
 
 // The answer of a search: the query, total, page, size, took_us, whether
-// duplicate clusters were folded (collapsed), hits.
+// duplicate clusters were folded (collapsed), hits, and shown_total: the hits
+// folding leaves of all `total` (what the pages hold; null when not counted).
 nlohmann::json search_result_json(std::string_view query, uint64_t total, int64_t page, int64_t size,
-                                  uint64_t took_us, nlohmann::json hits, bool collapsed = true);
+                                  uint64_t took_us, nlohmann::json hits, bool collapsed = true,
+                                  std::optional<uint64_t> shown_total = std::nullopt);
 
 // The HTTP error body {"error": {"code", "message"}}, written by every error
 // answer (server/api_response.h, http_server.cc, the admin's disk-full

@@ -113,7 +113,8 @@ ApiState::ApiState(library::Library& lib, access::Accounts& acc, const ServerCon
       search_limiter(cfg.search_rate),
       download_limiter(cfg.download_rate),
       login_throttle(cfg.login_delay),
-      catalogs(lib.data_dir() / "catalog.db") {
+      catalogs(lib.data_dir() / "catalog.db"),
+      search_cache(cfg.limits.search_cache_entries, cfg.limits.search_cache_mb << 20) {
   if (config.web_dir.empty()) config.web_dir = default_web_dir();
   if (config.behind_tls()) config.secure_cookies = true;
 }

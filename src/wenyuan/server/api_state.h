@@ -27,6 +27,7 @@
 #include "wenyuan/server/check_service.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/metrics.h"
+#include "wenyuan/server/search_cache.h"
 #include "wenyuan/store/intake_log.h"
 #include "wenyuan/store/user_data.h"
 
@@ -86,6 +87,7 @@ struct ApiState {
   FacetCache facets;
   CheckService check;  // 查重: the fingerprint index and quotas (routes/check.cc); clusters are in the catalog
   SuggestState suggestions;
+  SearchCache search_cache;  // first pages of searches (routes/search.cc)
 
  private:
   std::mutex intake_mu_;

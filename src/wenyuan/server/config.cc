@@ -87,7 +87,8 @@ std::vector<std::string> known_config_keys() {
       "limits.max_upload_bytes", "limits.max_query_bytes", "limits.max_connections",
       "limits.max_connections_per_ip", "limits.per_ip_exempt", "limits.max_zip_documents",
       "limits.header_timeout_s", "limits.body_timeout_s", "limits.idle_timeout_s", "limits.shutdown_grace_s",
-      "limits.max_queued", "limits.search_budget_ms", "limits.session_days",
+      "limits.max_queued", "limits.search_budget_ms", "limits.search_cache_entries", "limits.search_cache_mb",
+      "limits.costly_terms", "limits.costly_workers", "limits.costly_queued", "limits.session_days",
       "sandbox.enabled", "sandbox.cpu_s", "sandbox.wall_s", "sandbox.memory_mb",
       "login_delay.free_failures", "login_delay.base_s", "login_delay.max_s",
       "watch.folders", "watch.stable_seconds", "watch.rescan_seconds", "watch.folder_category", "watch.on_delete"};
@@ -173,6 +174,11 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   read_int(l["shutdown_grace_s"], c.limits.shutdown_grace_s);
   read_int(l["max_queued"], c.limits.max_queued);
   read_int(l["search_budget_ms"], c.limits.search_budget_ms);
+  read_int(l["search_cache_entries"], c.limits.search_cache_entries);
+  read_int(l["search_cache_mb"], c.limits.search_cache_mb);
+  read_int(l["costly_terms"], c.limits.costly_terms);
+  read_int(l["costly_workers"], c.limits.costly_workers);
+  read_int(l["costly_queued"], c.limits.costly_queued);
   if (auto v = l["session_days"].value<int64_t>()) c.session_seconds = *v * 24 * 3600;
   if (auto sb = t["sandbox"]; sb) {
     if (auto v = sb["enabled"].value<bool>()) c.sandbox_enabled = *v;
@@ -227,6 +233,7 @@ Result<ServerConfig> load_config(const std::filesystem::path& file, ServerConfig
   }
   if (c.threads > 256) return Status::invalid_argument(file.string() + ": threads must be at most 256");
   if (c.workers > 256) return Status::invalid_argument(file.string() + ": workers must be at most 256");
+  if (c.limits.costly_workers > 64) return Status::invalid_argument(file.string() + ": limits.costly_workers must be at most 64");
   if (c.limits.search_budget_ms < 0) return Status::invalid_argument(file.string() + ": limits.search_budget_ms must be >= 0");
   std::string host;
   uint16_t port = 0;

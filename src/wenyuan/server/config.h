@@ -28,6 +28,11 @@
 //   idle_timeout_s = 20            # keep-alive connections idle longer are closed
 //   max_queued = 64                # requests waiting for a worker; more get 503 + Retry-After
 //   search_budget_ms = 2000        # a search computing longer stops with an error (0: none)
+//   search_cache_entries = 4096    # first pages of searches kept (per tier); 0: no cache
+//   search_cache_mb = 32           # and at most this much memory for them
+//   costly_terms = 8               # a search of more terms runs in the costly lane:
+//   costly_workers = 1             # this many low-priority threads of its own
+//   costly_queued = 4              # and this many waiting; more get 503 + Retry-After
 //   session_days = 30
 //   [rate.login]    per_second = 0.2, burst = 10   # per IP
 //   [rate.register] per_second = 0.01, burst = 5   # per IP
@@ -79,6 +84,14 @@ struct Limits {
   int shutdown_grace_s = 20;  // in-flight requests get this long after SIGTERM
   size_t max_queued = 64;     // requests waiting for a worker before 503
   int search_budget_ms = 2000;  // per search; 0: unlimited
+  size_t search_cache_entries = 4096;  // first pages kept (server/search_cache.h); 0: off
+  size_t search_cache_mb = 32;
+  // The costly lane (server/work_queue.h): searches of more than costly_terms
+  // terms run on their own low-priority workers, so a flood of them leaves
+  // the ordinary searches their CPU and their queue. costly_workers 0: no lane.
+  size_t costly_terms = 8;
+  unsigned costly_workers = 1;
+  size_t costly_queued = 4;
 };
 
 enum class Registration { kClosed, kInvite, kOpen };

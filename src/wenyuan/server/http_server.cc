@@ -171,14 +171,19 @@ class Session : public std::enable_shared_from_this<Session> {
     // The work guard keeps the network threads running (during a shutdown too)
     // until the response has been posted back.
     auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(server_->ioc.get_executor());
-    const bool queued = pool->try_submit([self = shared_from_this(), req, guard] {
-      auto res = std::make_shared<HttpServer::Response>(self->call_handler(*req));
-      net::post(self->stream_.get_executor(), [self, req, res] { self->finish(*req, std::move(*res)); });
-    });
+    const auto& costly = server_->options.is_costly;
+    const auto lane = costly && costly(*req) ? WorkQueue::Lane::kCostly : WorkQueue::Lane::kNormal;
+    const bool queued = pool->try_submit(
+        [self = shared_from_this(), req, guard] {
+          auto res = std::make_shared<HttpServer::Response>(self->call_handler(*req));
+          net::post(self->stream_.get_executor(), [self, req, res] { self->finish(*req, std::move(*res)); });
+        },
+        lane);
     if (!queued) {
+      const bool own_lane = lane == WorkQueue::Lane::kCostly && server_->options.costly_workers > 0;
       auto busy = error_response(http::status::service_unavailable, "busy",
-                                 "the server is busy (" + std::to_string(pool->max_queued()) +
-                                     " requests waiting); retry in a second");
+                                 "the server is busy (" + std::to_string(pool->max_queued(lane)) +
+                                     (own_lane ? " costly requests" : " requests") + " waiting); retry in a second");
       busy.set(http::field::retry_after, "1");
       finish(*req, std::move(busy));
     }
@@ -397,7 +402,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, Ha
       }
     });
   }
-  if (options.workers > 0) impl->pool = std::make_unique<WorkQueue>(options.workers, options.max_queued);
+  if (options.workers > 0) {
+    impl->pool = std::make_unique<WorkQueue>(options.workers, options.max_queued, options.costly_workers,
+                                             options.max_costly_queued);
+  }
   impl->accept();
   const unsigned n = std::max(1u, options.threads);
   for (unsigned i = 0; i < n; ++i) {

@@ -63,6 +63,12 @@ class HttpServer {
     unsigned workers = 0;      // 0: handlers run on the network threads
     size_t max_queued = 64;    // requests waiting for a worker before 503
     std::function<bool(const Request& req)> runs_inline;  // unset: none
+    // The costly lane (work_queue.h): requests for which `is_costly` says true
+    // run on `costly_workers` low-priority threads of their own, at most
+    // `max_costly_queued` waiting (more get 503). 0 workers: no lane.
+    std::function<bool(const Request& req)> is_costly;
+    unsigned costly_workers = 0;
+    size_t max_costly_queued = 4;
   };
 
   static Result<std::unique_ptr<HttpServer>> start(const Options& options, Handler handler, BodyLimit body_limit);

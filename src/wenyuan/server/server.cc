@@ -1,5 +1,7 @@
 #include "wenyuan/server/server.h"
 
+#include "wenyuan/server/routes/routes.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -58,6 +60,14 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
   ho.workers = options.config.workers > 0 ? options.config.workers : ho.threads;
   ho.max_queued = options.config.limits.max_queued;
   ho.runs_inline = [](const Request& req) { return req.target() == "/healthz"; };
+  // Fairness (issue 10): a search of many terms (63-term ORs in paragraph
+  // mode) runs in the costly lane, so a flood of them cannot take the
+  // ordinary searches' workers, queue or CPU (work_queue.h).
+  ho.costly_workers = options.config.limits.costly_workers;
+  ho.max_costly_queued = options.config.limits.costly_queued;
+  ho.is_costly = [n = options.config.limits.costly_terms](const Request& req) {
+    return routes::search_terms(std::string_view(req.target().data(), req.target().size())) > n;
+  };
   Api* api = s->api_.get();
   WENYUAN_ASSIGN_OR_RETURN(auto http, HttpServer::start(
       ho, [api](const Request& req, const std::string& ip) { return api->handle(req, ip); },

@@ -48,7 +48,12 @@ class Server {
   }
   void wait() {
     http_->wait();
-    if (metrics_http_) metrics_http_->wait();
+    // Only the main listener handles SIGTERM: once it has stopped, the metrics
+    // listener follows (before, `serve` with metrics_listen never exited).
+    if (metrics_http_) {
+      metrics_http_->begin_shutdown();
+      metrics_http_->wait();
+    }
   }
 
   // The library for reads that must not race a writer; use exclusive() for

@@ -8,6 +8,14 @@
 // letting the backlog grow without bound. Jobs running on workers do not count
 // against `max_queued`.
 //
+// Lanes (fairness, issue 10): jobs the caller estimates costly (a search of
+// many terms) go to Lane::kCostly, which has its own workers and its own,
+// smaller queue bound. Its threads run at the lowest CPU priority (nice 19),
+// so on a busy machine they get the CPU the ordinary workers leave, and a
+// flood of costly jobs can neither fill the ordinary queue nor slow the
+// ordinary workers much; on an idle machine they run at full speed. With no
+// costly workers, kCostly jobs share the ordinary lane.
+//
 // stop(): the workers finish the jobs they are running, queued jobs are
 // dropped (destroyed without running), and the threads are joined.
 #pragma once
@@ -24,27 +32,40 @@ namespace wenyuan::server {
 
 class WorkQueue {
  public:
-  WorkQueue(unsigned workers, size_t max_queued);
+  enum class Lane { kNormal, kCostly };
+
+  WorkQueue(unsigned workers, size_t max_queued, unsigned costly_workers = 0, size_t max_costly_queued = 0);
   ~WorkQueue();  // stop()
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
-  bool try_submit(std::function<void()> job);
+  bool try_submit(std::function<void()> job, Lane lane = Lane::kNormal);
   void stop();
 
-  size_t queued() const;   // waiting for a worker
-  size_t running() const;  // on a worker right now
+  size_t queued() const;   // waiting for a worker, both lanes
+  size_t running() const;  // on a worker right now, both lanes
+  size_t queued(Lane lane) const;
+  size_t running(Lane lane) const;
   unsigned workers() const { return static_cast<unsigned>(threads_.size()); }
-  size_t max_queued() const { return max_queued_; }
+  // The bound of `lane`'s queue (a kCostly job without costly workers: the ordinary one).
+  size_t max_queued(Lane lane = Lane::kNormal) const;
 
  private:
-  void work();
+  struct LaneState {
+    std::deque<std::function<void()>> jobs;
+    size_t running = 0;
+    size_t max_queued = 0;
+    unsigned workers = 0;
+    std::condition_variable cv;
+  };
+  LaneState& lane_of(Lane lane) { return lane == Lane::kCostly && costly_.workers > 0 ? costly_ : normal_; }
+  const LaneState& lane_of(Lane lane) const {
+    return lane == Lane::kCostly && costly_.workers > 0 ? costly_ : normal_;
+  }
+  void work(LaneState& lane);
 
-  const size_t max_queued_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
-  size_t running_ = 0;
+  LaneState normal_, costly_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

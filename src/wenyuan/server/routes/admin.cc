@@ -102,6 +102,20 @@ Response admin_documents(ApiState& s, Call& c) {
   return json_response(http::status::ok, {{"total", total}, {"documents", docs}});
 }
 
+// The members of an uploaded archive that were not imported, each as
+// {"path": "a.zip/inner/x.png", "reason": "unsupported type '.png'"}: the
+// importer names them under the staged file (r.files[0].path, inside the data
+// folder), and the answer names them under the upload's own name instead, so
+// no server path shows (sanitize_message is the second guard).
+void add_skipped(json& out, const library::ImportReport& r, const std::string& name) {
+  const std::string staged = r.files.empty() ? std::string() : r.files.front().path.string();
+  for (const auto& sk : r.skipped) {
+    std::string path = sk.path;
+    if (!staged.empty() && path.compare(0, staged.size(), staged) == 0) path = name + path.substr(staged.size());
+    out.push_back({{"path", sanitize_message(path)}, {"reason", sanitize_message(sk.reason)}});
+  }
+}
+
 Response admin_upload(ApiState& s, Call& c) {
   auto boundary = multipart_boundary(sv(c.req[http::field::content_type]));
   if (!boundary) return bad_request(boundary.status().message());
@@ -129,6 +143,7 @@ Response admin_upload(ApiState& s, Call& c) {
   if (s.config.sandbox_enabled) options.sandbox = s.config.sandbox;
   library::ImportReport total;
   json errors = json::array();
+  json skipped = json::array();  // archive members left out, with why (as the CLI's "skipped N files:")
   size_t files = 0;
   for (size_t i = 0; i < parts->size(); ++i) {
     const auto& p = (*parts)[i];
@@ -145,6 +160,7 @@ Response admin_upload(ApiState& s, Call& c) {
     total.rejected += r.rejected;
     total.imported_ids.insert(total.imported_ids.end(), r.imported_ids.begin(), r.imported_ids.end());
     total.not_stored += r.not_stored;
+    add_skipped(skipped, r, name);
     if (r.disk_full()) {
       // Acknowledged means durable: say exactly what is stored, and stop. The
       // files not stored are this one (if any of it is lost) and every later
@@ -170,6 +186,7 @@ Response admin_upload(ApiState& s, Call& c) {
                             {"unchanged", total.unchanged},
                             {"not_stored", total.not_stored},
                             {"ids", total.imported_ids},
+                            {"skipped", skipped},
                             {"not_stored_files", lost}});
     }
   }
@@ -181,6 +198,7 @@ Response admin_upload(ApiState& s, Call& c) {
                                           {"unchanged", total.unchanged},
                                           {"rejected", total.rejected},
                                           {"errors", errors},
+                                          {"skipped", skipped},
                                           {"ids", total.imported_ids}});
 }
 
@@ -291,7 +309,7 @@ std::vector<Route> admin_routes() {
        .auth = Auth::kAdmin,
        .summary = "Upload files (admin), multipart field files; paid=1 uploads them as paid",
        .request_body = R"json({"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"files":{"type":"array","items":{"type":"string","format":"binary"}},"paid":{"type":"string","enum":["0","1"]},"preview_share":{"type":"string","description":"0.05..0.9"}}}}}})json",
-       .responses = {{200, "import report", "application/json", kAnyObject},
+       .responses = {{200, "import report: imported, updated, unchanged, rejected, errors, skipped (archive members not imported: [{path, reason}]), ids", "application/json", kAnyObject},
                      {400, "not multipart"},
                      {413, "too large"},
                      {507, "disk full: what is stored (ids) and the files not stored", "application/json", kAnyObject}}},

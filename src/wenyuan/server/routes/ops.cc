@@ -28,6 +28,11 @@ Response metrics_text(ApiState& s, Call&) {
     if (it->is_regular_file(ec)) bytes += it->file_size(ec);
   }
   gauges.push_back({"wenyuan_index_bytes", "Bytes of the search index on disk.", double(bytes)});
+  const auto cache = s.search_cache.stats();  // server/search_cache.h
+  gauges.push_back({"wenyuan_search_cache_hits", "Searches answered from the results cache.", double(cache.hits)});
+  gauges.push_back({"wenyuan_search_cache_misses", "First-page searches not in the results cache.", double(cache.misses)});
+  gauges.push_back({"wenyuan_search_cache_invalidations", "Times a new index snapshot or catalog change emptied the results cache.", double(cache.invalidations)});
+  gauges.push_back({"wenyuan_search_cache_entries", "Answers in the results cache.", double(cache.entries)});
   std::string text = s.metrics.render(gauges);
   // Intake counters come from the intake log, so they count every process's
   // imports (CLI, uploads, watched folders), not only this server's.

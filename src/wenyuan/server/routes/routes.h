@@ -11,6 +11,10 @@
 namespace wenyuan::server::routes {
 
 std::vector<Route> search_routes();     // search.cc: /api/search, /api/facets
+// search.cc: the number of query terms of a search request (/api/search,
+// /api/search/facets), the cost estimate that sends it to the costly lane
+// (work_queue.h); 0 for any other request or a query that does not parse.
+size_t search_terms(std::string_view target);
 std::vector<Route> documents_routes();  // documents.cc: /api/docs/{id}
 std::vector<Route> downloads_routes();  // downloads.cc: /api/docs/{id}/download, /api/download
 std::vector<Route> feed_routes();       // feed.cc: /api/new, /feed.atom

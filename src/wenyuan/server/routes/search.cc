@@ -15,6 +15,7 @@
 #include "wenyuan/server/api_call.h"
 #include "wenyuan/server/api_response.h"
 #include "wenyuan/server/api_state.h"
+#include "wenyuan/server/http_util.h"
 #include "wenyuan/server/routes/routes.h"
 
 namespace wenyuan::server::routes {
@@ -32,9 +33,9 @@ constexpr IntParam kSize{"size", 10, 1, 100};
 // Folding of duplicate clusters (dedup's part; docs/check.md): collapse=false
 // shows every document. Cluster membership is computed from visible text only
 // (store/clusters.h), so what folding shows a non-member is public.
-Result<search::FoldedResult> run_search(ApiState& s, const std::map<std::string, std::string>& q,
-                                        const search::Query& full, const search::SearchRequest& sr) {
-  if (param(q, "collapse") == "false") {
+Result<search::FoldedResult> run_search(ApiState& s, bool collapse, const search::Query& full,
+                                        const search::SearchRequest& sr, const search::ClusterOf& cluster_of) {
+  if (!collapse) {
     auto r = s.library.engine().search(full, sr);
     if (!r) return r.status();
     search::FoldedResult f;
@@ -42,13 +43,32 @@ Result<search::FoldedResult> run_search(ApiState& s, const std::map<std::string,
     f.folded.resize(f.result.hits.size());
     return f;
   }
-  auto cat = s.catalogs.acquire();
-  if (!cat) return cat.status();
-  auto cluster_of = [&](const std::string& id) -> std::optional<uint64_t> {
-    auto c = (*cat)->dup_cluster_of(id);
-    return c && *c ? std::optional<uint64_t>(static_cast<uint64_t>(**c)) : std::nullopt;  // unreadable: not folded
-  };
   return search::search_folded(s.library.engine(), full, sr, cluster_of);
+}
+
+// 「共 N 篇」 and the pager must agree with what the pages hold: with folding,
+// that is the hits left of all `total`, not `total`. Counted exactly while
+// every match fits the fold window (search/collapse.h), by folding the whole
+// ranked set (ids only: no text is read); nullopt past it, or in paragraph
+// mode unless this page already holds the whole result.
+std::optional<uint64_t> shown_total(ApiState& s, bool collapse, const search::Query& full,
+                                    const search::SearchRequest& sr, const search::FoldedResult& page,
+                                    const search::ClusterOf& cluster_of) {
+  const auto& r = page.result;
+  if (!collapse) return r.total;
+  size_t accounted = r.hits.size();
+  for (const auto& f : page.folded) accounted += f.size();
+  if (sr.offset == 0 && accounted == r.total) return r.hits.size();  // every match is on this page
+  if (sr.unit != search::SearchRequest::Unit::kDocument || r.total > search::kMaxFoldWindow) return std::nullopt;
+  search::SearchRequest every = sr;
+  every.offset = 0;
+  every.limit = r.total;
+  every.snippets = false;
+  every.matches = false;
+  auto all = s.library.engine().search(full, every);
+  if (!all) return std::nullopt;
+  search::collapse(all->hits, cluster_of);
+  return all->hits.size();
 }
 
 
@@ -111,6 +131,30 @@ Response search(ApiState& s, Call& c) {
     add_filter(std::move(node));
   }
 
+  // The results cache (server/search_cache.h): first pages only, keyed by
+  // the caller's tier and every parameter that shapes the answer, under the
+  // index snapshot and catalog sequence the answer is made from. Looked up
+  // after the rate limits and the 热门搜索 count, so a cached answer counts
+  // as a search everywhere else.
+  SearchCache::Generation gen;
+  std::string cache_key;
+  const bool cacheable = *page == 1 && s.search_cache.enabled();
+  if (cacheable) {
+    auto cat = s.catalogs.acquire();
+    if (!cat) return from_status(cat.status());
+    gen.snapshot = s.library.index().snapshot();
+    gen.catalog_seq = (*cat)->last_seq();
+    cache_key = std::to_string(static_cast<int>(c.caller.tier));
+    for (const char* name : {"q", "size", "sort", "unit", "year", "source", "category", "type", "collapse"}) {
+      const std::string v = param(q, name);
+      cache_key += '\x1f';
+      cache_key += v;
+    }
+    if (auto body = s.search_cache.get(gen, cache_key)) {
+      return make_response(http::status::ok, *body, "application/json; charset=utf-8");
+    }
+  }
+
   search::SearchRequest sr;
   sr.query = query;
   sr.limit = static_cast<size_t>(*size);
@@ -125,7 +169,14 @@ Response search(ApiState& s, Call& c) {
   const int budget_ms = s.config.limits.search_budget_ms;
   if (budget_ms > 0) sr.deadline = t0 + std::chrono::milliseconds(budget_ms);
   // No lock: the engine searches a snapshot and never waits for a commit.
-  Result<search::FoldedResult> folded = run_search(s, q, full, sr);
+  auto cat = s.catalogs.acquire();
+  if (!cat) return from_status(cat.status());
+  auto cluster_of = [&](const std::string& id) -> std::optional<uint64_t> {
+    auto cl = (*cat)->dup_cluster_of(id);
+    return cl && *cl ? std::optional<uint64_t>(static_cast<uint64_t>(**cl)) : std::nullopt;  // unreadable: not folded
+  };
+  const bool collapse = param(q, "collapse") != "false";
+  Result<search::FoldedResult> folded = run_search(s, collapse, full, sr, cluster_of);
   Result<search::SearchResult> r = folded ? Result<search::SearchResult>(folded->result) : folded.status();
   s.metrics.observe_search(std::chrono::duration<double>(Clock::now() - t0).count());
   if (!r && budget_ms > 0 && Clock::now() > sr.deadline) {
@@ -141,8 +192,7 @@ Response search(ApiState& s, Call& c) {
     return from_status(r.status());
   }
 
-  auto cat = s.catalogs.acquire();
-  if (!cat) return from_status(cat.status());
+  const std::optional<uint64_t> shown = shown_total(s, collapse, full, sr, *folded, cluster_of);
   json hits = json::array();
   for (size_t hi = 0; hi < r->hits.size(); ++hi) {
     const auto& h = r->hits[hi];
@@ -160,8 +210,16 @@ Response search(ApiState& s, Call& c) {
     hits.push_back(library::search_hit_json(h, d ? std::optional<std::string_view>(doc::to_string(d->access)) : std::nullopt,
                                             std::move(snippets), folded->folded[hi]));
   }
-  return json_response(http::status::ok, library::search_result_json(query, r->total, *page, *size, r->took_us,
-                                                                     std::move(hits), param(q, "collapse") != "false"));
+  Response res = json_response(http::status::ok, library::search_result_json(query, r->total, *page, *size, r->took_us,
+                                                                             std::move(hits), collapse, shown));
+  if (cacheable) s.search_cache.put(gen, cache_key, std::make_shared<const std::string>(res.body()));
+  return res;
+}
+
+size_t count_terms(const search::QueryNode& n) {
+  size_t terms = n.kind == search::QueryNode::Kind::kTerm ? 1 : 0;
+  for (const auto& c : n.children) terms += count_terms(c);
+  return terms;
 }
 
 Response facets(ApiState& s, Call& c) {
@@ -214,6 +272,14 @@ Response facets(ApiState& s, Call& c) {
 }
 
 }  // namespace
+
+size_t search_terms(std::string_view target) {
+  if (target.rfind("/api/search", 0) != 0) return 0;
+  auto t = parse_target(target);
+  if (!t || (t->path != "/api/search" && t->path != "/api/search/facets")) return 0;
+  auto parsed = search::parse_query(param(t->query, "q"));
+  return parsed ? count_terms(parsed->root) : 0;
+}
 
 std::vector<Route> search_routes() {
   return {
