@@ -106,13 +106,15 @@ void put_documents(benchmark::State& state, size_t n, size_t batch) {
     for (size_t i = 0; i < n; ++i) {
       Document d = templates()[i % templates().size()];
       d.id = "bench-" + std::to_string(i);
-      if (batch != 0 && i % batch == 0) (*c)->begin_batch();
+      // A failed write ends the run: its time would measure nothing.
+      wenyuan::Status st = batch != 0 && i % batch == 0 ? (*c)->begin_batch() : wenyuan::Status::ok();
       auto r = (*c)->put(d, {d.title});
-      if (!r.is_ok()) {
-        state.SkipWithError(r.status().message().c_str());
+      if (st.is_ok() && !r.is_ok()) st = r.status();
+      if (st.is_ok() && batch != 0 && (i % batch == batch - 1 || i + 1 == n)) st = (*c)->commit_batch();
+      if (!st.is_ok()) {
+        state.SkipWithError(st.message().c_str());
         return;
       }
-      if (batch != 0 && (i % batch == batch - 1 || i + 1 == n)) (*c)->commit_batch();
       bytes += d.text.size();
     }
     state.PauseTiming();
@@ -142,13 +144,17 @@ void BM_GetAll(benchmark::State& state) {
     state.SkipWithError("cannot set up");
     return;
   }
-  (*c)->begin_batch();
-  for (size_t i = 0; i < 3600; ++i) {
+  wenyuan::Status st = (*c)->begin_batch();
+  for (size_t i = 0; i < 3600 && st.is_ok(); ++i) {
     Document d = templates()[i % templates().size()];
     d.id = "bench-" + std::to_string(i);
-    (*c)->put(d);
+    st = (*c)->put(d).status();
   }
-  (*c)->commit_batch();
+  if (st.is_ok()) st = (*c)->commit_batch();
+  if (!st.is_ok()) {
+    state.SkipWithError(st.message().c_str());
+    return;
+  }
   for (auto _ : state) {
     for (size_t i = 0; i < 3600; ++i) benchmark::DoNotOptimize((*c)->get("bench-" + std::to_string(i)));
   }

@@ -62,9 +62,10 @@ class WenyuanEngine final : public Engine {
   Result<TopK> top(const BenchQuery& q, size_t k) override { return page(q, k, 0); }
 
   // Every matching id through Engine::search, as `wenyuan search --batch FILE
-  // --limit 0` asks for it (scored, ordered, no text read).
+  // --limit 0` asks for it (scored, ordered, no text read, ids without the
+  // other fields).
   Result<std::vector<uint32_t>> full_set(const BenchQuery& q) override {
-    auto r = page(q, SIZE_MAX, 0);
+    auto r = page(q, SIZE_MAX, 0, /*fields=*/false);
     if (!r) return r.status();
     return std::move(r->ids);
   }
@@ -85,13 +86,14 @@ class WenyuanEngine final : public Engine {
  private:
   // Total and the first k hits, with up to n snippets each (0: none, and no
   // match ranges: no text is read).
-  Result<TopK> page(const BenchQuery& q, size_t k, size_t n) const {
+  Result<TopK> page(const BenchQuery& q, size_t k, size_t n, bool fields = true) const {
     search::SearchRequest req;
     req.query = query_string(q);
     req.limit = k;
     req.snippets = n > 0;
     req.max_snippets = n;
     req.matches = false;
+    req.fields = fields;
     auto res = engine_->search(req);
     if (!res) return res.status();
     TopK r;

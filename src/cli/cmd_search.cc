@@ -72,10 +72,11 @@ int run_batch(const SearchArgs& a, const search::Engine& engine) {
     search::SearchRequest req;
     req.query = line;
     req.limit = a.limit == 0 ? SIZE_MAX : a.limit;
-    // Ids only: no snippets and no match ranges, so no hit's text is read
-    // (every matching id comes from postings and doc records alone).
+    // Ids only: no snippets, no match ranges and no other fields, so no hit's
+    // text is read (every matching id comes from postings and doc records alone).
     req.snippets = false;
     req.matches = false;
+    req.fields = false;  // only the ids are printed
     auto r = engine.search(req);
     nlohmann::json out = {{"query", line}};
     if (!r) {

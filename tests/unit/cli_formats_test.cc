@@ -6,6 +6,8 @@
 // Needs LibreOffice for the .doc files; those tests skip, saying so, without it.
 
 #include <gtest/gtest.h>
+
+#include "support/cli_process.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,23 +29,8 @@ namespace {
 
 const fs::path kData = fs::path(WENYUAN_TEST_DATA) / "formats";
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-};
-
-CommandRun wenyuan(const std::string& args) {
-  const std::string cmd = std::string(WENYUAN_BINARY) + " " + args + " 2>/dev/null";
-  CommandRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 65536> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+// stdout only (stderr dropped), as the checks read JSON and reports from it.
+wenyuan::testing::CliRun wenyuan(const std::string& args) { return wenyuan::testing::run_cli(args, "", false); }
 
 bool have_soffice() { return std::system("command -v soffice >/dev/null 2>&1") == 0; }
 
@@ -73,8 +60,8 @@ class CliFormats : public ::testing::Test {
 TEST_F(CliFormats, FolderImportListsEverySkippedFileWithItsReason) {
   if (!have_soffice()) GTEST_SKIP() << "LibreOffice (soffice) is not installed; scripts/setup installs it";
   const std::string in = (dir_ / "in").string();
-  CommandRun r = wenyuan("import -q " + data() + " " + in);
-  EXPECT_EQ(r.exit_code, 1) << r.out;  // the scanned PDF is rejected
+  wenyuan::testing::CliRun r = wenyuan("import -q " + data() + " " + in);
+  EXPECT_EQ(r.rc, 1) << r.out;  // the scanned PDF is rejected
   EXPECT_NE(r.out.find(", rejected 1 "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("skipped 4 files:\n"), std::string::npos) << r.out;
   for (const std::string& line : {"  " + in + "/.git/: hidden folder\n",
@@ -85,7 +72,7 @@ TEST_F(CliFormats, FolderImportListsEverySkippedFileWithItsReason) {
   }
 
   // --json says the same, one object a file.
-  CommandRun again = wenyuan("import -q --json " + data() + " " + in);
+  wenyuan::testing::CliRun again = wenyuan("import -q --json " + data() + " " + in);
   const json j = json::parse(again.out, nullptr, false);
   ASSERT_TRUE(j.is_object()) << again.out;
   std::set<std::string> paths;
@@ -98,7 +85,7 @@ TEST_F(CliFormats, FolderImportListsEverySkippedFileWithItsReason) {
 }
 
 TEST_F(CliFormats, HelpNamesTheFormatsAndLimits) {
-  CommandRun r = wenyuan("import --help");
+  wenyuan::testing::CliRun r = wenyuan("import --help");
   for (const char* s : {".doc .wps .rtf .odt .et .xls .ods", ".zip .7z", ".jsonl.xz", "skipped N files",
                         "10,000 members", "512 MiB inflated", "3 levels of nesting"}) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s;

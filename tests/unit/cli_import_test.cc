@@ -2,6 +2,8 @@
 // bundled sample library, re-import (idempotent), bad files (reported, rest goes
 // on, exit code 1), show/list/stats/delete/export shapes, search --json/--batch.
 #include <gtest/gtest.h>
+
+#include "support/cli_process.h"
 #include <sys/wait.h>
 
 #include <array>
@@ -21,24 +23,9 @@ using nlohmann::json;
 
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-};
-
-// Runs the wenyuan binary with `args` (shell words, already quoted), stdout captured,
-// stderr appended to stdout when `merge_stderr`.
-CommandRun wenyuan(const std::string& args, bool merge_stderr = false) {
-  std::string cmd = std::string(WENYUAN_BINARY) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  CommandRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 65536> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+// stderr appended to stdout only when `merge_stderr` (support/cli_process.h).
+wenyuan::testing::CliRun wenyuan(const std::string& args, bool merge_stderr = false) {
+  return wenyuan::testing::run_cli(args, "", merge_stderr);
 }
 
 class CliTest : public ::testing::Test {
@@ -54,8 +41,8 @@ class CliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   json run_json(const std::string& args) {
-    CommandRun r = wenyuan(args + " --json " + data_);
-    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.out;
+    wenyuan::testing::CliRun r = wenyuan(args + " --json " + data_);
+    EXPECT_EQ(r.rc, 0) << args << "\n" << r.out;
     return json::parse(r.out, nullptr, false);
   }
 
@@ -111,8 +98,8 @@ TEST_F(CliTest, BadFilesAreReportedAndTheRestIsImported) {
   fs::copy_file(fs::path(WENYUAN_TEST_DATA) / "gb18030_law.txt", in / "law.txt");
   { std::ofstream(in / "broken.docx") << "this is not a zip"; }
   { std::ofstream(in / "records.jsonl") << "{\"id\":\"r1\",\"title\":\"甲\",\"text\":\"第一条 甲乙丙。\"}\nnot json\n"; }
-  CommandRun r = wenyuan("import " + in.string() + " " + (dir_ / "missing.txt").string() + " " + data_, true);
-  EXPECT_EQ(r.exit_code, 1) << r.out;
+  wenyuan::testing::CliRun r = wenyuan("import " + in.string() + " " + (dir_ / "missing.txt").string() + " " + data_, true);
+  EXPECT_EQ(r.rc, 1) << r.out;
   EXPECT_NE(r.out.find("broken.docx"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("records.jsonl:2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("missing.txt"), std::string::npos) << r.out;
@@ -146,7 +133,7 @@ TEST_F(CliTest, ShowGivesRegionsOutlineAndRemovedForTheSeedSample) {
   for (const auto& r : removed["removed"]) trailer_kept |= r["text"].get<std::string>().find("哒哒素材库") != std::string::npos;
   EXPECT_TRUE(trailer_kept) << removed["removed"].dump();
 
-  CommandRun raw = wenyuan("show --raw " + id + " " + data_);
+  wenyuan::testing::CliRun raw = wenyuan("show --raw " + id + " " + data_);
   std::ifstream seed(std::string(WENYUAN_TEST_DATA) + "/seed_sample.txt", std::ios::binary);
   const std::string original((std::istreambuf_iterator<char>(seed)), std::istreambuf_iterator<char>());
   EXPECT_EQ(raw.out, original);
@@ -178,8 +165,8 @@ TEST_F(CliTest, DeleteRemovesFromListAndSearch) {
   run_json("delete " + id);
   EXPECT_TRUE(run_json("list").empty());
   EXPECT_EQ(run_json("search 思想过硬")["total"], 0);
-  CommandRun again = wenyuan("delete " + id + " " + data_);
-  EXPECT_EQ(again.exit_code, 1);
+  wenyuan::testing::CliRun again = wenyuan("delete " + id + " " + data_);
+  EXPECT_EQ(again.rc, 1);
 }
 
 TEST_F(CliTest, ExportDocxReadsBackWithTheImporter) {
@@ -216,7 +203,7 @@ TEST_F(CliTest, SearchJsonAndBatchFollowTheContract) {
 
   const fs::path batch = dir_ / "queries.txt";
   { std::ofstream(batch) << "政府\n不存在的词语组合甲乙丙\n(\n"; }
-  CommandRun b = wenyuan("search --batch " + batch.string() + " --limit 0 " + data_);
+  wenyuan::testing::CliRun b = wenyuan("search --batch " + batch.string() + " --limit 0 " + data_);
   std::istringstream lines(b.out);
   std::string line;
   std::vector<json> rows;
@@ -226,10 +213,10 @@ TEST_F(CliTest, SearchJsonAndBatchFollowTheContract) {
   EXPECT_GT(rows[0]["total"].get<size_t>(), 3u);
   EXPECT_EQ(rows[1]["total"], 0);
   EXPECT_TRUE(rows[2].contains("error"));
-  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_EQ(b.rc, 1);
 
-  CommandRun bad = wenyuan("search '\"unclosed' " + data_, true);
-  EXPECT_EQ(bad.exit_code, 2);
+  wenyuan::testing::CliRun bad = wenyuan("search '\"unclosed' " + data_, true);
+  EXPECT_EQ(bad.rc, 2);
   EXPECT_NE(bad.out.find("column"), std::string::npos) << bad.out;
 }
 

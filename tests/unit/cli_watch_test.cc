@@ -19,15 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-};
-
-CommandRun wenyuan(const std::string& args) {
-  auto r = wenyuan::testing::run_cli(args, "", false);
-  return {r.rc, r.out};
-}
+wenyuan::testing::CliRun wenyuan(const std::string& args) { return wenyuan::testing::run_cli(args, "", false); }
 
 void write(const fs::path& p, const std::string& bytes) {
   fs::create_directories(p.parent_path());
@@ -53,7 +45,7 @@ TEST(CliWatch, OnceImportsListsRejectedAndFollowsChanges) {
   const std::string once = "watch '" + w.string() + "' --once --stable-seconds 0.1 --json " + data;
 
   auto r = wenyuan(once);
-  EXPECT_EQ(r.exit_code, 1) << r.out;  // a file was rejected
+  EXPECT_EQ(r.rc, 1) << r.out;  // a file was rejected
   auto j = json::parse(r.out, nullptr, false);
   EXPECT_EQ(j["imported"], 2);
   EXPECT_EQ(j["rejected"], 1);
@@ -82,7 +74,7 @@ TEST(CliWatch, OnceImportsListsRejectedAndFollowsChanges) {
   write(w / "empty.txt", notice("安全生产"));
   fs::remove(w / "b.md");
   r = wenyuan(once);
-  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.rc, 0) << r.out;
   j = json::parse(r.out, nullptr, false);
   EXPECT_EQ(j["imported"], 1);
   EXPECT_EQ(j["removed"], 1);
@@ -92,7 +84,7 @@ TEST(CliWatch, OnceImportsListsRejectedAndFollowsChanges) {
   // Without folder categories, in a fresh library.
   const std::string data2 = "--data '" + (dir / "lib2").string() + "'";
   r = wenyuan("watch '" + w.string() + "' --once --stable-seconds 0.1 --no-folder-category " + data2);
-  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.rc, 0) << r.out;
   for (const auto& d : json::parse(wenyuan("list --json " + data2).out, nullptr, false)) EXPECT_EQ(d["category"], "");
   fs::remove_all(dir);
 }

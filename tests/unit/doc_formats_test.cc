@@ -134,7 +134,7 @@ TEST_P(OfficeTest, ConvertsThroughLibreOfficeKeepingEveryParagraphAndTheOriginal
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, OfficeTest, ::testing::Values(".doc", ".wps", ".rtf", ".odt"),
-                         [](const auto& info) { return std::string(info.param).substr(1); });
+                         [](const auto& test_info) { return std::string(test_info.param).substr(1); });
 
 // Sets an environment variable for one test and restores it.
 class ScopedEnv {

@@ -114,13 +114,13 @@ TEST(HostileDocx, NestedTablesAndTextBoxesWithTextAtEveryLevelCostTheirText) {
   EXPECT_GT(t1, 300u * words.size());
   EXPECT_LT(t2, t1 * 5 / 2) << t1 << " -> " << t2;  // depth × text would be 4x
 
-  auto boxes = [&](size_t depth, std::string* text) {
+  auto boxes = [&](size_t depth, std::string* box_text) {
     std::string xml;
     for (size_t i = 0; i < depth; ++i) xml += "<w:p><w:r><w:t>" + words + "</w:t><w:txbxContent>";
     for (size_t i = 0; i < depth; ++i) xml += "</w:txbxContent></w:r></w:p>";
     Result<RawDocument> d = import_docx(docx_with_body(xml), "boxes.docx", permissive_zip());
     EXPECT_TRUE(d.is_ok()) << d.status().message();
-    if (d.is_ok() && text) *text = d->text;
+    if (d.is_ok() && box_text) *box_text = d->text;
     return internal::docx_walk_steps();
   };
   const uint64_t b1 = boxes(300, &text);

@@ -2,6 +2,8 @@
 // tests/data and on files the tests build: GB18030 and UTF-16 text, .docx with
 // headings and tables, HTML with page furniture, PDFs written by hand, JSON
 // Lines with good and bad lines, zip bombs and size caps.
+// Over 600 lines on purpose: one case per importer and hostile shape, sharing
+// the file builders at the top; splitting would copy them.
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -65,9 +65,29 @@ class JsonView : public ::testing::Test {
 fs::path* JsonView::dir_ = nullptr;
 Library* JsonView::lib_ = nullptr;
 
+// The document view's parts, written with and without what a non-member may
+// not learn (nulls), match their schemas; so does every error code.
+TEST_F(JsonView, DocumentViewPartsMatchTheirSchemas) {
+  for (const std::optional<uint32_t> end : {std::optional<uint32_t>(40), std::optional<uint32_t>()}) {
+    EXPECT_EQ(schema_mismatches(locked_block_json(10, end, end), "Block", schemas()), "");
+    EXPECT_EQ(schema_mismatches(view_region_json("body", 10, end, !end), "ViewRegion", schemas()), "");
+    for (bool heading : {true, false}) {
+      json e = locked_outline_entry_json("（会员内容）", 10, end, heading, "locked_heading", 2, "一、");
+      EXPECT_EQ(schema_mismatches(e, "LockedOutlineEntry", schemas()), "") << e.dump();
+    }
+  }
+  EXPECT_EQ(schema_mismatches(paragraph_block_json(0, 5, "第一条", 1), "Block", schemas()), "");
+  // A block of neither kind is refused (the anyOf is not a free pass).
+  EXPECT_NE(schema_mismatches(json{{"kind", "locked"}, {"start", 1}}, "Block", schemas()), "");
+  for (std::string_view code : error_codes()) {
+    EXPECT_EQ(schema_mismatches(error_json(code, "m"), "Error", schemas()), "") << code;
+  }
+}
+
 TEST_F(JsonView, EveryReferenceResolves) {
   const json all = schemas();
-  EXPECT_EQ(keys(all), (std::set<std::string>{"Year", "OutlineEntry", "Summary", "Snippet", "SearchHit", "SearchResult"}));
+  EXPECT_EQ(keys(all), (std::set<std::string>{"Year", "OutlineEntry", "Summary", "Snippet", "SearchHit", "SearchResult", "Error",
+                                              "Block", "ViewRegion", "LockedOutlineEntry", "Document"}));
   std::function<void(const json&)> walk = [&](const json& j) {
     if (j.is_object() && j.contains("$ref")) {
       const std::string ref = j["$ref"];

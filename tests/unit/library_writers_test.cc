@@ -223,7 +223,9 @@ TEST_F(LibraryWriters, ManySmallCommitsStayFewSegments) {
   for (int batch = 0; batch < 120; ++batch) {
     ASSERT_EQ(w->import_paths({jsonl("d" + std::to_string(batch) + ".jsonl", batch * 3, 3)}, ImportOptions{}).imported,
               3u);
-    if (batch % 5 == 0) ASSERT_TRUE(w->remove("doc" + std::to_string(batch * 3)).is_ok());
+    if (batch % 5 == 0) {
+      ASSERT_TRUE(w->remove("doc" + std::to_string(batch * 3)).is_ok());
+    }
     auto merged = w->merge();
     ASSERT_TRUE(merged.is_ok()) << merged.status().message();
   }

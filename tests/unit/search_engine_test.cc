@@ -192,6 +192,36 @@ TEST_F(SmallIndex, PaginationDateSortAndFilters) {
   EXPECT_TRUE(c.hits.empty());
 }
 
+// An ids-only full set (fields = false, as `search --batch --limit 0` asks)
+// has the same total, ids, order and scores as the full hits, and no other
+// field; in date order too.
+TEST_F(SmallIndex, IdsOnlyFullSetKeepsTheOrder) {
+  for (int i = 0; i < 30; ++i) {
+    add("d" + std::to_string(i), "报告" + std::to_string(i),
+        std::string("政府工作报告") + std::string(static_cast<size_t>(i % 4) * 3, 'y') + "工作报告", 2000 + (i * 11) % 17);
+  }
+  ASSERT_TRUE(index_->commit(1).is_ok());
+  for (auto sort : {SearchRequest::Sort::kRelevance, SearchRequest::Sort::kDate}) {
+    SearchRequest full;
+    full.limit = SIZE_MAX;
+    full.snippets = false;
+    full.matches = false;
+    full.sort = sort;
+    SearchRequest bare = full;
+    bare.fields = false;
+    const SearchResult a = run("工作报告", full), b = run("工作报告", bare);
+    ASSERT_EQ(a.total, 30u);
+    EXPECT_EQ(b.total, a.total);
+    EXPECT_EQ(ids(b), ids(a));
+    for (size_t i = 0; i < b.hits.size(); ++i) {
+      EXPECT_EQ(b.hits[i].score, a.hits[i].score);
+      EXPECT_TRUE(b.hits[i].title.empty());
+      EXPECT_FALSE(b.hits[i].year.has_value());
+      EXPECT_FALSE(a.hits[i].title.empty());
+    }
+  }
+}
+
 TEST_F(SmallIndex, ParagraphUnit) {
   add("p", "段落测试", "第一段只有甲方。\n第二段有甲方也有乙方。\n第三段只有乙方。\n第四段甲方乙方甲方。");
   add("q", "另一篇", "甲方与乙方在同一段。\n丙方。");

@@ -88,6 +88,8 @@ bool naive_match(const QueryNode& n, const NaiveDoc& nd) {
       return d.source == n.text;
     case K::kCategory:
       return d.category == n.text;
+    case K::kType:  // the oracle's documents have no 文种 (OracleDoc): none matches
+      return false;
   }
   return false;
 }

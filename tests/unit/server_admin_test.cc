@@ -187,9 +187,9 @@ TEST_F(ServerAdmin, MarkPaidAndFreeAgain) {
   const std::string q = "/api/search?q=" + enc("\"" + tail + "\"");
   // The phrase may occur in other documents too (the sample has versions of laws):
   // this one drops out of a non-member's count and stays in a member's.
-  auto ids_of = [](const json& r) {
+  auto ids_of = [](const json& result) {
     std::set<std::string> out;
-    for (const auto& h : r["hits"]) out.insert(h["id"]);
+    for (const auto& h : result["hits"]) out.insert(h["id"]);
     return out;
   };
   EXPECT_FALSE(ids_of(anon.get(q + "&size=100").json()).count(free_id_)) << tail;

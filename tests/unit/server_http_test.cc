@@ -2,6 +2,8 @@
 // CSRF, quotas under parallel downloads, rate limits, size limits, idle
 // keep-alive connections, malformed requests, static files, gzip, metrics,
 // OpenAPI and graceful shutdown.
+// Over 600 lines on purpose: the cases share one in-process server fixture and
+// its helpers; splitting would copy them.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <zlib.h>

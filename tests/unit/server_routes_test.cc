@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -105,6 +106,41 @@ TEST_F(ServerRoutes, AnswersMatchTheServedSchemas) {
   for (const auto& entry : d.json()["outline"]) {
     EXPECT_EQ(schema_mismatches(entry, "OutlineEntry", schemas), "") << entry.dump();
   }
+}
+
+// The served schemas are library::schemas() (the table beside the JSON
+// writers), none hand-written beside it; every $ref of the spec names one;
+// error answers (from a route, and from the HTTP layer) have the Error shape.
+TEST_F(ServerRoutes, ServedSchemasAreTheWritersTable) {
+  auto spec = srv_->client().get("/api/openapi.json").json();
+  const json& schemas = spec["components"]["schemas"];
+  EXPECT_EQ(schemas, library::schemas());
+  ASSERT_TRUE(schemas.contains("Error") && schemas.contains("Document"));
+  std::vector<std::string> refs;
+  std::function<void(const json&)> walk = [&](const json& j) {
+    if (j.is_object()) {
+      if (j.contains("$ref") && j["$ref"].is_string()) refs.push_back(j["$ref"]);
+      for (const auto& [k, v] : j.items()) walk(v);
+    } else if (j.is_array()) {
+      for (const auto& v : j) walk(v);
+    }
+  };
+  walk(spec);
+  EXPECT_GT(refs.size(), 10u);
+  for (const auto& ref : refs) {
+    const std::string prefix = "#/components/schemas/";
+    if (ref.rfind(prefix, 0) != 0) continue;  // requestBodies
+    EXPECT_TRUE(schemas.contains(ref.substr(prefix.size()))) << ref;
+  }
+  auto anonymous = srv_->client();
+  auto missing = anonymous.get("/api/docs/no-such-document");
+  ASSERT_EQ(missing.status, 404) << missing.body;
+  EXPECT_EQ(schema_mismatches(missing.json(), "Error", schemas), "") << missing.body;
+  auto admin_only = anonymous.get("/api/admin/documents");
+  ASSERT_GE(admin_only.status, 400) << admin_only.body;
+  EXPECT_EQ(schema_mismatches(admin_only.json(), "Error", schemas), "") << admin_only.body;
+  // And the check refuses a code outside the enum, so the two above could fail.
+  EXPECT_NE(schema_mismatches(json{{"error", {{"code", "oops"}, {"message", ""}}}}, "Error", schemas), "");
 }
 
 // Every route of the table, called with its method (and HEAD for a GET) as an

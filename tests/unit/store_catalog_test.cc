@@ -1,6 +1,8 @@
 // Tests of store::Catalog on real documents from tests/data/corpus_sample.jsonl.
 // Documents are built here directly (not through doc::prepare) so these tests
 // exercise the catalog alone.
+// Over 1,000 lines on purpose: every catalog rule (changes, log, migrations,
+// concurrency, corruption) against one fixture; splitting would copy it.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>

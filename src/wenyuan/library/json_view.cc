@@ -107,6 +107,67 @@ json search_result_json(std::string_view query, uint64_t total, int64_t page, in
           {"hits", std::move(hits)}};
 }
 
+json error_json(std::string_view code, std::string_view message) {
+  return {{"error", {{"code", code}, {"message", message}}}};
+}
+
+const std::vector<std::string_view>& error_codes() {
+  static const std::vector<std::string_view> codes = {
+      "bad_request",      "busy",      "check_quota",       "conflict",         "disk_full",
+      "forbidden",        "internal",  "not_found",         "payload_too_large", "query_too_costly",
+      "quota_exceeded",   "rate_limited", "unauthorized"};
+  return codes;
+}
+
+namespace {
+json maybe(const std::optional<uint32_t>& v) { return v ? json(*v) : json(nullptr); }
+}  // namespace
+
+json locked_block_json(uint32_t start, std::optional<uint32_t> end, std::optional<uint32_t> characters) {
+  return {{"kind", "locked"}, {"start", start}, {"end", maybe(end)}, {"characters", maybe(characters)}};
+}
+
+json paragraph_block_json(uint32_t start, uint32_t end, std::string_view text, int heading_level) {
+  return {{"kind", "paragraph"}, {"start", start}, {"end", end}, {"text", text}, {"heading_level", heading_level}};
+}
+
+json view_region_json(std::string_view kind, uint32_t start, std::optional<uint32_t> end, bool locked) {
+  return {{"kind", kind}, {"start", start}, {"end", maybe(end)}, {"locked", locked}};
+}
+
+json locked_outline_entry_json(std::string_view title, uint32_t start, std::optional<uint32_t> end, bool heading,
+                               std::string_view kind, int level, std::string_view marker) {
+  json e = {{"locked", true}, {"title", title}, {"start", start}, {"end", maybe(end)}};
+  if (heading) {
+    e["kind"] = kind;
+    e["level"] = level;
+    e["marker"] = marker;
+  }
+  return e;
+}
+
+json document_view_json(const DocumentView& v) {
+  const doc::Document& d = *v.document;
+  return {{"id", d.id},
+          {"title", d.title},
+          {"year", year_json(v.year)},
+          {"date", d.date},
+          {"source", d.source},
+          {"source_name", d.source_name},
+          {"type", d.type},  // public: from the title and the visible text (doc::prepare)
+          {"category", d.category},
+          {"issuer", v.issuer},
+          {"access", doc::to_string(d.access)},
+          {"characters", maybe(v.characters)},
+          {"imported_at", d.imported_at},
+          {"locked", v.locked},
+          {"outline", v.outline},
+          {"blocks", v.blocks},
+          {"regions", v.regions},
+          {"downloads",
+           {{"left", maybe(v.downloads_left)}, {"per_day", maybe(v.downloads_per_day)}, {"full", v.full_download}}}};
+}
+
 namespace {
 
 // {"type": type} (plus "nullable"), the small pieces the schemas are made of.
@@ -135,7 +196,52 @@ json object(json properties, std::initializer_list<std::string_view> optional = 
 json schemas() {
   json year = type("integer", true);
   year["description"] = "the year, null when unknown";
+  json code = type("string");
+  code["enum"] = error_codes();
+  json access = {{"type", "string"}, {"enum", {"free", "paid"}}};
   return {
+      {"Error", object({{"error", object({{"code", code}, {"message", type("string")}})}})},
+      {"Block", {{"anyOf",
+                  {object({{"kind", {{"type", "string"}, {"enum", {"locked"}}}},
+                           {"start", type("integer")},
+                           {"end", type("integer", true)},
+                           {"characters", type("integer", true)}}),
+                   object({{"kind", {{"type", "string"}, {"enum", {"paragraph"}}}},
+                           {"start", type("integer")},
+                           {"end", type("integer")},
+                           {"text", type("string")},
+                           {"heading_level", type("integer")}})}}}},
+      {"ViewRegion", object({{"kind", type("string")},
+                             {"start", type("integer")},
+                             {"end", type("integer", true)},
+                             {"locked", type("boolean")}})},
+      {"LockedOutlineEntry", object({{"locked", {{"type", "boolean"}, {"enum", {true}}}},
+                                     {"title", type("string")},
+                                     {"start", type("integer")},
+                                     {"end", type("integer", true)},
+                                     {"kind", type("string")},
+                                     {"level", type("integer")},
+                                     {"marker", type("string")}},
+                                    {"kind", "level", "marker"})},
+      {"Document", object({{"id", type("string")},
+                           {"title", type("string")},
+                           {"year", ref("Year")},
+                           {"date", type("string")},
+                           {"source", type("string")},
+                           {"source_name", type("string")},
+                           {"type", type("string")},
+                           {"category", type("string")},
+                           {"issuer", type("string")},
+                           {"access", access},
+                           {"characters", type("integer", true)},
+                           {"imported_at", type("integer")},
+                           {"locked", type("boolean")},
+                           {"outline", array_of({{"anyOf", {ref("OutlineEntry"), ref("LockedOutlineEntry")}}})},
+                           {"blocks", array_of(ref("Block"))},
+                           {"regions", array_of(ref("ViewRegion"))},
+                           {"downloads", object({{"left", type("integer", true)},
+                                                 {"per_day", type("integer", true)},
+                                                 {"full", type("boolean")}})}})},
       {"Year", year},
       {"OutlineEntry", object({{"level", type("integer")},
                                {"kind", type("string")},

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -70,6 +71,38 @@ nlohmann::json search_result_json(std::string_view query, uint64_t total, int64_
                                   uint64_t took_us, nlohmann::json hits, bool collapsed = true,
                                   std::optional<uint64_t> shown_total = std::nullopt);
 
+// The HTTP error body {"error": {"code", "message"}}, written by every error
+// answer (server/api_response.h, http_server.cc, the admin's disk-full
+// answer). `code` is one of error_codes(), the enum of the Error schema.
+nlohmann::json error_json(std::string_view code, std::string_view message);
+const std::vector<std::string_view>& error_codes();
+
+// The parts of GET /api/docs/{id} (the document as a reader may see it,
+// server/routes/documents.cc), each written here so that its schema stands
+// beside it. `end`/`characters` are null where the reader may not learn them.
+nlohmann::json locked_block_json(uint32_t start, std::optional<uint32_t> end, std::optional<uint32_t> characters);
+nlohmann::json paragraph_block_json(uint32_t start, uint32_t end, std::string_view text, int heading_level);
+nlohmann::json view_region_json(std::string_view kind, uint32_t start, std::optional<uint32_t> end, bool locked);
+// A locked outline entry: title, start, end; a locked heading (`heading`) also
+// its kind, level and marker.
+nlohmann::json locked_outline_entry_json(std::string_view title, uint32_t start, std::optional<uint32_t> end,
+                                         bool heading, std::string_view kind, int level, std::string_view marker);
+// The view's metadata, what the reader may learn of it (year, issuer and
+// characters as access::Policy gives them).
+struct DocumentView {
+  const doc::Document* document = nullptr;
+  std::optional<int> year;
+  std::string issuer;
+  std::optional<uint32_t> characters;
+  bool locked = false;
+  nlohmann::json outline;  // of outline_entry_json / locked_outline_entry_json
+  nlohmann::json blocks;   // of locked_block_json / paragraph_block_json
+  nlohmann::json regions;  // of view_region_json
+  std::optional<uint32_t> downloads_left, downloads_per_day;  // null: no daily limit
+  bool full_download = false;
+};
+nlohmann::json document_view_json(const DocumentView& v);
+
 // The schemas of the shapes above, by their names in /api/openapi.json
 // (OpenAPI 3.0 dialect: "nullable"); they refer to each other as
 // "#/components/schemas/NAME":
@@ -79,6 +112,8 @@ nlohmann::json search_result_json(std::string_view query, uint64_t total, int64_
 //   Snippet       snippet_json, locked_snippet_json (start and end absent)
 //   SearchHit     search_hit_json (paragraph absent for document hits)
 //   SearchResult  search_result_json
+//   Error         error_json (code: error_codes())
+//   Block, ViewRegion, LockedOutlineEntry, Document: document_view_json and its parts
 nlohmann::json schemas();
 
 }  // namespace wenyuan::library

@@ -14,16 +14,17 @@ using index::DocMeta;
 using index::Segment;
 using index::Snapshot;
 
-Hit make_hit(const DocMeta& m, double score, bool visible_only) {
+Hit make_hit(const DocMeta& m, double score, bool visible_only, bool fields) {
   Hit h;
   h.id = m.id;
+  h.score = score;
+  if (!fields) return h;
   h.title = m.title;
   if (m.year_for(visible_only) != index::kNoYear) h.year = m.year_for(visible_only);
   h.date = m.date;
   h.source = m.source;
   h.category = m.category;
   h.type = m.type;
-  h.score = score;
   return h;
 }
 
@@ -148,7 +149,7 @@ Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const 
     for (size_t i = r.offset; i < want; ++i) {
       const Found& f = found[i];
       const Segment& seg = *snap.parts()[f.part].segment;
-      Hit h = make_hit(seg.doc(f.doc), f.score, r.visible_only);
+      Hit h = make_hit(seg.doc(f.doc), f.score, r.visible_only, r.fields);
       if (r.snippets || r.matches) {
         WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
         h.matches = match_spans(ht, 0, UINT32_MAX);
@@ -207,7 +208,7 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
     for (size_t i = r.offset; i < want; ++i) {
       const ParaHit& p = paras[i];
       const Segment& seg = *snap.parts()[p.part].segment;
-      Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only);
+      Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only, r.fields);
       WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, p.doc, positives, ht, r.visible_only));
       const doc::Span sp = ht.stored.paragraphs[p.para];
       const auto& origin = ht.norm.text_origin;

@@ -38,6 +38,11 @@ struct SearchRequest {
   bool snippets = true;
   size_t max_snippets = 3;
   bool matches = true;  // fill Hit::matches (needs the stored text of each hit)
+  // Fill each hit's descriptive fields (title, year, date, source, category,
+  // type). False: the id and score only — a full set of thousands of ids
+  // (`search --batch --limit 0`) otherwise spends most of its time copying
+  // strings nobody prints.
+  bool fields = true;
   // Search as a non-member (docs/paywall.md): every term is evaluated against
   // visible text only (the title and the preview regions), and everything that
   // follows — total, scores, order, paragraph hits, matches, snippets, the year

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wenyuan/core/status.h"
+#include "wenyuan/library/json_view.h"
 
 namespace wenyuan::server {
 
@@ -45,7 +46,7 @@ inline Response json_response(http::status status, const nlohmann::json& j) {
 }
 
 inline Response error(http::status status, const std::string& code, const std::string& message) {
-  return json_response(status, {{"error", {{"code", code}, {"message", sanitize_message(message)}}}});
+  return json_response(status, library::error_json(code, sanitize_message(message)));
 }
 
 inline Response bad_request(const std::string& m) { return error(http::status::bad_request, "bad_request", m); }

@@ -1,5 +1,7 @@
 #include "wenyuan/server/http_server.h"
 
+#include "wenyuan/library/json_view.h"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -51,7 +53,7 @@ HttpServer::Response error_response(http::status status, const std::string& code
   HttpServer::Response res{status, 11};
   res.set(http::field::content_type, "application/json; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
-  res.body() = nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump();
+  res.body() = library::error_json(code, message).dump();
   res.keep_alive(false);
   res.prepare_payload();
   return res;

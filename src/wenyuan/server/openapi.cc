@@ -14,10 +14,10 @@ namespace {
 
 using nlohmann::json;
 
-// The schemas and request bodies routes refer to by name (ResponseDoc::schema,
-// "#/components/..." in a request body). The schemas of the shapes
-// library/json_view writes (SearchResult, Snippet, Summary, OutlineEntry, …)
-// come from library::schemas(), beside their writers.
+// The security schemes and request bodies routes refer to by name
+// ("#/components/..." in a request body). Every schema (ResponseDoc::schema:
+// Error, Document, SearchResult, Summary, OutlineEntry, …) comes from
+// library::schemas(), beside the writer of its JSON, so none is written here.
 constexpr std::string_view kComponents = R"json({
   "securitySchemes": {
    "cookie": {"type": "apiKey", "in": "cookie", "name": "wy_session"},
@@ -25,10 +25,6 @@ constexpr std::string_view kComponents = R"json({
   },
   "requestBodies": {
    "Credentials": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string", "minLength": 8}}}}}}
-  },
-  "schemas": {
-   "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string", "enum": ["not_found", "bad_request", "unauthorized", "forbidden", "quota_exceeded", "rate_limited", "payload_too_large", "conflict", "internal"]}, "message": {"type": "string"}}}}},
-   "Document": {"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "access": {"type": "string", "enum": ["free", "paid"]}, "locked": {"type": "boolean"}, "outline": {"type": "array", "items": {"anyOf": [{"$ref": "#/components/schemas/OutlineEntry"}, {"type": "object", "description": "a locked entry: locked, title, start, end (null unless the reader may learn it); a locked heading adds kind, level, marker"}]}}, "blocks": {"type": "array", "items": {"type": "object"}}, "regions": {"type": "array", "items": {"type": "object"}}, "downloads": {"type": "object"}}}
   }
 })json";
 
@@ -101,7 +97,7 @@ std::string openapi_document(const std::vector<Route>& routes) {
                {"info", {{"title", "wenyuan (文渊) HTTP API"}, {"version", WENYUAN_VERSION}, {"description", kDescription}}},
                {"paths", json::object()},
                {"components", json::parse(kComponents)}};
-  spec["components"]["schemas"].update(library::schemas());
+  spec["components"]["schemas"] = library::schemas();
   for (const auto& r : routes) spec["paths"][std::string(r.path)][method_name(r.method)] = operation_json(r);
   return spec.dump(1);
 }

@@ -16,21 +16,17 @@ using access::Tier;
 
 namespace {
 
-// `extent`: whether the reader may learn where locked parts end.
+// `extent`: whether the reader may learn where locked parts end. The entries
+// and the view are written by library/json_view (beside their schemas).
 json outline_json(const std::vector<access::VisibleOutlineNode>& nodes, bool extent) {
   json out = json::array();
   for (const auto& n : nodes) {
     if (n.locked) {
-      json e = {{"locked", true}, {"title", n.title}, {"start", n.start}, {"end", extent ? json(n.end) : json(nullptr)}};
-      if (n.kind == "locked_heading") {
-        e["kind"] = n.kind;
-        e["level"] = n.level;
-        e["marker"] = n.marker;
-      }
-      out.push_back(std::move(e));
+      out.push_back(library::locked_outline_entry_json(n.title, n.start, extent ? std::optional(n.end) : std::nullopt,
+                                                       n.kind == "locked_heading", n.kind, n.level, n.marker));
       continue;
     }
-    // The same entry as the CLI's outline (library/json_view.h).
+    // The same entry as the CLI's outline.
     out.push_back(library::outline_entry_json(n.level, n.kind, n.marker, n.title, n.start, n.end, n.heading,
                                               outline_json(n.children, extent)));
   }
@@ -47,58 +43,41 @@ Response document(ApiState& s, Call& c) {
   // A non-member learns where a locked part starts, never how long it is.
   const bool extent = s.policy.discloses_paid_extent(tier);
 
-  json blocks = json::array();
+  library::DocumentView view;
+  view.document = &*d;
+  view.blocks = json::array();
   for (const auto& b : s.policy.visible_blocks(*d, tier)) {
     if (b.kind == access::Block::Kind::kLocked) {
-      blocks.push_back({{"kind", "locked"},
-                        {"start", b.start},
-                        {"end", extent ? json(b.end) : json(nullptr)},
-                        {"characters", extent ? json(b.characters) : json(nullptr)}});
+      view.blocks.push_back(library::locked_block_json(b.start, extent ? std::optional(b.end) : std::nullopt,
+                                                       extent ? std::optional(b.characters) : std::nullopt));
     } else {
-      blocks.push_back({{"kind", "paragraph"},
-                        {"start", b.start},
-                        {"end", b.end},
-                        {"text", b.text},
-                        {"heading_level", b.heading_level}});
+      view.blocks.push_back(library::paragraph_block_json(b.start, b.end, b.text, b.heading_level));
     }
   }
-  json regions = json::array();
+  view.regions = json::array();
   for (const auto& r : s.policy.regions(*d, tier)) {
-    regions.push_back({{"kind", doc::to_string(r.region.kind)},
-                       {"start", r.region.start},
-                       {"end", r.locked && !extent ? json(nullptr) : json(r.region.end)},
-                       {"locked", r.locked}});
+    view.regions.push_back(library::view_region_json(
+        doc::to_string(r.region.kind), r.region.start,
+        r.locked && !extent ? std::nullopt : std::optional(r.region.end), r.locked));
   }
   const auto& rules = s.policy.rules(tier);
-  json per_day = rules.downloads_per_day ? json(*rules.downloads_per_day) : json(nullptr);
-  json left = per_day;
+  view.downloads_per_day = rules.downloads_per_day;
+  view.downloads_left = rules.downloads_per_day;
   uint32_t left_n = UINT32_MAX;
   if (rules.downloads_per_day && c.caller.user) {
     auto used = s.accounts.downloads_used(c.caller.user->id, access::Accounts::today());
     left_n = *rules.downloads_per_day - std::min(*rules.downloads_per_day, used ? *used : 0u);
-    left = left_n;
+    view.downloads_left = left_n;
   } else if (rules.downloads_per_day) {
     left_n = *rules.downloads_per_day;
   }
-  const bool locked = s.policy.is_locked(*d, tier);
-  const bool full = !locked && (!s.policy.is_full_paid_download(*d, tier) || left_n > 0);
-  json j = {{"id", d->id},
-            {"title", d->title},
-            {"year", library::year_json(s.policy.year(*d, tier))},
-            {"date", d->date},
-            {"source", d->source},
-            {"source_name", d->source_name},
-            {"type", d->type},  // public: from the title and the visible text (doc::prepare)
-            {"category", d->category},
-            {"issuer", s.policy.issuer(*d, tier)},
-            {"access", doc::to_string(d->access)},
-            {"characters", locked && !extent ? json(nullptr) : json(d->text_chars)},
-            {"imported_at", d->imported_at},
-            {"locked", locked},
-            {"outline", outline_json(s.policy.visible_outline(*d, tier), extent)},
-            {"blocks", blocks},
-            {"regions", regions},
-            {"downloads", {{"left", left}, {"per_day", per_day}, {"full", full}}}};
+  view.locked = s.policy.is_locked(*d, tier);
+  view.full_download = !view.locked && (!s.policy.is_full_paid_download(*d, tier) || left_n > 0);
+  view.year = s.policy.year(*d, tier);
+  view.issuer = s.policy.issuer(*d, tier);
+  view.characters = view.locked && !extent ? std::nullopt : std::optional(d->text_chars);
+  view.outline = outline_json(s.policy.visible_outline(*d, tier), extent);
+  const json j = library::document_view_json(view);
   s.note_view(c.caller.user, d->id);  // 浏览历史 of a logged-in reader (me.cc)
   return json_response(http::status::ok, j);
 }
