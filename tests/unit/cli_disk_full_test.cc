@@ -197,6 +197,31 @@ TEST_F(DiskFull, ImportStopsSaysSoAndAcknowledgesOnlyWhatIsStored) {
 // disk, until one answers 507 with the verdict and the names of the files not
 // stored; every document a 200 or the 507 acknowledged is stored and found,
 // and the server keeps answering.
+// A library closed cleanly keeps no -wal or -shm file; a reader must make a
+// -shm to read a WAL database, and on a full disk it cannot. The catalog then
+// keeps its WAL index in memory (catalog.cc, EXCLUSIVE locking mode): read-only
+// commands still answer, and they answer what is stored.
+TEST_F(DiskFull, ReadOnlyCommandsAnswerWhenNoShmFileCanBeMade) {
+  const fs::path in = root_ / "few.jsonl";
+  {
+    std::ofstream o(in);
+    for (int i = 0; i < 5; ++i) o << R"({"id":"few-)" << i << R"(","title":")" << phrase(i) << R"(","text":")" << phrase(i) << "\"}\n";
+  }
+  const std::string data = (mnt_ / "lib").string();
+  const CliRun imp = run_cli("import --data " + data + " " + in.string());
+  ASSERT_EQ(imp.rc, 0) << imp.out;
+  for (const char* f : {"catalog.db-shm", "catalog.db-wal"}) ASSERT_FALSE(fs::exists(fs::path(data) / f)) << f;
+  fill_disk();
+  const CliRun stats = run_cli("stats --data " + data);
+  EXPECT_EQ(stats.rc, 0) << stats.out;
+  const CliRun list = run_cli("list --json --limit 0 --data " + data, "", false);
+  ASSERT_EQ(list.rc, 0) << list.out;
+  for (int i = 0; i < 5; ++i) EXPECT_NE(list.out.find("\"few-" + std::to_string(i) + "\""), std::string::npos) << list.out;
+  const CliRun found = run_cli("search --data " + data + " \"" + phrase(3) + "\"", "", false);
+  EXPECT_EQ(found.rc, 0) << found.out;
+  EXPECT_NE(found.out.find("few-3"), std::string::npos) << found.out;
+}
+
 TEST_F(DiskFull, UploadAnswers507AndAcknowledgesOnlyWhatIsStored) {
   const std::string data = (mnt_ / "lib").string();
   ASSERT_EQ(run_cli("user add boss --tier admin --password boss-password --data " + data).rc, 0);

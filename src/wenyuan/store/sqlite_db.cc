@@ -102,6 +102,12 @@ Result<Db> Db::open(const std::string& path) {
   return db;
 }
 
+bool Db::shm_unavailable() const {
+  const int rc = sqlite3_extended_errcode(get());
+  return rc == SQLITE_IOERR_SHMSIZE || rc == SQLITE_IOERR_SHMOPEN || rc == SQLITE_IOERR_SHMMAP ||
+         rc == SQLITE_IOERR_SHMLOCK;
+}
+
 Result<Statement> Db::prepare(std::string_view sql, bool cached) const {
   sqlite3_stmt* s = nullptr;
   const int rc = sqlite3_prepare_v3(get(), sql.data(), static_cast<int>(sql.size()),

@@ -101,6 +101,11 @@ class Db {
   // Opens (creating if absent) the file in read-write mode, one thread at a time
   // (SQLITE_OPEN_NOMUTEX: the caller serializes use of this connection).
   static Result<Db> open(const std::string& path);
+  // True if this connection's last error was SQLite failing to create, size or
+  // map the -shm file of a WAL database (SQLITE_IOERR_SHM*): on a full disk a
+  // reader cannot make the shared-memory index every WAL connection needs
+  // when no other connection has made it already.
+  bool shm_unavailable() const;
 
   Db() = default;
   Db(Db&&) noexcept = default;
