@@ -228,7 +228,9 @@ TEST(HostileHtml, TheNestingCountIsNotFooledByTokenizerCorners) {
   }
   // Cutting never makes a new tag of the text around the cut (found by fuzz_html):
   // what comes out needs no more cutting.
-  for (const std::string& html : {std::string("<d><b><i><i><v><b><i><d><<m>h>"), std::string("<a><b></<c>x>")}) {
+  // A cut close leaves the foreign state alone (fuzz_html in CI, 2026-12-02).
+  for (const std::string& html : {std::string("<d><b><i><i><v><b><i><d><<m>h>"), std::string("<a><b></<c>x>"),
+                                  std::string("<m><z><t><l><h><l><l><svg><t></svg><title>")}) {
     std::optional<std::string> once = internal::flatten_html_nesting(html, html.size() > 20 ? 8 : 2);
     ASSERT_TRUE(once.has_value()) << html;
     EXPECT_FALSE(internal::flatten_html_nesting(*once, html.size() > 20 ? 8 : 2).has_value()) << *once;

@@ -445,8 +445,14 @@ std::optional<std::string> flatten_html_nesting(std::string_view html, size_t li
     }
     const bool svg_or_math = name == "svg" || name == "math";
     if (closing) {
-      if (depth > limit) cut(tag_begin, i);
+      // Past the limit a close belongs to a cut open and is cut with it: it
+      // closes nothing that is kept, so it leaves the foreign state alone (a cut
+      // "</svg>" after a cut "<t>" leaves the kept <svg> open in what gumbo sees;
+      // counting it closed made a second pass cut more).
+      const bool kept = depth <= limit;
+      if (!kept) cut(tag_begin, i);
       if (depth > 0) --depth;
+      if (!kept) continue;
       if (svg_or_math && foreign > 0) --foreign;
       if (foreign > 0 && is_integration_point(name) && integration > 0) --integration;
       continue;
