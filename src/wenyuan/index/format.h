@@ -112,7 +112,7 @@ namespace wenyuan::index {
 static_assert(std::endian::native == std::endian::little, "index format: little-endian hosts only (format.h)");
 
 // The one version number of the segment format: byte 8 of every segment file.
-inline constexpr uint8_t kSegmentFormatVersion = 3;
+inline constexpr uint8_t kSegmentFormatVersion = 4;
 inline constexpr char kSegmentMagic[8] = {'W', 'Y', 'S', 'E', 'G', 0, 0, static_cast<char>(kSegmentFormatVersion)};
 // The first 7 bytes of every segment version; byte 8 is the version.
 inline constexpr size_t kSegmentMagicPrefix = 7;

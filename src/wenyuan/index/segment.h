@@ -18,6 +18,7 @@
 #include "wenyuan/doc/document.h"
 #include "wenyuan/index/directory.h"
 #include "wenyuan/index/format.h"
+#include "wenyuan/index/text_store.h"
 
 namespace wenyuan::index {
 
@@ -127,6 +128,8 @@ class Segment {
   DocRecord record(uint32_t local) const;
   GramPostings gram(uint64_t key) const;
   Result<StoredText> load_text(uint32_t local) const;
+  // The text store region of a local doc, parsed in place (blocks decoded on request).
+  Result<TextRegion> text_region(uint32_t local) const;
   // The document as it was given to build_segment (for merges).
   Result<IndexDoc> load_doc(uint32_t local) const;
 

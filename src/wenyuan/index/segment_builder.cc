@@ -1,11 +1,10 @@
 // Segment building: documents -> the bytes of one segment file (format.h).
-#include <zstd.h>
-
 #include <algorithm>
 #include <numeric>
 
 #include "wenyuan/index/doc_fields.h"
 #include "wenyuan/index/segment.h"
+#include "wenyuan/index/text_store.h"
 #include "wenyuan/text/normalize.h"
 #include "wenyuan/text/utf8.h"
 
@@ -93,24 +92,6 @@ struct DocPos {
   uint32_t pos;
 };
 
-std::string serialize_text(const IndexDoc& d) {
-  std::string r;
-  r.reserve(d.text.size() + 8 * (d.sentences.size() + d.paragraphs.size()) + 16);
-  put_varint(r, static_cast<uint32_t>(d.text.size()));
-  r.append(d.text);
-  const std::vector<doc::Span> all{{0, d.text_chars}};
-  const std::vector<doc::Span>& vis = d.visible ? *d.visible : all;
-  const std::vector<doc::Span>& pub = d.visible ? d.public_headings : d.headings;
-  for (const auto* spans : {&d.sentences, &d.paragraphs, &d.headings, &pub, &vis}) {
-    put_varint(r, static_cast<uint32_t>(spans->size()));
-    for (const auto& s : *spans) {
-      put_varint(r, s.start);
-      put_varint(r, s.end - s.start);
-    }
-  }
-  return r;
-}
-
 }  // namespace
 
 namespace {
@@ -166,8 +147,6 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
   for (const auto* d : docs) est += 2 * ((d->text_chars != 0 ? d->text_chars : d->text.size()) + d->title.size() + 2);
   occ.reserve(est);
 
-  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
-  std::string frame;
   NormalizedDoc nd;
   for (uint32_t di = 0; di < n_docs; ++di) {
     const IndexDoc& d = *docs[di];
@@ -265,21 +244,13 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     }
     doc_occ_begin[di + 1] = occ.size();
 
-    // Text store: one zstd frame per document.
-    std::string rec = serialize_text(d);
-    frame.resize(ZSTD_compressBound(rec.size()));
-    size_t z = ZSTD_compressCCtx(cctx.get(), frame.data(), frame.size(), rec.data(), rec.size(), 3);
-    if (ZSTD_isError(z)) return Status::internal(d.id + ": zstd: " + ZSTD_getErrorName(z));
-    text_off[di] = text_store.size();
-    text_bytes[di] = static_cast<uint32_t>(z);
-    text_store.append(frame.data(), z);
+    // Text store: blocks, block table, origin map and spans (text_store.h).
+    WENYUAN_RETURN_IF_ERROR(append_text_region(d, nd.text_origin, text_store, &text_off[di], &text_bytes[di]));
   }
 
-  // The last document's normalized text (8 bytes a character) and compression
-  // buffer are done with: given back before the sort holds the occurrences
+  // The last document's normalized text (8 bytes a character) is done with: given back before the sort holds the occurrences
   // twice, the peak of building a segment (docs/intake.md, memory).
   nd = NormalizedDoc{};
-  std::string().swap(frame);
 
   // Counting sort of occurrences by gram (stable: doc, then position order).
   const uint32_t n_grams = static_cast<uint32_t>(gram_keys.size());

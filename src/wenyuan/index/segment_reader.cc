@@ -1,7 +1,5 @@
 // Segment reading: validation at open, then lookups straight from the mapped
 // bytes (format.h).
-#include <zstd.h>
-
 #include <cstring>
 #include <optional>
 
@@ -150,32 +148,19 @@ GramPostings Segment::gram(uint64_t key) const {
   return g;
 }
 
-Result<StoredText> Segment::load_text(uint32_t local) const {
+Result<TextRegion> Segment::text_region(uint32_t local) const {
   const DocRecord r = record(local);
-  const char* frame = base_ + off_text_ + r.text_off;
-  const size_t n = r.text_bytes;
-  unsigned long long raw = ZSTD_getFrameContentSize(frame, n);
-  if (raw == ZSTD_CONTENTSIZE_ERROR || raw == ZSTD_CONTENTSIZE_UNKNOWN || raw > (1ull << 32))
-    return Status::corruption(name_ + ": bad text frame of doc " + std::to_string(local));
-  std::string rec(raw, '\0');
-  size_t z = ZSTD_decompress(rec.data(), rec.size(), frame, n);
-  if (ZSTD_isError(z) || z != raw) return Status::corruption(name_ + ": text frame: " + ZSTD_getErrorName(z));
+  auto t = TextRegion::parse(std::string_view(base_ + off_text_ + r.text_off, r.text_bytes), r.text_chars);
+  if (!t.is_ok()) return Status::corruption(name_ + ": doc " + std::to_string(local) + ": " + t.status().message());
+  return t;
+}
+
+Result<StoredText> Segment::load_text(uint32_t local) const {
+  WENYUAN_ASSIGN_OR_RETURN(auto region, text_region(local));
   StoredText t;
-  std::string_view in(rec);
-  uint32_t len = 0;
-  if (!get_varint_checked(in, &len) || len > in.size()) return Status::corruption(name_ + ": text record");
-  t.text.assign(in.substr(0, len));
-  in.remove_prefix(len);
-  for (auto* spans : {&t.sentences, &t.paragraphs, &t.headings, &t.public_headings, &t.visible}) {
-    uint32_t cnt = 0;
-    if (!get_varint_checked(in, &cnt) || cnt > in.size()) return Status::corruption(name_ + ": text record spans");
-    spans->reserve(cnt);
-    for (uint32_t i = 0; i < cnt; ++i) {
-      uint32_t a = 0, l = 0;
-      if (!get_varint_checked(in, &a) || !get_varint_checked(in, &l)) return Status::corruption(name_ + ": span");
-      spans->push_back({a, a + l});
-    }
-  }
+  WENYUAN_RETURN_IF_ERROR(region.spans(t));
+  t.text.reserve(region.text_bytes());
+  WENYUAN_RETURN_IF_ERROR(region.decode(0, region.block_count(), t.text));
   return t;
 }
 

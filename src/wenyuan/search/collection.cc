@@ -84,8 +84,7 @@ bool para_holds(const QueryNode& n, const HitText& h, uint32_t lo, uint32_t hi, 
 }
 
 bool title_has(const QueryNode& n, const HitText& h) {
-  std::u32string_view title = std::u32string_view(h.norm.chars).substr(0, h.norm.title_len);
-  return title.find(n.normalized) != std::u32string_view::npos;
+  return h.title.find(n.normalized) != std::u32string::npos;
 }
 
 // True if the positive part of the query can hold in a paragraph only where
@@ -119,10 +118,9 @@ void candidate_paragraphs(const HitText& h, bool needs_occurrence, std::vector<u
     for (uint32_t i = 0; i < ps.size(); ++i) out.push_back(i);
     return;
   }
-  const auto& origin = h.norm.text_origin;
   for (const auto& [n, starts] : h.occ) {
     for (uint32_t s : starts) {
-      const uint32_t o = origin[s];  // the original code point the occurrence starts at
+      const uint32_t o = h.origin(s);  // the original code point the occurrence starts at
       auto it = std::upper_bound(ps.begin(), ps.end(), o, [](uint32_t v, const doc::Span& p) { return v < p.start; });
       if (it == ps.begin()) continue;
       --it;
@@ -153,7 +151,9 @@ Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const 
       if (r.snippets || r.matches) {
         WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
         h.matches = match_spans(ht, 0, UINT32_MAX);
-        if (r.snippets) h.snippets = make_snippets(ht.stored.text, ht.stored.sentences, h.matches, r.max_snippets);
+        if (r.snippets) {
+          WENYUAN_ASSIGN_OR_RETURN(h.snippets, hit_snippets(ht, h.matches, r.max_snippets));
+        }
         if (!r.matches) h.matches.clear();
       }
       res.hits.push_back(std::move(h));
@@ -179,12 +179,10 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
     if (over_budget(r)) return budget_error();
     const Segment& seg = *snap.parts()[f.part].segment;
     WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
-    const auto& origin = ht.norm.text_origin;
     candidate_paragraphs(ht, needs_occurrence, cand);
     for (uint32_t pi : cand) {
       const doc::Span sp = ht.stored.paragraphs[pi];
-      const uint32_t lo = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.start) - origin.begin());
-      const uint32_t hi = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.end) - origin.begin());
+      const uint32_t lo = ht.norm_of(sp.start), hi = ht.norm_of(sp.end);
       if (lo >= hi || !para_holds(root, ht, lo, hi, title_has)) continue;
       // Score: saturated occurrence count per term, weighted by idf, over paragraph length.
       double s = 0;
@@ -211,13 +209,13 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
       Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only, r.fields);
       WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, p.doc, positives, ht, r.visible_only));
       const doc::Span sp = ht.stored.paragraphs[p.para];
-      const auto& origin = ht.norm.text_origin;
-      const uint32_t lo = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.start) - origin.begin());
-      const uint32_t hi = static_cast<uint32_t>(std::lower_bound(origin.begin(), origin.end(), sp.end) - origin.begin());
+      const uint32_t lo = ht.norm_of(sp.start), hi = ht.norm_of(sp.end);
       h.paragraph = sp;
       h.matches = match_spans(ht, lo, hi);
       // The hit is the paragraph: its snippet never leaves it.
-      if (r.snippets) h.snippets = make_snippets(ht.stored.text, ht.stored.sentences, h.matches, r.max_snippets, kSnippetChars, sp);
+      if (r.snippets) {
+        WENYUAN_ASSIGN_OR_RETURN(h.snippets, hit_snippets(ht, h.matches, r.max_snippets, kSnippetChars, sp));
+      }
       if (!r.matches) h.matches.clear();
       res.hits.push_back(std::move(h));
     }

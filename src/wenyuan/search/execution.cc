@@ -8,13 +8,6 @@
 
 namespace wenyuan::search::detail {
 
-namespace {
-
-using index::DocMeta;
-using index::PostingCursor;
-using index::Segment;
-using index::Snapshot;
-
 Cover cover_of(const std::u32string& t) {
   Cover c;
   const uint32_t m = static_cast<uint32_t>(t.size());
@@ -32,6 +25,13 @@ Cover cover_of(const std::u32string& t) {
 uint64_t key_of_short(const std::u32string& t) {
   return t.size() == 1 ? index::unigram_key(t[0]) : index::bigram_key(t[0], t[1]);
 }
+
+namespace {
+
+using index::DocMeta;
+using index::PostingCursor;
+using index::Segment;
+using index::Snapshot;
 
 struct Scored {
   uint32_t doc;

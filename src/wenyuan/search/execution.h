@@ -21,6 +21,10 @@ struct Cover {
   std::vector<uint32_t> offsets;
 };
 
+Cover cover_of(const std::u32string& t);
+// The gram key of a term of length 1 or 2.
+uint64_t key_of_short(const std::u32string& t);
+
 // Per-query facts shared by all segments: the idf of each term node.
 struct TermInfo {
   const QueryNode* node;

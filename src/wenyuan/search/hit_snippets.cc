@@ -1,0 +1,143 @@
+// Snippets of a hit from the blocks around its matches (hit_text.h).
+//
+// Why this gives exactly make_snippets over the whole text: every decision of
+// make_snippets for a match looks at most max_chars + 1 code points away from
+// it (its sentence when that fits in max_chars, else a window of max_chars;
+// neighbouring sentences only while the whole still fits). So the text is cut
+// into islands: the matches, each widened by a margin of more than that, and
+// overlapping ones joined (an island therefore holds every match touching it
+// whole). An island's edges act as line breaks (text start and end), which
+// only cut sentences and paragraphs more than max_chars from every match, where
+// nothing is decided. Snippets never span two islands, and make_snippets picks
+// the best non-overlapping candidates greedily, so the best of each island's
+// own picks, merged by the same order (most distinct highlighted strings, most
+// highlights, earliest), are the picks over the whole text.
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "wenyuan/search/hit_text.h"
+#include "wenyuan/text/utf8.h"
+
+namespace wenyuan::search::detail {
+
+namespace {
+
+struct Island {
+  uint32_t a, b;  // [a, b) code points of the text
+};
+
+size_t distinct_of(const Snippet& s) {
+  const std::u32string cps = text::decode_utf8(s.text);
+  std::set<std::u32string_view> seen;
+  for (const auto& [a, b] : s.highlights)
+    seen.insert(std::u32string_view(cps).substr(a, b - a));
+  return seen.size();
+}
+
+// See hit_text.cc: the same mask, over a piece of the text starting at `base`.
+std::string mask(std::string_view text, uint32_t base, const std::vector<doc::Span>& vis) {
+  std::string out;
+  out.reserve(text.size());
+  uint32_t cp = base;
+  size_t v = 0;
+  for (size_t i = 0; i < text.size();) {
+    const size_t at = i;
+    text::decode_one(text, i);
+    while (v < vis.size() && vis[v].end <= cp) ++v;
+    if (v < vis.size() && vis[v].start <= cp) out.append(text, at, i - at);
+    else out.push_back('\n');
+    ++cp;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<doc::Span>& matches, size_t max_snippets,
+                                          size_t max_chars, std::optional<doc::Span> within) {
+  std::vector<Snippet> out;
+  const uint32_t n = h.text_chars();
+  if (max_snippets == 0 || n == 0) return out;
+  doc::Span in{0, n};
+  if (within) in = {std::min(within->start, n), std::min(within->end, n)};
+  if (in.start >= in.end) return out;
+  std::vector<doc::Span> ms;  // as make_snippets clips them
+  for (const auto& m : matches) {
+    const uint32_t s = std::max(m.start, in.start), e = std::min(m.end, in.end);
+    if (s < e) ms.push_back({s, e});
+  }
+  std::sort(ms.begin(), ms.end(), [](const doc::Span& x, const doc::Span& y) { return x.start < y.start; });
+
+  // Islands: a margin of twice the snippet length (more than make_snippets ever looks).
+  const auto margin = static_cast<uint32_t>(2 * std::max<size_t>(max_chars, 1) + 8);
+  std::vector<Island> isl;
+  if (ms.empty()) {
+    isl.push_back({in.start, in.end - in.start > margin ? in.start + margin : in.end});
+  } else {
+    for (const auto& m : ms) {
+      const uint32_t a = m.start - std::min(m.start - in.start, margin);
+      const uint32_t b = in.end - m.end > margin ? m.end + margin : in.end;
+      if (!isl.empty() && a <= isl.back().b) isl.back().b = std::max(isl.back().b, b);
+      else isl.push_back({a, b});
+    }
+  }
+
+  // Blocks: each run of blocks needed by consecutive islands decoded once.
+  const index::TextRegion& rg = h.region;
+  std::string run;
+  uint32_t run_b0 = 0, run_b1 = 0;  // blocks of `run`
+  if (h.whole) run_b1 = rg.block_count();
+  std::vector<std::pair<std::vector<Snippet>, uint32_t>> per;  // snippets of each island
+  std::vector<doc::Span> sents, ims;
+  for (const Island& is : isl) {
+    const uint32_t b0 = rg.block_of_cp(is.a), b1 = rg.block_of_cp(is.b - 1) + 1;
+    std::string_view src;
+    if (h.whole) {
+      src = h.stored.text;
+    } else {
+      if (!(b0 >= run_b0 && b1 <= run_b1 && !run.empty())) {
+        run.clear();
+        WENYUAN_RETURN_IF_ERROR(rg.decode(b0, b1, run));
+        run_b0 = b0;
+        run_b1 = b1;
+      }
+      src = run;
+    }
+    const uint32_t src_cp = h.whole ? 0 : rg.block_first_cp(run_b0);
+    std::string piece = text::substr_code_points(src, is.a - src_cp, is.b - src_cp);
+    if (h.visible_only) piece = mask(piece, is.a, h.stored.visible);
+    sents.clear();
+    for (const auto& s : h.stored.sentences) {
+      if (s.end <= is.a || s.start >= is.b) continue;
+      sents.push_back({std::max(s.start, is.a) - is.a, std::min(s.end, is.b) - is.a});
+    }
+    ims.clear();
+    for (const auto& m : ms)
+      if (m.start < is.b && m.end > is.a) ims.push_back({m.start - is.a, m.end - is.a});
+    auto got = make_snippets(piece, sents, ims, max_snippets, max_chars);
+    for (auto& s : got) {
+      s.start += is.a;
+      s.end += is.a;
+    }
+    per.push_back({std::move(got), is.a});
+  }
+  if (per.size() == 1) return std::move(per[0].first);
+  struct Keyed {
+    size_t distinct, highlights;
+    Snippet s;
+  };
+  std::vector<Keyed> all;
+  for (auto& [ss, a] : per)
+    for (auto& s : ss) all.push_back({distinct_of(s), s.highlights.size(), std::move(s)});
+  std::stable_sort(all.begin(), all.end(), [](const Keyed& x, const Keyed& y) {
+    return std::tie(y.distinct, y.highlights, x.s.start) < std::tie(x.distinct, x.highlights, y.s.start);
+  });
+  for (auto& k : all) {
+    if (out.size() >= max_snippets) break;
+    out.push_back(std::move(k.s));
+  }
+  return out;
+}
+
+}  // namespace wenyuan::search::detail
