@@ -22,7 +22,7 @@
 //
 // Segment file "seg-<NNNNNN>.wys":
 //
-//   header      8 bytes  "WYSEG\0\0" + one byte kSegmentFormatVersion (3); a
+//   header      8 bytes  "WYSEG\0\0" + one byte kSegmentFormatVersion (4); a
 //               file of another version is refused with "index format N, this
 //               build reads M: run `wenyuan reindex`"
 //   doc table   n_docs x 120-byte DocRecord (below)
@@ -55,15 +55,18 @@
 //               in paid text, or the public outline differs); without it
 //               visible_tf = tf and visible_in_heading = in_heading. Offsets in
 //               the skip table are relative to the start of each stream.
-//   text store  per doc one zstd frame of:
-//                 varint len, text bytes (the cleaned text, UTF-8)
-//                 varint n, n x {varint start, varint len} sentences (code points)
-//                 varint n, n x {varint start, varint len} paragraphs
-//                 varint n, n x {varint start, varint len} outline heading spans
-//                 varint n, n x {varint start, varint len} public heading spans
-//                 varint n, n x {varint start, varint len} visible regions
-//                 (all in code points of the text; kept so merges can rebuild a
-//                 segment from segments alone, and so hits can mask paid text)
+//   text store  per doc one region at its text_off (text_store.h, version 4):
+//                 u32 text_bytes, u32 n_blocks, u32 n_map, u32 norm_len, u32 spans_bytes
+//                 (n_blocks + 1) x {u32 byte_off, u32 first_cp, u32 first_norm,
+//                   u32 frame_off} block table (the last entry: totals, frames' end)
+//                 n_map x {u32 norm, u32 orig} sparse origin map: origin(n) =
+//                   orig + (n - norm) for n from norm to the next entry's norm
+//                 spans_bytes: 5 x (varint n, n x {varint start, varint len}):
+//                   sentences, paragraphs, outline heading spans, public heading
+//                   spans, visible regions (code points of the text; kept so
+//                   merges can rebuild a segment from segments alone, and so
+//                   hits can mask paid text)
+//                 n_blocks zstd frames, each ~kTextBlockBytes of the cleaned text
 //   pad         zero bytes to a multiple of 8 before each section
 //   footer      72 bytes: 7 x u64 section offsets (doc table, strings, spans,
 //               dict keys, dict vals, postings, text store), u32 n_docs,
@@ -83,7 +86,7 @@
 //   52 u32 title_len (normalized code points)   56 u32 norm_len (whole position space)
 //   60 u32 heading_first 64 u32 heading_count   (into spans)
 //   68 u32 text_chars (code points of the cleaned text)
-//   72 u64 text_off (into the text store)       80 u32 text_bytes
+//   72 u64 text_off (into the text store)       80 u32 text_bytes (the doc's region)
 //   84 u32 visible_body_len (visible body positions, for BM25 length norms)
 //   88 i64 imported_at
 //   96 u32 visible_first 100 u32 visible_count   (into spans)
