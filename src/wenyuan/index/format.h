@@ -74,6 +74,7 @@
 //               0x57594553. A section ends where the next begins (the text
 //               store where the footer begins).
 //
+// (Version 4 changed only the text store: blocks, origin map, spans outside the frames.)
 // DocRecord (120 bytes; version 3 added `type`, the 文种, for the type: filter
 // and the facets, so version 2 segments are refused: `wenyuan reindex`):
 //    0 u32 id_off        4 u32 id_len          (offsets into strings)
