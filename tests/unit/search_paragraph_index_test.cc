@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
+#include <map>
 
 #include "support/search_oracle.h"
 #include "wenyuan/index/index.h"
@@ -59,8 +61,8 @@ Corpus load() {
 struct Lib {
   std::filesystem::path path;
   std::unique_ptr<index::Index> idx;
-  explicit Lib(const std::vector<index::IndexDoc>& docs) {
-    path = std::filesystem::temp_directory_path() / ("wenyuan_para_index_" + std::to_string(::getpid()));
+  explicit Lib(const std::vector<index::IndexDoc>& docs, const std::string& tag = "a") {
+    path = std::filesystem::temp_directory_path() / ("wenyuan_para_index_" + tag + std::to_string(::getpid()));
     std::filesystem::remove_all(path);
     auto i = index::Index::open(path);
     EXPECT_TRUE(i.is_ok());
@@ -192,6 +194,58 @@ TEST_F(ParagraphIndex, BooleanAndFieldQueriesMatchTheTextPath) {
     }
   }
   EXPECT_GT(matched, qs.size());
+}
+
+// The differential rule (docs/paywall.md) on the index path: a library whose
+// paid text is different (every paid character but line breaks replaced) gives
+// a non-member the same paragraph answers.
+TEST_F(ParagraphIndex, PaidTextChangesNothingForNonMembers) {
+  std::vector<index::IndexDoc> other = corpus_->docs;
+  size_t changed = 0;
+  for (auto& d : other) {
+    if (!d.visible) continue;
+    std::u32string u = text::decode_utf8(d.text);
+    for (uint32_t i = 0; i < u.size(); ++i) {
+      bool vis = false;
+      for (const auto& v : *d.visible) vis |= v.start <= i && i < v.end;
+      if (!vis && u[i] != U'\n') {
+        u[i] = i % 2 ? U'甲' : U'的';
+        ++changed;
+      }
+    }
+    d.text = text::encode_utf8(u);
+  }
+  ASSERT_GT(changed, 1000u);
+  Lib b(other, "b");
+  oracle::QueryGen gen(corpus_->odocs, 99);
+  std::vector<std::string> qs = {"的", "甲", "发展", "的 工作", "通知 OR 甲"};
+  for (int i = 0; i < 40; ++i) {
+    std::string q = gen.substring(1 + i % 4, 0.1);
+    if (q.find_first_of(" \t\n\"\\()-:") != std::string::npos) continue;
+    qs.push_back("\"" + q + "\"");
+  }
+  for (const auto& q : qs) {
+    const SearchResult x = lib_->search(q, true, false, 50), y = b.search(q, true, false, 50);
+    expect_same(x, y, q + " (non-member, paid text differs)");
+    expect_same(lib_->search(q, true, true, 50), b.search(q, true, true, 50), q + " (text path, paid text differs)");
+    if (x.total != y.total) {
+      const SearchResult xa = lib_->search(q, true, false, 100000), ya = b.search(q, true, false, 100000);
+      std::map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> ma, mb;
+      for (const auto& h : xa.hits) ma[h.id].push_back({h.paragraph->start, h.paragraph->end});
+      for (const auto& h : ya.hits) mb[h.id].push_back({h.paragraph->start, h.paragraph->end});
+      for (auto& [id, v] : ma) {
+        std::sort(v.begin(), v.end());
+        std::sort(mb[id].begin(), mb[id].end());
+        if (v != mb[id]) {
+          ADD_FAILURE() << id << " " << v.size() << " vs " << mb[id].size();
+          for (auto [a, z] : v) std::cerr << "A " << a << "-" << z << "\n";
+          for (auto [a, z] : mb[id]) std::cerr << "B " << a << "-" << z << "\n";
+        }
+      }
+    }
+  }
+  // And the member sees the difference.
+  EXPECT_NE(lib_->search("甲", false, false).total, b.search("甲", false, false).total);
 }
 
 }  // namespace

@@ -226,7 +226,8 @@ class TermScan {
         sc_.pos.clear();
         c.positions(sc_.pos);
         sc_.seen[c.doc()] += static_cast<uint32_t>(sc_.pos.size());
-        if (vis_ && c.visible_tf() == 0) return;
+        // No shortcut on the bigram's visible_tf: ch can be visible where the
+        // bigram is not (ch the last visible character before paid text).
         acc.add(c.doc(), seg_.doc(c.doc()), sc_.pos.data(), sc_.pos.size(), 1, heading);
       });
     }
