@@ -46,6 +46,11 @@ class Engine {
   virtual Result<TopK> top_snippets(const BenchQuery&, size_t, size_t) {
     return Status::unsupported(name() + ": no snippet mode in this harness");
   }
+  // The timed call of `--mode paragraph`: the number of matching paragraphs
+  // (total) and the top k paragraphs with up to n snippets each.
+  virtual Result<TopK> paragraphs(const BenchQuery&, size_t, size_t) {
+    return Status::unsupported(name() + ": no paragraph mode in this harness");
+  }
 };
 
 // Sum of the sizes of the regular files under `path` (0 if absent).
@@ -57,6 +62,8 @@ std::unique_ptr<Engine> make_sqlite_engine(const std::string& dir);
 std::unique_ptr<Engine> make_xapian_engine(const std::string& dir);   // null without Xapian
 std::unique_ptr<Engine> make_sphinx_engine(const std::string& dir);   // null without Sphinx support
 // `optimize`: merge the segments into one after the commit (`wenyuan optimize`).
-std::unique_ptr<Engine> make_wenyuan_engine(const std::string& dir, bool optimize);
+// paragraphs_from_text: the paragraph unit reads every matching document's text
+// (SearchRequest::paragraphs_from_text, the path before the paragraph table).
+std::unique_ptr<Engine> make_wenyuan_engine(const std::string& dir, bool optimize, bool paragraphs_from_text = false);
 
 }  // namespace wenyuan::bench

@@ -64,6 +64,7 @@ std::string bucket_header(const char* first) {
 std::string timed_call(const std::string& mode) {
   if (mode == "full-set") return "every matching id";
   if (mode == "snippets") return "count + top-10 with 3 snippets each";
+  if (mode == "paragraph") return "paragraph unit: count of matching paragraphs + top-10 paragraphs with 3 snippets each";
   return "count + top-10 ids";
 }
 

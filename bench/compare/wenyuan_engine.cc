@@ -21,9 +21,13 @@ namespace {
 
 class WenyuanEngine final : public Engine {
  public:
-  WenyuanEngine(std::string dir, bool optimize) : dir_(std::move(dir)), optimize_(optimize) {}
+  WenyuanEngine(std::string dir, bool optimize, bool paragraphs_from_text = false)
+      : dir_(std::move(dir)), optimize_(optimize), from_text_(paragraphs_from_text) {}
 
-  std::string name() const override { return optimize_ ? "wenyuan (optimized)" : "wenyuan"; }
+  std::string name() const override {
+    if (from_text_) return "wenyuan (paragraphs from text)";
+    return optimize_ ? "wenyuan (optimized)" : "wenyuan";
+  }
   std::string describe() const override {
     std::string s = "index::Index + search::Engine in process, IndexOptions defaults (segment_chars " +
                     std::to_string(index::IndexOptions{}.segment_chars) + ", build_threads " +
@@ -48,6 +52,7 @@ class WenyuanEngine final : public Engine {
       x.title = d.title;
       x.text = d.text;
       x.text_chars = d.text_chars;
+      x.paragraphs = line_paragraphs(x.text);  // one per non-empty line, as the importers cut them
       WENYUAN_RETURN_IF_ERROR(index_->add(std::move(x)));
       ordinal_of_.emplace(d.id, d.ordinal);
     }
@@ -73,6 +78,11 @@ class WenyuanEngine final : public Engine {
   // A results page with snippets, as the web UI asks for it.
   Result<TopK> top_snippets(const BenchQuery& q, size_t k, size_t n) override { return page(q, k, n); }
 
+  // Paragraph unit: total paragraphs and the top k with n snippets each.
+  Result<TopK> paragraphs(const BenchQuery& q, size_t k, size_t n) override {
+    return page(q, k, n, true, search::SearchRequest::Unit::kParagraph);
+  }
+
   Result<std::vector<uint32_t>> all_ids(const BenchQuery& q) override {
     auto ids = engine_->matching_ids(query_string(q));
     if (!ids) return ids.status();
@@ -86,8 +96,11 @@ class WenyuanEngine final : public Engine {
  private:
   // Total and the first k hits, with up to n snippets each (0: none, and no
   // match ranges: no text is read).
-  Result<TopK> page(const BenchQuery& q, size_t k, size_t n, bool fields = true) const {
+  Result<TopK> page(const BenchQuery& q, size_t k, size_t n, bool fields = true,
+                    search::SearchRequest::Unit unit = search::SearchRequest::Unit::kDocument) const {
     search::SearchRequest req;
+    req.unit = unit;
+    req.paragraphs_from_text = from_text_;
     req.query = query_string(q);
     req.limit = k;
     req.snippets = n > 0;
@@ -120,8 +133,24 @@ class WenyuanEngine final : public Engine {
     return it == ordinal_of_.end() ? UINT32_MAX : it->second;  // UINT32_MAX: counted as a false positive
   }
 
+  static std::vector<doc::Span> line_paragraphs(const std::string& t) {
+    std::vector<doc::Span> out;
+    uint32_t cp = 0, start = 0;
+    for (size_t i = 0; i <= t.size(); ++i) {
+      if (i == t.size() || t[i] == '\n') {
+        if (cp > start) out.push_back({start, cp});
+        start = cp + 1;
+        if (i < t.size()) ++cp;
+        continue;
+      }
+      if ((static_cast<unsigned char>(t[i]) & 0xC0) != 0x80) ++cp;
+    }
+    return out;
+  }
+
   std::string dir_;
   bool optimize_;
+  bool from_text_;
   std::unique_ptr<index::Index> index_;
   std::unique_ptr<search::Engine> engine_;
   std::unordered_map<std::string, uint32_t> ordinal_of_;
@@ -129,8 +158,8 @@ class WenyuanEngine final : public Engine {
 
 }  // namespace
 
-std::unique_ptr<Engine> make_wenyuan_engine(const std::string& dir, bool optimize) {
-  return std::make_unique<WenyuanEngine>(dir, optimize);
+std::unique_ptr<Engine> make_wenyuan_engine(const std::string& dir, bool optimize, bool paragraphs_from_text) {
+  return std::make_unique<WenyuanEngine>(dir, optimize, paragraphs_from_text);
 }
 
 }  // namespace wenyuan::bench

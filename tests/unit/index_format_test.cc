@@ -28,6 +28,8 @@ TEST(IndexFormat, DocRecordRoundTripsAtTheDocumentedOffsets) {
   r.public_heading_first = 13;
   r.public_heading_count = 14;
   r.public_year = kNoYear;
+  r.paragraph_first = 21;
+  r.paragraph_count = 22;
   std::string out;
   r.encode_to(out);
   ASSERT_EQ(out.size(), DocRecord::kSize);
@@ -37,6 +39,8 @@ TEST(IndexFormat, DocRecordRoundTripsAtTheDocumentedOffsets) {
   EXPECT_EQ(get_u32(out.data() + 84), 99u);                // visible_body_len
   EXPECT_EQ(get_u64(out.data() + 72), r.text_off);         // text_off
   EXPECT_EQ(static_cast<int32_t>(get_u32(out.data() + 112)), kNoYear);
+  EXPECT_EQ(get_u32(out.data() + 120), 21u);               // paragraph_first (version 4)
+  EXPECT_EQ(get_u32(out.data() + 124), 22u);               // paragraph_count
   const DocRecord d = DocRecord::decode_from(out.data());
   EXPECT_EQ(d.strings[DocRecord::kCategory].off, 41u);
   EXPECT_EQ(d.strings[DocRecord::kCategory].len, 42u);
@@ -45,6 +49,7 @@ TEST(IndexFormat, DocRecordRoundTripsAtTheDocumentedOffsets) {
   EXPECT_EQ(d.imported_at, -42);
   EXPECT_EQ(d.text_off, r.text_off);
   EXPECT_EQ(d.public_heading_count, 14u);
+  EXPECT_EQ(d.paragraph_count, 22u);
   EXPECT_EQ(d.body_len(), 4000u - 17u - 1u);
 }
 

@@ -15,7 +15,8 @@ static_assert(offsetof(DocRecord, year) == 48 && offsetof(DocRecord, title_len) 
               offsetof(DocRecord, text_bytes) == 80 && offsetof(DocRecord, visible_body_len) == 84 &&
               offsetof(DocRecord, imported_at) == 88 && offsetof(DocRecord, visible_first) == 96 &&
               offsetof(DocRecord, public_heading_first) == 104 && offsetof(DocRecord, public_year) == 112 &&
-              offsetof(DocRecord, reserved) == 116,
+              offsetof(DocRecord, reserved) == 116 && offsetof(DocRecord, paragraph_first) == 120 &&
+              offsetof(DocRecord, paragraph_count) == 124,
               "DocRecord field offsets are the format (format.h)");
 
 void DocRecord::encode_to(std::string& out) const {

@@ -25,9 +25,9 @@
 //   header      8 bytes  "WYSEG\0\0" + one byte kSegmentFormatVersion (4); a
 //               file of another version is refused with "index format N, this
 //               build reads M: run `wenyuan reindex`"
-//   doc table   n_docs x 120-byte DocRecord (below)
+//   doc table   n_docs x 128-byte DocRecord (below)
 //   strings     id, title, date, source, category, type bytes, referenced by DocRecord
-//   spans       n_spans x {u32 a, u32 b}, three kinds, each referenced by a
+//   spans       n_spans x {u32 a, u32 b}, four kinds, each referenced by a
 //               (first, count) pair of the DocRecord, in position space:
 //                 heading spans {start, reach}: sorted by start per doc;
 //                   reach = max end of this and all earlier spans of the doc
@@ -37,6 +37,11 @@
 //                   computed from visible text alone (doc::public_analysis)
 //                 visible ranges {start, end}: sorted, disjoint, body only
 //                   (the title is always visible)
+//                 paragraphs {start, end}: every doc::Document paragraph, in
+//                   order, as the normalized positions [start, end) of its
+//                   code points (empty ones too: the i-th is the i-th paragraph
+//                   of the text store), so a paragraph search finds the
+//                   paragraph of an occurrence without reading text
 //   dict keys   n_grams x u64, sorted ascending
 //   dict vals   n_grams x {u64 postings offset, u32 df, u32 doc_bytes, u32 visible_df}
 //               (20 bytes; visible_df: docs with a visible occurrence)
@@ -74,9 +79,11 @@
 //               0x57594553. A section ends where the next begins (the text
 //               store where the footer begins).
 //
-// (Version 4 changed only the text store: blocks, origin map, spans outside the frames.)
-// DocRecord (120 bytes; version 3 added `type`, the 文种, for the type: filter
-// and the facets, so version 2 segments are refused: `wenyuan reindex`):
+// (Version 4 changed the text store: blocks, origin map, spans outside the frames;
+// and added the paragraph table.)
+// DocRecord (128 bytes; version 3 added `type`, the 文种, for the type: filter
+// and the facets; version 4 the paragraph table; older segments are refused:
+// `wenyuan reindex`):
 //    0 u32 id_off        4 u32 id_len          (offsets into strings)
 //    8 u32 title_off    12 u32 title_bytes
 //   16 u32 date_off     20 u32 date_len
@@ -94,6 +101,7 @@
 //  104 u32 public_heading_first 108 u32 public_heading_count (into spans)
 //  112 i32 public_year (the year as a non-member may learn it; INT32_MIN = none)
 //  116 u32 reserved (0)
+//  120 u32 paragraph_first 124 u32 paragraph_count (into spans)
 //
 // Manifest "MANIFEST" (the one commit point; replaced by rename):
 //   u64 magic "WYMANF1\0" (kManifestMagic; the '1' is the manifest's version),
@@ -180,8 +188,10 @@ struct DocRecord {
   uint32_t public_heading_count = 0;  // 108
   int32_t public_year = kNoYear;      // 112 the year as a non-member may learn it
   uint32_t reserved = 0;              // 116
+  uint32_t paragraph_first = 0;       // 120 into spans: paragraph {start, end}, position space
+  uint32_t paragraph_count = 0;       // 124
 
-  static constexpr size_t kSize = 120;
+  static constexpr size_t kSize = 128;
   void encode_to(std::string& out) const;
   static DocRecord decode_from(const char* p);  // p: kSize readable bytes
   uint32_t body_len() const { return norm_len - title_len - (norm_len > title_len ? 1 : 0); }

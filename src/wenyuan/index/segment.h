@@ -76,6 +76,11 @@ struct DocMeta {
   int64_t imported_at = 0;
   const char* headings = nullptr;  // heading_count x HeadingSpan (unaligned)
   uint32_t heading_count = 0;
+  // The paragraph table: paragraph_count x {u32 start, u32 end} positions, the
+  // i-th paragraph of the text; entry i is span paragraph_first + i of the segment.
+  const char* paragraphs = nullptr;
+  uint32_t paragraph_first = 0;
+  uint32_t paragraph_count = 0;
 
   uint32_t body_len() const { return norm_len - title_len - (norm_len > title_len ? 1 : 0); }
   // True if [p, p+m) lies inside one heading span (of the public outline with
@@ -127,6 +132,16 @@ class Segment {
   // The doc table entry of a local doc (validated at open).
   DocRecord record(uint32_t local) const;
   GramPostings gram(uint64_t key) const;
+  // The dictionary by index (sorted by key): the first gram with key >= `key`
+  // (gram_count() if none), the key and postings of gram i < gram_count().
+  // A one-character term reads the bigrams starting with it as one key range.
+  uint32_t gram_count() const { return n_grams_; }
+  uint32_t gram_lower_bound(uint64_t key) const;
+  uint64_t gram_key_at(uint32_t i) const;
+  GramPostings gram_at(uint32_t i) const;
+  // The number of {u32, u32} entries of the spans section (heading spans,
+  // visible ranges and paragraphs of every document).
+  uint32_t span_count() const { return n_spans_; }
   Result<StoredText> load_text(uint32_t local) const;
   // The text store region of a local doc, parsed in place (blocks decoded on request).
   Result<TextRegion> text_region(uint32_t local) const;
@@ -138,7 +153,7 @@ class Segment {
   std::shared_ptr<const FileData> data_;
   std::string name_;
   const char* base_ = nullptr;
-  uint32_t n_docs_ = 0, n_grams_ = 0;
+  uint32_t n_docs_ = 0, n_grams_ = 0, n_spans_ = 0;
   uint64_t off_docs_ = 0, off_strings_ = 0, off_headings_ = 0, off_keys_ = 0, off_vals_ = 0, off_postings_ = 0,
            off_text_ = 0, end_text_ = 0;
   uint64_t total_norm_len_ = 0, total_title_len_ = 0, total_visible_body_len_ = 0;

@@ -137,6 +137,7 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
   std::vector<uint64_t> doc_occ_begin(n_docs + 1, 0);
   std::vector<uint32_t> title_lens(n_docs), norm_lens(n_docs), head_first(n_docs), head_count(n_docs);
   std::vector<uint32_t> pub_first(n_docs), pub_count(n_docs), vis_first(n_docs), vis_count(n_docs), vis_body(n_docs);
+  std::vector<uint32_t> para_first(n_docs), para_count(n_docs);
   std::vector<HeadingSpan> headings;
   std::string text_store;
   std::vector<uint64_t> text_off(n_docs);
@@ -200,6 +201,14 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     vis_count[di] = static_cast<uint32_t>(headings.size()) - vis_first[di];
     vis_body[di] = 0;
     for (uint32_t i = vis_first[di]; i < headings.size(); ++i) vis_body[di] += headings[i].reach - headings[i].start;
+    // The paragraph table: every paragraph, empty ones too (the i-th entry is
+    // the i-th paragraph of the text store), as {start, end} positions.
+    para_first[di] = static_cast<uint32_t>(headings.size());
+    for (const auto& s : d.paragraphs) {
+      auto [lo, hi] = to_positions(s);
+      headings.push_back({lo, hi});
+    }
+    para_count[di] = static_cast<uint32_t>(d.paragraphs.size());
 
     // Grams, in position order. The heading flag of each occurrence comes from a
     // sweep over the spans (sorted by start, reach = running max end): the last
@@ -308,6 +317,8 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     r.visible_count = vis_count[di];
     r.public_heading_first = pub_first[di];
     r.public_heading_count = pub_count[di];
+    r.paragraph_first = para_first[di];
+    r.paragraph_count = para_count[di];
     const std::optional<int>& py = d.visible ? d.public_year : d.year;
     r.public_year = py ? *py : kNoYear;
     r.encode_to(out);

@@ -70,13 +70,16 @@ Result<std::shared_ptr<const Segment>> Segment::open(std::shared_ptr<const FileD
   s->off_text_ = off[Footer::kTextStore];
   s->end_text_ = footer_at;
   const uint64_t n_spans = (off[Footer::kDictKeys] - off[Footer::kSpans]) / 8;
+  if (n_spans > UINT32_MAX) return bad("too many spans");
+  s->n_spans_ = static_cast<uint32_t>(n_spans);
   const uint64_t strings_bytes = off[Footer::kSpans] - off[Footer::kStrings];
   for (uint32_t d = 0; d < s->n_docs_; ++d) {
     const DocRecord r = DocRecord::decode_from(b + off[Footer::kDocs] + uint64_t{d} * DocRecord::kSize);
     for (const StringRef& sr : r.strings)
       if (uint64_t{sr.off} + sr.len > strings_bytes) return bad("string out of bounds");
     if (uint64_t{r.heading_first} + r.heading_count > n_spans || uint64_t{r.visible_first} + r.visible_count > n_spans ||
-        uint64_t{r.public_heading_first} + r.public_heading_count > n_spans)
+        uint64_t{r.public_heading_first} + r.public_heading_count > n_spans ||
+        uint64_t{r.paragraph_first} + r.paragraph_count > n_spans)
       return bad("spans out of bounds");
     if (r.title_len > r.norm_len) return bad("title longer than document");
     if (r.text_off + r.text_bytes > footer_at - off[Footer::kTextStore]) return bad("text out of bounds");
@@ -120,10 +123,13 @@ DocMeta Segment::doc(uint32_t local) const {
   m.public_headings = spans + uint64_t{r.public_heading_first} * 8;
   m.public_heading_count = r.public_heading_count;
   m.public_year = r.public_year;
+  m.paragraphs = spans + uint64_t{r.paragraph_first} * 8;
+  m.paragraph_first = r.paragraph_first;
+  m.paragraph_count = r.paragraph_count;
   return m;
 }
 
-GramPostings Segment::gram(uint64_t key) const {
+uint32_t Segment::gram_lower_bound(uint64_t key) const {
   const char* keys = base_ + off_keys_;
   uint32_t lo = 0, hi = n_grams_;
   while (lo < hi) {
@@ -131,8 +137,20 @@ GramPostings Segment::gram(uint64_t key) const {
     if (get_u64(keys + 8 * uint64_t{mid}) < key) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+uint64_t Segment::gram_key_at(uint32_t i) const { return get_u64(base_ + off_keys_ + 8 * uint64_t{i}); }
+
+GramPostings Segment::gram(uint64_t key) const {
+  const uint32_t lo = gram_lower_bound(key);
+  if (lo == n_grams_ || gram_key_at(lo) != key) return GramPostings{};
+  return gram_at(lo);
+}
+
+GramPostings Segment::gram_at(uint32_t lo) const {
   GramPostings g;
-  if (lo == n_grams_ || get_u64(keys + 8 * uint64_t{lo}) != key) return g;
+  const uint64_t key = gram_key_at(lo);
   const DictValue v = DictValue::decode_from(base_ + off_vals_ + uint64_t{lo} * DictValue::kSize);
   const auto* p = reinterpret_cast<const uint8_t*>(base_ + off_postings_ + v.postings_off);
   g.df = v.df;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "wenyuan/search/hit_text.h"
+#include "wenyuan/search/paragraph_index.h"
 #include "wenyuan/search/scoring.h"
 
 namespace wenyuan::search::detail {
@@ -131,6 +132,41 @@ void candidate_paragraphs(const HitText& h, bool needs_occurrence, std::vector<u
   out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
+// Paragraph unit, the text path: every matching document's text is read and
+// re-normalized to find its matching paragraphs (SearchRequest::paragraphs_from_text;
+// the index path, paragraph_index.cc, must give the same hits).
+Status paragraph_hits_from_text(const Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
+                                const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
+                                const SearchRequest& r, std::vector<ParaHit>& paras) {
+  HitText ht;
+  const bool needs_occurrence = needs_text_occurrence(root);
+  std::vector<uint32_t> cand;  // paragraph indices to check, in order
+  for (const Found& f : found) {
+    if (over_budget(r)) return budget_error();
+    const Segment& seg = *snap.parts()[f.part].segment;
+    WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
+    candidate_paragraphs(ht, needs_occurrence, cand);
+    for (uint32_t pi : cand) {
+      const doc::Span sp = ht.stored.paragraphs[pi];
+      const uint32_t lo = ht.norm_of(sp.start), hi = ht.norm_of(sp.end);
+      if (lo >= hi || !para_holds(root, ht, lo, hi, title_has)) continue;
+      // Score: saturated occurrence count per term, weighted by idf, over paragraph length.
+      double s = 0;
+      for (const auto& [n, starts] : ht.occ) {
+        uint32_t cnt = 0;
+        for (auto it = std::lower_bound(starts.begin(), starts.end(), lo); it != starts.end() && *it < hi; ++it) ++cnt;
+        double idf = 0;
+        for (const auto& t : terms)
+          if (t.node == n) idf = t.idf;
+        s += scoring::paragraph_term(idf, cnt, hi - lo);
+      }
+      s *= scoring::paragraph_quote_factor(hi - lo);
+      paras.push_back({s + scoring::kParagraphDocTieBreak * f.score, f.part, f.doc, pi, lo, hi});
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const std::vector<const QueryNode*>& positives,
@@ -165,54 +201,33 @@ Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const 
 Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
                           const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
                           const SearchRequest& r, SearchResult& res) {
-  // Paragraph unit: every matching document's text is read to find its
-  // matching paragraphs (exact, slower than the document unit).
-  struct ParaHit {
-    double score;
-    uint32_t part, doc, para;
-  };
   std::vector<ParaHit> paras;
-  HitText ht;
-  const bool needs_occurrence = needs_text_occurrence(root);
-  std::vector<uint32_t> cand;  // paragraph indices to check, in order
-  for (const Found& f : found) {
-    if (over_budget(r)) return budget_error();
-    const Segment& seg = *snap.parts()[f.part].segment;
-    WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
-    candidate_paragraphs(ht, needs_occurrence, cand);
-    for (uint32_t pi : cand) {
-      const doc::Span sp = ht.stored.paragraphs[pi];
-      const uint32_t lo = ht.norm_of(sp.start), hi = ht.norm_of(sp.end);
-      if (lo >= hi || !para_holds(root, ht, lo, hi, title_has)) continue;
-      // Score: saturated occurrence count per term, weighted by idf, over paragraph length.
-      double s = 0;
-      for (const auto& [n, starts] : ht.occ) {
-        uint32_t cnt = 0;
-        for (auto it = std::lower_bound(starts.begin(), starts.end(), lo); it != starts.end() && *it < hi; ++it) ++cnt;
-        double idf = 0;
-        for (const auto& t : terms)
-          if (t.node == n) idf = t.idf;
-        s += scoring::paragraph_term(idf, cnt, hi - lo);
-      }
-      s *= scoring::paragraph_quote_factor(hi - lo);
-      paras.push_back({s + scoring::kParagraphDocTieBreak * f.score, f.part, f.doc, pi});
-    }
+  if (r.paragraphs_from_text) {
+    WENYUAN_RETURN_IF_ERROR(paragraph_hits_from_text(snap, root, found, terms, positives, r, paras));
+  } else {
+    WENYUAN_RETURN_IF_ERROR(paragraph_hits_from_index(snap, root, found, terms, positives, r, paras));
   }
   res.total = paras.size();
   const auto better = result_order<ParaHit>(snap, r);
   const size_t want = std::min(paras.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
   if (r.limit > 0 && r.offset < paras.size()) {
     std::partial_sort(paras.begin(), paras.begin() + static_cast<std::ptrdiff_t>(want), paras.end(), better);
+    HitText ht;
     for (size_t i = r.offset; i < want; ++i) {
       const ParaHit& p = paras[i];
       const Segment& seg = *snap.parts()[p.part].segment;
       Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only, r.fields);
+      // Only the hits shown read their text: the paragraph (clipped to a
+      // visible region for a non-member) is the one holding normalized
+      // position lo, and the snippet never leaves it.
       WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, p.doc, positives, ht, r.visible_only));
-      const doc::Span sp = ht.stored.paragraphs[p.para];
-      const uint32_t lo = ht.norm_of(sp.start), hi = ht.norm_of(sp.end);
+      const auto& ps = ht.stored.paragraphs;
+      const uint32_t o = ht.origin(p.lo);
+      auto it = std::upper_bound(ps.begin(), ps.end(), o, [](uint32_t v, const doc::Span& q) { return v < q.start; });
+      if (it == ps.begin() || o >= std::prev(it)->end) return Status::corruption(seg.name() + ": paragraph not in the text");
+      const doc::Span sp = *std::prev(it);
       h.paragraph = sp;
-      h.matches = match_spans(ht, lo, hi);
-      // The hit is the paragraph: its snippet never leaves it.
+      h.matches = match_spans(ht, p.lo, p.hi);
       if (r.snippets) {
         WENYUAN_ASSIGN_OR_RETURN(h.snippets, hit_snippets(ht, h.matches, r.max_snippets, kSnippetChars, sp));
       }

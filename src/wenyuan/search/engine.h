@@ -53,6 +53,11 @@ struct SearchRequest {
   // segments and between the documents a paragraph search reads, and search()
   // returns kTooLarge "query exceeded its time budget". Default: no deadline.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // unit = kParagraph: find the paragraphs by reading and re-normalizing every
+  // matching document's text (the way before the paragraph table) instead of
+  // from postings and the paragraph table. Same answers, far slower: for tests
+  // and benchmarks that compare the two.
+  bool paragraphs_from_text = false;
 };
 
 struct Hit {

@@ -1,0 +1,32 @@
+// Paragraph (金句) hits from the index: term positions from the bigram
+// postings, paragraphs from each document's paragraph table (format.h), no
+// text read (docs/scoring.md "Paragraph unit"). Internal to the search stage:
+// collection.cc calls it and shows the top hits.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "wenyuan/search/engine.h"
+#include "wenyuan/search/execution.h"
+
+namespace wenyuan::search::detail {
+
+// One matching paragraph: for a non-member, one piece of a paragraph clipped to
+// one visible range. [lo, hi) are its normalized text positions (relative to the
+// body, as HitText's occurrences); `para` orders the paragraphs of a document.
+struct ParaHit {
+  double score;
+  uint32_t part, doc;
+  uint64_t para;
+  uint32_t lo, hi;
+};
+
+// Every matching paragraph of the found documents, in (part, doc, para) order,
+// scored as docs/scoring.md says: the same set and scores as reading each
+// document's text (collection.cc's text path), from postings alone.
+Status paragraph_hits_from_index(const index::Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
+                                 const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
+                                 const SearchRequest& r, std::vector<ParaHit>& out);
+
+}  // namespace wenyuan::search::detail
