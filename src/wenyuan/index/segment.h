@@ -18,6 +18,7 @@
 #include "wenyuan/doc/document.h"
 #include "wenyuan/index/directory.h"
 #include "wenyuan/index/format.h"
+#include "wenyuan/index/postings_builder.h"
 #include "wenyuan/index/text_store.h"
 
 namespace wenyuan::index {
@@ -45,6 +46,17 @@ IndexDoc to_index_doc(const doc::Document& d);
 
 // Builds the complete file image of a segment holding `docs`, in order.
 Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs);
+
+// The same, with the postings sort's buffer size chosen (the bytes do not
+// depend on it) and what the sort held reported (docs/intake.md, memory).
+struct BuildOptions {
+  internal::PostingsOptions postings;
+};
+struct BuildStats {
+  internal::PostingsStats postings;
+};
+Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs, const BuildOptions& options,
+                                  BuildStats* stats = nullptr);
 
 // The normalized position space of a document (format.h): title, SEP, text.
 // `text_origin[i]` is the code point offset in the cleaned text of normalized

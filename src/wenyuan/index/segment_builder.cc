@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "wenyuan/index/doc_fields.h"
+#include "wenyuan/index/postings_builder.h"
 #include "wenyuan/index/segment.h"
 #include "wenyuan/index/text_store.h"
 #include "wenyuan/text/normalize.h"
@@ -74,23 +75,10 @@ void pad8(std::string& out) {
 }
 
 
-// While building, a position's top bits say where the gram occurrence lies:
-// inside a heading span, visible, inside a public heading span (positions stay
-// below 2^28: build_segment refuses longer documents, so tf << 3 fits too).
-constexpr uint32_t kInHeadingBit = 0x80000000u;
-constexpr uint32_t kVisibleBit = 0x40000000u;
-constexpr uint32_t kVisibleHeadingBit = 0x20000000u;
-constexpr uint32_t kPosMask = 0x0FFFFFFFu;
-constexpr uint32_t kMaxPositions = kPosMask;
-
-struct Occ {
-  uint32_t gram;
-  uint32_t pos;  // | the bits above
-};
-struct DocPos {
-  uint32_t doc;
-  uint32_t pos;
-};
+using internal::kInHeadingBit;
+using internal::kMaxPositions;
+using internal::kVisibleBit;
+using internal::kVisibleHeadingBit;
 
 }  // namespace
 
@@ -128,13 +116,15 @@ IndexDoc to_index_doc(const doc::Document& d) {
   return x;
 }
 
-Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
+Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) { return build_segment(docs, {}); }
+
+Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs, const BuildOptions& options,
+                                  BuildStats* stats) {
   const uint32_t n_docs = static_cast<uint32_t>(docs.size());
   GramTable table;
   std::vector<uint64_t> gram_keys;
   std::vector<uint32_t> bmp_unigram(0x10000, UINT32_MAX);  // fast path for the common case
-  std::vector<Occ> occ;
-  std::vector<uint64_t> doc_occ_begin(n_docs + 1, 0);
+  internal::OccurrenceLog occ;
   std::vector<uint32_t> title_lens(n_docs), norm_lens(n_docs), head_first(n_docs), head_count(n_docs);
   std::vector<uint32_t> pub_first(n_docs), pub_count(n_docs), vis_first(n_docs), vis_count(n_docs), vis_body(n_docs);
   std::vector<uint32_t> para_first(n_docs), para_count(n_docs);
@@ -145,7 +135,8 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
 
   // Two grams (a unigram and a bigram) per code point at most.
   size_t est = 0;
-  for (const auto* d : docs) est += 2 * ((d->text_chars != 0 ? d->text_chars : d->text.size()) + d->title.size() + 2);
+  for (const auto* d : docs)
+    est += 2 * ((d->text_chars != 0 ? d->text_chars : d->text.size()) + text::count_code_points(d->title) + 2);
   occ.reserve(est);
 
   NormalizedDoc nd;
@@ -230,6 +221,7 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     Sweep pub{headings.data() + pub_first[di], headings.data() + pub_first[di] + pub_count[di]};
     Sweep vis{headings.data() + vis_first[di], headings.data() + vis_first[di] + vis_count[di]};
     const uint32_t title_len = nd.title_len;
+    occ.begin_doc();
     auto bits = [&](uint32_t p, uint32_t m) {
       uint32_t b = p;
       if (head.covers(p, m)) b |= kInHeadingBit;
@@ -248,40 +240,27 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
         uid = table.get_or_add(unigram_key(a), gram_keys);
       }
       // Sweeps only move forward: ask for [p, p+1) before [p, p+2).
-      occ.push_back({uid, bits(p, 1)});
-      if (p + 1 < len && c[p + 1] != kSep) occ.push_back({table.get_or_add(bigram_key(a, c[p + 1]), gram_keys), bits(p, 2)});
+      occ.add(uid, bits(p, 1));
+      if (p + 1 < len && c[p + 1] != kSep) occ.add(table.get_or_add(bigram_key(a, c[p + 1]), gram_keys), bits(p, 2));
     }
-    doc_occ_begin[di + 1] = occ.size();
 
     // Text store: blocks, block table, origin map and spans (text_store.h).
     WENYUAN_RETURN_IF_ERROR(append_text_region(d, nd.text_origin, text_store, &text_off[di], &text_bytes[di]));
   }
 
-  // The last document's normalized text (8 bytes a character) is done with: given back before the sort holds the occurrences
-  // twice, the peak of building a segment (docs/intake.md, memory).
+  // The last document's normalized text (8 bytes a character) is done
+  // with: given back before the postings sort takes its
+  // buffer (docs/intake.md, memory of a segment build).
   nd = NormalizedDoc{};
 
-  // Counting sort of occurrences by gram (stable: doc, then position order).
   const uint32_t n_grams = static_cast<uint32_t>(gram_keys.size());
-  std::vector<uint64_t> start(n_grams + 1, 0);
-  for (const Occ& o : occ) ++start[o.gram + 1];
-  for (uint32_t g = 0; g < n_grams; ++g) start[g + 1] += start[g];
-  // Default-initialized (not zeroed): every slot is written by the scatter below.
-  std::unique_ptr<DocPos[]> sorted(new DocPos[occ.size()]);
-  {
-    std::vector<uint64_t> fill(start.begin(), start.end() - 1);
-    for (uint32_t di = 0; di < n_docs; ++di)
-      for (uint64_t i = doc_occ_begin[di]; i < doc_occ_begin[di + 1]; ++i) sorted[fill[occ[i].gram]++] = {di, occ[i].pos};
-  }
-  std::vector<Occ>().swap(occ);
-  std::vector<uint32_t> order(n_grams);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return gram_keys[a] < gram_keys[b]; });
+  const size_t n_occ = occ.size();
+  table = GramTable{};  // the keys are all in gram_keys now
 
   // Assemble the file.
   std::string out;
   out.reserve(text_store.size() + size_t{n_docs} * (DocRecord::kSize + 256) + size_t{n_grams} * 40 +
-              static_cast<size_t>(start[n_grams]) * 3 + 4096);
+              n_occ * 3 + 4096);
   out.append(kSegmentMagic, 8);
   Footer footer;
   footer.n_docs = n_docs;
@@ -333,79 +312,8 @@ Result<std::string> build_segment(const std::vector<const IndexDoc*>& docs) {
     put_u32(out, h.reach);
   }
   pad8(out);
-  off[Footer::kDictKeys] = out.size();
-  for (uint32_t g : order) put_u64(out, gram_keys[g]);
-  pad8(out);
-  off[Footer::kDictVals] = out.size();
-  const size_t vals_at = out.size();
-  out.append(size_t{n_grams} * DictValue::kSize, '\0');
-  pad8(out);
-  off[Footer::kPostings] = out.size();
-
-  std::vector<uint8_t> dbuf, pbuf;
-  std::string sbuf;
-  for (uint32_t oi = 0; oi < n_grams; ++oi) {
-    const uint32_t g = order[oi];
-    const bool is_bi = !is_unigram_key(gram_keys[g]);
-    const DocPos* e = sorted.get() + start[g];
-    const DocPos* end = sorted.get() + start[g + 1];
-    const size_t cnt = static_cast<size_t>(end - e);
-    dbuf.resize(cnt * 20 + 16);
-    pbuf.resize(is_bi ? cnt * 5 + 16 : 0);
-    sbuf.clear();
-    uint8_t* dp = dbuf.data();
-    uint8_t* pp = pbuf.data();
-    uint32_t df = 0, vis_df = 0, prev_doc = 0;
-    while (e < end) {
-      const uint32_t d = e->doc;
-      const DocPos* de = e;
-      while (de < end && de->doc == d) ++de;
-      if (df % kSkipBlock == 0) {
-        SkipEntry{d, static_cast<uint32_t>(dp - dbuf.data()), static_cast<uint32_t>(pp - pbuf.data())}.encode_to(sbuf);
-        dp = put_varint(dp, d);
-      } else {
-        dp = put_varint(dp, d - prev_doc);
-      }
-      const uint32_t tf = static_cast<uint32_t>(de - e);
-      uint32_t flags = (e->pos & kPosMask) < title_lens[d] ? 2u : 0u;
-      uint32_t any_pos = 0, any_vis_head = 0, vis_tf = 0;
-      if (is_bi) {
-        uint32_t prev_pos = 0;
-        for (const DocPos* x = e; x < de; ++x) {
-          any_pos |= x->pos;
-          if (x->pos & kVisibleBit) {
-            ++vis_tf;
-            any_vis_head |= x->pos;
-          }
-          const uint32_t pos = x->pos & kPosMask;
-          pp = put_varint(pp, pos - prev_pos);
-          prev_pos = pos;
-        }
-      } else {
-        for (const DocPos* x = e; x < de; ++x) {
-          any_pos |= x->pos;
-          if (x->pos & kVisibleBit) {
-            ++vis_tf;
-            any_vis_head |= x->pos;
-          }
-        }
-      }
-      if (any_pos & kInHeadingBit) flags |= 1u;
-      const uint32_t vis_head = (any_vis_head & kVisibleHeadingBit) ? 1u : 0u;
-      const bool partial = vis_tf != tf || vis_head != (flags & 1u);
-      dp = put_varint(dp, tf << 3 | (partial ? 4u : 0u) | flags);
-      if (partial) dp = put_varint(dp, vis_tf << 1 | vis_head);
-      if (vis_tf > 0) ++vis_df;
-      prev_doc = d;
-      ++df;
-      e = de;
-    }
-    const uint32_t doc_bytes = static_cast<uint32_t>(dp - dbuf.data());
-    DictValue{out.size() - off[Footer::kPostings], df, doc_bytes, vis_df}.encode_to(out.data() + vals_at + size_t{oi} * DictValue::kSize);
-    if (df > kSkipBlock) out.append(sbuf);
-    out.append(reinterpret_cast<const char*>(dbuf.data()), doc_bytes);
-    if (is_bi) out.append(reinterpret_cast<const char*>(pbuf.data()), static_cast<size_t>(pp - pbuf.data()));
-  }
+  internal::write_postings(occ, gram_keys, title_lens, out, off, options.postings,
+                           stats ? &stats->postings : nullptr);
   pad8(out);
   off[Footer::kTextStore] = out.size();
   out.append(text_store);
