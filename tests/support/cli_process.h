@@ -100,12 +100,20 @@ class ServeProcess {
 
   uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
-  // SIGTERM and wait: the exit code (-1 if it died otherwise).
-  int stop() {
+  // SIGTERM and wait up to `timeout_s`: the exit code, -1 if it died otherwise,
+  // kStillRunning if it had not exited by then (the destructor kills it). The
+  // bound is for a hang, not a speed: a clean exit takes well under a second.
+  static constexpr int kStillRunning = -2;
+  int stop(int timeout_s = 60) {
     if (pid_ <= 0) return -1;
     ::kill(pid_, SIGTERM);
     int status = 0;
-    ::waitpid(pid_, &status, 0);
+    pid_t done = 0;
+    for (int i = 0; i < timeout_s * 10 && done == 0; ++i) {
+      done = ::waitpid(pid_, &status, WNOHANG);
+      if (done == 0) ::usleep(100 * 1000);
+    }
+    if (done != pid_) return kStillRunning;
     pid_ = 0;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }

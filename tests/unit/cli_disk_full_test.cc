@@ -198,9 +198,10 @@ TEST_F(DiskFull, ImportStopsSaysSoAndAcknowledgesOnlyWhatIsStored) {
 // stored; every document a 200 or the 507 acknowledged is stored and found,
 // and the server keeps answering.
 // A library closed cleanly keeps no -wal or -shm file; a reader must make a
-// -shm to read a WAL database, and on a full disk it cannot. The catalog then
-// keeps its WAL index in memory (catalog.cc, EXCLUSIVE locking mode): read-only
-// commands still answer, and they answer what is stored.
+// -shm to read a WAL database, and on a full disk it cannot. Every SQLite file
+// then keeps its WAL index in memory (sqlite_db.cc, EXCLUSIVE locking mode):
+// read-only commands still answer, and they answer what is stored. Checked on
+// the catalog (stats, list, search) and watch.db (rejected).
 TEST_F(DiskFull, ReadOnlyCommandsAnswerWhenNoShmFileCanBeMade) {
   const fs::path in = root_ / "few.jsonl";
   {
@@ -210,8 +211,26 @@ TEST_F(DiskFull, ReadOnlyCommandsAnswerWhenNoShmFileCanBeMade) {
   const std::string data = (mnt_ / "lib").string();
   const CliRun imp = run_cli("import --data " + data + " " + in.string());
   ASSERT_EQ(imp.rc, 0) << imp.out;
-  for (const char* f : {"catalog.db-shm", "catalog.db-wal"}) ASSERT_FALSE(fs::exists(fs::path(data) / f)) << f;
+  // watch.db with one rejected file (empty) and one imported.
+  const fs::path watched = root_ / "watched";
+  fs::create_directories(watched);
+  std::ofstream(watched / "empty.txt").close();
+  std::ofstream(watched / "note.txt") << phrase(7) << "\n";
+  const CliRun watch = run_cli("watch " + watched.string() + " --once --stable-seconds 0 --data " + data);
+  ASSERT_EQ(watch.rc, 1) << watch.out;  // 1: a file was rejected
+  for (const char* db : {"catalog.db", "watch.db"}) {
+    ASSERT_TRUE(fs::exists(fs::path(data) / db)) << db;
+    for (const char* suffix : {"-shm", "-wal"}) {
+      ASSERT_FALSE(fs::exists(fs::path(data) / (std::string(db) + suffix))) << db << suffix;
+    }
+  }
   fill_disk();
+  const CliRun rejected = run_cli("rejected --json --data " + data, "", false);
+  ASSERT_EQ(rejected.rc, 0) << rejected.out;
+  const auto files = nlohmann::json::parse(rejected.out, nullptr, false);
+  ASSERT_FALSE(files.is_discarded()) << rejected.out;
+  ASSERT_EQ(files["files"].size(), 1u) << rejected.out;
+  EXPECT_EQ(files["files"][0]["path"], "empty.txt");
   const CliRun stats = run_cli("stats --data " + data);
   EXPECT_EQ(stats.rc, 0) << stats.out;
   const CliRun list = run_cli("list --json --limit 0 --data " + data, "", false);

@@ -82,98 +82,31 @@ TEST_F(CliServe, SetTierUntilAndInvitations) {
 TEST_F(CliServe, ServeAnswersAndStopsOnSigterm) {
   ASSERT_EQ(run("user add boss --tier admin --password boss-password " + data_).rc, 0);
   const std::string token = run("token create --user boss " + data_).out.substr(0, 64);
-  int out_pipe[2];
-  ASSERT_EQ(::pipe(out_pipe), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::dup2(out_pipe[1], STDOUT_FILENO);
-    ::close(out_pipe[0]);
-    const std::string data_dir = dir_.string();
-    ::execl(WENYUAN_BINARY, WENYUAN_BINARY, "serve", "--data", data_dir.c_str(), "--listen", "127.0.0.1:0",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out_pipe[1]);
-  // Whatever happens below, the server does not outlive the test.
-  struct Reaper {
-    pid_t pid;
-    ~Reaper() {
-      if (pid > 0 && ::kill(pid, SIGKILL) == 0) ::waitpid(pid, nullptr, 0);
-    }
-  } reaper{pid};
-  // The log line comes first, then "listening on port N".
-  std::string line;
-  for (int lines = 0; lines < 10 && line.rfind("listening on port ", 0) != 0; ++lines) {
-    line.clear();
-    char ch;
-    while (::read(out_pipe[0], &ch, 1) == 1 && ch != '\n') line += ch;
-  }
-  ASSERT_EQ(line.rfind("listening on port ", 0), 0u) << line;
-  const uint16_t port = static_cast<uint16_t>(std::stoi(line.substr(18)));
-  wenyuan::testing::Client c(port);
+  wenyuan::testing::ServeProcess serve(dir_.string());
+  ASSERT_NE(serve.port(), 0) << "serve never said \"listening on port N\"";
+  wenyuan::testing::Client c(serve.port());
   EXPECT_EQ(c.get("/healthz").body, "ok");
   c.bearer = token;
   auto users = c.get("/api/admin/users").json();
   ASSERT_EQ(users["users"].size(), 1u);
   EXPECT_EQ(users["users"][0]["name"], "boss");
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  reaper.pid = 0;
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
-  ::close(out_pipe[0]);
+  EXPECT_EQ(serve.stop(), 0);
 }
 
 
 // With metrics_listen set, SIGTERM stops both listeners and the process exits
-// (it used to hang: the metrics listener was never told to stop). The bound is
-// for a hang, not a speed: a clean exit takes well under a second.
+// (it used to hang: the metrics listener was never told to stop).
 TEST_F(CliServe, ServeWithAMetricsListenerStopsOnSigterm) {
   fs::create_directories(dir_);
   const fs::path conf = dir_ / "serve.toml";
   { std::FILE* f = std::fopen(conf.c_str(), "w"); ASSERT_NE(f, nullptr); std::fputs("metrics_listen = \"127.0.0.1:0\"\n", f); std::fclose(f); }
-  int out_pipe[2];
-  ASSERT_EQ(::pipe(out_pipe), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::dup2(out_pipe[1], STDOUT_FILENO);
-    ::close(out_pipe[0]);
-    const std::string data_dir = dir_.string(), conf_file = conf.string();
-    ::execl(WENYUAN_BINARY, WENYUAN_BINARY, "serve", "--data", data_dir.c_str(), "--listen", "127.0.0.1:0",
-            "--config", conf_file.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out_pipe[1]);
-  struct Reaper {
-    pid_t pid;
-    ~Reaper() {
-      if (pid > 0 && ::kill(pid, SIGKILL) == 0) ::waitpid(pid, nullptr, 0);
-    }
-  } reaper{pid};
-  std::string line;
-  for (int lines = 0; lines < 10 && line.rfind("listening on port ", 0) != 0; ++lines) {
-    line.clear();
-    char ch;
-    while (::read(out_pipe[0], &ch, 1) == 1 && ch != '\n') line += ch;
-  }
-  ASSERT_EQ(line.rfind("listening on port ", 0), 0u) << line;
-  wenyuan::testing::Client c(static_cast<uint16_t>(std::stoi(line.substr(18))));
+  wenyuan::testing::ServeProcess serve(dir_.string(), {"--config", conf.string()});
+  ASSERT_NE(serve.port(), 0) << "serve never said \"listening on port N\"";
+  wenyuan::testing::Client c(serve.port());
   EXPECT_EQ(c.get("/healthz").body, "ok");
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  pid_t done = 0;
-  for (int i = 0; i < 600 && done == 0; ++i) {
-    done = ::waitpid(pid, &status, WNOHANG);
-    if (done == 0) ::usleep(100 * 1000);
-  }
-  ASSERT_EQ(done, pid) << "serve did not exit within 60 s of SIGTERM";
-  reaper.pid = 0;
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
-  ::close(out_pipe[0]);
+  const int rc = serve.stop();
+  ASSERT_NE(rc, wenyuan::testing::ServeProcess::kStillRunning) << "serve did not exit within 60 s of SIGTERM";
+  EXPECT_EQ(rc, 0);
 }
 
 }  // namespace

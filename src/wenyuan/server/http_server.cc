@@ -199,14 +199,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read_error(beast::error_code ec) {
     if (ec == http::error::header_limit) {
-      // A request line as long as the whole head allowance: the URI is the problem.
-      const auto data = buffer_.data();
-      const std::string_view seen(static_cast<const char*>(data.data()), data.size());
-      const size_t eol = seen.find("\r\n");
-      if (eol == std::string_view::npos || eol > limits().max_header_bytes / 2) {
+      // Beast parses the request line and then each complete field as it
+      // arrives, consuming them from buffer_, so the buffer says nothing about
+      // which part was too long. The parsed message does: no target yet means
+      // the limit was hit inside the request line (414); a target means the
+      // fields were (431), unless the target alone took most of the allowance.
+      const size_t target = parser_->get().target().size();
+      if (target == 0 || target > limits().max_header_bytes / 2) {
         return send_error(http::status::uri_too_long, "bad_request", "request target too long");
       }
-      return send_error(http::status::request_header_fields_too_large, "bad_request", "request head too large");
+      return send_error(http::status::request_header_fields_too_large, "bad_request", "request header fields too large");
     }
     if (ec == http::error::body_limit) {
       return send_error(http::status::payload_too_large, "payload_too_large", "request body too large");

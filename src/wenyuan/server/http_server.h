@@ -15,8 +15,9 @@
 // `workers` = 0 every handler runs on the network thread (the metrics listener).
 //
 // Limits, all answered with a JSON error and then the connection is closed:
-// request head > max_header_bytes -> 431 (414 when the request line alone is
-// that long); body > the handler's body limit -> 413; a malformed request -> 400;
+// request head > max_header_bytes -> 431 (414 when the limit is reached inside the
+// request line, or the target alone is over half of it); body > the handler's
+// body limit -> 413; a malformed request -> 400;
 // head not complete within header_timeout_s (slow clients), body not within
 // body_timeout_s, or idle keep-alive for idle_timeout_s -> closed. More than
 // max_connections open connections -> new ones get 503 and are closed; more

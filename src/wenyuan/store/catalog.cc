@@ -266,32 +266,15 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
   };
   // In one read transaction: the application id and the schema objects of the
   // same state (another process may commit its first migration in between).
-  bool shm_failed = false;
-  auto read_identity = [&] {
-    return retry_busy([&] {
-      Status st = c.exec("BEGIN");
-      if (st.is_ok()) st = check_identity(c);
-      note_busy();
-      shm_failed = !st.is_ok() && c.shm_unavailable();
-      (void)c.exec("COMMIT");  // a read transaction: nothing to lose
-      return st;
-    });
-  };
-  Status identity = read_identity();
-  if (shm_failed) {
-    // No -shm file could be made: the disk is full and no other connection
-    // has the catalog open (it would have made one). Read-only commands must
-    // still work there (docs/operations.md), so this connection keeps the WAL
-    // index in its own memory instead: EXCLUSIVE locking mode does that. It
-    // holds the file's lock until this process closes the catalog, so other
-    // processes wait (busy timeout) meanwhile; only a full disk gets here.
-    Result<sqlite::Db> again = sqlite::Db::open(name);
-    if (!again.is_ok()) return again.status().with_context(name);
-    impl->db = std::move(again).value();
-    sqlite3_busy_timeout(c.get(), kBusyTimeoutMs);
-    WENYUAN_RETURN_IF_ERROR(c.exec("PRAGMA locking_mode = EXCLUSIVE").with_context(name));
-    identity = read_identity();
-  }
+  // (On a full disk with no -shm file, sqlite::Db::open has already switched
+  // this connection to EXCLUSIVE locking mode, so the read needs none.)
+  const Status identity = retry_busy([&] {
+    Status st = c.exec("BEGIN");
+    if (st.is_ok()) st = check_identity(c);
+    note_busy();
+    (void)c.exec("COMMIT");  // a read transaction: nothing to lose
+    return st;
+  });
   if (!identity.is_ok()) {
     if (identity.code() == StatusCode::kCorruption) return not_ours(identity);
     return identity.with_context(name);

@@ -213,19 +213,36 @@ std::string compress(std::string_view raw, int level) {
   return out;
 }
 
-Result<std::string> decompress(std::string_view frame, size_t max_size) {
-  if (frame.empty()) return std::string();
+namespace {
+
+// The size a frame says it decodes to, if it says one within `max_size`: a
+// frame claiming more is corrupt or hostile, and is refused before any
+// allocation.
+Result<size_t> frame_size(std::string_view frame, size_t max_size) {
   const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (size == ZSTD_CONTENTSIZE_ERROR) return Status::corruption("zstd: not a zstd frame");
   if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Status::corruption("zstd: frame does not record its size");
   if (size > max_size) {
     return Status::corruption("zstd: frame claims " + std::to_string(size) + " bytes, over the limit");
   }
-  std::string out(static_cast<size_t>(size), '\0');
-  const size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
+  return static_cast<size_t>(size);
+}
+
+// `out` sized by frame_size, `n` what zstd returned decoding into it.
+Result<std::string> checked_output(std::string out, size_t n) {
   if (ZSTD_isError(n)) return Status::corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
   if (n != out.size()) return Status::corruption("zstd: frame shorter than its recorded size");
   return out;
+}
+
+}  // namespace
+
+Result<std::string> decompress(std::string_view frame, size_t max_size) {
+  if (frame.empty()) return std::string();
+  WENYUAN_ASSIGN_OR_RETURN(const size_t size, frame_size(frame, max_size));
+  std::string out(size, '\0');
+  const size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
+  return checked_output(std::move(out), n);
 }
 
 namespace {
@@ -274,12 +291,7 @@ std::string compress_with_prefix(std::string_view raw, std::string_view prefix, 
 
 Result<std::string> decompress_with_prefix(std::string_view frame, std::string_view prefix, size_t max_size) {
   if (frame.empty()) return std::string();
-  const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR) return Status::corruption("zstd: not a zstd frame");
-  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Status::corruption("zstd: frame does not record its size");
-  if (size > max_size) {
-    return Status::corruption("zstd: frame claims " + std::to_string(size) + " bytes, over the limit");
-  }
+  WENYUAN_ASSIGN_OR_RETURN(const size_t size, frame_size(frame, max_size));
   thread_local std::unique_ptr<ZSTD_DCtx, DCtxFree> dctx(ZSTD_createDCtx());
   if (!dctx) return Status::internal("zstd: out of memory");
   ZSTD_DCtx* d = dctx.get();
@@ -288,11 +300,9 @@ Result<std::string> decompress_with_prefix(std::string_view frame, std::string_v
     const size_t rc = ZSTD_DCtx_refPrefix(d, prefix.data(), prefix.size());
     if (ZSTD_isError(rc)) return Status::internal(std::string("zstd: ") + ZSTD_getErrorName(rc));
   }
-  std::string out(static_cast<size_t>(size), '\0');
+  std::string out(size, '\0');
   const size_t n = ZSTD_decompressDCtx(d, out.data(), out.size(), frame.data(), frame.size());
-  if (ZSTD_isError(n)) return Status::corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
-  if (n != out.size()) return Status::corruption("zstd: frame shorter than its recorded size");
-  return out;
+  return checked_output(std::move(out), n);
 }
 
 std::string pack_json(std::string json) {

@@ -91,21 +91,39 @@ void Statement::reset() {
   sqlite3_clear_bindings(get());
 }
 
-Result<Db> Db::open(const std::string& path) {
+namespace {
+
+Result<Db> open_connection(const std::string& path) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  Db db;
-  db.db_.reset(raw);  // sqlite3_open_v2 may hand back a handle even on failure
+  Db db(raw);  // sqlite3_open_v2 may hand back a handle even on failure
   if (rc != SQLITE_OK) return error(raw, rc, "cannot open");
   sqlite3_extended_result_codes(raw, 1);
   return db;
 }
 
-bool Db::shm_unavailable() const {
-  const int rc = sqlite3_extended_errcode(get());
+// True if the connection's last error was SQLite failing to create, size or
+// map the -shm file of a WAL database.
+bool shm_unavailable(sqlite3* db) {
+  const int rc = sqlite3_extended_errcode(db);
   return rc == SQLITE_IOERR_SHMSIZE || rc == SQLITE_IOERR_SHMOPEN || rc == SQLITE_IOERR_SHMMAP ||
          rc == SQLITE_IOERR_SHMLOCK;
+}
+
+}  // namespace
+
+Result<Db> Db::open(const std::string& path) {
+  WENYUAN_ASSIGN_OR_RETURN(Db db, open_connection(path));
+  // The first read: in a WAL database it opens the -shm file. Any other
+  // failure (busy, not a database) is left to the caller's own first read,
+  // which reports it in its words.
+  if (db.exec("SELECT count(*) FROM sqlite_schema").is_ok() || !shm_unavailable(db.get())) return db;
+  // EXCLUSIVE locking mode keeps the WAL index in memory only when it is set
+  // before the connection first reads a WAL file, hence the new connection.
+  WENYUAN_ASSIGN_OR_RETURN(db, open_connection(path));
+  WENYUAN_RETURN_IF_ERROR(db.exec("PRAGMA locking_mode = EXCLUSIVE"));
+  return db;
 }
 
 Result<Statement> Db::prepare(std::string_view sql, bool cached) const {

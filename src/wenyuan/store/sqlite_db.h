@@ -100,14 +100,17 @@ class Db {
  public:
   // Opens (creating if absent) the file in read-write mode, one thread at a time
   // (SQLITE_OPEN_NOMUTEX: the caller serializes use of this connection).
+  // Full disk: every connection to a WAL database needs its -shm file, and a
+  // file closed cleanly has none; when the first read cannot make one
+  // (SQLITE_IOERR_SHM*), the file is reopened in EXCLUSIVE locking mode, which
+  // keeps the WAL index in this connection's memory, so read-only commands
+  // still answer on a full disk (docs/operations.md). That connection holds
+  // the file's lock until it is closed: other processes wait meanwhile (busy
+  // timeout). Only a full disk (or a read-only directory) gets there.
   static Result<Db> open(const std::string& path);
-  // True if this connection's last error was SQLite failing to create, size or
-  // map the -shm file of a WAL database (SQLITE_IOERR_SHM*): on a full disk a
-  // reader cannot make the shared-memory index every WAL connection needs
-  // when no other connection has made it already.
-  bool shm_unavailable() const;
 
   Db() = default;
+  explicit Db(sqlite3* connection) : db_(connection) {}  // takes ownership
   Db(Db&&) noexcept = default;
   Db& operator=(Db&&) noexcept = default;
 
