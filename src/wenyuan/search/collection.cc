@@ -88,26 +88,6 @@ bool title_has(const QueryNode& n, const HitText& h) {
   return h.title.find(n.normalized) != std::u32string::npos;
 }
 
-// True if the positive part of the query can hold in a paragraph only where
-// some text occurrence of a positive term starts (mirrors para_holds): then
-// only the paragraphs holding an occurrence need checking.
-bool needs_text_occurrence(const QueryNode& n) {
-  switch (n.kind) {
-    case QueryNode::Kind::kTerm:
-      return n.field != Field::kTitle;
-    case QueryNode::Kind::kAnd:
-      for (const auto& c : n.children)
-        if (needs_text_occurrence(c)) return true;
-      return false;
-    case QueryNode::Kind::kOr:
-      for (const auto& c : n.children)
-        if (c.kind != QueryNode::Kind::kNot && !needs_text_occurrence(c)) return false;
-      return true;  // no branch holds without an occurrence (or none can hold at all)
-    default:
-      return false;
-  }
-}
-
 // The indices of the paragraphs of `h` worth checking, in order: with
 // `needs_occurrence`, those where an occurrence of a positive term starts
 // (found from the occurrences, not by visiting every paragraph of a long law);

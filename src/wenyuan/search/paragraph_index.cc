@@ -332,25 +332,24 @@ struct Holds {
   }
 };
 
-// As collection.cc's needs_text_occurrence.
-bool needs_occurrence(const QueryNode& n) {
+}  // namespace
+
+bool needs_text_occurrence(const QueryNode& n) {
   switch (n.kind) {
     case QueryNode::Kind::kTerm:
       return n.field != Field::kTitle;
     case QueryNode::Kind::kAnd:
       for (const auto& c : n.children)
-        if (needs_occurrence(c)) return true;
+        if (needs_text_occurrence(c)) return true;
       return false;
     case QueryNode::Kind::kOr:
       for (const auto& c : n.children)
-        if (c.kind != QueryNode::Kind::kNot && !needs_occurrence(c)) return false;
+        if (c.kind != QueryNode::Kind::kNot && !needs_text_occurrence(c)) return false;
       return true;
     default:
       return false;
   }
 }
-
-}  // namespace
 
 Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
                                  const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
@@ -372,7 +371,7 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
       }
     any_title |= positives[i]->field == Field::kTitle;
   }
-  const bool need_occ = needs_occurrence(root);
+  const bool need_occ = needs_text_occurrence(root);
   std::vector<std::vector<Entry>> lists(np);
   std::vector<size_t> at(np);
   std::vector<uint8_t> fits(np), title_has(np);

@@ -22,6 +22,12 @@ struct ParaHit {
   uint32_t lo, hi;
 };
 
+// True if the positive part of the query can hold in a paragraph only where
+// some text occurrence of a positive term starts (mirrors what a paragraph must
+// hold): then only the paragraphs holding an occurrence need checking. Both
+// paragraph paths (index and text) use this one rule.
+bool needs_text_occurrence(const QueryNode& n);
+
 // Every matching paragraph of the found documents, in (part, doc, para) order,
 // scored as docs/scoring.md says: the same set and scores as reading each
 // document's text (collection.cc's text path), from postings alone.
