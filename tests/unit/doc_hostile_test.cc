@@ -224,16 +224,16 @@ TEST(HostileHtml, TheNestingCountIsNotFooledByTokenizerCorners) {
       {"tables", repeat("<table><tr><td>", 5'000)},
   };
   for (const auto& [what, html] : cases) {
-    EXPECT_TRUE(internal::flatten_html_nesting(html, 2'000).has_value()) << what;
+    EXPECT_TRUE(internal::bound_html_for_gumbo(html, 2'000).has_value()) << what;
   }
   // Cutting never makes a new tag of the text around the cut (found by fuzz_html):
   // what comes out needs no more cutting.
   // A cut close leaves the foreign state alone (fuzz_html in CI, 2026-12-02).
   for (const std::string& html : {std::string("<d><b><i><i><v><b><i><d><<m>h>"), std::string("<a><b></<c>x>"),
                                   std::string("<m><z><t><l><h><l><l><svg><t></svg><title>")}) {
-    std::optional<std::string> once = internal::flatten_html_nesting(html, html.size() > 20 ? 8 : 2);
+    std::optional<std::string> once = internal::bound_html_for_gumbo(html, html.size() > 20 ? 8 : 2);
     ASSERT_TRUE(once.has_value()) << html;
-    EXPECT_FALSE(internal::flatten_html_nesting(*once, html.size() > 20 ? 8 : 2).has_value()) << *once;
+    EXPECT_FALSE(internal::bound_html_for_gumbo(*once, html.size() > 20 ? 8 : 2).has_value()) << *once;
   }
   // And what does not nest is left alone (no copy).
   const std::vector<std::pair<std::string, std::string>> flat = {
@@ -245,7 +245,7 @@ TEST(HostileHtml, TheNestingCountIsNotFooledByTokenizerCorners) {
       {"closed divs", repeat("<div>字</div>", 5'000)},
   };
   for (const auto& [what, html] : flat) {
-    EXPECT_FALSE(internal::flatten_html_nesting(html, 2'000).has_value()) << what;
+    EXPECT_FALSE(internal::bound_html_for_gumbo(html, 2'000).has_value()) << what;
   }
 }
 
@@ -266,6 +266,43 @@ TEST(HostileHtml, GumboWorkIsLinearInDeeplyNestedPages) {
     EXPECT_GT(small, 0u);
     EXPECT_LT(big, small * 5 / 2) << small << " -> " << big;
   }
+}
+
+// gumbo checks each attribute against every earlier one of its tag: one <p>
+// with 300,000 attributes took minutes (attacker run, 2026-12-02). A tag with
+// more than 256 keeps its name and loses them; gumbo is never given more.
+TEST(HostileHtml, ATagWithTooManyAttributesLosesThem) {
+  auto attributes = [](size_t n, const std::string& value) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i) s += " a" + std::to_string(i) + value;
+    return s;
+  };
+  const std::string many = "<html><body><p" + attributes(300'000, "=\"x\"") + ">正文</p></body></html>";
+  std::optional<std::string> bounded = internal::bound_html_for_gumbo(many, 2'000);
+  ASSERT_TRUE(bounded.has_value());
+  EXPECT_EQ(*bounded, "<html><body><p>正文</p></body></html>");
+  Result<RawDocument> d = import_html(many, "attributes.html", ImportLimits{});
+  ASSERT_TRUE(d.is_ok()) << d.status().message();
+  EXPECT_EQ(d->text, "正文\n");
+  // Every spelling gumbo reads as attributes counts: bare names, unquoted and
+  // single-quoted values, spaces around '=', '/' between them; end tags and
+  // self-closed tags keep their form.
+  for (const std::string& value : {std::string(""), std::string("=v"), std::string(" = 'v w'"), std::string("/x")}) {
+    SCOPED_TRACE(value);
+    EXPECT_EQ(internal::bound_html_for_gumbo("<div" + attributes(257, value) + ">字</DIV" + attributes(300, "") + ">", 2'000),
+              std::optional<std::string>("<div>字</DIV>"));
+    EXPECT_EQ(internal::bound_html_for_gumbo("<br" + attributes(300, value) + " />", 2'000),
+              std::optional<std::string>("<br/>"));
+  }
+  // Up to the limit the tag is left alone; a '>' in a quoted value is no end.
+  EXPECT_FALSE(internal::bound_html_for_gumbo("<p" + attributes(256, "=\"a>b\"") + ">字</p>", 2'000).has_value());
+  // Beyond the nesting limit the stripped tag is cut like any other, and what
+  // comes out needs no more cutting.
+  const std::string deep = repeat("<div>", 3) + "<div" + attributes(300, "") + ">字" + "<b" + attributes(300, "") + ">末";
+  std::optional<std::string> once = internal::bound_html_for_gumbo(deep, 3);
+  ASSERT_TRUE(once.has_value());
+  EXPECT_EQ(*once, "<div><div><div>字末");
+  EXPECT_FALSE(internal::bound_html_for_gumbo(*once, 3).has_value());
 }
 
 TEST(HostileHtml, ManyElementsThatDoNotNestAreFine) {

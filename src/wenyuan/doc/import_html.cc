@@ -10,7 +10,7 @@
 // gumbo itself is neither: its free is recursive (80,000 nested <table><tr><td>
 // overflow the stack) and several of its tree-construction steps scan the stack
 // of open elements (100,000 nested <div>, <pre> or <b><i><u> take minutes). So
-// before gumbo sees a page, flatten_html_nesting() cuts out the tags that would nest
+// before gumbo sees a page, bound_html_for_gumbo() cuts out the tags that would nest
 // deeper than ImportLimits::max_nesting (their text stays): a hostile page
 // imports with all its text, in time linear in its size.
 
@@ -321,28 +321,40 @@ bool breaks_out_of_foreign(std::string_view n) {
 
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
+// More than any page written by hand or by an editor has on one tag (gumbo's
+// duplicate check makes the cost per tag quadratic in this number).
+constexpr size_t kMaxHtmlAttributes = 256;
+
 }  // namespace
 
 namespace internal {
 
-// Flattens `html` so that gumbo's tree cannot nest much deeper than `limit`:
-// in one pass, a conservative count of open elements (+1 for every start tag
-// of an element that can hold children, -1 for every end tag of one) is kept,
-// and the start and end tags met while it is above `limit` are cut out, their
-// text kept. The count over-estimates (an unclosed <font> stays counted, as
-// gumbo's reconstruction of formatting elements keeps it alive too) and never
-// under-counts nesting made of counted elements; the uncounted ones (<p>, <li>,
-// <td>, ... which close their predecessor) add a few levels per counted one at
-// most. Returns nullopt when nothing had to be cut (the common case: no copy).
-std::optional<std::string> flatten_html_nesting(std::string_view html, size_t limit) {
+// Bounds what gumbo is given, in one pass over `html`:
+// - Nesting: a conservative count of open elements (+1 for every start tag of
+//   an element that can hold children, -1 for every end tag of one) is kept,
+//   and the start and end tags met while it is above `limit` are cut out, their
+//   text kept. The count over-estimates (an unclosed <font> stays counted, as
+//   gumbo's reconstruction of formatting elements keeps it alive too) and never
+//   under-counts nesting made of counted elements; the uncounted ones (<p>,
+//   <li>, <td>, ... which close their predecessor) add a few levels per counted
+//   one at most.
+// - Attributes: a tag with more than kMaxHtmlAttributes attributes keeps its
+//   name and loses them all. gumbo checks each new attribute against every
+//   earlier one of its tag (duplicates are dropped), so one <p> with 300,000
+//   attributes took minutes; capped, its work is at most kMaxHtmlAttributes
+//   compares per attribute. No importer reads an attribute of such a tag.
+// Returns nullopt when nothing had to be cut (the common case: no copy).
+std::optional<std::string> bound_html_for_gumbo(std::string_view html, size_t limit) {
   std::optional<std::string> out;
   size_t copied = 0;  // html[0, copied) is in *out
-  auto cut = [&](size_t begin, size_t end) {
+  // html[begin, end) is replaced by `with` (nothing: cut out).
+  auto cut = [&](size_t begin, size_t end, std::string_view with = {}) {
     if (!out) {
       out.emplace();
       out->reserve(html.size());
     }
     out->append(html.substr(copied, begin - copied));
+    out->append(with);
     copied = end;
     // A lone "<" or "</" before the cut would join the text after it into a new
     // tag ("<<m>h>" -> "<h>"); an empty comment keeps them apart.
@@ -407,14 +419,25 @@ std::optional<std::string> flatten_html_nesting(std::string_view html, size_t li
       continue;
     }
     size_t p = lower_name_at(name_at, name);
+    const size_t name_end = p;
     // The attributes: a quote opens a value only right after '=' (and spaces);
     // "/>" makes the tag empty only when the '/' is not the end of an unquoted value.
+    // An attribute name starts after whitespace, a '/' or a value (as gumbo reads it).
     size_t unquoted_end = std::string_view::npos;
+    size_t attributes = 0;
+    bool in_attribute_name = false;
     while (p < n && html[p] != '>') {
       if (html[p] != '=') {
+        if (is_html_space(html[p]) || html[p] == '/') {
+          in_attribute_name = false;
+        } else if (!in_attribute_name) {
+          in_attribute_name = true;
+          ++attributes;
+        }
         ++p;
         continue;
       }
+      in_attribute_name = false;
       ++p;
       while (p < n && is_html_space(html[p])) ++p;
       if (p < n && (html[p] == '"' || html[p] == '\'')) {
@@ -429,6 +452,24 @@ std::optional<std::string> flatten_html_nesting(std::string_view html, size_t li
     if (p >= n) break;
     const bool empty_syntax = html[p - 1] == '/' && unquoted_end != p;
     i = p + 1;
+    // Too many attributes: the tag without them, before the nesting decides
+    // (which may still cut the stripped tag: drop_stripped below).
+    size_t stripped_size = 0;
+    if (attributes > kMaxHtmlAttributes) {
+      std::string stripped(html.substr(tag_begin, name_end - tag_begin));
+      stripped += empty_syntax ? "/>" : ">";
+      stripped_size = stripped.size();
+      cut(tag_begin, i, stripped);
+    }
+    // Cuts the whole tag html[tag_begin, i), stripped or not.
+    auto cut_tag = [&] {
+      if (stripped_size == 0) {
+        cut(tag_begin, i);
+        return;
+      }
+      out->resize(out->size() - stripped_size);
+      cut(i, i);  // copied is already i: appends nothing, keeps cut's "<" guard
+    };
     if (is_void(name) || is_self_closing_kind(name)) continue;
     if (foreign == 0 && is_raw_text(name)) {
       // A leaf whose content is text: skip to "</name" (any case), kept whatever the depth.
@@ -450,7 +491,7 @@ std::optional<std::string> flatten_html_nesting(std::string_view html, size_t li
       // "</svg>" after a cut "<t>" leaves the kept <svg> open in what gumbo sees;
       // counting it closed made a second pass cut more).
       const bool kept = depth <= limit;
-      if (!kept) cut(tag_begin, i);
+      if (!kept) cut_tag();
       if (depth > 0) --depth;
       if (!kept) continue;
       if (svg_or_math && foreign > 0) --foreign;
@@ -462,7 +503,7 @@ std::optional<std::string> flatten_html_nesting(std::string_view html, size_t li
     if (empty_syntax && svg_or_math) continue;
     ++depth;
     if (depth > limit) {
-      cut(tag_begin, i);
+      cut_tag();
       continue;  // a cut <svg> opens no foreign content
     }
     if (svg_or_math) ++foreign;
@@ -503,7 +544,7 @@ Result<RawDocument> import_html(std::string bytes, const std::string& origin, co
     doc.encoding = decoded.encoding;
   }
 
-  if (std::optional<std::string> flat = internal::flatten_html_nesting(utf8, limits.max_nesting)) utf8 = std::move(*flat);
+  if (std::optional<std::string> flat = internal::bound_html_for_gumbo(utf8, limits.max_nesting)) utf8 = std::move(*flat);
 
   // gumbo records every parse error with a copy of the stack of open elements:
   // on a page of 100,000 unclosed <div>s that is quadratic memory (gigabytes from

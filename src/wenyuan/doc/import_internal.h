@@ -22,7 +22,7 @@ void append_paragraph(std::string& out, std::string_view line);
 
 // The HTML page with the tags that would nest deeper than `limit` cut out
 // (their text kept), or nullopt when none would (import_html.cc says how).
-std::optional<std::string> flatten_html_nesting(std::string_view html, size_t limit);
+std::optional<std::string> bound_html_for_gumbo(std::string_view html, size_t limit);
 
 // Work counters of the last import on this thread, for the tests that check
 // the walks stay linear (doubling the input must roughly double the count):
