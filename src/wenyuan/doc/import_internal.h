@@ -21,7 +21,8 @@ Status check_text_limit(std::string_view text, const std::string& origin, const 
 void append_paragraph(std::string& out, std::string_view line);
 
 // The HTML page with the tags that would nest deeper than `limit` cut out
-// (their text kept), or nullopt when none would (import_html.cc says how).
+// (their text kept) and the attributes of tags that have too many dropped, or
+// nullopt when nothing had to change (import_html.cc says how).
 std::optional<std::string> bound_html_for_gumbo(std::string_view html, size_t limit);
 
 // Work counters of the last import on this thread, for the tests that check
