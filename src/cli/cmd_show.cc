@@ -43,7 +43,9 @@ void print_human(const doc::Document& d) {
                   r.start, r.end);
     }
     std::string part = text::substr_code_points(d.text, r.start, r.end);
-    std::printf("%s%s", part.c_str(), (!part.empty() && part.back() != '\n') ? "\n" : "");
+    // Written whole: a text may hold U+0000 (a .jsonl "\u0000"), where "%s" would stop.
+    std::fwrite(part.data(), 1, part.size(), stdout);
+    if (!part.empty() && part.back() != '\n') std::fputc('\n', stdout);
   }
 }
 
@@ -96,7 +98,9 @@ Runner register_show(CLI::App& app) {
     if (args->removed) {
       std::printf("%zu piece(s) removed from %s (%s)\n", d->removed.size(), d->id.c_str(), d->title.c_str());
       for (const auto& r : d->removed) {
-        std::printf("\n── %s at %u ──\n%s\n", r.reason.c_str(), r.position, r.text.c_str());
+        std::printf("\n── %s at %u ──\n", r.reason.c_str(), r.position);
+        std::fwrite(r.text.data(), 1, r.text.size(), stdout);
+        std::fputc('\n', stdout);
       }
       return kExitOk;
     }

@@ -139,6 +139,19 @@ TEST_F(CliTest, ShowGivesRegionsOutlineAndRemovedForTheSeedSample) {
   EXPECT_EQ(raw.out, original);
 }
 
+// A .jsonl "\u0000" is a character of the text like any other: `show` prints
+// the text whole (printf's "%s" stopped at it: attacker run, 2026-12-02).
+TEST_F(CliTest, ShowPrintsATextThatHoldsANulWhole) {
+  const fs::path file = dir_ / "nul.jsonl";
+  std::ofstream(file) << R"({"title":"空字符","text":"正常的文本\u0000带空字符的后文"})" << "\n";
+  run_json("import " + file.string());
+  json list = run_json("list");
+  ASSERT_EQ(list.size(), 1u);
+  wenyuan::testing::CliRun r = wenyuan("show " + list[0]["id"].get<std::string>() + " " + data_);
+  EXPECT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(r.out.find(std::string("正常的文本\0带空字符的后文\n", 38)), std::string::npos) << r.out;
+}
+
 TEST_F(CliTest, NoCleanKeepsTextExactlyAndPaidGetsAPreview) {
   run_json(std::string("import --no-clean ") + WENYUAN_TEST_DATA + "/seed_sample.txt");
   json list = run_json("list");
