@@ -119,6 +119,9 @@ TEST_F(ServerHttp, SearchReturnsHitsWithSnippetsAndValidatesParameters) {
   EXPECT_EQ(c.get("/api/search?q=" + std::string(3000, 'a')).status, 400);
   auto e = c.get("/api/search?q=%FF").json();
   EXPECT_EQ(e["error"]["code"], "bad_request");
+  // A NUL is valid UTF-8 but refused in a target (percent_decode); the message says so.
+  auto nul = c.get("/api/search?q=a%00b").json();
+  EXPECT_NE(nul["error"]["message"].get<std::string>().find("%00"), std::string::npos) << nul.dump();
 
   // Error columns are columns of q itself (as in the CLI), and q cannot close
   // a parenthesis to get out from under the filters.

@@ -155,7 +155,7 @@ Response Api::handle(const Request& req, const std::string& remote_ip) {
     auto target = parse_target(sv(req.target()));
     if (!target) {
       route = "malformed";
-      res = bad_request("the request target is not valid percent-encoded UTF-8");
+      res = bad_request("the request target is not valid percent-encoded UTF-8 (or it holds %00)");
     } else {
       Call c{req, client_ip(req, remote_ip), std::move(*target), identify(req), started};
       res = dispatch(c, route);
