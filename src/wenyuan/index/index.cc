@@ -1,6 +1,8 @@
 // Index: pending batch, commit protocol, snapshots, merges, read-only views. See index.h.
 #include "wenyuan/index/index.h"
 
+#include "wenyuan/index/segment_merger.h"
+
 #include <cstring>
 
 #include <algorithm>
@@ -240,10 +242,16 @@ Status Index::replace_all(uint64_t catalog_seq) {
 uint64_t Index::catalog_seq() const { return snapshot()->catalog_seq(); }
 
 Result<std::string> Index::write_file(const std::string& name, std::string_view bytes) {
+  return write_file(name, [bytes](WritableFile& f) -> Status {
+    constexpr size_t kChunk = 1 << 20;
+    for (size_t at = 0; at < bytes.size(); at += kChunk) WENYUAN_RETURN_IF_ERROR(f.append(bytes.substr(at, kChunk)));
+    return Status::ok();
+  });
+}
+
+Result<std::string> Index::write_file(const std::string& name, const SegmentWriter& writer) {
   WENYUAN_ASSIGN_OR_RETURN(auto f, dir_->create(name));
-  constexpr size_t kChunk = 1 << 20;
-  for (size_t at = 0; at < bytes.size(); at += kChunk)
-    WENYUAN_RETURN_IF_ERROR(f->append(bytes.substr(at, kChunk)));
+  WENYUAN_RETURN_IF_ERROR(writer(*f));
   WENYUAN_RETURN_IF_ERROR(f->sync());
   WENYUAN_RETURN_IF_ERROR(f->close());
   return name;
@@ -290,31 +298,53 @@ Status Index::write_commit(const std::vector<const IndexDoc*>& docs, std::vector
   return install_images(std::move(images), std::move(kept), catalog_seq);
 }
 
+namespace {
+
+// The manifest entry of a new segment; a merge's carries its tombstones over.
+ManifestSegment new_segment_meta(uint64_t number, uint32_t n_docs, std::vector<ManifestSegment>* new_meta) {
+  ManifestSegment ms;
+  ms.number = number;
+  ms.n_docs = n_docs;
+  ms.deleted.assign((ms.n_docs + 7) / 8, 0);
+  if (new_meta && !new_meta->empty()) {
+    ms.deleted = std::move(new_meta->front().deleted);
+    new_meta->erase(new_meta->begin());
+  }
+  return ms;
+}
+
+}  // namespace
+
 Status Index::install_images(std::vector<std::string> images, std::vector<Live> kept, uint64_t catalog_seq,
                              std::vector<ManifestSegment>* new_meta) {
-  std::vector<Live> live = std::move(kept);
-  auto add_live = [&](std::shared_ptr<const Segment> seg, uint64_t number) {
-    ManifestSegment ms;
-    ms.number = number;
-    ms.n_docs = seg->doc_count();
-    ms.deleted.assign((ms.n_docs + 7) / 8, 0);
-    if (new_meta && !new_meta->empty()) {  // tombstones carried over by a merge
-      ms.deleted = std::move(new_meta->front().deleted);
-      new_meta->erase(new_meta->begin());
-    }
-    live.push_back({std::move(seg), std::move(ms)});
-  };
   if (read_only_) {
     // A view of this process only: the segments live in memory, no manifest.
+    std::vector<Live> live = std::move(kept);
     for (auto& image : images) {
       const uint64_t number = next_segment_++;
       WENYUAN_ASSIGN_OR_RETURN(
           auto seg, Segment::open(std::make_shared<MemFile>(std::move(image)), "mem-" + std::to_string(number)));
-      add_live(std::move(seg), number);
+      live.push_back({seg, new_segment_meta(number, seg->doc_count(), new_meta)});
     }
     install(std::move(live), catalog_seq);
     return Status::ok();
   }
+  std::vector<SegmentWriter> writers;
+  for (auto& image : images)
+    writers.push_back([&image](WritableFile& f) -> Status {
+      constexpr size_t kChunk = 1 << 20;
+      const std::string_view bytes = image;
+      for (size_t at = 0; at < bytes.size(); at += kChunk) WENYUAN_RETURN_IF_ERROR(f.append(bytes.substr(at, kChunk)));
+      std::string().swap(image);  // written: free the image before the next one
+      return Status::ok();
+    });
+  return install_segments(std::move(writers), std::move(kept), catalog_seq, new_meta);
+}
+
+Status Index::install_segments(std::vector<SegmentWriter> writers, std::vector<Live> kept, uint64_t catalog_seq,
+                               std::vector<ManifestSegment>* new_meta) {
+  if (read_only_) return Status::permission_denied("index: writing segments needs the writer lock");
+  std::vector<Live> live = std::move(kept);
   std::vector<std::string> written;
   bool renamed = false;
   auto fail = [&](Status s) {
@@ -323,18 +353,17 @@ Status Index::install_images(std::vector<std::string> images, std::vector<Live> 
       for (const auto& n : written) (void)dir_->remove(n);
     return s;
   };
-  for (auto& image : images) {
+  for (const auto& writer : writers) {
     const uint64_t number = next_segment_++;
     const std::string name = segment_file_name(number);
     written.push_back(name);
-    auto w = write_file(name, image);
+    auto w = write_file(name, writer);
     if (!w) return fail(w.status());
-    std::string().swap(image);  // free the image
     auto data = dir_->read(name);
     if (!data) return fail(data.status());
     auto seg = Segment::open(std::move(data).value(), name);
     if (!seg) return fail(seg.status());
-    add_live(std::move(seg).value(), number);
+    live.push_back({*seg, new_segment_meta(number, (*seg)->doc_count(), new_meta)});
   }
   if (!written.empty()) {
     Status s = dir_->sync_dir();
@@ -375,22 +404,17 @@ Status Index::optimize() {
   bool any_deleted = false;
   for (const auto& lv : live_) any_deleted |= lv.meta.deleted_count() != 0;
   if (live_.size() <= 1 && !any_deleted) return Status::ok();
-  std::vector<IndexDoc> docs;
-  for (const auto& lv : live_) {
-    for (uint32_t d = 0; d < lv.segment->doc_count(); ++d) {
-      if (lv.meta.is_deleted(d)) continue;
-      WENYUAN_ASSIGN_OR_RETURN(auto x, lv.segment->load_doc(d));
-      docs.push_back(std::move(x));
-    }
-  }
-  std::vector<const IndexDoc*> ptrs;
-  for (const auto& d : docs) ptrs.push_back(&d);
-  // One segment regardless of segment_chars: that is what optimize means.
-  IndexOptions saved = options_;
-  options_.segment_chars = SIZE_MAX;
-  Status s = write_commit(ptrs, {}, catalog_seq_);
-  options_ = saved;
-  return s;
+  // One segment, streamed to its file by copying the sources' parts
+  // (segment_merger.h): no text decoded, no image in memory.
+  std::vector<MergeSource> sources;
+  for (const auto& lv : live_) sources.push_back({lv.segment.get(), &lv.meta});
+  if (live_doc_count(sources) == 0) return install_segments({}, {}, catalog_seq_);
+  SegmentWriter merge = [&sources](WritableFile& f) {
+    return merge_segments(sources, [&f](std::string_view bytes) { return f.append(bytes); });
+  };
+  std::vector<SegmentWriter> writers;
+  writers.push_back(std::move(merge));
+  return install_segments(std::move(writers), {}, catalog_seq_);
 }
 
 Result<unsigned> Index::maybe_merge() {
@@ -410,25 +434,25 @@ Result<unsigned> Index::maybe_merge() {
       for (const auto& lv : live_)
         if (std::find(chosen.begin(), chosen.end(), lv.meta.number) != chosen.end()) sources.push_back(lv);
     }
-    // 2. Read and build without it: searches never wait, and neither do commits.
-    std::vector<IndexDoc> docs;
+    // 2. Merge without it: searches never wait, and neither do commits. The
+    // sources' parts are copied (segment_merger.h), into an image here: the
+    // file is written under the mutex, in step 3.
     std::vector<std::pair<uint64_t, uint32_t>> origin;  // merged local -> (source segment, local)
+    std::vector<MergeSource> merge_sources;
     for (const auto& lv : sources) {
-      for (uint32_t d = 0; d < lv.segment->doc_count(); ++d) {
-        if (lv.meta.is_deleted(d)) continue;
-        WENYUAN_ASSIGN_OR_RETURN(auto x, lv.segment->load_doc(d));
-        docs.push_back(std::move(x));
-        origin.emplace_back(lv.meta.number, d);
-      }
+      merge_sources.push_back({lv.segment.get(), &lv.meta});
+      for (uint32_t d = 0; d < lv.segment->doc_count(); ++d)
+        if (!lv.meta.is_deleted(d)) origin.emplace_back(lv.meta.number, d);
     }
-    std::vector<const IndexDoc*> ptrs;
-    for (const auto& d : docs) ptrs.push_back(&d);
     std::vector<std::string> images;
-    if (!ptrs.empty()) {
-      WENYUAN_ASSIGN_OR_RETURN(auto image, build_segment(ptrs));
+    if (!origin.empty()) {
+      std::string image;
+      WENYUAN_RETURN_IF_ERROR(merge_segments(merge_sources, [&image](std::string_view bytes) {
+        image.append(bytes);
+        return Status::ok();
+      }));
       images.push_back(std::move(image));
     }
-    docs.clear();
     // 3. Install: what a commit deleted meanwhile stays deleted in the merged segment.
     std::lock_guard<std::mutex> l(write_mu_);
     if (read_only_) return merges;

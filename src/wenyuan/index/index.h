@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -154,7 +155,14 @@ class Index {
   // and the manifest naming `kept` + them; installs the new state.
   Status install_images(std::vector<std::string> images, std::vector<Live> kept, uint64_t catalog_seq,
                         std::vector<ManifestSegment>* new_meta = nullptr);
+  // Writes the bytes of one segment file into an open file, front to back.
+  using SegmentWriter = std::function<Status(WritableFile&)>;
+  // The same for segments written by `writers` (a streamed merge: no image in
+  // memory): each to a new file, synced, then the manifest (writer only).
+  Status install_segments(std::vector<SegmentWriter> writers, std::vector<Live> kept, uint64_t catalog_seq,
+                          std::vector<ManifestSegment>* new_meta = nullptr);
   Result<std::string> write_file(const std::string& name, std::string_view bytes);
+  Result<std::string> write_file(const std::string& name, const SegmentWriter& writer);
   void install(std::vector<Live> live, uint64_t catalog_seq);
 
   std::shared_ptr<Directory> dir_;
