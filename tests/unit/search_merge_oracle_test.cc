@@ -68,30 +68,34 @@ std::vector<std::string> ask(const Engine& e, const std::string& q) {
 TEST(MergeVsOracle, MergedFreshAndUnmergedIndexesAnswerAsTheOracle) {
   const auto docs = load_pieces();
   ASSERT_GT(docs.size(), 300u);
-  TempDir dir_a("wenyuan_merge_oracle_a"), dir_b("wenyuan_merge_oracle_b");
+  TempDir dir_a("wenyuan_merge_oracle_a"), dir_b("wenyuan_merge_oracle_b"), dir_c("wenyuan_merge_oracle_c");
   index::IndexOptions o;
   o.segment_chars = 60000;  // several segments a commit
-  auto a = index::Index::open(dir_a.path, o);
-  ASSERT_TRUE(a) << a.status().message();
-  // Two commits of half the documents each, then every fifth document deleted.
-  const size_t half = docs.size() / 2;
-  for (size_t i = 0; i < docs.size(); ++i) {
-    ASSERT_TRUE((*a)->add(oracle::to_document(docs[i])).is_ok());
-    if (i + 1 == half) {
-      ASSERT_TRUE((*a)->commit(1).is_ok());
-    }
-  }
-  ASSERT_TRUE((*a)->commit(2).is_ok());
   std::vector<OracleDoc> live;
-  for (size_t i = 0; i < docs.size(); ++i) {
-    if (i % 5 == 2) {
-      ASSERT_TRUE((*a)->remove(docs[i].id).is_ok());
-    } else {
-      live.push_back(docs[i]);
+  for (size_t i = 0; i < docs.size(); ++i)
+    if (i % 5 != 2) live.push_back(docs[i]);
+  // Two commits of half the documents each, then every fifth document deleted.
+  auto make = [&](const std::filesystem::path& dir, const index::IndexOptions& opt) {
+    auto x = index::Index::open(dir, opt);
+    EXPECT_TRUE(x) << x.status().message();
+    const size_t half = docs.size() / 2;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      EXPECT_TRUE((*x)->add(oracle::to_document(docs[i])).is_ok());
+      if (i + 1 == half) {
+        EXPECT_TRUE((*x)->commit(1).is_ok());
+      }
     }
-  }
-  ASSERT_TRUE((*a)->commit(3).is_ok());
-  ASSERT_GT((*a)->stats().segments, 3u);
+    EXPECT_TRUE((*x)->commit(2).is_ok());
+    for (size_t i = 0; i < docs.size(); ++i)
+      if (i % 5 == 2) {
+        EXPECT_TRUE((*x)->remove(docs[i].id).is_ok());
+      }
+    EXPECT_TRUE((*x)->commit(3).is_ok());
+    EXPECT_GT((*x)->stats().segments, 3u);
+    return std::move(x).value();
+  };
+  auto a = make(dir_a.path, o);
+  ASSERT_TRUE(a);
 
   // The queries: substrings of every document (deleted ones too: they must
   // find nothing of it), and boolean queries.
@@ -127,15 +131,15 @@ TEST(MergeVsOracle, MergedFreshAndUnmergedIndexesAnswerAsTheOracle) {
     }
   };
   {
-    const Engine unmerged(**a);
+    const Engine unmerged(*a);
     check(unmerged, "unmerged");
   }
-  ASSERT_TRUE((*a)->optimize().is_ok());
-  ASSERT_EQ((*a)->stats().segments, 1u);
-  ASSERT_EQ((*a)->stats().deleted_docs, 0u);
-  check(Engine(**a), "merged");
+  ASSERT_TRUE(a->optimize().is_ok());
+  ASSERT_EQ(a->stats().segments, 1u);
+  ASSERT_EQ(a->stats().deleted_docs, 0u);
+  check(Engine(*a), "merged");
   // The merged index as it is on disk, opened again.
-  a->reset();
+  a.reset();
   auto reopened = index::Index::open(dir_a.path, o);
   ASSERT_TRUE(reopened) << reopened.status().message();
   check(Engine(**reopened), "merged, reopened");
@@ -146,6 +150,20 @@ TEST(MergeVsOracle, MergedFreshAndUnmergedIndexesAnswerAsTheOracle) {
   for (const auto& d : live) ASSERT_TRUE((*b)->add(oracle::to_document(d)).is_ok());
   ASSERT_TRUE((*b)->commit(3).is_ok());
   check(Engine(**b), "fresh");
+
+  // The policy's merges (maybe_merge: the same merge, written outside the
+  // writer's mutex), two segments at a time, level by level.
+  index::IndexOptions pairs = o;
+  pairs.segment_chars = 60000;
+  pairs.merge.factor = 2;
+  pairs.merge.min_bytes = 1ull << 40;  // every segment level 0
+  auto c = make(dir_c.path, pairs);
+  ASSERT_TRUE(c);
+  auto merges = c->maybe_merge();
+  ASSERT_TRUE(merges) << merges.status().message();
+  EXPECT_GT(*merges, 1u);
+  EXPECT_EQ(c->stats().segments, 1u);
+  check(Engine(*c), "maybe_merge");
 }
 
 }  // namespace

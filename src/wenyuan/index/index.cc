@@ -346,11 +346,9 @@ Status Index::install_segments(std::vector<SegmentWriter> writers, std::vector<L
   if (read_only_) return Status::permission_denied("index: writing segments needs the writer lock");
   std::vector<Live> live = std::move(kept);
   std::vector<std::string> written;
-  bool renamed = false;
   auto fail = [&](Status s) {
     // Files of a commit that did not happen are garbage; a writer's open() would remove them too.
-    if (!renamed)
-      for (const auto& n : written) (void)dir_->remove(n);
+    for (const auto& n : written) (void)dir_->remove(n);
     return s;
   };
   for (const auto& writer : writers) {
@@ -365,6 +363,16 @@ Status Index::install_segments(std::vector<SegmentWriter> writers, std::vector<L
     if (!seg) return fail(seg.status());
     live.push_back({*seg, new_segment_meta(number, (*seg)->doc_count(), new_meta)});
   }
+  return publish(std::move(live), std::move(written), catalog_seq);
+}
+
+Status Index::publish(std::vector<Live> live, std::vector<std::string> written, uint64_t catalog_seq) {
+  bool renamed = false;
+  auto fail = [&](Status s) {
+    if (!renamed)
+      for (const auto& n : written) (void)dir_->remove(n);
+    return s;
+  };
   if (!written.empty()) {
     Status s = dir_->sync_dir();
     if (!s) return fail(s);
@@ -423,6 +431,7 @@ Result<unsigned> Index::maybe_merge() {
   for (;;) {
     // 1. Choose, under the writer's mutex, and take the segments' current state.
     std::vector<Live> sources;
+    uint64_t number = 0;
     {
       std::lock_guard<std::mutex> l(write_mu_);
       if (read_only_) return merges;
@@ -431,12 +440,13 @@ Result<unsigned> Index::maybe_merge() {
         infos.push_back({lv.meta.number, lv.segment->byte_size(), lv.meta.n_docs, lv.meta.deleted_count()});
       const std::vector<uint64_t> chosen = choose_merge(infos, options_.merge);
       if (chosen.empty()) return merges;
+      number = next_segment_++;
       for (const auto& lv : live_)
         if (std::find(chosen.begin(), chosen.end(), lv.meta.number) != chosen.end()) sources.push_back(lv);
     }
     // 2. Merge without it: searches never wait, and neither do commits. The
-    // sources' parts are copied (segment_merger.h), into an image here: the
-    // file is written under the mutex, in step 3.
+    // sources' parts are copied (segment_merger.h) straight into the new file,
+    // under a number taken in step 1.
     std::vector<std::pair<uint64_t, uint32_t>> origin;  // merged local -> (source segment, local)
     std::vector<MergeSource> merge_sources;
     for (const auto& lv : sources) {
@@ -444,18 +454,31 @@ Result<unsigned> Index::maybe_merge() {
       for (uint32_t d = 0; d < lv.segment->doc_count(); ++d)
         if (!lv.meta.is_deleted(d)) origin.emplace_back(lv.meta.number, d);
     }
-    std::vector<std::string> images;
+    const std::string name = segment_file_name(number);
+    std::shared_ptr<const Segment> merged_segment;
     if (!origin.empty()) {
-      std::string image;
-      WENYUAN_RETURN_IF_ERROR(merge_segments(merge_sources, [&image](std::string_view bytes) {
-        image.append(bytes);
-        return Status::ok();
-      }));
-      images.push_back(std::move(image));
+      // A file no manifest names yet: a crash leaves garbage the next writer removes.
+      auto write_and_open = [&]() -> Result<std::shared_ptr<const Segment>> {
+        WENYUAN_RETURN_IF_ERROR(write_file(name, [&merge_sources](WritableFile& f) {
+                                  return merge_segments(merge_sources,
+                                                        [&f](std::string_view bytes) { return f.append(bytes); });
+                                }).status());
+        WENYUAN_ASSIGN_OR_RETURN(auto data, dir_->read(name));
+        return Segment::open(std::move(data), name);
+      };
+      auto seg = write_and_open();
+      if (!seg) {
+        (void)dir_->remove(name);
+        return seg.status();
+      }
+      merged_segment = std::move(seg).value();
     }
     // 3. Install: what a commit deleted meanwhile stays deleted in the merged segment.
     std::lock_guard<std::mutex> l(write_mu_);
-    if (read_only_) return merges;
+    if (read_only_) {
+      if (merged_segment) (void)dir_->remove(name);
+      return merges;
+    }
     std::vector<Live> kept;
     std::vector<ManifestSegment> carried(1);
     carried[0].deleted.assign((origin.size() + 7) / 8, 0);
@@ -471,7 +494,16 @@ Result<unsigned> Index::maybe_merge() {
           carried[0].deleted[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
     }
     // Pending adds and removes name ids, not places: they still apply after the swap.
-    WENYUAN_RETURN_IF_ERROR(install_images(std::move(images), std::move(kept), catalog_seq_, &carried));
+    std::vector<std::string> written;
+    if (merged_segment) {
+      ManifestSegment ms;
+      ms.number = number;
+      ms.n_docs = merged_segment->doc_count();
+      ms.deleted = std::move(carried[0].deleted);
+      kept.push_back({std::move(merged_segment), std::move(ms)});
+      written.push_back(name);
+    }
+    WENYUAN_RETURN_IF_ERROR(publish(std::move(kept), std::move(written), catalog_seq_));
     ++merges;
   }
 }

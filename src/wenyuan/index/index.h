@@ -161,6 +161,9 @@ class Index {
   // memory): each to a new file, synced, then the manifest (writer only).
   Status install_segments(std::vector<SegmentWriter> writers, std::vector<Live> kept, uint64_t catalog_seq,
                           std::vector<ManifestSegment>* new_meta = nullptr);
+  // Makes the `written` files durable (sync_dir), writes and installs the
+  // manifest naming `live`; on failure removes the `written` files.
+  Status publish(std::vector<Live> live, std::vector<std::string> written, uint64_t catalog_seq);
   Result<std::string> write_file(const std::string& name, std::string_view bytes);
   Result<std::string> write_file(const std::string& name, const SegmentWriter& writer);
   void install(std::vector<Live> live, uint64_t catalog_seq);
