@@ -149,6 +149,10 @@ Status Index::become_writer() {
 }
 
 void Index::become_reader() {
+  // maybe_merge writes its file outside the writer's mutex, under a number it
+  // took: it finishes (or fails) before the lock is let go, so no file is
+  // written without the lock and no number is reused after a reload.
+  std::lock_guard<std::mutex> merging(merge_mu_);
   std::lock_guard<std::mutex> l(write_mu_);
   read_only_ = true;
 }

@@ -125,7 +125,7 @@ class Index {
   // names (left by a writer that crashed).
   Status become_writer();
   // The writer lets go of the lock: from now on it writes nothing (commits
-  // stay in memory) until become_writer() again.
+  // stay in memory) until become_writer() again. Waits for a running merge.
   void become_reader();
   // The generation of the newest manifest on disk (0 if none); a cheap check for readers.
   Result<uint64_t> disk_generation() const;

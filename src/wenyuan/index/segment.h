@@ -159,7 +159,8 @@ class Segment {
   Result<TextRegion> text_region(uint32_t local) const;
   // Its bytes as stored (a merge copies them: segment_merger.h).
   std::string_view text_region_bytes(uint32_t local) const;
-  // The document as it was given to build_segment (for merges).
+  // The document as it was given to build_segment (`wenyuan verify`; merges
+  // copy the parts instead, segment_merger.h).
   Result<IndexDoc> load_doc(uint32_t local) const;
 
  private:
