@@ -69,8 +69,8 @@
 //                 spans_bytes: 5 x (varint n, n x {varint start, varint len}):
 //                   sentences, paragraphs, outline heading spans, public heading
 //                   spans, visible regions (code points of the text; kept so
-//                   merges can rebuild a segment from segments alone, and so
-//                   hits can mask paid text)
+//                   a segment's documents read back whole, Segment::load_doc
+//                   for `wenyuan verify`, and so hits can mask paid text)
 //                 n_blocks zstd frames, each ~kTextBlockBytes of the cleaned text
 //   pad         zero bytes to a multiple of 8 before each section
 //   footer      72 bytes: 7 x u64 section offsets (doc table, strings, spans,

@@ -1,6 +1,8 @@
 // Index: pending batch, commit protocol, snapshots, merges, read-only views. See index.h.
 #include "wenyuan/index/index.h"
 
+#include "wenyuan/index/segment_merger.h"
+
 #include <cstring>
 
 #include <algorithm>
@@ -147,6 +149,10 @@ Status Index::become_writer() {
 }
 
 void Index::become_reader() {
+  // maybe_merge writes its file outside the writer's mutex, under a number it
+  // took: it finishes (or fails) before the lock is let go, so no file is
+  // written without the lock and no number is reused after a reload.
+  std::lock_guard<std::mutex> merging(merge_mu_);
   std::lock_guard<std::mutex> l(write_mu_);
   read_only_ = true;
 }
@@ -240,10 +246,16 @@ Status Index::replace_all(uint64_t catalog_seq) {
 uint64_t Index::catalog_seq() const { return snapshot()->catalog_seq(); }
 
 Result<std::string> Index::write_file(const std::string& name, std::string_view bytes) {
+  return write_file(name, [bytes](WritableFile& f) -> Status {
+    constexpr size_t kChunk = 1 << 20;
+    for (size_t at = 0; at < bytes.size(); at += kChunk) WENYUAN_RETURN_IF_ERROR(f.append(bytes.substr(at, kChunk)));
+    return Status::ok();
+  });
+}
+
+Result<std::string> Index::write_file(const std::string& name, const SegmentWriter& writer) {
   WENYUAN_ASSIGN_OR_RETURN(auto f, dir_->create(name));
-  constexpr size_t kChunk = 1 << 20;
-  for (size_t at = 0; at < bytes.size(); at += kChunk)
-    WENYUAN_RETURN_IF_ERROR(f->append(bytes.substr(at, kChunk)));
+  WENYUAN_RETURN_IF_ERROR(writer(*f));
   WENYUAN_RETURN_IF_ERROR(f->sync());
   WENYUAN_RETURN_IF_ERROR(f->close());
   return name;
@@ -290,52 +302,81 @@ Status Index::write_commit(const std::vector<const IndexDoc*>& docs, std::vector
   return install_images(std::move(images), std::move(kept), catalog_seq);
 }
 
+namespace {
+
+// The manifest entry of a new segment; a merge's carries its tombstones over.
+ManifestSegment new_segment_meta(uint64_t number, uint32_t n_docs, std::vector<ManifestSegment>* new_meta) {
+  ManifestSegment ms;
+  ms.number = number;
+  ms.n_docs = n_docs;
+  ms.deleted.assign((ms.n_docs + 7) / 8, 0);
+  if (new_meta && !new_meta->empty()) {
+    ms.deleted = std::move(new_meta->front().deleted);
+    new_meta->erase(new_meta->begin());
+  }
+  return ms;
+}
+
+}  // namespace
+
 Status Index::install_images(std::vector<std::string> images, std::vector<Live> kept, uint64_t catalog_seq,
                              std::vector<ManifestSegment>* new_meta) {
-  std::vector<Live> live = std::move(kept);
-  auto add_live = [&](std::shared_ptr<const Segment> seg, uint64_t number) {
-    ManifestSegment ms;
-    ms.number = number;
-    ms.n_docs = seg->doc_count();
-    ms.deleted.assign((ms.n_docs + 7) / 8, 0);
-    if (new_meta && !new_meta->empty()) {  // tombstones carried over by a merge
-      ms.deleted = std::move(new_meta->front().deleted);
-      new_meta->erase(new_meta->begin());
-    }
-    live.push_back({std::move(seg), std::move(ms)});
-  };
   if (read_only_) {
     // A view of this process only: the segments live in memory, no manifest.
+    std::vector<Live> live = std::move(kept);
     for (auto& image : images) {
       const uint64_t number = next_segment_++;
       WENYUAN_ASSIGN_OR_RETURN(
           auto seg, Segment::open(std::make_shared<MemFile>(std::move(image)), "mem-" + std::to_string(number)));
-      add_live(std::move(seg), number);
+      live.push_back({seg, new_segment_meta(number, seg->doc_count(), new_meta)});
     }
     install(std::move(live), catalog_seq);
     return Status::ok();
   }
+  std::vector<SegmentWriter> writers;
+  for (auto& image : images)
+    writers.push_back([&image](WritableFile& f) -> Status {
+      constexpr size_t kChunk = 1 << 20;
+      const std::string_view bytes = image;
+      for (size_t at = 0; at < bytes.size(); at += kChunk) WENYUAN_RETURN_IF_ERROR(f.append(bytes.substr(at, kChunk)));
+      std::string().swap(image);  // written: free the image before the next one
+      return Status::ok();
+    });
+  return install_segments(std::move(writers), std::move(kept), catalog_seq, new_meta);
+}
+
+Status Index::install_segments(std::vector<SegmentWriter> writers, std::vector<Live> kept, uint64_t catalog_seq,
+                               std::vector<ManifestSegment>* new_meta) {
+  if (read_only_) return Status::permission_denied("index: writing segments needs the writer lock");
+  std::vector<Live> live = std::move(kept);
   std::vector<std::string> written;
-  bool renamed = false;
   auto fail = [&](Status s) {
     // Files of a commit that did not happen are garbage; a writer's open() would remove them too.
-    if (!renamed)
-      for (const auto& n : written) (void)dir_->remove(n);
+    for (const auto& n : written) (void)dir_->remove(n);
     return s;
   };
-  for (auto& image : images) {
+  for (const auto& writer : writers) {
     const uint64_t number = next_segment_++;
     const std::string name = segment_file_name(number);
     written.push_back(name);
-    auto w = write_file(name, image);
+    auto w = write_file(name, writer);
     if (!w) return fail(w.status());
-    std::string().swap(image);  // free the image
     auto data = dir_->read(name);
     if (!data) return fail(data.status());
     auto seg = Segment::open(std::move(data).value(), name);
     if (!seg) return fail(seg.status());
-    add_live(std::move(seg).value(), number);
+    live.push_back({*seg, new_segment_meta(number, (*seg)->doc_count(), new_meta)});
   }
+  return publish(std::move(live), std::move(written), catalog_seq);
+}
+
+Status Index::publish(std::vector<Live> live, std::vector<std::string> written, uint64_t catalog_seq) {
+  bool renamed = false;
+  auto fail = [&](Status s) {
+    if (!renamed)
+      for (const auto& n : written) (void)dir_->remove(n);
+    return s;
+  };
   if (!written.empty()) {
     Status s = dir_->sync_dir();
     if (!s) return fail(s);
@@ -375,22 +416,17 @@ Status Index::optimize() {
   bool any_deleted = false;
   for (const auto& lv : live_) any_deleted |= lv.meta.deleted_count() != 0;
   if (live_.size() <= 1 && !any_deleted) return Status::ok();
-  std::vector<IndexDoc> docs;
-  for (const auto& lv : live_) {
-    for (uint32_t d = 0; d < lv.segment->doc_count(); ++d) {
-      if (lv.meta.is_deleted(d)) continue;
-      WENYUAN_ASSIGN_OR_RETURN(auto x, lv.segment->load_doc(d));
-      docs.push_back(std::move(x));
-    }
-  }
-  std::vector<const IndexDoc*> ptrs;
-  for (const auto& d : docs) ptrs.push_back(&d);
-  // One segment regardless of segment_chars: that is what optimize means.
-  IndexOptions saved = options_;
-  options_.segment_chars = SIZE_MAX;
-  Status s = write_commit(ptrs, {}, catalog_seq_);
-  options_ = saved;
-  return s;
+  // One segment, streamed to its file by copying the sources' parts
+  // (segment_merger.h): no text decoded, no image in memory.
+  std::vector<MergeSource> sources;
+  for (const auto& lv : live_) sources.push_back({lv.segment.get(), &lv.meta});
+  if (live_doc_count(sources) == 0) return install_segments({}, {}, catalog_seq_);
+  SegmentWriter merge = [&sources](WritableFile& f) {
+    return merge_segments(sources, [&f](std::string_view bytes) { return f.append(bytes); });
+  };
+  std::vector<SegmentWriter> writers;
+  writers.push_back(std::move(merge));
+  return install_segments(std::move(writers), {}, catalog_seq_);
 }
 
 Result<unsigned> Index::maybe_merge() {
@@ -399,6 +435,7 @@ Result<unsigned> Index::maybe_merge() {
   for (;;) {
     // 1. Choose, under the writer's mutex, and take the segments' current state.
     std::vector<Live> sources;
+    uint64_t number = 0;
     {
       std::lock_guard<std::mutex> l(write_mu_);
       if (read_only_) return merges;
@@ -407,31 +444,45 @@ Result<unsigned> Index::maybe_merge() {
         infos.push_back({lv.meta.number, lv.segment->byte_size(), lv.meta.n_docs, lv.meta.deleted_count()});
       const std::vector<uint64_t> chosen = choose_merge(infos, options_.merge);
       if (chosen.empty()) return merges;
+      number = next_segment_++;
       for (const auto& lv : live_)
         if (std::find(chosen.begin(), chosen.end(), lv.meta.number) != chosen.end()) sources.push_back(lv);
     }
-    // 2. Read and build without it: searches never wait, and neither do commits.
-    std::vector<IndexDoc> docs;
+    // 2. Merge without it: searches never wait, and neither do commits. The
+    // sources' parts are copied (segment_merger.h) straight into the new file,
+    // under a number taken in step 1.
     std::vector<std::pair<uint64_t, uint32_t>> origin;  // merged local -> (source segment, local)
+    std::vector<MergeSource> merge_sources;
     for (const auto& lv : sources) {
-      for (uint32_t d = 0; d < lv.segment->doc_count(); ++d) {
-        if (lv.meta.is_deleted(d)) continue;
-        WENYUAN_ASSIGN_OR_RETURN(auto x, lv.segment->load_doc(d));
-        docs.push_back(std::move(x));
-        origin.emplace_back(lv.meta.number, d);
+      merge_sources.push_back({lv.segment.get(), &lv.meta});
+      for (uint32_t d = 0; d < lv.segment->doc_count(); ++d)
+        if (!lv.meta.is_deleted(d)) origin.emplace_back(lv.meta.number, d);
+    }
+    const std::string name = segment_file_name(number);
+    std::shared_ptr<const Segment> merged_segment;
+    if (!origin.empty()) {
+      // A file no manifest names yet: a crash leaves garbage the next writer removes.
+      auto write_and_open = [&]() -> Result<std::shared_ptr<const Segment>> {
+        WENYUAN_RETURN_IF_ERROR(write_file(name, [&merge_sources](WritableFile& f) {
+                                  return merge_segments(merge_sources,
+                                                        [&f](std::string_view bytes) { return f.append(bytes); });
+                                }).status());
+        WENYUAN_ASSIGN_OR_RETURN(auto data, dir_->read(name));
+        return Segment::open(std::move(data), name);
+      };
+      auto seg = write_and_open();
+      if (!seg) {
+        (void)dir_->remove(name);
+        return seg.status();
       }
+      merged_segment = std::move(seg).value();
     }
-    std::vector<const IndexDoc*> ptrs;
-    for (const auto& d : docs) ptrs.push_back(&d);
-    std::vector<std::string> images;
-    if (!ptrs.empty()) {
-      WENYUAN_ASSIGN_OR_RETURN(auto image, build_segment(ptrs));
-      images.push_back(std::move(image));
-    }
-    docs.clear();
     // 3. Install: what a commit deleted meanwhile stays deleted in the merged segment.
     std::lock_guard<std::mutex> l(write_mu_);
-    if (read_only_) return merges;
+    if (read_only_) {
+      if (merged_segment) (void)dir_->remove(name);
+      return merges;
+    }
     std::vector<Live> kept;
     std::vector<ManifestSegment> carried(1);
     carried[0].deleted.assign((origin.size() + 7) / 8, 0);
@@ -447,7 +498,16 @@ Result<unsigned> Index::maybe_merge() {
           carried[0].deleted[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
     }
     // Pending adds and removes name ids, not places: they still apply after the swap.
-    WENYUAN_RETURN_IF_ERROR(install_images(std::move(images), std::move(kept), catalog_seq_, &carried));
+    std::vector<std::string> written;
+    if (merged_segment) {
+      ManifestSegment ms;
+      ms.number = number;
+      ms.n_docs = merged_segment->doc_count();
+      ms.deleted = std::move(carried[0].deleted);
+      kept.push_back({std::move(merged_segment), std::move(ms)});
+      written.push_back(name);
+    }
+    WENYUAN_RETURN_IF_ERROR(publish(std::move(kept), std::move(written), catalog_seq_));
     ++merges;
   }
 }

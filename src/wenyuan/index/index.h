@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -124,7 +125,7 @@ class Index {
   // names (left by a writer that crashed).
   Status become_writer();
   // The writer lets go of the lock: from now on it writes nothing (commits
-  // stay in memory) until become_writer() again.
+  // stay in memory) until become_writer() again. Waits for a running merge.
   void become_reader();
   // The generation of the newest manifest on disk (0 if none); a cheap check for readers.
   Result<uint64_t> disk_generation() const;
@@ -154,7 +155,17 @@ class Index {
   // and the manifest naming `kept` + them; installs the new state.
   Status install_images(std::vector<std::string> images, std::vector<Live> kept, uint64_t catalog_seq,
                         std::vector<ManifestSegment>* new_meta = nullptr);
+  // Writes the bytes of one segment file into an open file, front to back.
+  using SegmentWriter = std::function<Status(WritableFile&)>;
+  // The same for segments written by `writers` (a streamed merge: no image in
+  // memory): each to a new file, synced, then the manifest (writer only).
+  Status install_segments(std::vector<SegmentWriter> writers, std::vector<Live> kept, uint64_t catalog_seq,
+                          std::vector<ManifestSegment>* new_meta = nullptr);
+  // Makes the `written` files durable (sync_dir), writes and installs the
+  // manifest naming `live`; on failure removes the `written` files.
+  Status publish(std::vector<Live> live, std::vector<std::string> written, uint64_t catalog_seq);
   Result<std::string> write_file(const std::string& name, std::string_view bytes);
+  Result<std::string> write_file(const std::string& name, const SegmentWriter& writer);
   void install(std::vector<Live> live, uint64_t catalog_seq);
 
   std::shared_ptr<Directory> dir_;

@@ -157,7 +157,10 @@ class Segment {
   Result<StoredText> load_text(uint32_t local) const;
   // The text store region of a local doc, parsed in place (blocks decoded on request).
   Result<TextRegion> text_region(uint32_t local) const;
-  // The document as it was given to build_segment (for merges).
+  // Its bytes as stored (a merge copies them: segment_merger.h).
+  std::string_view text_region_bytes(uint32_t local) const;
+  // The document as it was given to build_segment (`wenyuan verify`; merges
+  // copy the parts instead, segment_merger.h).
   Result<IndexDoc> load_doc(uint32_t local) const;
 
  private:

@@ -173,6 +173,11 @@ Result<TextRegion> Segment::text_region(uint32_t local) const {
   return t;
 }
 
+std::string_view Segment::text_region_bytes(uint32_t local) const {
+  const DocRecord r = record(local);
+  return std::string_view(base_ + off_text_ + r.text_off, r.text_bytes);  // bounds checked at open
+}
+
 Result<StoredText> Segment::load_text(uint32_t local) const {
   WENYUAN_ASSIGN_OR_RETURN(auto region, text_region(local));
   StoredText t;
