@@ -70,7 +70,9 @@ struct Lib {
     // Two commits: several segments.
     for (size_t k = 0; k < docs.size(); ++k) {
       EXPECT_TRUE(idx->add(docs[k]).is_ok());
-      if (k == docs.size() / 2) EXPECT_TRUE(idx->commit(1).is_ok());
+      if (k == docs.size() / 2) {
+        EXPECT_TRUE(idx->commit(1).is_ok());
+      }
     }
     EXPECT_TRUE(idx->commit(2).is_ok());
   }
