@@ -1,4 +1,4 @@
-// MergePolicy: which segments to merge after a commit (docs/merging.md).
+// MergePolicy: which segments to merge after a commit (docs/living-library.md, "Merging").
 //
 // A living library commits often (the server commits every change within a
 // second), so without merging a day of small commits leaves thousands of small
