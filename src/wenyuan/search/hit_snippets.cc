@@ -102,6 +102,9 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
   uint32_t run_b0 = 0, run_b1 = 0;  // blocks of `run`
   std::vector<std::pair<std::vector<Snippet>, uint32_t>> per;  // snippets of each island
   std::vector<doc::Span> sents, ims;
+  const char* cur_buf = nullptr;  // where the last island started: its buffer, byte and code point
+  size_t cur_byte = 0;
+  uint32_t cur_cp = 0;
   // Sentences (and matches) sorted by start and by end, as doc::analyze and
   // match_spans give them, are searched instead of scanned for each island (a
   // long law has thousands); anything else is scanned, with the same result.
@@ -115,19 +118,31 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
       buf_b0 = h.text_b0;
     } else {
       if (!(b0 >= run_b0 && b1 <= run_b1 && !run.empty())) {
-        run.clear();
-        WENYUAN_RETURN_IF_ERROR(rg.decode(b0, b1, run));
-        run_b0 = b0;
+        if (!run.empty() && b0 >= run_b0 && b0 < run_b1) {  // overlaps the run's end: extend it
+          WENYUAN_RETURN_IF_ERROR(rg.decode(run_b1, b1, run));
+        } else {
+          run.clear();
+          WENYUAN_RETURN_IF_ERROR(rg.decode(b0, b1, run));
+          run_b0 = b0;
+          cur_buf = nullptr;
+        }
         run_b1 = b1;
       }
       buf = run;
       buf_b0 = run_b0;
     }
-    // From block b0 on: substr_code_points counts from the view's start, so
-    // an island costs at most a block more than its own length.
-    const std::string_view src = buf.substr(rg.block_byte_off(b0) - rg.block_byte_off(buf_b0));
-    const uint32_t src_cp = rg.block_first_cp(b0);
-    std::string piece = text::substr_code_points(src, is.a - src_cp, is.b - src_cp);
+    // The island's bytes: counted on from the last island's start when it
+    // is in the same buffer (islands ascend), else from block b0's start, so
+    // cutting all islands costs about their blocks once.
+    if (cur_buf != buf.data() || cur_cp > is.a || rg.block_first_cp(b0) > cur_cp) {
+      cur_buf = buf.data();
+      cur_byte = rg.block_byte_off(b0) - rg.block_byte_off(buf_b0);
+      cur_cp = rg.block_first_cp(b0);
+    }
+    cur_byte = text::skip_code_points(buf, cur_byte, is.a - cur_cp);
+    cur_cp = is.a;
+    const size_t end_byte = text::skip_code_points(buf, cur_byte, is.b - is.a);
+    std::string piece(buf.substr(cur_byte, end_byte - cur_byte));
     if (h.visible_only) piece = mask(piece, is.a, h.stored.visible);
     sents.clear();
     for (size_t i = sorted ? first_after(h.stored.sentences, is.a) : 0; i < h.stored.sentences.size(); ++i) {

@@ -1,5 +1,7 @@
 #include "wenyuan/text/utf8.h"
 
+#include <algorithm>
+
 namespace wenyuan::text {
 
 namespace {
@@ -125,6 +127,11 @@ std::vector<uint32_t> code_point_byte_offsets(std::string_view s) {
   }
   offsets.push_back(static_cast<uint32_t>(s.size()));
   return offsets;
+}
+
+size_t skip_code_points(std::string_view s, size_t i, size_t n) {
+  for (; i < s.size() && n > 0; --n) i += step(s, i);
+  return std::min(i, s.size());
 }
 
 std::string substr_code_points(std::string_view s, size_t start, size_t end) {
