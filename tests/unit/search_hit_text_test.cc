@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -69,6 +70,17 @@ std::vector<index::IndexDoc> load_docs() {
     docs.push_back(std::move(d));
   }
   docs.push_back(analysed("empty", "空文档的标题", ""));
+  // One-character terms stop reading blocks once the first kMaxMatches ranges
+  // are settled: here 的 fills the first block, where "的的" merges it into one
+  // range, then stands alone in the next block, then 1,500 中国 follow (known
+  // from the postings): a stop that looked only at the count of ranges would
+  // end after the first block and lose the lone 的.
+  std::string dense(3000 * 3, ' ');
+  for (size_t i = 0; i < 3000; ++i) dense.replace(i * 3, 3, "的");
+  for (int i = 0; i < 300; ++i) dense += "的，";
+  for (int i = 0; i < 1500; ++i) dense += "中国，";
+  dense += "\n末尾的话";
+  docs.push_back(analysed("dense", "密集的的", dense));
   return docs;
 }
 
@@ -192,11 +204,13 @@ class HitText : public ::testing::Test {
       for (size_t i = 0; i < want.snippets.size(); ++i) ASSERT_EQ(h.snippets[i].highlights, want.snippets[i].highlights) << q << " in " << h.id;
       ++hits;
       snippets += h.snippets.size();
+      capped_ += h.matches.size() >= kMaxMatches;
     }
   }
   static std::vector<index::IndexDoc>* docs_;
   static std::filesystem::path* dir_;
   static index::Index* index_;
+  static inline size_t capped_ = 0;  // hits with kMaxMatches match ranges
 };
 std::vector<index::IndexDoc>* HitText::docs_ = nullptr;
 std::filesystem::path* HitText::dir_ = nullptr;
@@ -235,6 +249,52 @@ TEST_F(HitText, SnippetsAndMatchesEqualTheWholeTextPath) {
   EXPECT_GT(hits, 2000u);
   EXPECT_GT(snippets, 2000u);
   EXPECT_GT(paid, 100u);
+}
+
+// One-character terms (no positions: found block by block in the stored
+// text, only as far as the result can change): the commonest characters of
+// the long document (past kMaxMatches), characters of titles (tf counts them
+// too), characters that occur only near the end of the long document, and
+// combinations with each other and with longer terms, both units, members and
+// non-members.
+TEST_F(HitText, OneCharacterTermsEqualTheWholeTextPath) {
+  const auto& norm = text::Normalizer::instance();
+  const std::u32string lng = norm.normalize(doc("long").text);
+  std::map<char32_t, size_t> freq;
+  for (char32_t c : lng) ++freq[c];
+  std::vector<std::pair<size_t, char32_t>> by;
+  for (const auto& [c, n] : freq) by.push_back({n, c});
+  std::sort(by.rbegin(), by.rend());
+  std::vector<char32_t> chars;
+  for (size_t i = 0; i < by.size() && chars.size() < 6; ++i)
+    if (std::u32string_view(U"，、。（）：；\"“”|-").find(by[i].second) == std::u32string_view::npos) chars.push_back(by[i].second);
+  for (size_t i = lng.size() - 400; i < lng.size(); ++i)  // seen near the end only
+    if (freq[lng[i]] <= 2 && chars.size() < 12) chars.push_back(lng[i]);
+  for (const auto& d : *docs_) {
+    const std::u32string t = norm.normalize(d.title);
+    if (!t.empty() && chars.size() < 18 && std::u32string_view(U"\"()|-:").find(t[0]) == std::u32string_view::npos) chars.push_back(t[0]);
+  }
+  ASSERT_GE(chars.size(), 14u);
+  size_t hits = 0, snippets = 0;
+  auto one = [&](char32_t c) { return std::make_pair(text::encode_utf8(std::u32string(1, c)), std::u32string(1, c)); };
+  for (size_t i = 0; i < chars.size(); ++i) {
+    const auto [q, t] = one(chars[i]);
+    const auto [q2, t2] = one(chars[(i + 1) % chars.size()]);
+    for (int v = 0; v < 2; ++v) {
+      for (int para = 0; para < 2; ++para) {
+        check(q, {t}, v, para, hits, snippets);
+        check(q + " " + q2, {t, t2}, v, para, hits, snippets);
+        check(q + "|" + q2, {t, t2}, v, para, hits, snippets);
+        check(q + " 人民", {t, U"人民"}, v, para, hits, snippets);
+        if (HasFatalFailure()) return;
+      }
+    }
+  }
+  for (int v = 0; v < 2; ++v)
+    for (int para = 0; para < 2; ++para) check("的 \"的的\" 中国", {U"的", U"的的", U"中国"}, v, para, hits, snippets);
+  EXPECT_GT(hits, 3000u);
+  EXPECT_GT(snippets, 3000u);
+  EXPECT_GT(capped_, 20u);
 }
 
 TEST_F(HitText, TitleOnlyHitsGetTheLeadAndEmptyTextsNone) {

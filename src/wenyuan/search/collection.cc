@@ -165,7 +165,8 @@ Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const 
       const Segment& seg = *snap.parts()[f.part].segment;
       Hit h = make_hit(seg.doc(f.doc), f.score, r.visible_only, r.fields);
       if (r.snippets || r.matches) {
-        WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only));
+        WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only,
+                                                  OccurrenceNeed::for_matches(0, UINT32_MAX)));
         h.matches = match_spans(ht, 0, UINT32_MAX);
         if (r.snippets) {
           WENYUAN_ASSIGN_OR_RETURN(h.snippets, hit_snippets(ht, h.matches, r.max_snippets));
@@ -200,7 +201,7 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
       // Only the hits shown read their text: the paragraph (clipped to a
       // visible region for a non-member) is the one holding normalized
       // position lo, and the snippet never leaves it.
-      WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, p.doc, positives, ht, r.visible_only));
+      WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, p.doc, positives, ht, r.visible_only, OccurrenceNeed::for_matches(p.lo, p.hi)));
       const auto& ps = ht.stored.paragraphs;
       const uint32_t o = ht.origin(p.lo);
       auto it = std::upper_bound(ps.begin(), ps.end(), o, [](uint32_t v, const doc::Span& q) { return v < q.start; });

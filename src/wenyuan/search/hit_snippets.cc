@@ -52,6 +52,18 @@ std::string mask(std::string_view text, uint32_t base, const std::vector<doc::Sp
   return out;
 }
 
+bool monotone(const std::vector<doc::Span>& spans) {
+  return std::adjacent_find(spans.begin(), spans.end(), [](const doc::Span& x, const doc::Span& y) {
+           return y.start < x.start || y.end < x.end;
+         }) == spans.end();
+}
+
+// The first of `spans` (sorted by start and by end) ending after `a`.
+size_t first_after(const std::vector<doc::Span>& spans, uint32_t a) {
+  return static_cast<size_t>(
+      std::partition_point(spans.begin(), spans.end(), [a](const doc::Span& s) { return s.end <= a; }) - spans.begin());
+}
+
 }  // namespace
 
 Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<doc::Span>& matches, size_t max_snippets,
@@ -83,38 +95,68 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
     }
   }
 
-  // Blocks: each run of blocks needed by consecutive islands decoded once.
+  // Blocks: the ones load_hit_text read already (h.stored.text), else each
+  // run of blocks needed by consecutive islands decoded once.
   const index::TextRegion& rg = h.region;
   std::string run;
   uint32_t run_b0 = 0, run_b1 = 0;  // blocks of `run`
-  if (h.whole) run_b1 = rg.block_count();
   std::vector<std::pair<std::vector<Snippet>, uint32_t>> per;  // snippets of each island
   std::vector<doc::Span> sents, ims;
+  const char* cur_buf = nullptr;  // where the last island started: its buffer, byte and code point
+  size_t cur_byte = 0;
+  uint32_t cur_cp = 0;
+  // Sentences (and matches) sorted by start and by end, as doc::analyze and
+  // match_spans give them, are searched instead of scanned for each island (a
+  // long law has thousands); anything else is scanned, with the same result.
+  const bool sorted = monotone(h.stored.sentences), ms_sorted = monotone(ms);
   for (const Island& is : isl) {
     const uint32_t b0 = rg.block_of_cp(is.a), b1 = rg.block_of_cp(is.b - 1) + 1;
-    std::string_view src;
-    if (h.whole) {
-      src = h.stored.text;
+    std::string_view buf;  // the UTF-8 of blocks [buf_b0, ...) holding the island
+    uint32_t buf_b0 = 0;
+    if (h.text_b0 < h.text_b1 && b0 >= h.text_b0 && b1 <= h.text_b1) {
+      buf = h.stored.text;
+      buf_b0 = h.text_b0;
     } else {
       if (!(b0 >= run_b0 && b1 <= run_b1 && !run.empty())) {
-        run.clear();
-        WENYUAN_RETURN_IF_ERROR(rg.decode(b0, b1, run));
-        run_b0 = b0;
+        if (!run.empty() && b0 >= run_b0 && b0 < run_b1) {  // overlaps the run's end: extend it
+          WENYUAN_RETURN_IF_ERROR(rg.decode(run_b1, b1, run));
+        } else {
+          run.clear();
+          WENYUAN_RETURN_IF_ERROR(rg.decode(b0, b1, run));
+          run_b0 = b0;
+          cur_buf = nullptr;
+        }
         run_b1 = b1;
       }
-      src = run;
+      buf = run;
+      buf_b0 = run_b0;
     }
-    const uint32_t src_cp = h.whole ? 0 : rg.block_first_cp(run_b0);
-    std::string piece = text::substr_code_points(src, is.a - src_cp, is.b - src_cp);
+    // The island's bytes: counted on from the last island's start when it
+    // is in the same buffer (islands ascend), else from block b0's start, so
+    // cutting all islands costs about their blocks once.
+    if (cur_buf != buf.data() || cur_cp > is.a || rg.block_first_cp(b0) > cur_cp) {
+      cur_buf = buf.data();
+      cur_byte = rg.block_byte_off(b0) - rg.block_byte_off(buf_b0);
+      cur_cp = rg.block_first_cp(b0);
+    }
+    cur_byte = text::skip_code_points(buf, cur_byte, is.a - cur_cp);
+    cur_cp = is.a;
+    const size_t end_byte = text::skip_code_points(buf, cur_byte, is.b - is.a);
+    std::string piece(buf.substr(cur_byte, end_byte - cur_byte));
     if (h.visible_only) piece = mask(piece, is.a, h.stored.visible);
     sents.clear();
-    for (const auto& s : h.stored.sentences) {
+    for (size_t i = sorted ? first_after(h.stored.sentences, is.a) : 0; i < h.stored.sentences.size(); ++i) {
+      const auto& s = h.stored.sentences[i];
+      if (sorted && s.start >= is.b) break;
       if (s.end <= is.a || s.start >= is.b) continue;
       sents.push_back({std::max(s.start, is.a) - is.a, std::min(s.end, is.b) - is.a});
     }
     ims.clear();
-    for (const auto& m : ms)
+    for (size_t i = ms_sorted ? first_after(ms, is.a) : 0; i < ms.size(); ++i) {
+      const auto& m = ms[i];
+      if (ms_sorted && m.start >= is.b) break;
       if (m.start < is.b && m.end > is.a) ims.push_back({m.start - is.a, m.end - is.a});
+    }
     auto got = make_snippets(piece, sents, ims, max_snippets, max_chars);
     for (auto& s : got) {
       s.start += is.a;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "wenyuan/index/format.h"
 #include "wenyuan/search/engine.h"
 #include "wenyuan/search/execution.h"
 #include "wenyuan/text/normalize.h"
@@ -73,58 +74,100 @@ std::vector<doc::Span> clip_to(const std::vector<doc::Span>& spans, const std::v
 }  // namespace
 
 Status load_hit_text(const Segment& seg, uint32_t d, const std::vector<const QueryNode*>& positives, HitText& h,
-                     bool visible_only) {
+                     bool visible_only, OccurrenceNeed need) {
   h.seg = &seg;
   h.doc = d;
   h.visible_only = visible_only;
   WENYUAN_ASSIGN_OR_RETURN(h.region, seg.text_region(d));
   WENYUAN_RETURN_IF_ERROR(h.region.spans(h.stored));
   h.stored.text.clear();
-  h.whole = false;
+  h.text_b0 = h.text_b1 = 0;
   const DocMeta meta = seg.doc(d);
   const auto& norm = text::Normalizer::instance();
   h.title.clear();
   norm.normalize(meta.title, h.title);
   const uint32_t base = meta.title_len + 1;
-  // A one-character term: unigrams keep no positions, so its occurrences come
-  // from the normalized text (normalized per code point: no origin needed).
-  thread_local std::u32string chars;
-  const bool needs_text = std::any_of(positives.begin(), positives.end(), [](const QueryNode* n) {
-    return n->field != Field::kTitle && n->normalized.size() == 1;
-  });
-  if (needs_text) {
-    h.stored.text.reserve(h.region.text_bytes());
-    WENYUAN_RETURN_IF_ERROR(h.region.decode(0, h.region.block_count(), h.stored.text));
-    h.whole = true;
-    chars.clear();
-    norm.normalize(h.stored.text, chars);
-  }
+  // The filters every occurrence passes, whichever way it was found.
+  auto keep = [&](const QueryNode* n, uint32_t s) {
+    const auto m = static_cast<uint32_t>(n->normalized.size());
+    if (visible_only && !meta.is_visible(base + s, m)) return false;
+    return n->field != Field::kHeading || meta.in_heading(base + s, m, visible_only);
+  };
+  // One-character terms: their slot in h.occ and how many text occurrences
+  // are still to be found (tf counts title and text; kUnknown without a
+  // posting entry, e.g. a corrupt index: then the scan runs to the end).
+  constexpr uint32_t kUnknown = UINT32_MAX;
+  struct One {
+    size_t slot;
+    char32_t c;
+    uint32_t left;
+  };
+  std::vector<One> ones;
   h.occ.clear();
   std::vector<uint32_t> at;
   for (const QueryNode* n : positives) {
     std::vector<uint32_t> starts;
     const auto m = static_cast<uint32_t>(n->normalized.size());
-    if (n->field != Field::kTitle && m > 0) {
-      if (m == 1) {
-        find_all(chars, n->normalized[0], starts);
-      } else {
-        at.clear();
-        term_positions(seg, d, n->normalized, at);
-        for (uint32_t p : at)
-          if (p >= base) starts.push_back(p - base);
+    if (n->field != Field::kTitle && m == 1) {
+      const char32_t c = n->normalized[0];
+      uint32_t left = kUnknown;
+      index::PostingCursor cur(seg.gram(index::unigram_key(c)));
+      if (!cur.done()) cur.advance(d);
+      if (!cur.done() && cur.doc() == d) {
+        const auto in_title = static_cast<uint32_t>(std::count(h.title.begin(), h.title.end(), c));
+        left = cur.tf() > in_title ? cur.tf() - in_title : 0;
       }
-      if (visible_only) {
-        starts.erase(std::remove_if(starts.begin(), starts.end(),
-                                    [&](uint32_t s) { return !meta.is_visible(base + s, m); }),
-                     starts.end());
-      }
-      if (n->field == Field::kHeading) {
-        starts.erase(std::remove_if(starts.begin(), starts.end(),
-                                    [&](uint32_t s) { return !meta.in_heading(base + s, m, visible_only); }),
-                     starts.end());
-      }
+      ones.push_back({h.occ.size(), c, left});
+    } else if (n->field != Field::kTitle && m > 1) {
+      at.clear();
+      term_positions(seg, d, n->normalized, at);
+      for (uint32_t p : at)
+        if (p >= base && keep(n, p - base)) starts.push_back(p - base);
     }
     h.occ.push_back({n, std::move(starts)});
+  }
+  if (!ones.empty() && h.region.block_count() > 0) {
+    // The blocks that can hold an occurrence inside [lo, hi): from the last
+    // one starting at or before lo to the last one starting before hi.
+    const index::TextRegion& rg = h.region;
+    uint32_t b0 = 0, b1 = rg.block_count();
+    if (!need.every) {
+      while (b0 + 1 < b1 && rg.block_first_norm(b0 + 1) <= need.lo) ++b0;  // few blocks: linear is fine
+      while (b1 > b0 && rg.block_first_norm(b1 - 1) >= need.hi) --b1;
+    }
+    h.text_b0 = h.text_b1 = b0;
+    thread_local std::u32string chars;
+    size_t in_range = 0;  // occurrences kept inside [lo, hi)
+    for (uint32_t b = b0; b < b1; ++b) {
+      if (std::all_of(ones.begin(), ones.end(), [](const One& o) { return o.left == 0; })) break;
+      const size_t from = h.stored.text.size();
+      WENYUAN_RETURN_IF_ERROR(rg.decode(b, b + 1, h.stored.text));
+      h.text_b1 = b + 1;
+      chars.clear();
+      norm.normalize(std::string_view(h.stored.text).substr(from), chars);
+      const uint32_t first = rg.block_first_norm(b);
+      for (One& o : ones) {
+        if (o.left == 0) continue;
+        auto& starts = h.occ[o.slot].second;
+        at.clear();
+        find_all(chars, o.c, at);
+        for (uint32_t a : at) {
+          const uint32_t s = first + a;
+          if (o.left != kUnknown && o.left > 0) --o.left;
+          if (!keep(h.occ[o.slot].first, s)) continue;
+          starts.push_back(s);
+          in_range += s >= need.lo && s < need.hi;
+        }
+      }
+      // Past kMaxMatches ranges: every occurrence not read yet starts at an
+      // original code point >= the next block's first, so once the
+      // kMaxMatches-th range match_spans gives starts before that, the
+      // ranges it returns no longer change (it stops at that range).
+      if (!need.every && in_range >= kMaxMatches && b + 1 < b1) {
+        const std::vector<doc::Span> got = match_spans(h, need.lo, need.hi);
+        if (got.size() >= kMaxMatches && got.back().start < rg.block_first_cp(b + 1)) break;
+      }
+    }
   }
   if (visible_only) {
     h.stored.sentences = clip_to(h.stored.sentences, h.stored.visible);

@@ -4,9 +4,14 @@
 // A hit's occurrences come from the postings (terms of two or more
 // characters: the same positions the engine matched), mapped back to original
 // code points by the text store's sparse origin map; its text is decoded only
-// in the blocks around the matches its snippets are cut from. Only a
-// one-character term (unigrams keep no positions) reads and normalizes the
-// whole text.
+// in the blocks around the matches its snippets are cut from. A
+// one-character term (unigrams keep no positions) is found by decoding and
+// normalizing the text block by block (normalization is per code point, and
+// blocks are cut at code point boundaries, so a block normalizes on its own
+// and its normalized text starts at the block table's first_norm), and only
+// as far as the result can still change: until the term's text occurrences
+// (tf from the unigram posting, less the title's) are all found, or until the
+// first kMaxMatches match ranges can no longer change.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +32,9 @@ struct HitText {
   uint32_t doc = 0;
   bool visible_only = false;
   index::TextRegion region;       // origin map, block table
-  index::StoredText stored;       // spans (sentences and paragraphs clipped to visible with visible_only); `text`
-                                  // only when `whole` (a one-character term needed it), unmasked
-  bool whole = false;
+  index::StoredText stored;       // spans (sentences and paragraphs clipped to visible with visible_only); `text`:
+                                  // the UTF-8 of blocks [text_b0, text_b1) (those a one-character term read), unmasked
+  uint32_t text_b0 = 0, text_b1 = 0;
   std::u32string title;           // normalized title
   std::vector<std::pair<const QueryNode*, std::vector<uint32_t>>> occ;  // text-relative normalized starts
 
@@ -38,10 +43,22 @@ struct HitText {
   uint32_t text_chars() const { return region.block_first_cp(region.block_count()); }
 };
 
+// What a caller needs of a hit's occurrences. `every`: all of them (the
+// paragraph unit's text path scores every paragraph). Otherwise only what
+// match_spans(h, lo, hi) returns must be exact: one-character terms may be
+// left out beyond that (outside [lo, hi), or past the kMaxMatches-th range).
+struct OccurrenceNeed {
+  bool every = true;
+  uint32_t lo = 0, hi = UINT32_MAX;  // normalized text range
+  static OccurrenceNeed all() { return {}; }
+  static OccurrenceNeed for_matches(uint32_t lo, uint32_t hi) { return {false, lo, hi}; }
+};
+
 // Reads hit `d` of `seg`: its span tables and origin map, and the text
-// occurrences of every positive term (visible ones only, with `visible_only`).
+// occurrences of every positive term (visible ones only, with `visible_only`),
+// as `need` asks.
 Status load_hit_text(const index::Segment& seg, uint32_t d, const std::vector<const QueryNode*>& positives,
-                     HitText& h, bool visible_only);
+                     HitText& h, bool visible_only, OccurrenceNeed need = OccurrenceNeed::all());
 
 // Match ranges in original code points, restricted to normalized text range
 // [lo, hi), overlaps merged, at most kMaxMatches.

@@ -1,5 +1,7 @@
 #include "wenyuan/text/utf8.h"
 
+#include <algorithm>
+
 namespace wenyuan::text {
 
 namespace {
@@ -27,6 +29,20 @@ size_t valid_sequence_length(std::string_view s, size_t i) {
     return 4;
   }
   return 0;
+}
+
+// How many bytes decode_one consumes at s[i] (one for an ill-formed byte),
+// without building the code point. ASCII and the 3-byte lead bytes with no
+// overlong or surrogate case (E1-EC, EE, EF: all of CJK) skip the general
+// check: the hot path of cutting snippets out of Chinese text.
+size_t step(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) return 1;
+  if (i + 2 < s.size() && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) &&
+      (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80 && (static_cast<unsigned char>(s[i + 2]) & 0xC0) == 0x80)
+    return 3;
+  const size_t len = valid_sequence_length(s, i);
+  return len == 0 ? 1 : len;
 }
 }  // namespace
 
@@ -98,7 +114,7 @@ std::string encode_utf8(std::u32string_view s) {
 
 size_t count_code_points(std::string_view s) {
   size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++n) decode_one(s, i);
+  for (size_t i = 0; i < s.size(); ++n) i += step(s, i);
   return n;
 }
 
@@ -113,11 +129,16 @@ std::vector<uint32_t> code_point_byte_offsets(std::string_view s) {
   return offsets;
 }
 
+size_t skip_code_points(std::string_view s, size_t i, size_t n) {
+  for (; i < s.size() && n > 0; --n) i += step(s, i);
+  return std::min(i, s.size());
+}
+
 std::string substr_code_points(std::string_view s, size_t start, size_t end) {
   size_t i = 0, k = 0;
-  while (i < s.size() && k < start) { decode_one(s, i); ++k; }
+  while (i < s.size() && k < start) { i += step(s, i); ++k; }
   const size_t begin_byte = i;
-  while (i < s.size() && k < end) { decode_one(s, i); ++k; }
+  while (i < s.size() && k < end) { i += step(s, i); ++k; }
   return std::string(s.substr(begin_byte, i - begin_byte));
 }
 

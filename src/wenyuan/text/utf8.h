@@ -27,6 +27,9 @@ size_t count_code_points(std::string_view s);
 // point k; result.back() == s.size(). Size is count_code_points(s) + 1.
 std::vector<uint32_t> code_point_byte_offsets(std::string_view s);
 
+// The byte offset n code points after byte offset i of `s` (s.size() at most).
+size_t skip_code_points(std::string_view s, size_t i, size_t n);
+
 // The substring of code points [start, end) of `s` (clamped to its length).
 std::string substr_code_points(std::string_view s, size_t start, size_t end);
 
