@@ -13,8 +13,10 @@ Prints p50/p99/max of /healthz per phase and what the slow clients got.
 
   bench/healthz_flood.py [WENYUAN_BINARY] [--requests N] [--idle N] [--workers N] [--corpus DIR]
 """
-import argparse, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.parse, lzma, shutil
-import http.client
+import argparse, os, shutil, socket, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_server import corpus_library, healthz_once, percentiles, slow_clients, start_serve  # noqa: E402
 
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser()
@@ -30,51 +32,22 @@ if not os.path.isdir(corpus):
     print("healthz_flood: skipped: ../shared/corpus is absent"); sys.exit(0)
 
 work = tempfile.mkdtemp(prefix="wy-flood-")
-inp = os.path.join(work, "in"); os.makedirs(inp)
-for name in sorted(os.listdir(corpus)):
-    if name.endswith(".jsonl.xz"):
-        with lzma.open(os.path.join(corpus, name)) as f, open(os.path.join(inp, name[:-3]), "wb") as o:
-            shutil.copyfileobj(f, o)
-lib = os.path.join(work, "lib")
 t0 = time.time()
-subprocess.run([args.binary, "import", "-q", "--data", lib, inp], check=True, stdout=subprocess.DEVNULL)
-subprocess.run([args.binary, "optimize", "--data", lib], check=True, stdout=subprocess.DEVNULL)
+lib = corpus_library(args.binary, corpus, work)
 print(f"imported the corpus in {time.time() - t0:.0f} s")
 
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
-port = free_port()
 conf = os.path.join(work, "wenyuan.toml")
 with open(conf, "w") as f:
-    f.write(f'listen = "127.0.0.1:{port}"\n')
     if args.workers: f.write(f"workers = {args.workers}\n")
     f.write("[rate]\nsearch = { per_second = 100000, burst = 100000 }\n")
-server = subprocess.Popen([args.binary, "serve", "--data", lib, "--config", conf], stdout=subprocess.DEVNULL,
-                          stderr=open(os.path.join(work, "serve.log"), "w"))
+server, port = start_serve(args.binary, lib, conf, os.path.join(work, "serve.log"))
 try:
-    for _ in range(200):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5); c.request("GET", "/healthz")
-            if c.getresponse().status == 200: break
-        except OSError:
-            time.sleep(0.1)
-
     def healthz_phase(name, n):
         lat, bad = [], 0
         for _ in range(n):
-            t = time.perf_counter()
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                c.request("GET", "/healthz"); r = c.getresponse(); r.read(); c.close()
-                if r.status != 200: bad += 1
-            except OSError:
-                bad += 1
-            lat.append((time.perf_counter() - t) * 1000)
+            ms, ok = healthz_once(port); lat.append(ms); bad += 0 if ok else 1
             time.sleep(0.01)
-        lat.sort()
-        q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))]
-        print(f"{name:6s} /healthz n={n} p50={q(0.5):.1f} ms p99={q(0.99):.1f} ms max={lat[-1]:.1f} ms not-200={bad}")
+        print(f"{name:6s} /healthz n={n} {percentiles(lat)} not-200={bad}")
 
     healthz_phase("quiet", args.requests)
 
@@ -91,29 +64,8 @@ try:
     for s in idle: s.close()
 
     # Slow-query flood: 63-term OR queries in paragraph mode.
-    words = ("发展 建设 经济 社会 改革 人民 国家 政府 工作 推进 加强 坚持 全面 提高 完善 服务 管理 制度 企业 市场 "
-             "农村 城市 教育 文化 安全 生态 环境 创新 科技 就业 收入 保障 医疗 卫生 住房 交通 能源 资源 保护 治理 "
-             "法律 规定 条例 办法 责任 组织 领导 监督 检查 标准 质量 投资 消费 财政 金融 税收 产业 农业 工业 开放 "
-             "合作 稳定 群众").split()
-    assert len(words) == 63, len(words)
-    q = urllib.parse.quote(" | ".join(words))
     stop = threading.Event(); got = {}
-    lock = threading.Lock()
-    def slow_client():
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        while not stop.is_set():
-            try:
-                c.request("GET", f"/api/search?q={q}&unit=paragraph&size=10")
-                r = c.getresponse(); body = r.read()
-                key = str(r.status)
-                if r.status != 200:
-                    try: key += " " + json.loads(body)["error"]["code"]
-                    except Exception: pass
-                with lock: got[key] = got.get(key, 0) + 1
-            except OSError:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    clients = [threading.Thread(target=slow_client) for _ in range(4)]
-    for t in clients: t.start()
+    clients = slow_clients(port, 4, stop, got)
     time.sleep(1)
     healthz_phase("slow", args.requests)
     stop.set()

@@ -9,6 +9,7 @@
 #   PRESET=asan  use the asan tree (scripts/sanitize builds the targets there)
 #   PARALLEL=2   run two targets at once (CI: one per core)
 #   NICE=19      run the fuzzers niced (long local runs on a shared machine)
+#   FUZZ_BUILT=1 the targets are built already (scripts/sanitize after its asan build)
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 seconds=${1:-20}
@@ -20,8 +21,15 @@ targets=("$@")
 ((${#targets[@]})) || { echo "run.sh: no WENYUAN_FUZZ_TARGETS in tests/fuzz/CMakeLists.txt"; exit 2; }
 
 preset=${PRESET:-fuzz}
-cmake --preset "$preset" >/dev/null || exit 2
-cmake --build --preset "$preset" -j"${JOBS:-2}" --target fuzz >/dev/null || exit 2
+# FUZZ_BUILT=1: the caller has just built `fuzz` in this tree (scripts/sanitize's
+# asan part), so neither configure nor build again: a second configure is not
+# free (cmake re-runs, ninja re-checks every target) and cannot add anything.
+if [ "${FUZZ_BUILT:-0}" = 1 ] && [ -d "build/$preset/tests/fuzz" ]; then
+  :
+else
+  cmake --preset "$preset" >/dev/null || exit 2
+  cmake --build --preset "$preset" -j"${JOBS:-2}" --target fuzz >/dev/null || exit 2
+fi
 
 run_one() {  # target: 0 when the run ended without a finding
   local t=$1 work=build/$preset/corpus/$1 crashes=build/$preset/crashes/$1

@@ -241,6 +241,73 @@ TEST_F(DiskFull, ReadOnlyCommandsAnswerWhenNoShmFileCanBeMade) {
   EXPECT_NE(found.out.find("few-3"), std::string::npos) << found.out;
 }
 
+// `serve` on the same full disk: the server opens more than one connection to
+// catalog.db (the library's, the read pool's), and a connection that keeps its
+// WAL index in memory locks every other one out ("database is locked", 500).
+// In that mode each file gets one connection per process (sqlite_db.h,
+// catalog_pool.h): searches, document reads and a bearer token's account
+// answer 200, and a write answers 507, the disk-full answer.
+TEST_F(DiskFull, ServeAnswersReadsAndRefusesWritesWhenNoShmFileCanBeMade) {
+  const fs::path in = root_ / "few.jsonl";
+  {
+    std::ofstream o(in);
+    for (int i = 0; i < 5; ++i) o << R"({"id":"few-)" << i << R"(","title":")" << phrase(i) << R"(","text":")" << phrase(i) << "\"}\n";
+  }
+  const std::string data = (mnt_ / "lib").string();
+  ASSERT_EQ(run_cli("import --data " + data + " " + in.string()).rc, 0);
+  ASSERT_EQ(run_cli("user add boss --tier admin --password boss-password --data " + data).rc, 0);
+  const std::string token = run_cli("token create --user boss --data " + data, "", false).out.substr(0, 64);
+  ASSERT_EQ(token.size(), 64u);
+  for (const char* db : {"catalog.db", "accounts.db"}) {
+    ASSERT_TRUE(fs::exists(fs::path(data) / db)) << db;
+    for (const char* suffix : {"-shm", "-wal"}) {
+      ASSERT_FALSE(fs::exists(fs::path(data) / (std::string(db) + suffix))) << db << suffix;
+    }
+  }
+  fill_disk();
+  ServeProcess serve(data);
+  ASSERT_NE(serve.port(), 0) << "serve did not start on the full disk";
+  Client http(serve.port());
+  http.bearer = token;
+  EXPECT_EQ(http.get("/healthz").status, 200);
+  // Several rounds: the pool's connection is handed back and leased again.
+  for (int i = 0; i < 5; ++i) {
+    const HttpResult found = http.get("/api/search?q=" + url_encode(phrase(i)));
+    ASSERT_EQ(found.status, 200) << found.body;
+    const auto j = found.json();
+    ASSERT_FALSE(j.is_discarded()) << found.body;
+    ASSERT_EQ(j["hits"].size(), 1u) << found.body;
+    EXPECT_EQ(j["hits"][0]["id"], "few-" + std::to_string(i));
+    const HttpResult doc = http.get("/api/docs/few-" + std::to_string(i));
+    EXPECT_EQ(doc.status, 200) << doc.body;
+    EXPECT_NE(doc.body.find(phrase(i)), std::string::npos) << doc.body;
+  }
+  const HttpResult me = http.get("/api/me");
+  EXPECT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json()["user"]["name"], "boss") << me.body;
+  const std::string boundary = "----wyNoShm";
+  const std::string body = "--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"late.jsonl\"\r\n"
+                           "Content-Type: application/json\r\n\r\n" R"({"id":"late-0","title":"迟到","text":")" +
+                           phrase(9) + "\"}\n\r\n--" + boundary + "--\r\n";
+  const HttpResult up = http.request(boost::beast::http::verb::post, "/api/admin/documents", body,
+                                     "multipart/form-data; boundary=" + boundary);
+  EXPECT_EQ(up.status, 507) << up.body;
+  const auto uj = up.json();
+  ASSERT_FALSE(uj.is_discarded()) << up.body;
+  EXPECT_TRUE(uj["ids"].empty()) << up.body;
+  const HttpResult del = http.request(boost::beast::http::verb::delete_, "/api/admin/documents/few-0");
+  EXPECT_EQ(del.status, 507) << del.body;
+  // A login reads the account (found) and then writes a session (refused).
+  Client anon(serve.port());
+  const HttpResult login = anon.post("/api/auth/login", {{"username", "boss"}, {"password", "boss-password"}});
+  EXPECT_EQ(login.status, 507) << login.body;
+  // Still serving, and nothing was stored or removed.
+  EXPECT_EQ(http.get("/healthz").status, 200);
+  EXPECT_EQ(http.get("/api/docs/few-0").status, 200);
+  EXPECT_EQ(http.get("/api/docs/late-0").status, 404);
+}
+
 TEST_F(DiskFull, UploadAnswers507AndAcknowledgesOnlyWhatIsStored) {
   const std::string data = (mnt_ / "lib").string();
   ASSERT_EQ(run_cli("user add boss --tier admin --password boss-password --data " + data).rc, 0);

@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "support/segment_docs.h"
 #include "wenyuan/index/segment.h"
 #include "wenyuan/text/utf8.h"
 
@@ -15,19 +16,11 @@ namespace wenyuan::index {
 namespace {
 
 std::vector<IndexDoc> load_sample() {
-  std::vector<IndexDoc> docs;
-  std::ifstream in(std::string(WENYUAN_TEST_DATA) + "/corpus_sample.jsonl");
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::json::parse(line);
-    IndexDoc d;
-    d.id = "s" + std::to_string(docs.size());
-    d.title = j.value("title", "");
-    d.text = j.value("text", "");
-    d.text_chars = static_cast<uint32_t>(text::count_code_points(d.text));
-    if (docs.size() % 3 == 1 && d.text_chars > 20) d.visible = std::vector<doc::Span>{{0, d.text_chars / 2}};
+  std::vector<IndexDoc> docs = testing::sample_index_docs();
+  for (size_t i = 0; i < docs.size(); ++i) {
+    IndexDoc& d = docs[i];
+    if (i % 3 == 1 && d.text_chars > 20) d.visible = std::vector<doc::Span>{{0, d.text_chars / 2}};
     if (d.text_chars > 10) d.headings.push_back({0, 10});
-    docs.push_back(std::move(d));
   }
   return docs;
 }
@@ -100,7 +93,9 @@ TEST(PostingsMemory, WhatTheSortHoldsStaysWithinTheWrittenBound) {
     // of the most frequent gram.
     const size_t grams_in_buffer = std::max(std::min(chunk, occurrences), biggest);
     EXPECT_LE(st.postings.buffer_bytes, 8 * grams_in_buffer + 25 * biggest + 32 + 8 * grams.size());
-    if (chunk == 5000) EXPECT_LT(st.postings.buffer_bytes, 8 * occurrences / 4) << "a small chunk holds a fraction";
+    if (chunk == 5000) {
+      EXPECT_LT(st.postings.buffer_bytes, 8 * occurrences / 4) << "a small chunk holds a fraction";
+    }
   }
 }
 

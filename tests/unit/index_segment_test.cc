@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 
+#include "support/segment_docs.h"
 #include "wenyuan/index/manifest.h"
 #include "wenyuan/index/segment.h"
 #include "wenyuan/text/normalize.h"
@@ -18,18 +19,8 @@ namespace wenyuan::index {
 namespace {
 
 std::vector<IndexDoc> load_sample() {
-  std::vector<IndexDoc> docs;
-  std::ifstream in(std::string(WENYUAN_TEST_DATA) + "/corpus_sample.jsonl");
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::json::parse(line);
-    IndexDoc d;
-    d.id = "s" + std::to_string(docs.size());
-    d.title = j.value("title", "");
-    d.text = j.value("text", "");
-    d.date = j.value("date", "");
-    d.source = j.value("source", "");
-    d.text_chars = static_cast<uint32_t>(text::count_code_points(d.text));
+  std::vector<IndexDoc> docs = testing::sample_index_docs();
+  for (IndexDoc& d : docs) {
     // Every line that starts with 第 is a "heading" here: enough to exercise the flag.
     uint32_t cp = 0, line_start = 0;
     const std::u32string u = text::decode_utf8(d.text);
@@ -40,7 +31,6 @@ std::vector<IndexDoc> load_sample() {
       }
     }
     (void)cp;
-    docs.push_back(std::move(d));
   }
   IndexDoc sup;
   sup.id = "sup";
@@ -74,11 +64,7 @@ std::map<uint64_t, Expected> enumerate(const std::vector<IndexDoc>& docs, std::v
 TEST(SegmentTest, PostingsEqualBruteForceOnRealDocuments) {
   const auto docs = load_sample();
   ASSERT_GE(docs.size(), 40u);
-  std::vector<const IndexDoc*> ptrs;
-  for (const auto& d : docs) ptrs.push_back(&d);
-  auto bytes = build_segment(ptrs);
-  ASSERT_TRUE(bytes.is_ok()) << bytes.status().message();
-  auto seg = Segment::open(std::make_shared<MemFile>(std::move(*bytes)), "t");
+  auto seg = testing::build_open_segment(docs);
   ASSERT_TRUE(seg.is_ok()) << seg.status().message();
   ASSERT_EQ((*seg)->doc_count(), docs.size());
 
@@ -139,12 +125,8 @@ TEST(SegmentTest, AdvanceWithSkipBlocksMatchesLinearScan) {
     for (size_t k = 0; k < n; ++k) t.push_back(alphabet[rng() % alphabet.size()]);
     docs[i].text = text::encode_utf8(t);
   }
-  std::vector<const IndexDoc*> ptrs;
-  for (const auto& d : docs) ptrs.push_back(&d);
-  auto bytes = build_segment(ptrs);
-  ASSERT_TRUE(bytes.is_ok());
-  auto seg = Segment::open(std::make_shared<MemFile>(std::move(*bytes)), "t");
-  ASSERT_TRUE(seg.is_ok());
+  auto seg = testing::build_open_segment(docs);
+  ASSERT_TRUE(seg.is_ok()) << seg.status().message();
   std::vector<NormalizedDoc> norms;
   const auto all = enumerate(docs, norms);
   size_t with_skips = 0;

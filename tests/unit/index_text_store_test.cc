@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/segment_docs.h"
 #include "wenyuan/index/segment.h"
 #include "wenyuan/index/text_store.h"
 #include "wenyuan/text/normalize.h"
@@ -35,12 +36,10 @@ IndexDoc make_doc(std::string id, std::string text) {
 
 std::vector<IndexDoc> load_docs() {
   std::vector<IndexDoc> docs;
-  std::ifstream in(std::string(WENYUAN_TEST_DATA) + "/corpus_sample.jsonl");
-  std::string line, all;
-  while (std::getline(in, line)) {
-    const auto j = nlohmann::json::parse(line);
-    docs.push_back(make_doc("s" + std::to_string(docs.size()), j.value("text", "")));
-    all += docs.back().text;
+  std::string all;
+  for (const IndexDoc& s : testing::sample_index_docs()) {
+    docs.push_back(make_doc(s.id, s.text));
+    all += s.text;
     all += '\n';
   }
   // Many blocks: the sample's texts, with characters that do not map 1:1 placed
@@ -88,11 +87,7 @@ TEST(TextStore, SparseOriginMapEqualsTheDenseOne) {
 
 TEST(TextStore, BlocksGiveBackTheTextAndTheSpans) {
   const auto docs = load_docs();
-  std::vector<const IndexDoc*> ptrs;
-  for (const auto& d : docs) ptrs.push_back(&d);
-  auto bytes = build_segment(ptrs);
-  ASSERT_TRUE(bytes.is_ok()) << bytes.status().message();
-  auto seg = Segment::open(std::make_shared<MemFile>(std::move(*bytes)), "t");
+  auto seg = testing::build_open_segment(docs);
   ASSERT_TRUE(seg.is_ok()) << seg.status().message();
   const auto& norm = text::Normalizer::instance();
   uint32_t max_blocks = 0;

@@ -723,13 +723,7 @@ TEST_F(CatalogTest, OpeningAVersion1CatalogMigratesIt) {
     ins->bind_int(13, d.text_chars);
     ins->bind_int(18, d.imported_at);
     ASSERT_TRUE(ins->run().is_ok());
-    auto body = db->prepare("INSERT INTO bodies VALUES (1, ?1, ?2, ?3, ?4)");
-    body->bind_blob(1, compress(d.original));
-    body->bind_blob(2, compress(d.text));
-    body->bind_blob(3, spans_to_blob(d.paragraphs));
-    body->bind_blob(4, spans_to_blob(d.sentences));
-    ASSERT_TRUE(body->run().is_ok());
-    ASSERT_TRUE(db->exec("INSERT INTO changes (id, deleted) VALUES ('" + d.id + "', 0)").is_ok());
+    ASSERT_NO_FATAL_FAILURE(insert_old_body(*db, d));
   }
   auto c = open_catalog();
   ASSERT_TRUE(c);

@@ -65,13 +65,7 @@ TEST_F(CatalogV7Test, AVersion6CatalogReadsWholeAndNewWritesUseV7) {
     ins->bind_int(17, d.imported_at);
     ins->bind_optional_int(18, d.public_year);
     ASSERT_TRUE(ins->run().is_ok());
-    auto body = db->prepare("INSERT INTO bodies VALUES (1, ?1, ?2, ?3, ?4)");
-    body->bind_blob(1, compress(d.original, 1));
-    body->bind_blob(2, compress(d.text));
-    body->bind_blob(3, spans_to_blob(d.paragraphs));
-    body->bind_blob(4, spans_to_blob(d.sentences));
-    ASSERT_TRUE(body->run().is_ok());
-    ASSERT_TRUE(db->exec("INSERT INTO changes (id, deleted) VALUES ('" + d.id + "', 0)").is_ok());
+    ASSERT_NO_FATAL_FAILURE(insert_old_body(*db, d, /*original_level=*/1));
   }
   auto c = open_catalog();
   ASSERT_TRUE(c);

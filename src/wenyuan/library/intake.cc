@@ -9,18 +9,21 @@
 
 namespace wenyuan::library {
 
-void Library::record_intake(const std::vector<std::filesystem::path>& paths,
-                            const std::vector<std::filesystem::path>& files, const ImportOptions& options,
-                            ImportReport& report, std::vector<std::string> rejects, uint64_t rejects_dropped) {
+Result<store::IntakeLog*> Library::intake_log() {
   if (!intake_) {
     // Opened on the first run, not in open(): a Library opened only to read
     // (a CLI search) writes nothing.
-    auto log = store::IntakeLog::open(data_dir_ / "intake.db", catalog_.get());
-    if (!log) {
-      report.intake_error = log.status().message();
-      return;
-    }
-    intake_ = std::move(log.value());
+    WENYUAN_ASSIGN_OR_RETURN(intake_, store::IntakeLog::open(data_dir_ / "intake.db", catalog_.get()));
+  }
+  return intake_.get();
+}
+
+void Library::record_intake(const std::vector<std::filesystem::path>& paths,
+                            const std::vector<std::filesystem::path>& files, const ImportOptions& options,
+                            ImportReport& report, std::vector<std::string> rejects, uint64_t rejects_dropped) {
+  if (auto log = intake_log(); !log) {
+    report.intake_error = log.status().message();
+    return;
   }
   // Reject messages start with the path as the importer was given it; the
   // inputs tell where the path ends and the reason begins.

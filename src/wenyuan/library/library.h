@@ -188,6 +188,9 @@ class Library {
   Status optimize();
 
   store::Catalog& catalog();
+  // DATA/intake.db through this Library's connection, opened on first use
+  // (intake.cc); a server whose files admit one connection each reads it here.
+  Result<store::IntakeLog*> intake_log();
   index::Index& index();
   const search::Engine& engine() const;
   const std::filesystem::path& data_dir() const { return data_dir_; }

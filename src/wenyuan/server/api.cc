@@ -1,8 +1,10 @@
 #include "wenyuan/server/api.h"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <mutex>
 #include <string_view>
 #include <utility>
 
@@ -115,11 +117,18 @@ ApiState::ApiState(library::Library& lib, access::Accounts& acc, const ServerCon
       login_throttle(cfg.login_delay),
       catalogs(lib.data_dir() / "catalog.db"),
       search_cache(cfg.limits.search_cache_entries, cfg.limits.search_cache_mb << 20) {
+  if (lib.catalog().only_connection()) {
+    single_connection = true;
+    catalogs.share(&lib.catalog());
+    spdlog::warn("{}: no -shm file can be made (disk full?): serving one request at a time, writes will fail",
+                 (lib.data_dir() / "catalog.db").string());
+  }
   if (config.web_dir.empty()) config.web_dir = default_web_dir();
   if (config.behind_tls()) config.secure_cookies = true;
 }
 
 Result<store::IntakeLog*> ApiState::intake() {
+  if (single_connection) return library.intake_log();  // under write_mu (Api::handle)
   std::lock_guard lock(intake_mu_);
   if (!intake_) {
     WENYUAN_ASSIGN_OR_RETURN(auto cat, catalogs.acquire());
@@ -151,6 +160,10 @@ Response Api::handle(const Request& req, const std::string& remote_ip) {
   const auto started = Clock::now();
   std::string route = "other";
   Response res;
+  // One request at a time when the files admit one connection (catalog_pool.h);
+  // /healthz touches none of them and answers on the network thread.
+  std::unique_lock<std::recursive_mutex> only;
+  if (s_->single_connection && sv(req.target()) != "/healthz") only = std::unique_lock(s_->write_mu);
   try {
     auto target = parse_target(sv(req.target()));
     if (!target) {
@@ -180,6 +193,8 @@ Response Api::handle_metrics_only(const Request& req) {
   } else {
     Request copy;
     Call c{copy, std::string(), Target{"/metrics", {}}, Caller{}, Clock::now()};
+    std::unique_lock<std::recursive_mutex> only;  // as in handle()
+    if (s_->single_connection) only = std::unique_lock(s_->write_mu);
     res = routes::metrics_text(*s_, c);
   }
   res.version(req.version());

@@ -14,7 +14,8 @@
 //    session cookie, the CSRF check; nothing that spends a quota runs on a
 //    cookie-authenticated GET or on any HEAD.
 //  - Writes (admin upload, delete) go through the Library one at a time
-//    (ApiState::write_mu); searches take no lock (search::Engine reads a snapshot).
+//    (ApiState::write_mu); searches take no lock (search::Engine reads a snapshot),
+//    except on a full disk with no -shm file (ApiState::single_connection).
 //    Catalog reads use connections from a CatalogPool (one per concurrent
 //    request), never the Library's own connection, which belongs to writers.
 #pragma once

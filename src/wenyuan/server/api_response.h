@@ -16,6 +16,7 @@
 
 #include "wenyuan/core/status.h"
 #include "wenyuan/library/json_view.h"
+#include "wenyuan/library/library.h"  // is_disk_full
 
 namespace wenyuan::server {
 
@@ -53,6 +54,9 @@ inline Response bad_request(const std::string& m) { return error(http::status::b
 inline Response not_found(const std::string& m) { return error(http::status::not_found, "not_found", m); }
 
 inline Response from_status(const Status& st) {
+  // A write that met a full disk (SQLite's "database or disk is full", the
+  // index's ENOSPC) says so as uploads do: 507, nothing stored.
+  if (library::is_disk_full(st)) return error(http::status::insufficient_storage, "disk_full", st.message());
   switch (st.code()) {
     case StatusCode::kNotFound: return not_found(st.message());
     case StatusCode::kInvalidArgument: return bad_request(st.message());

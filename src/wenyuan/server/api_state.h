@@ -59,7 +59,8 @@ struct SuggestState {
 struct ApiState {
   ApiState(library::Library& lib, access::Accounts& acc, const ServerConfig& cfg);
 
-  // The intake log (DATA/intake.db), opened on first use; its own connection.
+  // The intake log (DATA/intake.db), opened on first use; its own connection,
+  // or the Library's when single_connection.
   Result<store::IntakeLog*> intake();
   // The readers' own lists (DATA/me.db, routes/me.cc), opened on first use.
   Result<store::UserData*> user_data();
@@ -82,8 +83,14 @@ struct ApiState {
   CatalogPool catalogs;
   Metrics metrics;
   // Writes (admin upload, delete, the tailer, the watched folder) go through
-  // the Library one at a time.
-  std::mutex write_mu;
+  // the Library one at a time. Recursive: when single_connection, Api::handle
+  // holds it for the whole request, and the write routes take it again.
+  std::recursive_mutex write_mu;
+  // The library's SQLite files admit one connection each (a full disk where no
+  // -shm file can be made: catalog_pool.h): the server shares the Library's
+  // connections and handles one request at a time, under write_mu. Decided
+  // once, at start.
+  bool single_connection = false;
   FacetCache facets;
   CheckService check;  // 查重: the fingerprint index and quotas (routes/check.cc); clusters are in the catalog
   SuggestState suggestions;

@@ -6,6 +6,14 @@
 // there are at most as many as requests ever ran at once (bounded by the worker
 // threads). WAL lets these readers proceed while Library writes through its own
 // connection.
+//
+// Except on a full disk where no -shm file can be made: the Library's
+// connection then keeps the WAL index in its own memory and holds the file's
+// lock (sqlite::Db::open), so a second connection would only wait and fail
+// "database is locked". The server then share()s the Library's catalog: every
+// lease is that one connection, and the server runs one request at a time
+// (ApiState::single_connection, Api::handle) so nobody else uses it meanwhile.
+// Slower, but it answers reads, and writes fail as a full disk's do (507).
 #pragma once
 
 #include <filesystem>
@@ -25,22 +33,32 @@ class CatalogPool {
   class Lease {
    public:
     Lease(CatalogPool* pool, std::unique_ptr<store::Catalog> c) : pool_(pool), catalog_(std::move(c)) {}
+    explicit Lease(store::Catalog* shared) : pool_(nullptr), shared_(shared) {}  // not owned, not given back
     Lease(Lease&&) noexcept = default;
     Lease& operator=(Lease&&) noexcept = default;
     ~Lease() {
       if (catalog_) pool_->release(std::move(catalog_));
     }
-    store::Catalog* operator->() const { return catalog_.get(); }
-    store::Catalog& operator*() const { return *catalog_; }
+    store::Catalog* operator->() const { return catalog_ ? catalog_.get() : shared_; }
+    store::Catalog& operator*() const { return *operator->(); }
 
    private:
     CatalogPool* pool_;
     std::unique_ptr<store::Catalog> catalog_;
+    store::Catalog* shared_ = nullptr;
   };
+
+  // From now on every lease is `only` (the caller serializes their use).
+  void share(store::Catalog* only) {
+    std::lock_guard lock(mu_);
+    shared_ = only;
+    free_.clear();
+  }
 
   Result<Lease> acquire() {
     {
       std::lock_guard lock(mu_);
+      if (shared_ != nullptr) return Lease(shared_);
       if (!free_.empty()) {
         auto c = std::move(free_.back());
         free_.pop_back();
@@ -59,6 +77,7 @@ class CatalogPool {
   std::filesystem::path db_file_;
   std::mutex mu_;
   std::vector<std::unique_ptr<store::Catalog>> free_;
+  store::Catalog* shared_ = nullptr;
 };
 
 }  // namespace wenyuan::server

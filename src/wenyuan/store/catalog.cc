@@ -411,5 +411,6 @@ uint64_t Catalog::statement_steps() const {
 }
 
 const std::filesystem::path& Catalog::path() const { return impl_->path; }
+bool Catalog::only_connection() const { return impl_->db.private_wal_index(); }
 
 }  // namespace wenyuan::store

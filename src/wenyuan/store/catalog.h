@@ -192,6 +192,9 @@ class Catalog : public doc::EdgeLineStats {
   uint64_t statement_steps() const;
 
   const std::filesystem::path& path() const;
+  // The file admits this connection only (no -shm file on a full disk:
+  // sqlite::Db::private_wal_index); server/catalog_pool.h shares it then.
+  bool only_connection() const;
 
   // Duplicate clusters (store/clusters.h; the rule and tables are there).
   Result<DupRelations> dup_relations(const std::string& id) const;

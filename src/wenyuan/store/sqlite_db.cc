@@ -123,6 +123,7 @@ Result<Db> Db::open(const std::string& path) {
   // before the connection first reads a WAL file, hence the new connection.
   WENYUAN_ASSIGN_OR_RETURN(db, open_connection(path));
   WENYUAN_RETURN_IF_ERROR(db.exec("PRAGMA locking_mode = EXCLUSIVE"));
+  db.private_wal_index_ = true;
   return db;
 }
 

@@ -105,8 +105,11 @@ class Db {
   // (SQLITE_IOERR_SHM*), the file is reopened in EXCLUSIVE locking mode, which
   // keeps the WAL index in this connection's memory, so read-only commands
   // still answer on a full disk (docs/operations.md). That connection holds
-  // the file's lock until it is closed: other processes wait meanwhile (busy
-  // timeout). Only a full disk (or a read-only directory) gets there.
+  // the file's lock until it is closed: other connections, in this process
+  // or another, wait meanwhile (busy timeout) and then fail "database is
+  // locked"; private_wal_index() says a connection is in that mode, so a
+  // process that would open several (the server) uses this one for everything
+  // (server/catalog_pool.h). Only a full disk (or a read-only directory) gets there.
   static Result<Db> open(const std::string& path);
 
   Db() = default;
@@ -115,6 +118,9 @@ class Db {
   Db& operator=(Db&&) noexcept = default;
 
   sqlite3* get() const { return db_.get(); }
+  // True if open() fell back to EXCLUSIVE locking mode (no -shm file could be
+  // made): this connection is the only one the file admits until it closes.
+  bool private_wal_index() const { return private_wal_index_; }
 
   // `cached`: the statement will be kept and reused (SQLITE_PREPARE_PERSISTENT).
   Result<Statement> prepare(std::string_view sql, bool cached = true) const;
@@ -160,6 +166,7 @@ class Db {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
   std::unique_ptr<sqlite3, Closer> db_;
+  bool private_wal_index_ = false;
 };
 
 // The migration scheme of wenyuan's SQLite files: PRAGMA user_version is the
