@@ -234,7 +234,9 @@ TEST(SegmentMerge, OptimizeWritesTheFreshBuildsBytes) {
   ASSERT_TRUE((*idx)->commit(1).is_ok());
   std::vector<const IndexDoc*> live;
   for (size_t i = 0; i < docs.size(); ++i) {
-    if (i % 4 == 0) ASSERT_TRUE((*idx)->remove(docs[i].id).is_ok());
+    if (i % 4 == 0) {
+      ASSERT_TRUE((*idx)->remove(docs[i].id).is_ok());
+    }
   }
   ASSERT_TRUE((*idx)->commit(2).is_ok());
   ASSERT_GT((*idx)->stats().segments, 2u);
