@@ -258,18 +258,29 @@ TEST_F(DiskFull, ServeAnswersReadsAndRefusesWritesWhenNoShmFileCanBeMade) {
   ASSERT_EQ(run_cli("user add boss --tier admin --password boss-password --data " + data).rc, 0);
   const std::string token = run_cli("token create --user boss --data " + data, "", false).out.substr(0, 64);
   ASSERT_EQ(token.size(), 64u);
-  for (const char* db : {"catalog.db", "accounts.db"}) {
+  // A watched folder whose one file was rejected (empty): watch.db lists it.
+  const fs::path watched = root_ / "watched";
+  fs::create_directories(watched);
+  std::ofstream(watched / "empty.txt").close();
+  ASSERT_EQ(run_cli("watch " + watched.string() + " --once --stable-seconds 0 --data " + data).rc, 1);
+  for (const char* db : {"catalog.db", "accounts.db", "watch.db"}) {
     ASSERT_TRUE(fs::exists(fs::path(data) / db)) << db;
     for (const char* suffix : {"-shm", "-wal"}) {
       ASSERT_FALSE(fs::exists(fs::path(data) / (std::string(db) + suffix))) << db << suffix;
     }
   }
   fill_disk();
-  ServeProcess serve(data);
+  ServeProcess serve(data, {"--watch", watched.string()});
   ASSERT_NE(serve.port(), 0) << "serve did not start on the full disk";
   Client http(serve.port());
   http.bearer = token;
   EXPECT_EQ(http.get("/healthz").status, 200);
+  // The rejected list through the watcher's own watch.db connection (a second
+  // one is locked out here: 500 before).
+  const HttpResult rejected = http.get("/api/admin/rejected");
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  ASSERT_EQ(rejected.json()["files"].size(), 1u) << rejected.body;
+  EXPECT_NE(rejected.json()["files"][0]["path"].get<std::string>().find("empty.txt"), std::string::npos) << rejected.body;
   // Several rounds: the pool's connection is handed back and leased again.
   for (int i = 0; i < 5; ++i) {
     const HttpResult found = http.get("/api/search?q=" + url_encode(phrase(i)));

@@ -149,6 +149,8 @@ Api::~Api() = default;
 
 Metrics& Api::metrics() { return s_->metrics; }
 
+void Api::set_watcher(watch::Watcher* watcher) { s_->watcher = watcher; }
+
 void Api::run_exclusive(const std::function<void()>& fn) {
   std::lock_guard lock(s_->write_mu);
   fn();

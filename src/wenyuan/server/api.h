@@ -68,6 +68,8 @@ class Api {
   std::string client_ip(const Request& req, const std::string& peer) const;
 
   Metrics& metrics();
+  // The watcher of the watched folders, once the server has made it.
+  void set_watcher(watch::Watcher* watcher);
   // Runs `fn` as one of the library's writers (uploads, deletes, the index
   // tailer, the watched folder): one at a time.
   void run_exclusive(const std::function<void()>& fn);

@@ -91,6 +91,9 @@ struct ApiState {
   // connections and handles one request at a time, under write_mu. Decided
   // once, at start.
   bool single_connection = false;
+  // The watched folders' watcher (Server sets it; it outlives every request),
+  // null when nothing is watched: GET /api/admin/rejected reads through it.
+  watch::Watcher* watcher = nullptr;
   FacetCache facets;
   CheckService check;  // 查重: the fingerprint index and quotas (routes/check.cc); clusters are in the catalog
   SuggestState suggestions;

@@ -99,6 +99,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServeOptions& options) {
                                       api->run_exclusive([&] { work(*lib); });
                                     }));
     s->watcher_ = std::move(w);
+    api->set_watcher(s->watcher_.get());
     WENYUAN_RETURN_IF_ERROR(s->watcher_->start());
   }
   return s;

@@ -97,6 +97,7 @@ struct Watcher::Impl {
   WatchOptions options;
   Executor executor;
   std::unique_ptr<WatchState> state;
+  mutable std::mutex state_mu;  // state: the watcher's thread saves, rejected() reads
   std::vector<Root> roots;
   std::unordered_map<std::string, int> id_refs;  // id -> watched files that produce it
   std::map<fs::path, Pending> pending;
@@ -415,6 +416,7 @@ struct Watcher::Impl {
   }
 
   void save(const std::vector<FileRecord>& puts, const std::vector<std::pair<size_t, std::string>>& erases) {
+    std::lock_guard l(state_mu);
     Status st = state->begin();
     for (const auto& r : puts) {
       if (st) st = state->put(r);
@@ -545,6 +547,11 @@ OnceReport Watcher::run_once() {
 WatchCounters Watcher::counters() const {
   std::lock_guard l(impl_->counters_mu);
   return impl_->counters;
+}
+
+Result<std::vector<FileRecord>> Watcher::rejected() const {
+  std::lock_guard l(impl_->state_mu);
+  return impl_->state->rejected();
 }
 
 }  // namespace wenyuan::watch

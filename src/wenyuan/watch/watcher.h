@@ -36,6 +36,7 @@
 
 #include "wenyuan/core/status.h"
 #include "wenyuan/library/library.h"
+#include "wenyuan/watch/watch_state.h"
 
 namespace wenyuan::watch {
 
@@ -88,6 +89,11 @@ class Watcher {
   OnceReport run_once();
 
   WatchCounters counters() const;
+
+  // The rejected files, newest first, read through the watcher's own
+  // connection to its state file: a second connection can be locked out of it
+  // (a full disk where no -shm file can be made, sqlite_db.h). Works after stop().
+  Result<std::vector<FileRecord>> rejected() const;
 
  private:
   struct Impl;

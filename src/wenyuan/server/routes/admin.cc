@@ -228,7 +228,9 @@ Response admin_intake(ApiState& s, Call& c) {
 }
 
 Response admin_rejected(ApiState& s, Call&) {
-  auto files = watch::read_rejected(s.library.data_dir() / "watch.db");
+  // The watcher's own connection when the server watches (a second one can be
+  // locked out on a full disk); else the file, read without creating it.
+  auto files = s.watcher ? s.watcher->rejected() : watch::read_rejected(s.library.data_dir() / "watch.db");
   if (!files) {
     spdlog::error("GET /api/admin/rejected: {}", files.status().message());
     return error(http::status::internal_server_error, "internal", "cannot read the watched folders' state");
