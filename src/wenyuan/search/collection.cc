@@ -183,14 +183,16 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
                           const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
                           const SearchRequest& r, SearchResult& res) {
   std::vector<ParaHit> paras;
+  const auto better = result_order<ParaHit>(snap, r);
+  const size_t keep = r.limit == 0 ? 0 : r.offset + std::min(r.limit, SIZE_MAX - r.offset);
   if (r.paragraphs_from_text) {
     WENYUAN_RETURN_IF_ERROR(paragraph_hits_from_text(snap, root, found, terms, positives, r, paras));
+    res.total = paras.size();
   } else {
-    WENYUAN_RETURN_IF_ERROR(paragraph_hits_from_index(snap, root, found, terms, positives, r, paras));
+    WENYUAN_RETURN_IF_ERROR(
+        paragraph_hits_from_index(snap, root, found, terms, positives, r, keep, better, paras, res.total));
   }
-  res.total = paras.size();
-  const auto better = result_order<ParaHit>(snap, r);
-  const size_t want = std::min(paras.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
+  const size_t want = std::min(paras.size(), keep);
   if (r.limit > 0 && r.offset < paras.size()) {
     std::partial_sort(paras.begin(), paras.begin() + static_cast<std::ptrdiff_t>(want), paras.end(), better);
     HitText ht;

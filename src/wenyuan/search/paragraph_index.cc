@@ -68,6 +68,8 @@ struct Scratch {
   std::vector<Entry> sparse;                    // non-members, documents with several visible ranges
   std::vector<uint32_t> slot, seen;             // by local doc (zero between uses)
   std::vector<uint32_t> pos, match;
+  std::vector<uint64_t> bits;  // one-character terms: a bit per position of the found documents (zero between uses)
+  std::vector<uint64_t> bit_base;  // by local doc: where its position space starts in `bits`
   std::vector<std::vector<uint32_t>> cover_pos;
   std::vector<PostingCursor> cursors;
 };
@@ -178,6 +180,102 @@ class TermScan {
   TermScan(Scratch& sc, const Segment& seg, const std::vector<uint32_t>& fd, bool visible_only)
       : sc_(sc), seg_(seg), fd_(fd), vis_(visible_only) {}
 
+  // A one-character term outside heading: fields: its occurrences marked in a
+  // bitmap over the found documents' position spaces (the bigram lists ch·x
+  // come in key order, not position order), then read back in position order
+  // beside the paragraph table. The same list Accumulator::finish gives, but no
+  // search of the table from its start per (bigram, document) and no sort: a
+  // common character has millions of occurrences over thousands of bigrams.
+  void one_char_bits(char32_t ch, std::vector<Entry>& out) {
+    out.clear();
+    uint64_t total = 0;
+    for (uint32_t d : fd_) {
+      sc_.bit_base[d] = total;
+      total += seg_.record(d).norm_len;
+    }
+    const size_t words = static_cast<size_t>(total / 64 + 1);
+    if (sc_.bits.size() < words) sc_.bits.resize(words, 0);
+    uint64_t* const bits = sc_.bits.data();
+    auto mark = [bits](uint64_t b) { bits[b >> 6] |= uint64_t{1} << (b & 63); };
+    // Every bigram ch·x starts at an occurrence of ch (title included: no paragraph holds it).
+    const uint32_t from = seg_.gram_lower_bound(index::bigram_key(ch, 0));
+    const uint32_t to = seg_.gram_lower_bound(index::bigram_key(ch + 1, 0));
+    for (uint32_t gi = from; gi < to; ++gi) {
+      each_found(seg_.gram_at(gi), [&](PostingCursor& c) {
+        sc_.pos.clear();
+        c.positions(sc_.pos);
+        sc_.seen[c.doc()] += static_cast<uint32_t>(sc_.pos.size());
+        const uint64_t b = sc_.bit_base[c.doc()];
+        for (uint32_t p : sc_.pos) mark(b + p);
+      });
+    }
+    body_end(ch, [&](uint32_t d, const DocMeta& meta) { mark(sc_.bit_base[d] + meta.norm_len - 1); });
+    for (uint32_t d : fd_) sc_.seen[d] = 0;
+    for (uint32_t d : fd_) {
+      if (vis_) walk<true>(d, out);
+      else walk<false>(d, out);
+    }
+    if (!std::is_sorted(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; }))
+      std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  }
+
+  // One document's marks in position order beside its paragraph table (and
+  // visible ranges with Vis): runs in one paragraph (piece) become one entry,
+  // in key order. Its words are zeroed as they are read.
+  template <bool Vis>
+  void walk(uint32_t d, std::vector<Entry>& out) {
+    uint64_t* const bits = sc_.bits.data();
+    const uint64_t b = sc_.bit_base[d], e = b + seg_.record(d).norm_len;
+    if (e == b) return;
+    DocMeta m;
+    bool have_meta = false, skip = false;
+    uint32_t base = 0, pj = 0, vj = 0, pe = 0, ve = 0, v = 0;
+    uint64_t key = 0, first = 0;
+    uint32_t n = 0;
+    for (uint64_t w = b >> 6; w <= (e - 1) >> 6; ++w) {
+      uint64_t x = bits[w];
+      if (x == 0) continue;
+      // Bits of a neighbouring document sharing this word: left for its turn.
+      if (w == b >> 6) x &= ~uint64_t{0} << (b & 63);
+      if (w == (e - 1) >> 6 && (e & 63) != 0) x &= (uint64_t{1} << (e & 63)) - 1;
+      bits[w] &= ~x;
+      if (x == 0) continue;
+      if (!have_meta) {
+        have_meta = true;
+        m = seg_.doc(d);
+        base = m.title_len + 1;
+        first = m.paragraph_first;
+        skip = m.paragraph_count == 0 || (Vis && m.visible_count == 0);
+      }
+      if (skip) continue;
+      for (; x != 0; x &= x - 1) {
+        const uint32_t p = static_cast<uint32_t>((w << 6) + static_cast<uint64_t>(__builtin_ctzll(x)) - b);
+        if (p < base) continue;  // the title: in no paragraph
+        if constexpr (Vis) {
+          if (p >= ve) {
+            vj = first_after(m.visible, m.visible_count, vj, p);
+            ve = vj == 0 ? 0 : span_b(m.visible, vj - 1);
+          }
+          if (vj == 0 || p >= ve) continue;  // not visible
+          v = vj - 1;
+        }
+        if (p >= pe) {
+          pj = first_after(m.paragraphs, m.paragraph_count, pj, p);
+          pe = pj == 0 ? 0 : span_b(m.paragraphs, pj - 1);
+        }
+        if (pj == 0 || p >= pe) continue;  // between paragraphs
+        const uint64_t k = (first + pj - 1) << 32 | v;
+        if (n != 0 && k != key) {
+          out.push_back({key, d, n | kFits});
+          n = 0;
+        }
+        key = k;
+        ++n;
+      }
+    }
+    if (n != 0) out.push_back({key, d, n | kFits});
+  }
+
   void run(const QueryNode& n, const TermInfo& info, Accumulator& acc) {
     const uint32_t m = static_cast<uint32_t>(n.normalized.size());
     const bool heading = n.field == Field::kHeading;
@@ -231,8 +329,19 @@ class TermScan {
         acc.add(c.doc(), seg_.doc(c.doc()), sc_.pos.data(), sc_.pos.size(), 1, heading);
       });
     }
-    // The occurrences no bigram starts at: the last position of the title
-    // and/or of the body, whichever holds ch. Only the body's matters here.
+    body_end(ch, [&](uint32_t d, const DocMeta& meta) {
+      const uint32_t p = meta.norm_len - 1;
+      acc.add(d, meta, &p, 1, 1, heading);
+    });
+    for (uint32_t d : fd_) sc_.seen[d] = 0;
+  }
+
+  // The occurrences no bigram starts at: the last position of the title
+  // and/or of the body, whichever holds ch. Only the body's matters here:
+  // fn(doc, meta) for each found document whose body ends in ch. Needs
+  // sc_.seen = the bigram positions seen per document.
+  template <typename Fn>
+  void body_end(char32_t ch, Fn&& fn) {
     const auto& nz = text::Normalizer::instance();
     std::u32string title;
     each_found(seg_.gram(index::unigram_key(ch)), [&](PostingCursor& c) {
@@ -241,18 +350,16 @@ class TermScan {
       if (missing == 0) return;
       const DocMeta meta = seg_.doc(d);
       if (meta.norm_len <= meta.title_len + 1) return;  // no body
-      bool body_end = missing >= 2 || meta.title_len == 0 || !c.in_title();
-      if (!body_end) {
+      bool at_end = missing >= 2 || meta.title_len == 0 || !c.in_title();
+      if (!at_end) {
         // One of the two ends holds ch and the title has ch somewhere: is it its end?
         title.clear();
         nz.normalize(meta.title, title);
-        body_end = title.empty() || title.back() != ch;
+        at_end = title.empty() || title.back() != ch;
       }
-      if (!body_end) return;
-      const uint32_t p = meta.norm_len - 1;
-      acc.add(d, meta, &p, 1, 1, heading);
+      if (!at_end) return;
+      fn(d, meta);
     });
-    for (uint32_t d : fd_) sc_.seen[d] = 0;
   }
 
   void longer(const Cover& cv, uint32_t m, bool heading, Accumulator& acc) {
@@ -308,14 +415,18 @@ class TermScan {
 // docs/scoring.md: the positive part of the query holds in a paragraph (as
 // collection.cc's para_holds, from per-term facts instead of text).
 struct Holds {
-  const std::unordered_map<const QueryNode*, size_t>& index;
+  // (node, index of its first entry) sorted by node: searched once per
+  // paragraph and term, where a hash lookup showed in profiles.
+  const std::vector<std::pair<const QueryNode*, size_t>>& index;
   const std::vector<uint8_t>& fits;       // by positive term
   const std::vector<uint8_t>& title_has;  // by positive term (title: terms)
   bool operator()(const QueryNode& n) const {
     switch (n.kind) {
       case QueryNode::Kind::kTerm: {
-        auto it = index.find(&n);
-        if (it == index.end()) return false;
+        const QueryNode* key = &n;
+        auto it = std::lower_bound(index.begin(), index.end(), key,
+                                   [](const std::pair<const QueryNode*, size_t>& e, const QueryNode* k) { return e.first < k; });
+        if (it == index.end() || it->first != key) return false;
         return n.field == Field::kTitle ? title_has[it->second] != 0 : fits[it->second] != 0;
       }
       case QueryNode::Kind::kAnd:
@@ -353,8 +464,16 @@ bool needs_text_occurrence(const QueryNode& n) {
 
 Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
                                  const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
-                                 const SearchRequest& r, std::vector<ParaHit>& out) {
+                                 const SearchRequest& r, size_t keep, const ParaOrder& better,
+                                 std::vector<ParaHit>& out, uint64_t& total) {
   out.clear();
+  total = 0;
+  // The best `keep` so far are at most `cap` hits; past that they are cut back
+  // to `keep`, and a hit not better than the worst kept at the last cut is
+  // dropped on arrival (it cannot be among the best `keep`).
+  const size_t cap = keep > (size_t{1} << 20) ? SIZE_MAX : 2 * keep + 256;
+  bool cut = false;
+  ParaHit worst{};
   Scratch& sc = scratch();
   const bool vis = r.visible_only;
   const size_t np = positives.size();
@@ -379,7 +498,12 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
   std::vector<uint32_t> fd;
   std::vector<Entry> cand;
   std::u32string title;
-  const Holds holds{pidx, fits, title_has};
+  std::vector<std::pair<const QueryNode*, size_t>> flat(pidx.begin(), pidx.end());
+  std::sort(flat.begin(), flat.end());
+  const Holds holds{flat, fits, title_has};
+  // Not sorting by date, the order is by score first (collection.cc's
+  // result_order): a lower score than the worst kept is out without asking it.
+  const bool by_score = r.sort != SearchRequest::Sort::kDate;
   const auto& nz = text::Normalizer::instance();
 
   for (size_t fb = 0; fb < found.size();) {
@@ -391,6 +515,7 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
     if (sc.slot.size() < seg.doc_count()) {
       sc.slot.resize(seg.doc_count(), 0);
       sc.seen.resize(seg.doc_count(), 0);
+      sc.bit_base.resize(seg.doc_count(), 0);
     }
     fd.clear();
     for (size_t i = fb; i < fe; ++i) {
@@ -404,15 +529,29 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
       const QueryNode& n = *positives[i];
       if (n.field == Field::kTitle || n.normalized.empty() || info[i] == nullptr) continue;
       if (pidx[&n] != i) continue;  // a repeated node: same facts as its first entry
+      if (n.normalized.size() == 1 && n.field != Field::kHeading) {
+        scan.one_char_bits(n.normalized[0], lists[i]);
+        continue;
+      }
       Accumulator acc(sc, seg, vis);
       scan.run(n, *info[i], acc);
       acc.finish(lists[i]);
     }
     for (size_t i = 0; i < np; ++i)
       if (pidx[positives[i]] != i) lists[i] = lists[pidx[positives[i]]];
-    // The paragraphs to check, in key order.
+    // The paragraphs to check, in key order: with one term's list, that list.
     cand.clear();
-    if (need_occ) {
+    const std::vector<Entry>* only = nullptr;
+    size_t nonempty = 0;
+    for (size_t i = 0; i < np; ++i)
+      if (pidx[positives[i]] == i && !lists[i].empty()) {
+        only = &lists[i];
+        ++nonempty;
+      }
+    const std::vector<Entry>* checked = &cand;
+    if (need_occ && nonempty <= 1) {
+      if (only != nullptr) checked = only;
+    } else if (need_occ) {
       for (const auto& l : lists) cand.insert(cand.end(), l.begin(), l.end());
       std::sort(cand.begin(), cand.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
       cand.erase(std::unique(cand.begin(), cand.end(), [](const Entry& a, const Entry& b) { return a.key == b.key; }),
@@ -436,7 +575,7 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
     uint32_t cur = UINT32_MAX;
     DocMeta meta;
     double doc_score = 0;
-    for (const Entry& c : cand) {
+    for (const Entry& c : *checked) {
       if (c.doc != cur) {
         cur = c.doc;
         meta = seg.doc(cur);
@@ -471,7 +610,17 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
       for (size_t i = 0; i < np; ++i) s += scoring::paragraph_term(idf[i], cnt[i], len);
       s *= scoring::paragraph_quote_factor(len);
       const uint32_t base = meta.title_len + 1;
-      out.push_back({s + scoring::kParagraphDocTieBreak * doc_score, part, cur, c.key, lo - base, hi - base});
+      ++total;
+      if (keep == 0) continue;
+      const ParaHit h{s + scoring::kParagraphDocTieBreak * doc_score, part, cur, c.key, lo - base, hi - base};
+      if (cut && ((by_score && h.score < worst.score) || !better(h, worst))) continue;
+      out.push_back(h);
+      if (out.size() >= cap) {
+        std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep - 1), out.end(), better);
+        out.resize(keep);
+        worst = out.back();
+        cut = true;
+      }
     }
     for (uint32_t d : fd) sc.slot[d] = 0;
     fb = fe;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "wenyuan/search/engine.h"
@@ -28,11 +29,17 @@ struct ParaHit {
 // paragraph paths (index and text) use this one rule.
 bool needs_text_occurrence(const QueryNode& n);
 
-// Every matching paragraph of the found documents, in (part, doc, para) order,
-// scored as docs/scoring.md says: the same set and scores as reading each
-// document's text (collection.cc's text path), from postings alone.
+// A strict total order of hits (collection.cc's result order): a before b.
+using ParaOrder = std::function<bool(const ParaHit&, const ParaHit&)>;
+
+// The matching paragraphs of the found documents, scored as docs/scoring.md
+// says: the same set and scores as reading each document's text (collection.cc's
+// text path), from postings alone. `total` = how many match; `out` holds the
+// `keep` first of them under `better` (unordered), or more: a common character
+// matches a million paragraphs and the page shows ten.
 Status paragraph_hits_from_index(const index::Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
                                  const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
-                                 const SearchRequest& r, std::vector<ParaHit>& out);
+                                 const SearchRequest& r, size_t keep, const ParaOrder& better,
+                                 std::vector<ParaHit>& out, uint64_t& total);
 
 }  // namespace wenyuan::search::detail
