@@ -14,6 +14,8 @@
 #include "wenyuan/search/paragraph_index.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "wenyuan/search/scoring.h"
@@ -63,13 +65,25 @@ uint32_t first_after(const char* s, uint32_t n, uint32_t from, uint32_t p) {
   return lo;
 }
 
+// Set bits of x, inline: the build targets baseline x86-64 (no POPCNT), where
+// __builtin_popcountll is a libgcc call that showed in profiles.
+inline uint32_t popcount64(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return static_cast<uint32_t>((x * 0x0101010101010101ull) >> 56);
+}
+
 struct Scratch {
   std::vector<uint32_t> cnt, doc_of, touched;  // dense, by span index (zero between uses)
   std::vector<Entry> sparse;                    // non-members, documents with several visible ranges
   std::vector<uint32_t> slot, seen;             // by local doc (zero between uses)
   std::vector<uint32_t> pos, match;
   std::vector<uint64_t> bits;  // one-character terms: a bit per position of the found documents (zero between uses)
-  std::vector<uint64_t> bit_base;  // by local doc: where its position space starts in `bits`
+  std::vector<uint64_t> summary;   // a bit per word of `bits` that has a mark (zero between uses)
+  std::vector<uint64_t> bit_base, bit_end;  // by local doc: its position space in `bits`
+  std::vector<uint32_t> npara;              // by local doc: its paragraph count
+  std::vector<uint32_t> cum;       // count_dense: set bits before each word of a document
   std::vector<std::vector<uint32_t>> cover_pos;
   std::vector<PostingCursor> cursors;
 };
@@ -190,13 +204,21 @@ class TermScan {
     out.clear();
     uint64_t total = 0;
     for (uint32_t d : fd_) {
+      const index::DocRecord rec = seg_.record(d);
       sc_.bit_base[d] = total;
-      total += seg_.record(d).norm_len;
+      total += rec.norm_len;
+      sc_.bit_end[d] = total;
+      sc_.npara[d] = rec.paragraph_count;
     }
-    const size_t words = static_cast<size_t>(total / 64 + 1);
+    const size_t words = static_cast<size_t>(total / 64 + 1), swords = words / 64 + 1;
     if (sc_.bits.size() < words) sc_.bits.resize(words, 0);
+    if (sc_.summary.size() < swords) sc_.summary.resize(swords, 0);
     uint64_t* const bits = sc_.bits.data();
-    auto mark = [bits](uint64_t b) { bits[b >> 6] |= uint64_t{1} << (b & 63); };
+    uint64_t* const summary = sc_.summary.data();
+    auto mark = [bits, summary](uint64_t b) {
+      bits[b >> 6] |= uint64_t{1} << (b & 63);
+      summary[b >> 12] |= uint64_t{1} << ((b >> 6) & 63);
+    };
     // Every bigram ch·x starts at an occurrence of ch (title included: no paragraph holds it).
     const uint32_t from = seg_.gram_lower_bound(index::bigram_key(ch, 0));
     const uint32_t to = seg_.gram_lower_bound(index::bigram_key(ch + 1, 0));
@@ -210,13 +232,80 @@ class TermScan {
       });
     }
     body_end(ch, [&](uint32_t d, const DocMeta& meta) { mark(sc_.bit_base[d] + meta.norm_len - 1); });
-    for (uint32_t d : fd_) sc_.seen[d] = 0;
     for (uint32_t d : fd_) {
+      // Many marks for the paragraphs (seen: the marks but a body end): a count
+      // per paragraph; else a visit per mark.
+      const bool dense = !vis_ && uint64_t{sc_.seen[d]} * 4 >= sc_.npara[d];
+      sc_.seen[d] = 0;
       if (vis_) walk<true>(d, out);
+      else if (dense) count_dense(d, out);
       else walk<false>(d, out);
     }
+    std::fill(sc_.summary.begin(), sc_.summary.begin() + static_cast<std::ptrdiff_t>(swords), 0);
     if (!std::is_sorted(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; }))
       std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  }
+
+  // A member's view of a document with many marks for its paragraphs: each
+  // paragraph's count from prefix popcounts, without a branch per mark or per
+  // paragraph (those mispredicted in profiles, a common character starting a
+  // new paragraph at every other mark). Where the marks are few, walk() is
+  // cheaper: it visits only them. Clears the document's bits.
+  void count_dense(uint32_t d, std::vector<Entry>& out) {
+    uint64_t* const bits = sc_.bits.data();
+    const uint64_t b = sc_.bit_base[d], e = sc_.bit_end[d];
+    if (e == b) return;
+    const uint64_t w0 = b >> 6, w1 = (e - 1) >> 6;  // the words holding the document's bits
+    auto& cum = sc_.cum;                            // cum[i]: set bits of words w0 .. w0+i-1
+    cum.resize(w1 - w0 + 2);
+    uint32_t c = 0;
+    const uint64_t lo_keep = (uint64_t{1} << (b & 63)) - 1;  // a previous document's bits in word w0
+    cum[0] = 0;
+    c = static_cast<uint32_t>(popcount64(bits[w0] & ~lo_keep));
+    for (uint64_t w = w0 + 1; w <= w1; ++w) {
+      cum[w - w0] = c;
+      c += static_cast<uint32_t>(popcount64(bits[w]));
+    }
+    cum[w1 - w0 + 1] = c;  // (bits of a next document in w1 counted too: never read past e)
+    if (c == 0) return;
+    const DocMeta m = seg_.doc(d);
+    if (m.paragraph_count == 0) {
+      clear_bits(b, e);
+      return;
+    }
+    // Set bits below X, from w0's first bit of the document.
+    auto below = [&](uint64_t x) {
+      const uint64_t w = x >> 6;
+      const uint64_t low = bits[w] & ((uint64_t{1} << (x & 63)) - 1) & (w == w0 ? ~lo_keep : ~uint64_t{0});
+      return cum[w - w0] + static_cast<uint32_t>(popcount64(low));
+    };
+    const uint32_t base = m.title_len + 1;
+    size_t k = out.size();
+    out.resize(k + m.paragraph_count);
+    for (uint32_t j = 0; j < m.paragraph_count; ++j) {
+      const uint64_t ps = b + std::max(span_a(m.paragraphs, j), base);
+      const uint64_t pe = std::max(b + span_b(m.paragraphs, j), ps);
+      const uint32_t n = below(pe) - below(ps);
+      out[k] = {(uint64_t{m.paragraph_first} + j) << 32, d, n | kFits};
+      k += n != 0;
+    }
+    out.resize(k);
+    clear_bits(b, e);
+  }
+
+  // Zeroes bits [a, z) only (the words at the ends are shared with neighbours).
+  void clear_bits(uint64_t a, uint64_t z) {
+    uint64_t* const bits = sc_.bits.data();
+    const uint64_t wa = a >> 6, wz = (z - 1) >> 6;
+    const uint64_t keep_lo = (uint64_t{1} << (a & 63)) - 1;
+    const uint64_t keep_hi = (z & 63) == 0 ? 0 : ~((uint64_t{1} << (z & 63)) - 1);
+    if (wa == wz) {
+      bits[wa] &= keep_lo | keep_hi;
+      return;
+    }
+    bits[wa] &= keep_lo;
+    for (uint64_t w = wa + 1; w < wz; ++w) bits[w] = 0;
+    bits[wz] &= keep_hi;
   }
 
   // One document's marks in position order beside its paragraph table (and
@@ -225,14 +314,21 @@ class TermScan {
   template <bool Vis>
   void walk(uint32_t d, std::vector<Entry>& out) {
     uint64_t* const bits = sc_.bits.data();
-    const uint64_t b = sc_.bit_base[d], e = b + seg_.record(d).norm_len;
+    const uint64_t* const summary = sc_.summary.data();
+    const uint64_t b = sc_.bit_base[d], e = sc_.bit_end[d];
     if (e == b) return;
     DocMeta m;
     bool have_meta = false, skip = false;
     uint32_t base = 0, pj = 0, vj = 0, pe = 0, ve = 0, v = 0;
     uint64_t key = 0, first = 0;
     uint32_t n = 0;
-    for (uint64_t w = b >> 6; w <= (e - 1) >> 6; ++w) {
+    // The words with marks, from the summary (a rare character leaves most empty).
+    const uint64_t w0 = b >> 6, w1 = (e - 1) >> 6;
+    for (uint64_t sw = w0 >> 6; sw <= w1 >> 6; ++sw) {
+     for (uint64_t y = summary[sw]; y != 0; y &= y - 1) {
+      const uint64_t w = (sw << 6) + static_cast<uint64_t>(__builtin_ctzll(y));
+      if (w < w0) continue;
+      if (w > w1) break;
       uint64_t x = bits[w];
       if (x == 0) continue;
       // Bits of a neighbouring document sharing this word: left for its turn.
@@ -260,7 +356,10 @@ class TermScan {
           v = vj - 1;
         }
         if (p >= pe) {
-          pj = first_after(m.paragraphs, m.paragraph_count, pj, p);
+          // Mostly the next paragraph or one soon after: a few steps, then a gallop.
+          uint32_t step = 0;
+          while (pj < m.paragraph_count && step < 4 && span_a(m.paragraphs, pj) <= p) ++pj, ++step;
+          if (step == 4) pj = first_after(m.paragraphs, m.paragraph_count, pj, p);
           pe = pj == 0 ? 0 : span_b(m.paragraphs, pj - 1);
         }
         if (pj == 0 || p >= pe) continue;  // between paragraphs
@@ -272,6 +371,7 @@ class TermScan {
         key = k;
         ++n;
       }
+     }
     }
     if (n != 0) out.push_back({key, d, n | kFits});
   }
@@ -498,12 +598,29 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
   std::vector<uint32_t> fd;
   std::vector<Entry> cand;
   std::u32string title;
+  // paragraph_term by (term, count, length) for the small counts and lengths
+  // nearly every paragraph has: the same values (one call each), but a common
+  // character scores a million paragraphs and the divisions showed in profiles.
+  constexpr uint32_t kMemoCount = 8, kMemoLen = 1024;
+  std::vector<double> memo(np <= 4 ? np * kMemoCount * kMemoLen : 0, std::numeric_limits<double>::quiet_NaN());
+  auto term_score = [&](size_t i, uint32_t c, uint32_t len) {
+    if (c >= kMemoCount || len >= kMemoLen || memo.empty()) return scoring::paragraph_term(idf[i], c, len);
+    double& m = memo[(i * kMemoCount + c) * kMemoLen + len];
+    if (std::isnan(m)) m = scoring::paragraph_term(idf[i], c, len);
+    return m;
+  };
   std::vector<std::pair<const QueryNode*, size_t>> flat(pidx.begin(), pidx.end());
   std::sort(flat.begin(), flat.end());
   const Holds holds{flat, fits, title_has};
   // Not sorting by date, the order is by score first (collection.cc's
   // result_order): a lower score than the worst kept is out without asking it.
   const bool by_score = r.sort != SearchRequest::Sort::kDate;
+  // A query of one term (the common case): Holds reduced to that term's fact.
+  size_t root_at = np;
+  if (root.kind == QueryNode::Kind::kTerm)
+    for (const auto& [node, i] : flat)
+      if (node == &root) root_at = i;
+  const bool one_term = root_at < np;
   const auto& nz = text::Normalizer::instance();
 
   for (size_t fb = 0; fb < found.size();) {
@@ -516,6 +633,8 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
       sc.slot.resize(seg.doc_count(), 0);
       sc.seen.resize(seg.doc_count(), 0);
       sc.bit_base.resize(seg.doc_count(), 0);
+      sc.bit_end.resize(seg.doc_count(), 0);
+      sc.npara.resize(seg.doc_count(), 0);
     }
     fd.clear();
     for (size_t i = fb; i < fe; ++i) {
@@ -604,10 +723,10 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
         cnt[i] = e & kCountMask;
         fits[i] = (e & kFits) != 0;
       }
-      if (!holds(root)) continue;
+      if (!(one_term ? (root.field == Field::kTitle ? title_has[root_at] : fits[root_at]) != 0 : holds(root))) continue;
       const uint32_t len = hi - lo;
       double s = 0;
-      for (size_t i = 0; i < np; ++i) s += scoring::paragraph_term(idf[i], cnt[i], len);
+      for (size_t i = 0; i < np; ++i) s += term_score(i, cnt[i], len);
       s *= scoring::paragraph_quote_factor(len);
       const uint32_t base = meta.title_len + 1;
       ++total;
