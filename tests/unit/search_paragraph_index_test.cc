@@ -77,7 +77,8 @@ struct Lib {
     EXPECT_TRUE(idx->commit(2).is_ok());
   }
   ~Lib() { std::filesystem::remove_all(path); }
-  SearchResult search(const std::string& q, bool visible, bool from_text, size_t limit = 10) {
+  SearchResult search(const std::string& q, bool visible, bool from_text, size_t limit = 10, size_t offset = 0,
+                      SearchRequest::Sort sort = SearchRequest::Sort::kRelevance) {
     Engine e(*idx);
     SearchRequest r;
     r.query = q;
@@ -85,6 +86,8 @@ struct Lib {
     r.unit = SearchRequest::Unit::kParagraph;
     r.paragraphs_from_text = from_text;
     r.limit = limit;
+    r.offset = offset;
+    r.sort = sort;
     auto res = e.search(r);
     EXPECT_TRUE(res.is_ok()) << q << ": " << res.status().message();
     return res.is_ok() ? *res : SearchResult{};
@@ -196,6 +199,77 @@ TEST_F(ParagraphIndex, BooleanAndFieldQueriesMatchTheTextPath) {
     }
   }
   EXPECT_GT(matched, qs.size());
+}
+
+// One-character terms (paragraph_index.cc marks their occurrences in a bitmap
+// and counts them per paragraph, densely or mark by mark, and keeps only the
+// best offset+limit hits while scanning): the commonest characters of the
+// sample (punctuation and 的: most paragraphs, far more than are kept) and the
+// rarest (in one document only), alone, paged, sorted by date, and combined,
+// against the brute-force count and the text path.
+TEST_F(ParagraphIndex, CommonAndRareOneCharacterTermsMatchTheTextPath) {
+  const auto& nz = text::Normalizer::instance();
+  std::map<char32_t, size_t> occ, docs_with;
+  for (const auto& d : corpus_->docs) {
+    const std::u32string t = nz.normalize(d.text);
+    std::map<char32_t, size_t> here;
+    for (char32_t ch : t) ++here[ch];
+    for (auto [ch, n] : here) {
+      occ[ch] += n;
+      ++docs_with[ch];
+    }
+  }
+  std::vector<std::pair<size_t, char32_t>> by_count;
+  for (auto [ch, n] : occ)
+    if (ch != U'"' && ch != U'\\' && ch != U'-' && ch != U':' && ch != U'(' && ch != U')' && ch > U' ') by_count.push_back({n, ch});
+  std::sort(by_count.rbegin(), by_count.rend());
+  ASSERT_GT(by_count.size(), 100u);
+  std::vector<char32_t> common, rare;
+  for (size_t i = 0; i < 6; ++i) common.push_back(by_count[i].second);
+  for (auto it = by_count.rbegin(); it != by_count.rend() && rare.size() < 6; ++it)
+    if (docs_with[it->second] == 1) rare.push_back(it->second);
+  ASSERT_EQ(rare.size(), 6u);
+  auto q1 = [](char32_t ch) { return "\"" + text::encode_utf8(std::u32string(1, ch)) + "\""; };
+  // The commonest character matches many more paragraphs than a page keeps
+  // (the cut in paragraph_hits_from_index is exercised).
+  ASSERT_GT(lib_->search(q1(common[0]), false, false).total, 1000u);
+  for (bool vis : {false, true}) {
+    const std::string who = vis ? " (non-member)" : " (member)";
+    for (char32_t ch : common) {
+      const std::string q = q1(ch);
+      const SearchResult idx = lib_->search(q, vis, false);
+      EXPECT_EQ(idx.total, brute_count(*corpus_, std::u32string(1, ch), vis)) << q << who;
+      expect_same(idx, lib_->search(q, vis, true), q + who);
+      for (size_t offset : {size_t{7}, size_t{300}})
+        expect_same(lib_->search(q, vis, false, 10, offset), lib_->search(q, vis, true, 10, offset),
+                    q + who + " offset " + std::to_string(offset));
+      expect_same(lib_->search(q, vis, false, 1), lib_->search(q, vis, true, 1), q + who + " limit 1");
+      expect_same(lib_->search(q, vis, false, 0), lib_->search(q, vis, true, 0), q + who + " limit 0");
+      expect_same(lib_->search(q, vis, false, 10, 0, SearchRequest::Sort::kDate),
+                  lib_->search(q, vis, true, 10, 0, SearchRequest::Sort::kDate), q + who + " by date");
+      expect_same(lib_->search("heading:" + q, vis, false), lib_->search("heading:" + q, vis, true), "heading:" + q + who);
+    }
+    size_t rare_hits = 0;
+    for (char32_t ch : rare) {
+      const std::string q = q1(ch);
+      const SearchResult idx = lib_->search(q, vis, false);
+      EXPECT_EQ(idx.total, brute_count(*corpus_, std::u32string(1, ch), vis)) << q << who;
+      rare_hits += idx.total;
+      expect_same(idx, lib_->search(q, vis, true), q + who);
+    }
+    if (!vis) {
+      EXPECT_GE(rare_hits, rare.size());  // each occurs in some paragraph
+    }
+    // Several terms, one-character ones among them.
+    const std::vector<std::string> multi = {
+        q1(common[0]) + " " + q1(common[1]),        q1(common[0]) + " OR " + q1(rare[0]),
+        q1(common[1]) + " -" + q1(common[0]),       q1(rare[1]) + " " + q1(common[2]),
+        q1(common[0]) + " " + q1(common[0]),        "title:" + q1(common[3]) + " " + q1(common[4]),
+        q1(common[2]) + " OR 发展 OR " + q1(rare[2]), q1(common[5]) + " 通知"};
+    for (const auto& q : multi)
+      for (size_t limit : {size_t{10}, size_t{1000}})
+        expect_same(lib_->search(q, vis, false, limit), lib_->search(q, vis, true, limit), q + who);
+  }
 }
 
 // The differential rule (docs/paywall.md) on the index path: a library whose
