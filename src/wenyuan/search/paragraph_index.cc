@@ -10,7 +10,8 @@
 // their occurrences are the starts of the bigrams that begin with the character
 // (one key range of the sorted dictionary), plus the last position of a field,
 // where no bigram starts; the unigram's tf tells whether that position holds
-// the character.
+// the character. One-character terms outside heading: take another way
+// (paragraph_unigram.cc).
 #include "wenyuan/search/paragraph_index.h"
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "wenyuan/search/paragraph_entries.h"
 #include "wenyuan/search/scoring.h"
 #include "wenyuan/text/normalize.h"
 
@@ -30,60 +32,18 @@ using index::GramPostings;
 using index::PostingCursor;
 using index::Segment;
 using index::Snapshot;
-
-constexpr uint32_t kFits = 0x80000000u;  // some occurrence lies entirely inside
-constexpr uint32_t kCountMask = kFits - 1;
-
-// A paragraph (piece) an occurrence of one term starts in. key = span index of
-// the paragraph << 32 | index of the visible range (non-members; else 0): keys
-// sort in document, then paragraph order.
-struct Entry {
-  uint64_t key;
-  uint32_t doc;
-  uint32_t cnt;  // occurrences starting inside | kFits
-};
-
-inline uint32_t span_a(const char* s, uint32_t i) { return index::get_u32(s + 8 * uint64_t{i}); }
-inline uint32_t span_b(const char* s, uint32_t i) { return index::get_u32(s + 8 * uint64_t{i} + 4); }
-
-// The first i >= from with start(i) > p (n if none), spans sorted by start and
-// start(i) <= p for every i < from: galloping from the last answer, so a sorted
-// run of positions walks a long paragraph table once.
-uint32_t first_after(const char* s, uint32_t n, uint32_t from, uint32_t p) {
-  uint32_t lo = from, hi = from, step = 1;
-  while (hi < n && span_a(s, hi) <= p) {
-    lo = hi + 1;
-    hi = lo + step;
-    step <<= 1;
-  }
-  if (hi > n) hi = n;
-  while (lo < hi) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    if (span_a(s, mid) <= p) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-// Set bits of x, inline: the build targets baseline x86-64 (no POPCNT), where
-// __builtin_popcountll is a libgcc call that showed in profiles.
-inline uint32_t popcount64(uint64_t x) {
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-  return static_cast<uint32_t>((x * 0x0101010101010101ull) >> 56);
-}
+using para::Entry;
+using para::first_after;
+using para::kCountMask;
+using para::kFits;
+using para::span_a;
+using para::span_b;
 
 struct Scratch {
   std::vector<uint32_t> cnt, doc_of, touched;  // dense, by span index (zero between uses)
   std::vector<Entry> sparse;                    // non-members, documents with several visible ranges
   std::vector<uint32_t> slot, seen;             // by local doc (zero between uses)
   std::vector<uint32_t> pos, match;
-  std::vector<uint64_t> bits;  // one-character terms: a bit per position of the found documents (zero between uses)
-  std::vector<uint64_t> summary;   // a bit per word of `bits` that has a mark (zero between uses)
-  std::vector<uint64_t> bit_base, bit_end;  // by local doc: its position space in `bits`
-  std::vector<uint32_t> npara;              // by local doc: its paragraph count
-  std::vector<uint32_t> cum;       // count_dense: set bits before each word of a document
   std::vector<std::vector<uint32_t>> cover_pos;
   std::vector<PostingCursor> cursors;
 };
@@ -194,188 +154,6 @@ class TermScan {
   TermScan(Scratch& sc, const Segment& seg, const std::vector<uint32_t>& fd, bool visible_only)
       : sc_(sc), seg_(seg), fd_(fd), vis_(visible_only) {}
 
-  // A one-character term outside heading: fields: its occurrences marked in a
-  // bitmap over the found documents' position spaces (the bigram lists ch·x
-  // come in key order, not position order), then read back in position order
-  // beside the paragraph table. The same list Accumulator::finish gives, but no
-  // search of the table from its start per (bigram, document) and no sort: a
-  // common character has millions of occurrences over thousands of bigrams.
-  void one_char_bits(char32_t ch, std::vector<Entry>& out) {
-    out.clear();
-    uint64_t total = 0;
-    for (uint32_t d : fd_) {
-      const index::DocRecord rec = seg_.record(d);
-      sc_.bit_base[d] = total;
-      total += rec.norm_len;
-      sc_.bit_end[d] = total;
-      sc_.npara[d] = rec.paragraph_count;
-    }
-    const size_t words = static_cast<size_t>(total / 64 + 1), swords = words / 64 + 1;
-    if (sc_.bits.size() < words) sc_.bits.resize(words, 0);
-    if (sc_.summary.size() < swords) sc_.summary.resize(swords, 0);
-    uint64_t* const bits = sc_.bits.data();
-    uint64_t* const summary = sc_.summary.data();
-    auto mark = [bits, summary](uint64_t b) {
-      bits[b >> 6] |= uint64_t{1} << (b & 63);
-      summary[b >> 12] |= uint64_t{1} << ((b >> 6) & 63);
-    };
-    // Every bigram ch·x starts at an occurrence of ch (title included: no paragraph holds it).
-    const uint32_t from = seg_.gram_lower_bound(index::bigram_key(ch, 0));
-    const uint32_t to = seg_.gram_lower_bound(index::bigram_key(ch + 1, 0));
-    for (uint32_t gi = from; gi < to; ++gi) {
-      each_found(seg_.gram_at(gi), [&](PostingCursor& c) {
-        sc_.pos.clear();
-        c.positions(sc_.pos);
-        sc_.seen[c.doc()] += static_cast<uint32_t>(sc_.pos.size());
-        const uint64_t b = sc_.bit_base[c.doc()];
-        for (uint32_t p : sc_.pos) mark(b + p);
-      });
-    }
-    body_end(ch, [&](uint32_t d, const DocMeta& meta) { mark(sc_.bit_base[d] + meta.norm_len - 1); });
-    for (uint32_t d : fd_) {
-      // Many marks for the paragraphs (seen: the marks but a body end): a count
-      // per paragraph; else a visit per mark.
-      const bool dense = !vis_ && uint64_t{sc_.seen[d]} * 4 >= sc_.npara[d];
-      sc_.seen[d] = 0;
-      if (vis_) walk<true>(d, out);
-      else if (dense) count_dense(d, out);
-      else walk<false>(d, out);
-    }
-    std::fill(sc_.summary.begin(), sc_.summary.begin() + static_cast<std::ptrdiff_t>(swords), 0);
-    if (!std::is_sorted(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; }))
-      std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
-  }
-
-  // A member's view of a document with many marks for its paragraphs: each
-  // paragraph's count from prefix popcounts, without a branch per mark or per
-  // paragraph (those mispredicted in profiles, a common character starting a
-  // new paragraph at every other mark). Where the marks are few, walk() is
-  // cheaper: it visits only them. Clears the document's bits.
-  void count_dense(uint32_t d, std::vector<Entry>& out) {
-    uint64_t* const bits = sc_.bits.data();
-    const uint64_t b = sc_.bit_base[d], e = sc_.bit_end[d];
-    if (e == b) return;
-    const uint64_t w0 = b >> 6, w1 = (e - 1) >> 6;  // the words holding the document's bits
-    auto& cum = sc_.cum;                            // cum[i]: set bits of words w0 .. w0+i-1
-    cum.resize(w1 - w0 + 2);
-    uint32_t c = 0;
-    const uint64_t lo_keep = (uint64_t{1} << (b & 63)) - 1;  // a previous document's bits in word w0
-    cum[0] = 0;
-    c = static_cast<uint32_t>(popcount64(bits[w0] & ~lo_keep));
-    for (uint64_t w = w0 + 1; w <= w1; ++w) {
-      cum[w - w0] = c;
-      c += static_cast<uint32_t>(popcount64(bits[w]));
-    }
-    cum[w1 - w0 + 1] = c;  // (bits of a next document in w1 counted too: never read past e)
-    if (c == 0) return;
-    const DocMeta m = seg_.doc(d);
-    if (m.paragraph_count == 0) {
-      clear_bits(b, e);
-      return;
-    }
-    // Set bits below X, from w0's first bit of the document.
-    auto below = [&](uint64_t x) {
-      const uint64_t w = x >> 6;
-      const uint64_t low = bits[w] & ((uint64_t{1} << (x & 63)) - 1) & (w == w0 ? ~lo_keep : ~uint64_t{0});
-      return cum[w - w0] + static_cast<uint32_t>(popcount64(low));
-    };
-    const uint32_t base = m.title_len + 1;
-    size_t k = out.size();
-    out.resize(k + m.paragraph_count);
-    for (uint32_t j = 0; j < m.paragraph_count; ++j) {
-      const uint64_t ps = b + std::max(span_a(m.paragraphs, j), base);
-      const uint64_t pe = std::max(b + span_b(m.paragraphs, j), ps);
-      const uint32_t n = below(pe) - below(ps);
-      out[k] = {(uint64_t{m.paragraph_first} + j) << 32, d, n | kFits};
-      k += n != 0;
-    }
-    out.resize(k);
-    clear_bits(b, e);
-  }
-
-  // Zeroes bits [a, z) only (the words at the ends are shared with neighbours).
-  void clear_bits(uint64_t a, uint64_t z) {
-    uint64_t* const bits = sc_.bits.data();
-    const uint64_t wa = a >> 6, wz = (z - 1) >> 6;
-    const uint64_t keep_lo = (uint64_t{1} << (a & 63)) - 1;
-    const uint64_t keep_hi = (z & 63) == 0 ? 0 : ~((uint64_t{1} << (z & 63)) - 1);
-    if (wa == wz) {
-      bits[wa] &= keep_lo | keep_hi;
-      return;
-    }
-    bits[wa] &= keep_lo;
-    for (uint64_t w = wa + 1; w < wz; ++w) bits[w] = 0;
-    bits[wz] &= keep_hi;
-  }
-
-  // One document's marks in position order beside its paragraph table (and
-  // visible ranges with Vis): runs in one paragraph (piece) become one entry,
-  // in key order. Its words are zeroed as they are read.
-  template <bool Vis>
-  void walk(uint32_t d, std::vector<Entry>& out) {
-    uint64_t* const bits = sc_.bits.data();
-    const uint64_t* const summary = sc_.summary.data();
-    const uint64_t b = sc_.bit_base[d], e = sc_.bit_end[d];
-    if (e == b) return;
-    DocMeta m;
-    bool have_meta = false, skip = false;
-    uint32_t base = 0, pj = 0, vj = 0, pe = 0, ve = 0, v = 0;
-    uint64_t key = 0, first = 0;
-    uint32_t n = 0;
-    // The words with marks, from the summary (a rare character leaves most empty).
-    const uint64_t w0 = b >> 6, w1 = (e - 1) >> 6;
-    for (uint64_t sw = w0 >> 6; sw <= w1 >> 6; ++sw) {
-     for (uint64_t y = summary[sw]; y != 0; y &= y - 1) {
-      const uint64_t w = (sw << 6) + static_cast<uint64_t>(__builtin_ctzll(y));
-      if (w < w0) continue;
-      if (w > w1) break;
-      uint64_t x = bits[w];
-      if (x == 0) continue;
-      // Bits of a neighbouring document sharing this word: left for its turn.
-      if (w == b >> 6) x &= ~uint64_t{0} << (b & 63);
-      if (w == (e - 1) >> 6 && (e & 63) != 0) x &= (uint64_t{1} << (e & 63)) - 1;
-      bits[w] &= ~x;
-      if (x == 0) continue;
-      if (!have_meta) {
-        have_meta = true;
-        m = seg_.doc(d);
-        base = m.title_len + 1;
-        first = m.paragraph_first;
-        skip = m.paragraph_count == 0 || (Vis && m.visible_count == 0);
-      }
-      if (skip) continue;
-      for (; x != 0; x &= x - 1) {
-        const uint32_t p = static_cast<uint32_t>((w << 6) + static_cast<uint64_t>(__builtin_ctzll(x)) - b);
-        if (p < base) continue;  // the title: in no paragraph
-        if constexpr (Vis) {
-          if (p >= ve) {
-            vj = first_after(m.visible, m.visible_count, vj, p);
-            ve = vj == 0 ? 0 : span_b(m.visible, vj - 1);
-          }
-          if (vj == 0 || p >= ve) continue;  // not visible
-          v = vj - 1;
-        }
-        if (p >= pe) {
-          // Mostly the next paragraph or one soon after: a few steps, then a gallop.
-          uint32_t step = 0;
-          while (pj < m.paragraph_count && step < 4 && span_a(m.paragraphs, pj) <= p) ++pj, ++step;
-          if (step == 4) pj = first_after(m.paragraphs, m.paragraph_count, pj, p);
-          pe = pj == 0 ? 0 : span_b(m.paragraphs, pj - 1);
-        }
-        if (pj == 0 || p >= pe) continue;  // between paragraphs
-        const uint64_t k = (first + pj - 1) << 32 | v;
-        if (n != 0 && k != key) {
-          out.push_back({key, d, n | kFits});
-          n = 0;
-        }
-        key = k;
-        ++n;
-      }
-     }
-    }
-    if (n != 0) out.push_back({key, d, n | kFits});
-  }
-
   void run(const QueryNode& n, const TermInfo& info, Accumulator& acc) {
     const uint32_t m = static_cast<uint32_t>(n.normalized.size());
     const bool heading = n.field == Field::kHeading;
@@ -385,23 +163,10 @@ class TermScan {
   }
 
  private:
-  // Calls fn(cursor) at every found document of the gram's posting list:
-  // walking the list when it is not much longer than the found set, else
-  // skipping to each found document.
+  // fn(cursor) at every found document of the gram's posting list.
   template <typename Fn>
   void each_found(const GramPostings& g, Fn&& fn) {
-    if (g.df == 0) return;
-    PostingCursor c(g);
-    if (g.df <= 32 * fd_.size()) {
-      for (; !c.done(); c.next())
-        if (sc_.slot[c.doc()] != 0) fn(c);
-    } else {
-      for (uint32_t d : fd_) {
-        c.advance(d);
-        if (c.done()) break;
-        if (c.doc() == d) fn(c);
-      }
-    }
+    para::each_found(g, fd_, sc_.slot, fn);
   }
 
   void two_chars(uint64_t key, bool heading, Accumulator& acc) {
@@ -414,6 +179,7 @@ class TermScan {
     });
   }
 
+  // A one-character heading: term (the others: paragraph_unigram.cc).
   void one_char(char32_t ch, bool heading, Accumulator& acc) {
     // Every bigram ch·x: its positions are the occurrences of ch followed by
     // x in the same field. `seen` counts them per document (title included).
@@ -436,29 +202,12 @@ class TermScan {
     for (uint32_t d : fd_) sc_.seen[d] = 0;
   }
 
-  // The occurrences no bigram starts at: the last position of the title
-  // and/or of the body, whichever holds ch. Only the body's matters here:
-  // fn(doc, meta) for each found document whose body ends in ch. Needs
-  // sc_.seen = the bigram positions seen per document.
+  // The occurrences no bigram starts at: fn(doc, meta) for each found document
+  // whose body ends in ch (sc_.seen = its bigram positions).
   template <typename Fn>
   void body_end(char32_t ch, Fn&& fn) {
-    const auto& nz = text::Normalizer::instance();
-    std::u32string title;
     each_found(seg_.gram(index::unigram_key(ch)), [&](PostingCursor& c) {
-      const uint32_t d = c.doc();
-      const uint32_t missing = c.tf() - std::min(c.tf(), sc_.seen[d]);
-      if (missing == 0) return;
-      const DocMeta meta = seg_.doc(d);
-      if (meta.norm_len <= meta.title_len + 1) return;  // no body
-      bool at_end = missing >= 2 || meta.title_len == 0 || !c.in_title();
-      if (!at_end) {
-        // One of the two ends holds ch and the title has ch somewhere: is it its end?
-        title.clear();
-        nz.normalize(meta.title, title);
-        at_end = title.empty() || title.back() != ch;
-      }
-      if (!at_end) return;
-      fn(d, meta);
+      if (para::ends_body(seg_, c, ch, sc_.seen[c.doc()])) fn(c.doc(), seg_.doc(c.doc()));
     });
   }
 
@@ -632,9 +381,6 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
     if (sc.slot.size() < seg.doc_count()) {
       sc.slot.resize(seg.doc_count(), 0);
       sc.seen.resize(seg.doc_count(), 0);
-      sc.bit_base.resize(seg.doc_count(), 0);
-      sc.bit_end.resize(seg.doc_count(), 0);
-      sc.npara.resize(seg.doc_count(), 0);
     }
     fd.clear();
     for (size_t i = fb; i < fe; ++i) {
@@ -649,7 +395,7 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
       if (n.field == Field::kTitle || n.normalized.empty() || info[i] == nullptr) continue;
       if (pidx[&n] != i) continue;  // a repeated node: same facts as its first entry
       if (n.normalized.size() == 1 && n.field != Field::kHeading) {
-        scan.one_char_bits(n.normalized[0], lists[i]);
+        para::one_char_entries(seg, fd, sc.slot, vis, n.normalized[0], lists[i]);
         continue;
       }
       Accumulator acc(sc, seg, vis);
