@@ -351,9 +351,12 @@ Status paragraph_hits_from_index(const Snapshot& snap, const QueryNode& root, co
   // nearly every paragraph has: the same values (one call each), but a common
   // character scores a million paragraphs and the divisions showed in profiles.
   constexpr uint32_t kMemoCount = 8, kMemoLen = 1024;
-  std::vector<double> memo(np <= 4 ? np * kMemoCount * kMemoLen : 0, std::numeric_limits<double>::quiet_NaN());
+  // (Per thread, not per call: a query of a rare term should not pay for it.)
+  thread_local std::vector<double> memo;
+  const bool memoize = np <= 4;
+  if (memoize) memo.assign(np * kMemoCount * kMemoLen, std::numeric_limits<double>::quiet_NaN());
   auto term_score = [&](size_t i, uint32_t c, uint32_t len) {
-    if (c >= kMemoCount || len >= kMemoLen || memo.empty()) return scoring::paragraph_term(idf[i], c, len);
+    if (c >= kMemoCount || len >= kMemoLen || !memoize) return scoring::paragraph_term(idf[i], c, len);
     double& m = memo[(i * kMemoCount + c) * kMemoLen + len];
     if (std::isnan(m)) m = scoring::paragraph_term(idf[i], c, len);
     return m;
