@@ -40,6 +40,15 @@ class Engine {
   // The timed call of `--mode full-set`: every matching document, the way the
   // engine's users ask for it (wenyuan: `search --batch --limit 0`'s path).
   virtual Result<std::vector<uint32_t>> full_set(const BenchQuery& q) { return all_ids(q); }
+  // The timed call of `--mode full-set`: the same set in the engine's own id
+  // form (rowids, docids; wenyuan's id strings), its size returned. The
+  // harness's own mapping of ids to corpus ordinals is left out of the time,
+  // as it is for the peers, whose ids are the ordinals.
+  virtual Result<uint64_t> full_set_size(const BenchQuery& q) {
+    auto ids = full_set(q);
+    if (!ids) return ids.status();
+    return static_cast<uint64_t>(ids->size());
+  }
   // The timed call of `--mode snippets`: total, top k, and up to n snippets
   // (text windows around matches) of each hit, returned in `snippets`.
   // Engines that cannot cut snippets say so (the report shows –).

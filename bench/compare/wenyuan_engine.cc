@@ -70,9 +70,20 @@ class WenyuanEngine final : public Engine {
   // --limit 0` asks for it (scored, ordered, no text read, ids without the
   // other fields).
   Result<std::vector<uint32_t>> full_set(const BenchQuery& q) override {
-    auto r = page(q, SIZE_MAX, 0, /*fields=*/false);
-    if (!r) return r.status();
-    return std::move(r->ids);
+    auto res = engine_->search(request(q, SIZE_MAX, 0, /*ids_only=*/true, search::SearchRequest::Unit::kDocument));
+    if (!res) return res.status();
+    std::vector<uint32_t> out;
+    out.reserve(res->ids.size());
+    for (size_t i = 0; i < res->ids.size(); ++i) out.push_back(ordinal(std::string(res->ids.id(i))));
+    return out;
+  }
+
+  // Every matching hit (id string and score), without the bench's id → ordinal
+  // map (full_set, which the exactness check uses, adds that).
+  Result<uint64_t> full_set_size(const BenchQuery& q) override {
+    auto res = engine_->search(request(q, SIZE_MAX, 0, /*ids_only=*/true, search::SearchRequest::Unit::kDocument));
+    if (!res) return res.status();
+    return static_cast<uint64_t>(res->ids.size());
   }
 
   // A results page with snippets, as the web UI asks for it.
@@ -80,7 +91,7 @@ class WenyuanEngine final : public Engine {
 
   // Paragraph unit: total paragraphs and the top k with n snippets each.
   Result<TopK> paragraphs(const BenchQuery& q, size_t k, size_t n) override {
-    return page(q, k, n, true, search::SearchRequest::Unit::kParagraph);
+    return page(q, k, n, search::SearchRequest::Unit::kParagraph);
   }
 
   Result<std::vector<uint32_t>> all_ids(const BenchQuery& q) override {
@@ -96,18 +107,9 @@ class WenyuanEngine final : public Engine {
  private:
   // Total and the first k hits, with up to n snippets each (0: none, and no
   // match ranges: no text is read).
-  Result<TopK> page(const BenchQuery& q, size_t k, size_t n, bool fields = true,
+  Result<TopK> page(const BenchQuery& q, size_t k, size_t n,
                     search::SearchRequest::Unit unit = search::SearchRequest::Unit::kDocument) const {
-    search::SearchRequest req;
-    req.unit = unit;
-    req.paragraphs_from_text = from_text_;
-    req.query = query_string(q);
-    req.limit = k;
-    req.snippets = n > 0;
-    req.max_snippets = n;
-    req.matches = false;
-    req.fields = fields;
-    auto res = engine_->search(req);
+    auto res = engine_->search(request(q, k, n, /*ids_only=*/false, unit));
     if (!res) return res.status();
     TopK r;
     r.total = res->total;
@@ -117,6 +119,20 @@ class WenyuanEngine final : public Engine {
       r.snippets += h.snippets.size();
     }
     return r;
+  }
+
+  search::SearchRequest request(const BenchQuery& q, size_t k, size_t n, bool ids_only,
+                                search::SearchRequest::Unit unit) const {
+    search::SearchRequest req;
+    req.unit = unit;
+    req.paragraphs_from_text = from_text_;
+    req.query = query_string(q);
+    req.limit = k;
+    req.snippets = n > 0;
+    req.max_snippets = n;
+    req.matches = false;
+    req.ids_only = ids_only;
+    return req;
   }
 
   static std::string query_string(const BenchQuery& q) {

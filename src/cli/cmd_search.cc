@@ -74,9 +74,7 @@ int run_batch(const SearchArgs& a, const search::Engine& engine) {
     req.limit = a.limit == 0 ? SIZE_MAX : a.limit;
     // Ids only: no snippets, no match ranges and no other fields, so no hit's
     // text is read (every matching id comes from postings and doc records alone).
-    req.snippets = false;
-    req.matches = false;
-    req.fields = false;  // only the ids are printed
+    req.ids_only = true;
     auto r = engine.search(req);
     nlohmann::json out = {{"query", line}};
     if (!r) {
@@ -84,7 +82,7 @@ int run_batch(const SearchArgs& a, const search::Engine& engine) {
       rc = kExitPartial;
     } else {
       nlohmann::json ids = nlohmann::json::array();
-      for (const auto& h : r->hits) ids.push_back(h.id);
+      for (size_t i = 0; i < r->ids.size(); ++i) ids.push_back(r->ids.id(i));
       out["total"] = r->total;
       out["ids"] = std::move(ids);
       out["took_us"] = r->took_us;

@@ -135,6 +135,8 @@ class Segment {
   uint64_t total_title_len() const { return total_title_len_; }
   uint64_t total_visible_body_len() const { return total_visible_body_len_; }
   DocMeta doc(uint32_t local) const;
+  // Just the id (a full set's hot path: doc() builds every field).
+  std::string_view id(uint32_t local) const;
   // Just the normalized lengths (the scoring hot path): title_len, body_len
   // (the visible part of the body with `visible_only`).
   std::pair<uint32_t, uint32_t> lengths(uint32_t local, bool visible_only) const {

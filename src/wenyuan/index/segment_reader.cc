@@ -98,6 +98,11 @@ DocRecord Segment::record(uint32_t local) const {
   return DocRecord::decode_from(base_ + off_docs_ + uint64_t{local} * DocRecord::kSize);
 }
 
+std::string_view Segment::id(uint32_t local) const {
+  const DocRecord r = record(local);
+  return std::string_view(base_ + off_strings_ + r.strings[DocRecord::kId].off, r.strings[DocRecord::kId].len);
+}
+
 DocMeta Segment::doc(uint32_t local) const {
   const DocRecord r = record(local);
   const char* str = base_ + off_strings_;

@@ -2,6 +2,7 @@
 #include "wenyuan/search/collection.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "wenyuan/search/hit_text.h"
 #include "wenyuan/search/paragraph_index.h"
@@ -15,11 +16,10 @@ using index::DocMeta;
 using index::Segment;
 using index::Snapshot;
 
-Hit make_hit(const DocMeta& m, double score, bool visible_only, bool fields) {
+Hit make_hit(const DocMeta& m, double score, bool visible_only) {
   Hit h;
   h.id = m.id;
   h.score = score;
-  if (!fields) return h;
   h.title = m.title;
   if (m.year_for(visible_only) != index::kNoYear) h.year = m.year_for(visible_only);
   h.date = m.date;
@@ -27,6 +27,17 @@ Hit make_hit(const DocMeta& m, double score, bool visible_only, bool fields) {
   h.category = m.category;
   h.type = m.type;
   return h;
+}
+
+// SearchRequest::ids_only: the ids and scores of hits [first, last) (Found or
+// ParaHit), packed.
+template <typename It>
+void pack_ids(const Snapshot& snap, It first, It last, IdList& out) {
+  const size_t n = static_cast<size_t>(last - first);
+  out.ends.reserve(n);
+  out.scores.reserve(n);
+  out.bytes.reserve(n * 16);  // the importers' ids are 16 hex digits
+  for (It it = first; it != last; ++it) out.push(snap.parts()[it->part].segment->id(it->doc), it->score);
 }
 
 bool date_before(const DocMeta& a, const DocMeta& b, bool visible_only) {  // a sorts first (newer)
@@ -55,6 +66,42 @@ auto result_order(const Snapshot& snap, const SearchRequest& r) {
       return a.doc < b.doc;
     }
   };
+}
+
+// result_order for relevance over a whole set: score descending, ties in
+// (part, doc) order, which is the order run() emits `found` in. A stable LSD
+// radix sort of the scores' bits (4 passes of 8 bits, a pass skipped where all
+// keys share the byte) carries each entry's index: linear, where a comparison
+// sort of the thousands of hits of a one-character term spent more time than
+// finding them.
+void sort_by_score(std::vector<Found>& found) {
+  static_assert(sizeof(float) == sizeof(uint32_t));
+  struct Entry {
+    uint32_t key, index;
+  };
+  const size_t n = found.size();
+  std::vector<Entry> a(n), b(n);
+  for (size_t i = 0; i < n; ++i) {
+    // A float's bits as an unsigned key of the same order (negative: all bits
+    // flipped; positive: the sign bit set); -0 is made +0, which compares
+    // equal to it. Inverted, the best score sorts first. Scores are finite.
+    const float s = found[i].score == 0 ? 0.0f : found[i].score;
+    uint32_t bits;
+    std::memcpy(&bits, &s, sizeof bits);
+    bits = (bits & 0x80000000u) ? ~bits : bits | 0x80000000u;
+    a[i] = {~bits, static_cast<uint32_t>(i)};
+  }
+  for (int shift = 0; shift < 32; shift += 8) {
+    size_t count[257] = {};
+    for (const Entry& e : a) ++count[((e.key >> shift) & 0xff) + 1];
+    if (std::find(count + 1, count + 257, n) != count + 257) continue;  // one bucket: nothing moves
+    for (int i = 1; i < 257; ++i) count[i] += count[i - 1];
+    for (const Entry& e : a) b[count[(e.key >> shift) & 0xff]++] = e;
+    a.swap(b);
+  }
+  std::vector<Found> sorted(n);
+  for (size_t i = 0; i < n; ++i) sorted[i] = found[a[i].index];
+  found.swap(sorted);
 }
 
 // Paragraph unit: does the positive part of the query hold inside normalized
@@ -156,14 +203,20 @@ Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const 
   const size_t want = std::min(found.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
   if (r.limit > 0 && r.offset < found.size()) {
     // A full set (--limit 0) sorts everything: introsort beats partial_sort's heap there.
-    if (want == found.size()) std::sort(found.begin(), found.end(), better);
+    if (want == found.size() && r.sort == SearchRequest::Sort::kRelevance) sort_by_score(found);
+    else if (want == found.size()) std::sort(found.begin(), found.end(), better);
     else std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want), found.end(), better);
+    if (r.ids_only) {
+      pack_ids(snap, found.begin() + static_cast<std::ptrdiff_t>(r.offset),
+               found.begin() + static_cast<std::ptrdiff_t>(want), res.ids);
+      return Status::ok();
+    }
     res.hits.reserve(want - r.offset);
     HitText ht;  // reused: its buffers are large for long laws
     for (size_t i = r.offset; i < want; ++i) {
       const Found& f = found[i];
       const Segment& seg = *snap.parts()[f.part].segment;
-      Hit h = make_hit(seg.doc(f.doc), f.score, r.visible_only, r.fields);
+      Hit h = make_hit(seg.doc(f.doc), f.score, r.visible_only);
       if (r.snippets || r.matches) {
         WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only,
                                                   OccurrenceNeed::for_matches(0, UINT32_MAX)));
@@ -195,11 +248,16 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
   const size_t want = std::min(paras.size(), keep);
   if (r.limit > 0 && r.offset < paras.size()) {
     std::partial_sort(paras.begin(), paras.begin() + static_cast<std::ptrdiff_t>(want), paras.end(), better);
+    if (r.ids_only) {
+      pack_ids(snap, paras.begin() + static_cast<std::ptrdiff_t>(r.offset),
+               paras.begin() + static_cast<std::ptrdiff_t>(want), res.ids);
+      return Status::ok();
+    }
     HitText ht;
     for (size_t i = r.offset; i < want; ++i) {
       const ParaHit& p = paras[i];
       const Segment& seg = *snap.parts()[p.part].segment;
-      Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only, r.fields);
+      Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only);
       // Only the hits shown read their text: the paragraph (clipped to a
       // visible region for a non-member) is the one holding normalized
       // position lo, and the snippet never leaves it.

@@ -38,11 +38,12 @@ struct SearchRequest {
   bool snippets = true;
   size_t max_snippets = 3;
   bool matches = true;  // fill Hit::matches (needs the stored text of each hit)
-  // Fill each hit's descriptive fields (title, year, date, source, category,
-  // type). False: the id and score only — a full set of thousands of ids
-  // (`search --batch --limit 0`) otherwise spends most of its time copying
-  // strings nobody prints.
-  bool fields = true;
+  // The hits as ids and scores only, packed in SearchResult::ids (hits stays
+  // empty): no snippets, match ranges or other fields, so no text is read. A
+  // full set of thousands of ids (`search --batch --limit 0`) otherwise spends
+  // most of its time building and freeing Hits nobody prints (a Hit is ~270
+  // bytes, and a 16-byte id does not fit a std::string's inline buffer).
+  bool ids_only = false;
   // Search as a non-member (docs/paywall.md): every term is evaluated against
   // visible text only (the title and the preview regions), and everything that
   // follows — total, scores, order, paragraph hits, matches, snippets, the year
@@ -71,9 +72,28 @@ struct Hit {
   std::vector<doc::Span> matches;      // match ranges in the text (code points), sorted, at most kMaxMatches
 };
 
+// The hits of an ids_only search, in result order (for the paragraph unit one
+// entry per paragraph hit: its document's id).
+struct IdList {
+  std::string bytes;           // the ids, concatenated
+  std::vector<uint32_t> ends;  // id i is bytes[ends[i-1], ends[i]) (ends[-1] = 0)
+  std::vector<double> scores;
+  size_t size() const { return ends.size(); }
+  std::string_view id(size_t i) const {
+    const uint32_t b = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(bytes).substr(b, ends[i] - b);
+  }
+  void push(std::string_view id, double score) {
+    bytes.append(id);
+    ends.push_back(static_cast<uint32_t>(bytes.size()));
+    scores.push_back(score);
+  }
+};
+
 struct SearchResult {
   uint64_t total = 0;
   std::vector<Hit> hits;
+  IdList ids;  // ids_only: the hits, packed (and `hits` empty)
   uint64_t took_us = 0;
 };
 
