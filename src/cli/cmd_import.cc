@@ -51,6 +51,7 @@ Runner register_import(CLI::App& app) {
     bool paid = false;
     double preview_share = 0.3;
     bool quiet = false;
+    unsigned jobs = 0;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
@@ -73,6 +74,10 @@ Runner register_import(CLI::App& app) {
                   "Share of the body free in a paid document without markers (default 0.3; at least 200 characters, at most half, cut at a sentence end)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("-q,--quiet", args->quiet, "No progress display");
+  cmd->add_option("-j,--jobs", args->jobs,
+                  "Threads preparing documents (cleaning, outline, metadata) beside the one storing them; "
+                  "default: one per hardware thread. The result does not depend on it")
+      ->check(CLI::Range(0u, 64u));
 
   return [args]() {
     auto lib = open_library(args->common, Access::kWrite, "wenyuan import");
@@ -81,6 +86,7 @@ Runner register_import(CLI::App& app) {
     options.clean = !args->no_clean;
     options.paid = args->paid;
     options.preview_share = args->preview_share;
+    options.prepare_workers = args->jobs;
     std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());
 
     ProgressReporter progress(stderr_is_terminal());

@@ -5,10 +5,6 @@
 #include <cstring>
 #include <cctype>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <optional>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -20,6 +16,7 @@
 #include "wenyuan/doc/prepare.h"
 #include "wenyuan/index/index.h"
 #include "wenyuan/library/library_internal.h"
+#include "wenyuan/library/prepare_pipeline.h"
 #include "wenyuan/search/engine.h"
 #include "wenyuan/store/catalog.h"
 #include "wenyuan/store/intake_log.h"
@@ -35,10 +32,6 @@ namespace {
 // Catalog transactions group this many documents: a crash loses at most one
 // uncommitted batch, never half a document.
 constexpr size_t kBatchDocuments = 256;
-
-int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // Expands folders (recursively, importable files only, sorted) and keeps files
 // as given. A path that does not exist is reported; every file of a folder left
@@ -108,173 +101,27 @@ struct Library::Batch {
   Status fatal;     // catalog failure: stop importing, keep what is committed
 };
 
-// ---- import: prepare on a worker, store on the caller's thread ----------------
+// ---- import: prepare on workers, store on the caller's thread ----------------
 //
-// An import is a pipeline of two threads. The worker reads each file, parses it
-// into RawDocuments and runs doc::prepare (cleaning, outline, hashes: most of the
-// CPU) and encodes them for the catalog (JSON, compression); the calling thread, which owns the Catalog (one SQLite connection, used by
-// one thread), takes the prepared documents in input order and does the catalog
-// put and the index add. A bounded queue between them keeps memory flat.
+// A reader thread reads and parses the files and N workers prepare the records
+// (cleaning, outline, hashes, encoding for the catalog: most of the CPU;
+// prepare_pipeline.h); the calling thread, which owns the Catalog (one SQLite
+// connection, used by one thread), takes the prepared documents in input order
+// and does the catalog put and the index add. A bounded window between them
+// keeps memory flat.
 //
-// Why the worker never touches the Catalog: clean() asks it how often an edge
+// Why the workers never touch the Catalog: clean() asks it how often an edge
 // line recurs in a source (site headers/footers), and the answer depends on every
 // document put before this one, including those of this very import still in the
 // open transaction. A second read-only connection would see neither those nor a
-// deterministic moment, so results would depend on thread timing. Instead the
-// worker prepares against RecordingEdgeStats, which answers "a large source where
+// deterministic moment, so results would depend on thread timing. Instead a
+// worker prepares against a RecordingEdgeStats, which answers "a large source where
 // no line recurs" and writes down each line clean() asks about; the calling
 // thread asks the catalog the same questions right before the put, in input
 // order. When no line recurs (the usual case) the worker's document is exactly
 // what prepare() with the catalog gives (clean.h: an answer only ever takes out
-// the line it is about); otherwise the document is prepared again there, with the
-// catalog itself. Either way the result does not depend on timing.
-
-// One unit of the hand-off: a record of a file, or the end of a file.
-struct PreparedItem {
-  bool file_end = false;
-  Status status;                          // record: read or prepare error; file end: the file's error
-  std::optional<doc::Document> document;  // record, prepared without the catalog
-  store::EncodedDocument encoded;         // store::encode(*document), also off the catalog's thread
-  std::optional<doc::RawDocument> raw;    // record, without `original`: to prepare again
-  std::vector<std::string> edges;         // doc::edge_lines of the text as imported
-  std::vector<std::string> asked_lines;   // edge lines clean() asked about
-  int64_t now = 0;
-  uint64_t file_size = 0;  // file end; 0 when unknown
-  fs::path path;           // file end
-  size_t bytes() const { return raw ? raw->text.size() + (document ? document->text.size() : 0) : 64; }
-};
-
-namespace {
-
-class RecordingEdgeStats final : public doc::EdgeLineStats {
- public:
-  uint32_t documents_with_edge_line(std::string_view, std::string_view line) const override {
-    lines_.emplace_back(line);
-    return 0;
-  }
-  uint32_t documents_in_source(std::string_view) const override { return 1u << 30; }
-  std::vector<std::string> take_lines() const { return std::exchange(lines_, {}); }
-
- private:
-  mutable std::vector<std::string> lines_;  // one prepare() at a time, on the worker
-};
-
-
-// Bounded single-producer single-consumer queue; cancel() wakes and stops both sides.
-class PreparedQueue {
- public:
-  // False when cancelled (the item is dropped).
-  bool push(PreparedItem item) {
-    std::unique_lock<std::mutex> l(mu_);
-    not_full_.wait(l, [&] { return cancelled_ || q_.empty() || (q_.size() < kMaxItems && bytes_ < kMaxBytes); });
-    if (cancelled_) return false;
-    bytes_ += item.bytes();
-    q_.push_back(std::move(item));
-    not_empty_.notify_one();
-    return true;
-  }
-  // Empty when closed and drained, or cancelled.
-  std::optional<PreparedItem> pop() {
-    std::unique_lock<std::mutex> l(mu_);
-    not_empty_.wait(l, [&] { return cancelled_ || closed_ || !q_.empty(); });
-    if (cancelled_ || q_.empty()) return std::nullopt;
-    PreparedItem item = std::move(q_.front());
-    q_.pop_front();
-    bytes_ -= item.bytes();
-    not_full_.notify_one();
-    return item;
-  }
-  void close() {
-    std::lock_guard<std::mutex> l(mu_);
-    closed_ = true;
-    not_empty_.notify_all();
-  }
-  void cancel() {
-    std::lock_guard<std::mutex> l(mu_);
-    cancelled_ = true;
-    not_full_.notify_all();
-    not_empty_.notify_all();
-  }
-  bool cancelled() const {
-    std::lock_guard<std::mutex> l(mu_);
-    return cancelled_;
-  }
-
- private:
-  static constexpr size_t kMaxItems = 64;
-  static constexpr size_t kMaxBytes = 16u << 20;
-  mutable std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<PreparedItem> q_;
-  size_t bytes_ = 0;
-  bool closed_ = false, cancelled_ = false;
-};
-
-doc::PrepareOptions prepare_options(const ImportOptions& options, int64_t now) {
-  doc::PrepareOptions prep;
-  prep.clean = options.clean;
-  prep.paid = options.paid;
-  prep.preview_share = options.preview_share;
-  prep.now = now;
-  return prep;
-}
-
-// The worker: reads, parses and prepares every file, in order, into `queue`.
-void prepare_files(const std::vector<fs::path>& files, const ImportOptions& options, PreparedQueue& queue,
-                   std::vector<SkippedFile>& skipped) {
-  RecordingEdgeStats recorder;
-  // In-process, a folder's .doc/.wps files share LibreOffice runs; a sandboxed
-  // child sees one file at a time.
-  const doc::OfficeBatchScope office_batch(options.sandbox.enabled() ? std::vector<fs::path>{} : files,
-                                           options.limits);
-  for (const auto& path : files) {
-    if (queue.cancelled()) return;
-    doc::PrepareOptions prep = prepare_options(options, unix_now());
-    prep.edge_stats = &recorder;
-    auto sink = [&](Result<doc::RawDocument> raw) {
-      PreparedItem item;
-      item.now = prep.now;
-      if (!raw) {
-        item.status = raw.status();
-        queue.push(std::move(item));
-        return;
-      }
-      if (queue.cancelled()) return;
-      if (raw->category.empty()) raw->category = options.category;
-      item.edges = doc::edge_lines(raw->text);
-      // A copy to prepare again should a line recur; `original` (often the
-      // biggest field) is taken back from the prepared document instead.
-      std::string original = std::move(raw->original);
-      item.raw = *raw;
-      raw->original = std::move(original);
-      auto prepared = doc::prepare(std::move(raw.value()), prep);
-      item.asked_lines = recorder.take_lines();
-      if (!prepared) {
-        item.status = prepared.status();
-        item.raw.reset();  // more lines taken out cannot give back an id or text
-      } else {
-        item.document = std::move(prepared.value());
-        item.encoded = store::encode(*item.document);
-        if (options.detect_duplicates) item.encoded.dup = dedup::sketch(*item.document);
-        if (item.asked_lines.empty()) item.raw.reset();
-      }
-      queue.push(std::move(item));
-    };
-    PreparedItem end;
-    end.file_end = true;
-    std::error_code ec;
-    const uint64_t size = fs::file_size(path, ec);
-    end.file_size = ec ? 0 : size;
-    end.path = path;
-    end.status = doc::import_file_sandboxed(path, options.limits, options.sandbox, sink,
-                                            [&](const std::string& member, const std::string& reason) {
-                                              skipped.push_back({member, reason});
-                                            });
-    if (!queue.push(std::move(end))) return;
-  }
-}
-
-}  // namespace
+// the line it is about); otherwise the document is prepared again here, with the
+// catalog itself. Either way the result depends neither on timing nor on N.
 
 void Library::store_prepared(PreparedItem& item, Batch& batch) {
   auto reject = [&](const std::string& msg) {
@@ -414,21 +261,22 @@ ImportReport Library::import_paths(const std::vector<fs::path>& paths, const Imp
     batch.progress.bytes_total += fs::file_size(f, ec);
   }
   {
-    PreparedQueue queue;
-    // Cancels and joins on every way out of this block, so the worker never
-    // outlives the queue or the files it reads.
-    struct Worker {
-      PreparedQueue& queue;
+    PreparePipeline pipeline(options, prepare_workers(options.prepare_workers));
+    // Cancels and joins on every way out of this block, so the reader never
+    // outlives the pipeline or the files it reads (the pipeline's destructor
+    // then joins the workers).
+    struct Reader {
+      PreparePipeline& pipeline;
       std::thread thread;
-      ~Worker() {
-        queue.cancel();
+      ~Reader() {
+        pipeline.cancel();
         if (thread.joinable()) thread.join();
       }
-    } worker{queue, std::thread([&] {
-               prepare_files(files, options, queue, members_skipped);
-               queue.close();
+    } reader{pipeline, std::thread([&] {
+               read_files(files, options, pipeline, members_skipped);
+               pipeline.close();
              })};
-    while (auto item = queue.pop()) {
+    while (auto item = pipeline.pop()) {
       store_prepared(*item, batch);
       // A catalog failure stops the import after the file it happened in is accounted for.
       if (!batch.fatal.is_ok() && item->file_end) break;

@@ -40,7 +40,7 @@ namespace wenyuan::search { class Engine; }
 
 namespace wenyuan::library {
 
-struct PreparedItem;  // the import pipeline's hand-off (import.cc)
+struct PreparedItem;  // the import pipeline's hand-off (prepare_pipeline.h)
 
 struct ImportOptions {
   bool clean = true;           // false: keep text exactly as given (--no-clean)
@@ -56,8 +56,12 @@ struct ImportOptions {
   // "cli", "upload" or "watch".
   std::string intake_origin = "cli";
   // Sketch each document for duplicate clusters (store/clusters.h), on the
-  // prepare worker; false only to measure what it costs (bench/import_dedup).
+  // prepare workers; false only to measure what it costs (bench/import_dedup).
   bool detect_duplicates = true;
+  // Threads that prepare records (clean, outline, normalize, metadata, sketches;
+  // prepare_pipeline.h) beside the reader and the thread that stores them; 0:
+  // one per hardware thread. The result does not depend on it.
+  unsigned prepare_workers = 0;
 };
 
 struct ImportProgress {

@@ -60,8 +60,10 @@ Row read_row(const sqlite::Statement& s) {
 // Rows of `where` (an SQL condition on s./d., with ?1 bound to `arg` when given).
 template <typename Arg>
 Result<std::vector<Row>> rows(const sqlite::Db& db, const std::string& where, const Arg& arg) {
-  auto st = db.prepare(std::string(kRowColumns) + where);
-  if (!st) return st.status();
+  auto cached = db.cached(std::string(kRowColumns) + where);
+  if (!cached) return cached.status();
+  sqlite::Statement* st = *cached;
+  sqlite::StatementReset reset(*st);
   if constexpr (std::is_same_v<Arg, int64_t>) st->bind_int(1, arg);
   else if constexpr (std::is_same_v<Arg, std::string>) st->bind_text(1, arg);
   std::vector<Row> out;
@@ -75,11 +77,12 @@ Result<std::vector<Row>> rows(const sqlite::Db& db, const std::string& where, co
 }
 
 Status run(const sqlite::Db& db, const char* sql, int64_t a, std::optional<int64_t> b = std::nullopt) {
-  auto st = db.prepare(sql);
+  auto st = db.cached(sql);
   if (!st) return st.status();
-  st->bind_int(1, a);
-  if (b) st->bind_int(2, *b);
-  return st->run();
+  sqlite::StatementReset reset(**st);
+  (*st)->bind_int(1, a);
+  if (b) (*st)->bind_int(2, *b);
+  return (*st)->run();
 }
 
 struct UnionFind {
@@ -230,8 +233,10 @@ Status write_sketch(const sqlite::Db& db, int64_t rid, const std::string& date, 
   // Candidates: the same text, or a shared band key.
   std::set<int64_t> candidates;
   auto collect = [&](const std::string& sql, int64_t key) -> Status {
-    auto st = db.prepare(sql);
-    if (!st) return st.status();
+    auto cached = db.cached(sql);
+    if (!cached) return cached.status();
+    sqlite::Statement* st = *cached;
+    sqlite::StatementReset reset(*st);
     st->bind_int(1, key);
     for (;;) {
       auto row = st->step();
@@ -255,8 +260,10 @@ Status write_sketch(const sqlite::Db& db, int64_t rid, const std::string& date, 
                                     k));
 
   {
-    auto ins = db.prepare("INSERT INTO dup_sketches (rid, bins, text_hash, family, cluster) VALUES (?1, ?2, ?3, ?4, NULL)");
-    if (!ins) return ins.status();
+    auto cached = db.cached("INSERT INTO dup_sketches (rid, bins, text_hash, family, cluster) VALUES (?1, ?2, ?3, ?4, NULL)");
+    if (!cached) return cached.status();
+    sqlite::Statement* ins = *cached;
+    sqlite::StatementReset reset(*ins);
     ins->bind_int(1, rid);
     ins->bind_blob(2, bins_to_blob(s.bins));
     if (s.text_hash) ins->bind_int(3, static_cast<int64_t>(*s.text_hash));
@@ -265,8 +272,10 @@ Status write_sketch(const sqlite::Db& db, int64_t rid, const std::string& date, 
     WENYUAN_RETURN_IF_ERROR(ins->run());
   }
   {
-    auto ins = db.prepare("INSERT OR IGNORE INTO dup_bands (band, rid) VALUES (?1, ?2)");
-    if (!ins) return ins.status();
+    auto cached = db.cached("INSERT OR IGNORE INTO dup_bands (band, rid) VALUES (?1, ?2)");
+    if (!cached) return cached.status();
+    sqlite::Statement* ins = *cached;
+    sqlite::StatementReset reset(*ins);
     for (int64_t k : keys) {
       ins->bind_int(1, k);
       ins->bind_int(2, rid);
@@ -276,8 +285,10 @@ Status write_sketch(const sqlite::Db& db, int64_t rid, const std::string& date, 
   }
   int64_t target = rid;
   std::set<int64_t> merged;  // clusters (or lone rids) joined by this document
-  auto link = db.prepare("INSERT OR REPLACE INTO dup_links (a, b, similarity) VALUES (?1, ?2, ?3)");
-  if (!link) return link.status();
+  auto cached_link = db.cached("INSERT OR REPLACE INTO dup_links (a, b, similarity) VALUES (?1, ?2, ?3)");
+  if (!cached_link) return cached_link.status();
+  sqlite::Statement* link = *cached_link;
+  sqlite::StatementReset reset_link(*link);
   for (int64_t c : candidates) {
     auto other = rows(db, "WHERE s.rid = ?1", c);
     if (!other) return other.status();

@@ -135,6 +135,16 @@ Result<Statement> Db::prepare(std::string_view sql, bool cached) const {
   return Statement(s);
 }
 
+Result<Statement*> Db::cached(const std::string& sql) const {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    Result<Statement> s = prepare(sql, /*cached=*/true);
+    if (!s.is_ok()) return s.status();
+    it = cache_.emplace(sql, std::move(s).value()).first;
+  }
+  return &it->second;
+}
+
 Status Db::exec(const std::string& sql) const {
   char* err = nullptr;
   const int rc = sqlite3_exec(get(), sql.c_str(), nullptr, nullptr, &err);

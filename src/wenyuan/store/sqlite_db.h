@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "wenyuan/core/status.h"
 
@@ -124,6 +125,13 @@ class Db {
 
   // `cached`: the statement will be kept and reused (SQLITE_PREPARE_PERSISTENT).
   Result<Statement> prepare(std::string_view sql, bool cached = true) const;
+  // The statement of `sql`, prepared on first use and kept by this connection
+  // for the next call with the same text: a query run once per document (the
+  // duplicate sketches, store/clusters.cc) would otherwise pay SQLite's parser
+  // every time, which for small documents costs more than the query. Valid as
+  // long as this Db; the caller resets it when done (StatementReset), and must
+  // not ask for the same text again while it is still stepping it.
+  Result<Statement*> cached(const std::string& sql) const;
   // Runs one or more statements that return no rows we need.
   Status exec(const std::string& sql) const;
   // A statement prepared once for this call (not cached), `args` bound
@@ -167,6 +175,8 @@ class Db {
   };
   std::unique_ptr<sqlite3, Closer> db_;
   bool private_wal_index_ = false;
+  // After db_: destroyed (finalized) before the connection closes.
+  mutable std::unordered_map<std::string, Statement> cache_;
 };
 
 // The migration scheme of wenyuan's SQLite files: PRAGMA user_version is the
