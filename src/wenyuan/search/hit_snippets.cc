@@ -88,8 +88,33 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
     }
   }
 
+  // Each island's bound: a snippet is at most max_chars long and holds its
+  // match's start, so its highlights (and distinct strings) are at most the
+  // matches overlapping [start - max_chars + 1, start + max_chars) of one of
+  // the island's matches. Islands are read best bound first, and the rest
+  // not at all (no block decoded) once max_snippets picks beat every bound
+  // left: a term with a thousand matches over a long law reads the few
+  // islands its snippets can come from.
+  std::vector<uint32_t> bound(isl.size(), 0);
+  {
+    const uint64_t mc = std::max<size_t>(max_chars, 1);
+    std::vector<uint32_t> reach(ms.size());
+    for (size_t i = 0; i < ms.size(); ++i) reach[i] = i == 0 ? ms[i].end : std::max(reach[i - 1], ms[i].end);
+    size_t lo = 0, hi = 0, j = 0;
+    for (size_t i = 0; i < ms.size(); ++i) {
+      const uint64_t a = ms[i].start, from = a + 1 > mc ? a + 1 - mc : 0;
+      while (lo < ms.size() && reach[lo] <= from) ++lo;
+      while (hi < ms.size() && ms[hi].start < a + mc) ++hi;
+      while (j + 1 < isl.size() && isl[j].b <= ms[i].start) ++j;  // the island holding match i
+      bound[j] = std::max(bound[j], static_cast<uint32_t>(hi - lo));
+    }
+  }
+  std::vector<size_t> visit(isl.size());
+  for (size_t i = 0; i < isl.size(); ++i) visit[i] = i;
+  std::stable_sort(visit.begin(), visit.end(), [&](size_t x, size_t y) { return bound[x] > bound[y]; });
+
   // Blocks: the ones load_hit_text read already (h.stored.text), else each
-  // run of blocks needed by consecutive islands decoded once.
+  // run of blocks needed by islands decoded once.
   const index::TextRegion& rg = h.region;
   std::string run;
   uint32_t run_b0 = 0, run_b1 = 0;  // blocks of `run`
@@ -109,14 +134,16 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
   };
   auto prune = [&] {  // keep the best max_snippets, free the pieces no longer needed
     std::stable_sort(all.begin(), all.end(), order);
-    if (all.size() > max_snippets) all.resize(max_snippets);
-    std::vector<bool> used(pieces.size(), false);
-    for (const Keyed& k : all) used[k.island] = true;
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      if (used[i]) continue;
+    if (all.size() <= max_snippets) return;
+    for (size_t d = max_snippets; d < all.size(); ++d) {
+      const size_t i = all[d].island;
+      if (std::any_of(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(max_snippets),
+                      [&](const Keyed& k) { return k.island == i; }))
+        continue;
       std::string().swap(pieces[i]);
       std::vector<doc::Span>().swap(piece_ms[i]);
     }
+    all.resize(max_snippets);
   };
   std::vector<doc::Span> sents, ims;
   const char* cur_buf = nullptr;  // where the last island started: its buffer, byte and code point
@@ -126,7 +153,16 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
   // match_spans give them, are searched instead of scanned for each island (a
   // long law has thousands); anything else is scanned, with the same result.
   const bool sorted = monotone(h.stored.sentences), ms_sorted = monotone(ms);
-  for (const Island& is : isl) {
+  for (const size_t v : visit) {
+    const Island& is = isl[v];
+    if (all.size() >= max_snippets) {  // all: the best so far, sorted (prune)
+      // Skipped when its best possible (bound, bound) is below the last pick,
+      // or equal to it but later in the text (ties go to the earlier start).
+      const SnippetChoice& last = all[max_snippets - 1].c;
+      const uint32_t u = bound[v];
+      if (last.distinct > u || (last.distinct == u && last.highlights > u)) break;
+      if (last.distinct == u && last.highlights == u && is.a > last.start) continue;
+    }
     const uint32_t b0 = rg.block_of_cp(is.a), b1 = rg.block_of_cp(is.b - 1) + 1;
     std::string_view buf;  // the UTF-8 of blocks [buf_b0, ...) holding the island
     uint32_t buf_b0 = 0;
@@ -156,8 +192,7 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
       buf_b0 = run_b0;
     }
     // The island's bytes: counted on from the last island's start when it
-    // is in the same buffer (islands ascend), else from block b0's start, so
-    // cutting all islands costs about their blocks once.
+    // is in the same buffer and before it, else from block b0's start.
     if (cur_buf != buf.data() || cur_cp > is.a || rg.block_first_cp(b0) > cur_cp) {
       cur_buf = buf.data();
       cur_byte = rg.block_byte_off(b0) - rg.block_byte_off(buf_b0);
@@ -191,7 +226,7 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
     pieces.push_back(std::move(piece));
     piece_ms.push_back(ims);
     piece_at.push_back(is.a);
-    if (all.size() >= 8 * max_snippets + 32) prune();
+    prune();
   }
   prune();
   for (const Keyed& k : all) {
