@@ -11,9 +11,10 @@
 // nothing is decided. Snippets never span two islands, and make_snippets picks
 // the best non-overlapping candidates greedily, so the best of each island's
 // own picks, merged by the same order (most distinct highlighted strings, most
-// highlights, earliest), are the picks over the whole text.
+// highlights, earliest), are the picks over the whole text. Islands only
+// choose (choose_snippets); just the picks kept over all of them are cut, so a
+// term with a thousand scattered matches cuts three snippets, not three per island.
 #include <algorithm>
-#include <set>
 #include <tuple>
 
 #include "wenyuan/search/hit_text.h"
@@ -26,14 +27,6 @@ namespace {
 struct Island {
   uint32_t a, b;  // [a, b) code points of the text
 };
-
-size_t distinct_of(const Snippet& s) {
-  const std::u32string cps = text::decode_utf8(s.text);
-  std::set<std::u32string_view> seen;
-  for (const auto& [a, b] : s.highlights)
-    seen.insert(std::u32string_view(cps).substr(a, b - a));
-  return seen.size();
-}
 
 // See hit_text.cc: the same mask, over a piece of the text starting at `base`.
 std::string mask(std::string_view text, uint32_t base, const std::vector<doc::Span>& vis) {
@@ -95,12 +88,63 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
     }
   }
 
+  // Each island's bound: a snippet is at most max_chars long and holds its
+  // match's start, so its highlights (and distinct strings) are at most the
+  // matches overlapping [start - max_chars + 1, start + max_chars) of one of
+  // the island's matches. Islands are read best bound first, and the rest
+  // not at all (no block decoded) once max_snippets picks beat every bound
+  // left: a term with a thousand matches over a long law reads the few
+  // islands its snippets can come from.
+  std::vector<uint32_t> bound(isl.size(), 0);
+  {
+    const uint64_t mc = std::max<size_t>(max_chars, 1);
+    std::vector<uint32_t> reach(ms.size());
+    for (size_t i = 0; i < ms.size(); ++i) reach[i] = i == 0 ? ms[i].end : std::max(reach[i - 1], ms[i].end);
+    size_t lo = 0, hi = 0, j = 0;
+    for (size_t i = 0; i < ms.size(); ++i) {
+      const uint64_t a = ms[i].start, from = a + 1 > mc ? a + 1 - mc : 0;
+      while (lo < ms.size() && reach[lo] <= from) ++lo;
+      while (hi < ms.size() && ms[hi].start < a + mc) ++hi;
+      while (j + 1 < isl.size() && isl[j].b <= ms[i].start) ++j;  // the island holding match i
+      bound[j] = std::max(bound[j], static_cast<uint32_t>(hi - lo));
+    }
+  }
+  std::vector<size_t> visit(isl.size());
+  for (size_t i = 0; i < isl.size(); ++i) visit[i] = i;
+  std::stable_sort(visit.begin(), visit.end(), [&](size_t x, size_t y) { return bound[x] > bound[y]; });
+
   // Blocks: the ones load_hit_text read already (h.stored.text), else each
-  // run of blocks needed by consecutive islands decoded once.
+  // run of blocks needed by islands decoded once.
   const index::TextRegion& rg = h.region;
   std::string run;
   uint32_t run_b0 = 0, run_b1 = 0;  // blocks of `run`
-  std::vector<std::pair<std::vector<Snippet>, uint32_t>> per;  // snippets of each island
+  const bool stored = h.text_b0 < h.text_b1;
+  // The choices of every island, best first once sorted; the island's piece
+  // (and matches) are kept while one of its choices may still be among the best.
+  struct Keyed {
+    SnippetChoice c;  // start, end in the text; byte offsets in the island's piece
+    size_t island;
+  };
+  std::vector<Keyed> all;
+  std::vector<std::string> pieces;
+  std::vector<std::vector<doc::Span>> piece_ms;
+  std::vector<uint32_t> piece_at;  // each piece's first code point in the text
+  auto order = [](const Keyed& x, const Keyed& y) {
+    return std::tie(y.c.distinct, y.c.highlights, x.c.start) < std::tie(x.c.distinct, x.c.highlights, y.c.start);
+  };
+  auto prune = [&] {  // keep the best max_snippets, free the pieces no longer needed
+    std::stable_sort(all.begin(), all.end(), order);
+    if (all.size() <= max_snippets) return;
+    for (size_t d = max_snippets; d < all.size(); ++d) {
+      const size_t i = all[d].island;
+      if (std::any_of(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(max_snippets),
+                      [&](const Keyed& k) { return k.island == i; }))
+        continue;
+      std::string().swap(pieces[i]);
+      std::vector<doc::Span>().swap(piece_ms[i]);
+    }
+    all.resize(max_snippets);
+  };
   std::vector<doc::Span> sents, ims;
   const char* cur_buf = nullptr;  // where the last island started: its buffer, byte and code point
   size_t cur_byte = 0;
@@ -109,17 +153,33 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
   // match_spans give them, are searched instead of scanned for each island (a
   // long law has thousands); anything else is scanned, with the same result.
   const bool sorted = monotone(h.stored.sentences), ms_sorted = monotone(ms);
-  for (const Island& is : isl) {
+  for (const size_t v : visit) {
+    const Island& is = isl[v];
+    if (all.size() >= max_snippets) {  // all: the best so far, sorted (prune)
+      // Skipped when its best possible (bound, bound) is below the last pick,
+      // or equal to it but later in the text (ties go to the earlier start).
+      const SnippetChoice& last = all[max_snippets - 1].c;
+      const uint32_t u = bound[v];
+      if (last.distinct > u || (last.distinct == u && last.highlights > u)) break;
+      if (last.distinct == u && last.highlights == u && is.a > last.start) continue;
+    }
     const uint32_t b0 = rg.block_of_cp(is.a), b1 = rg.block_of_cp(is.b - 1) + 1;
     std::string_view buf;  // the UTF-8 of blocks [buf_b0, ...) holding the island
     uint32_t buf_b0 = 0;
-    if (h.text_b0 < h.text_b1 && b0 >= h.text_b0 && b1 <= h.text_b1) {
+    if (stored && b0 >= h.text_b0 && b1 <= h.text_b1) {
       buf = h.stored.text;
       buf_b0 = h.text_b0;
     } else {
       if (!(b0 >= run_b0 && b1 <= run_b1 && !run.empty())) {
         if (!run.empty() && b0 >= run_b0 && b0 < run_b1) {  // overlaps the run's end: extend it
           WENYUAN_RETURN_IF_ERROR(rg.decode(run_b1, b1, run));
+        } else if (stored && b0 >= h.text_b0 && b0 < h.text_b1) {
+          // Starts in the blocks read already (a one-character term's last
+          // island runs a margin past them): decode only the blocks after.
+          run.assign(h.stored.text);
+          WENYUAN_RETURN_IF_ERROR(rg.decode(h.text_b1, b1, run));
+          run_b0 = h.text_b0;
+          cur_buf = nullptr;
         } else {
           run.clear();
           WENYUAN_RETURN_IF_ERROR(rg.decode(b0, b1, run));
@@ -132,8 +192,7 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
       buf_b0 = run_b0;
     }
     // The island's bytes: counted on from the last island's start when it
-    // is in the same buffer (islands ascend), else from block b0's start, so
-    // cutting all islands costs about their blocks once.
+    // is in the same buffer and before it, else from block b0's start.
     if (cur_buf != buf.data() || cur_cp > is.a || rg.block_first_cp(b0) > cur_cp) {
       cur_buf = buf.data();
       cur_byte = rg.block_byte_off(b0) - rg.block_byte_off(buf_b0);
@@ -157,27 +216,28 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
       if (ms_sorted && m.start >= is.b) break;
       if (m.start < is.b && m.end > is.a) ims.push_back({m.start - is.a, m.end - is.a});
     }
-    auto got = make_snippets(piece, sents, ims, max_snippets, max_chars);
-    for (auto& s : got) {
-      s.start += is.a;
-      s.end += is.a;
+    const auto got = choose_snippets(piece, sents, ims, max_snippets, max_chars);
+    if (got.empty()) continue;
+    for (SnippetChoice c : got) {
+      c.start += is.a;
+      c.end += is.a;
+      all.push_back({c, pieces.size()});
     }
-    per.push_back({std::move(got), is.a});
+    pieces.push_back(std::move(piece));
+    piece_ms.push_back(ims);
+    piece_at.push_back(is.a);
+    prune();
   }
-  if (per.size() == 1) return std::move(per[0].first);
-  struct Keyed {
-    size_t distinct, highlights;
-    Snippet s;
-  };
-  std::vector<Keyed> all;
-  for (auto& [ss, a] : per)
-    for (auto& s : ss) all.push_back({distinct_of(s), s.highlights.size(), std::move(s)});
-  std::stable_sort(all.begin(), all.end(), [](const Keyed& x, const Keyed& y) {
-    return std::tie(y.distinct, y.highlights, x.s.start) < std::tie(x.distinct, x.highlights, y.s.start);
-  });
-  for (auto& k : all) {
-    if (out.size() >= max_snippets) break;
-    out.push_back(std::move(k.s));
+  prune();
+  for (const Keyed& k : all) {
+    SnippetChoice c = k.c;  // cut from its piece, in the piece's code points
+    const uint32_t a = piece_at[k.island];
+    c.start -= a;
+    c.end -= a;
+    Snippet sn = cut_snippet(pieces[k.island], piece_ms[k.island], c);
+    sn.start += a;
+    sn.end += a;
+    out.push_back(std::move(sn));
   }
   return out;
 }

@@ -6,11 +6,17 @@
 // neighbouring sentences while it still fits in max_chars. Candidates are scored by
 // the number of distinct highlighted strings, then the number of highlights, then
 // position; the best non-overlapping ones are kept.
+//
+// Cost: a common one-character term gives a hit a thousand matches, so nothing
+// per candidate allocates or touches the text beyond the candidate: scores are
+// counted over the matches inside it (found by binary search), distinct strings
+// told apart by hash then by content, and the best k (k <= max_snippets, a few)
+// found by k passes over the candidates instead of sorting them. Only the k
+// winners are cut out of the text (choose_snippets / cut_snippet).
 #include "wenyuan/search/snippet.h"
 
 #include <algorithm>
 #include <optional>
-#include <set>
 #include <tuple>
 
 #include "wenyuan/text/chars.h"
@@ -41,6 +47,7 @@ class Matches {
   }
   const std::vector<Range>& all() const { return ms_; }
   bool empty() const { return ms_.empty(); }
+  uint32_t reach(size_t i) const { return reach_[i]; }
   // Calls f(m) for every match overlapping [r.first, r.second), in order.
   template <typename F>
   void for_each_in(const Range& r, F&& f) const {
@@ -54,44 +61,79 @@ class Matches {
   std::vector<uint32_t> reach_;  // reach_[i] = max end of ms_[0..i]
 };
 
+// Every kMarkEvery-th code point's byte offset is kept while decoding, so the
+// winners' byte offsets are found without walking the text from its start.
+constexpr uint32_t kMarkEvery = 64;
+
+struct Decoded {
+  std::vector<char32_t> buf;    // grown only: cps() is its first n
+  size_t n = 0;
+  std::vector<uint32_t> marks;  // marks[k] = byte offset of code point k * kMarkEvery
+  std::vector<uint32_t> breaks; // positions of '\n', sorted
+  std::u32string_view cps() const { return {buf.data(), n}; }
+};
+
 // The code points of `s`, as text::decode_utf8 gives them, into a per-thread
 // buffer: a hit's whole text is decoded for every search, and for a long law
 // (~300 KB) a fresh buffer costs more in page faults than the decoding. The
 // common well-formed 1- and 3-byte sequences (ASCII, CJK) take a fast path;
 // anything else goes through text::decode_one, so ill-formed bytes read the same.
-const std::u32string& decode(std::string_view s) {
-  thread_local std::u32string out;
-  out.clear();
-  out.reserve(s.size() / 2 + 1);
+// The line breaks are noted on the way.
+const Decoded& decode(std::string_view s) {
+  thread_local Decoded out;
+  if (out.buf.size() < s.size()) out.buf.resize(s.size());  // at most one code point a byte
+  out.marks.clear();
+  out.breaks.clear();
+  char32_t* w = out.buf.data();
+  size_t n = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  for (size_t i = 0; i < s.size();) {
+  for (size_t i = 0; i < s.size(); ++n) {
+    if ((n & (kMarkEvery - 1)) == 0) out.marks.push_back(static_cast<uint32_t>(i));
     const unsigned b0 = p[i];
     if (b0 < 0x80) {
-      out.push_back(b0);
+      w[n] = b0;
+      if (b0 == '\n') out.breaks.push_back(static_cast<uint32_t>(n));
       ++i;
       continue;
     }
     if (i + 2 < s.size() && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) && (p[i + 1] & 0xC0) == 0x80 &&
         (p[i + 2] & 0xC0) == 0x80) {
-      out.push_back(((b0 & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu));
+      w[n] = ((b0 & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
       i += 3;
       continue;
     }
-    out.push_back(text::decode_one(s, i));
+    w[n] = text::decode_one(s, i);
+    if (w[n] == U'\n') out.breaks.push_back(static_cast<uint32_t>(n));
   }
+  out.n = n;
+  if ((n & (kMarkEvery - 1)) == 0) out.marks.push_back(static_cast<uint32_t>(s.size()));  // code point n (the end)
   return out;
 }
 
+// A highlight's string, for counting distinct ones: FNV-1a of its code points,
+// with its place to compare content when two hashes agree.
+struct HighlightKey {
+  uint64_t hash;
+  uint32_t at, len;
+};
+
 struct Candidate {
   Range range;
-  size_t distinct = 0;
-  size_t highlights = 0;
+  uint32_t distinct = 0;
+  uint32_t highlights = 0;
 };
+
+// The documented order: most distinct highlighted strings, then most
+// highlights, then earliest. Strict, so among equals the first proposed wins
+// (as the stable sort this replaces kept it).
+bool better(const Candidate& x, const Candidate& y) {
+  return std::tie(x.distinct, x.highlights, y.range.first) > std::tie(y.distinct, y.highlights, x.range.first);
+}
 
 class Builder {
  public:
   Builder(std::string_view text, const std::vector<doc::Span>& sentences, size_t max_chars)
-      : text_(text), cps_(decode(text)), max_chars_(std::max<size_t>(max_chars, 1)) {
+      : text_(text), dec_(decode(text)), cps_(dec_.cps()), breaks_(dec_.breaks), max_chars_(std::max<size_t>(max_chars, 1)) {
     const auto n = static_cast<uint32_t>(cps_.size());
     // Keep only well-formed sentence spans, in order and without overlap; a document
     // without sentence spans is treated as one long sentence.
@@ -104,8 +146,6 @@ class Builder {
       last_end = e;
     }
     if (sentences_.empty() && n > 0) sentences_.push_back({0, n});
-    for (uint32_t i = 0; i < n; ++i)
-      if (cps_[i] == U'\n') breaks_.push_back(i);
     // Cut sentences at line breaks (doc::analyze never lets one cross a line, but
     // a caller's spans, or the one-sentence fallback above, may), so that whole
     // sentences are whole sentences of one paragraph.
@@ -133,6 +173,33 @@ class Builder {
   }
 
   uint32_t size() const { return static_cast<uint32_t>(cps_.size()); }
+  uint32_t max_chars() const { return static_cast<uint32_t>(std::min<size_t>(max_chars_, UINT32_MAX / 2)); }
+
+  // The number of distinct strings among the matches, overlapping ones merged
+  // (as a snippet's highlights merge them).
+  uint32_t distinct_strings(const Matches& matches) const {
+    thread_local std::vector<HighlightKey> keys;
+    keys.clear();
+    uint32_t hb = 0, he = 0;
+    bool open = false;
+    auto close = [&] {
+      uint64_t h = 1469598103934665603ull;
+      for (uint32_t p = hb; p < he; ++p) h = (h ^ cps_[p]) * 1099511628211ull;
+      keys.push_back({h, hb, he - hb});
+    };
+    for (const Range& m : matches.all()) {
+      if (open && m.first < he) {
+        he = std::max(he, m.second);
+        continue;
+      }
+      if (open) close();
+      hb = m.first;
+      he = m.second;
+      open = true;
+    }
+    if (open) close();
+    return count_distinct(keys);
+  }
 
   // The sentence index containing code point `p`, or the nearest one before it
   // (sentence spans may leave gaps); -1 if none.
@@ -244,91 +311,254 @@ class Builder {
     return r;
   }
 
-  // Highlights of `r`, relative to r.first, overlapping ones merged.
-  std::vector<Range> highlights(const Range& r, const Matches& matches) const {
-    std::vector<Range> out;
+  // c.highlights and c.distinct of c.range: its highlights (the matches
+  // overlapping it, clipped to it, overlapping ones merged) counted, and their
+  // distinct strings, without building either.
+  void score(Candidate& c, const Matches& matches) const {
+    thread_local std::vector<HighlightKey> keys;
+    keys.clear();
+    const Range& r = c.range;
+    uint32_t hb = 0, he = 0;
+    bool open = false;
+    auto close = [&] {
+      uint64_t h = 1469598103934665603ull;
+      for (uint32_t p = hb; p < he; ++p) h = (h ^ cps_[p]) * 1099511628211ull;
+      keys.push_back({h, hb, he - hb});
+    };
     matches.for_each_in(r, [&](const Range& m) {
-      Range h{std::max(m.first, r.first) - r.first, std::min(m.second, r.second) - r.first};
-      if (!out.empty() && h.first < out.back().second) {
-        out.back().second = std::max(out.back().second, h.second);
+      const uint32_t b = std::max(m.first, r.first), e = std::min(m.second, r.second);
+      if (open && b < he) {
+        he = std::max(he, e);
       } else {
-        out.push_back(h);
+        if (open) close();
+        hb = b;
+        he = e;
+        open = true;
       }
     });
-    return out;
+    if (open) close();
+    c.highlights = static_cast<uint32_t>(keys.size());
+    c.distinct = count_distinct(keys);
   }
 
-  size_t distinct(const Range& r, const std::vector<Range>& hs) const {
-    std::set<std::u32string_view> seen;
-    for (const auto& h : hs) seen.insert(std::u32string_view(cps_).substr(r.first + h.first, h.second - h.first));
-    return seen.size();
+  uint32_t count_distinct(std::vector<HighlightKey>& keys) const {
+    if (keys.size() < 2) return static_cast<uint32_t>(keys.size());
+    const std::u32string_view all(cps_);
+    auto str = [&](const HighlightKey& k) { return all.substr(k.at, k.len); };
+    std::sort(keys.begin(), keys.end(), [&](const HighlightKey& x, const HighlightKey& y) {
+      return x.hash != y.hash ? x.hash < y.hash : str(x) < str(y);
+    });
+    uint32_t d = 1;
+    for (size_t i = 1; i < keys.size(); ++i) d += keys[i].hash != keys[i - 1].hash || str(keys[i]) != str(keys[i - 1]);
+    return d;
   }
 
-  Snippet make(const Range& r, const Matches& matches) const {
-    Snippet s;
-    s.start = r.first;
-    s.end = r.second;
-    s.highlights = highlights(r, matches);
-    s.text = text::substr_code_points(text_, r.first, r.second);
-    return s;
+  // The byte offset of code point p (p <= size()) in the text.
+  size_t byte_of(uint32_t p) const {
+    return text::skip_code_points(text_, dec_.marks[p / kMarkEvery], p % kMarkEvery);
+  }
+
+  SnippetChoice choice(const Candidate& c) const {
+    return {c.range.first, c.range.second, byte_of(c.range.first), byte_of(c.range.second), c.distinct, c.highlights};
   }
 
  private:
   std::string_view text_;
-  std::u32string_view cps_;  // the per-thread buffer of decode()
+  const Decoded& dec_;       // the per-thread buffer of decode()
+  std::u32string_view cps_;  // dec_.cps()
+  const std::vector<uint32_t>& breaks_;  // positions of '\n', sorted (dec_.breaks)
   size_t max_chars_;
   std::vector<Range> sentences_;
-  std::vector<uint32_t> breaks_;  // positions of '\n', sorted
 };
+
+// Sorted by start (and end), as Matches holds them.
+std::vector<Range> sorted_ranges(const std::vector<doc::Span>& matches) {
+  std::vector<Range> out;
+  out.reserve(matches.size());
+  for (const auto& m : matches) out.push_back({m.start, m.end});
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The snippet of choice `c` of `text`: its slice, and the highlights from `ms`
+// (sorted) clipped to it, relative to c.start, overlapping ones merged.
+Snippet cut(std::string_view text, const std::vector<Range>& ms, const SnippetChoice& c) {
+  Snippet s;
+  s.start = c.start;
+  s.end = c.end;
+  s.text = std::string(text.substr(c.byte_start, c.byte_end - c.byte_start));
+  for (const Range& m : ms) {
+    if (m.first >= c.end) break;
+    if (m.second <= c.start || m.first >= m.second) continue;
+    std::pair<uint32_t, uint32_t> h{std::max(m.first, c.start) - c.start, std::min(m.second, c.end) - c.start};
+    if (!s.highlights.empty() && h.first < s.highlights.back().second)
+      s.highlights.back().second = std::max(s.highlights.back().second, h.second);
+    else
+      s.highlights.push_back(h);
+  }
+  return s;
+}
 
 }  // namespace
 
-std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
-                                   const std::vector<doc::Span>& matches, size_t max_snippets,
-                                   size_t max_chars, std::optional<doc::Span> within) {
-  std::vector<Snippet> out;
-  if (max_snippets == 0 || text.empty()) return out;
-  Builder b(text, sentences, max_chars);
+namespace {
+
+// The candidates of `text` (see the top of the file), in the order matches
+// propose them, consecutive equal ones once; scored when `scored`. False when
+// there is nothing to choose from (no text, or an empty `within`). With no
+// matches, the one candidate is the lead.
+bool propose(const Builder& b, const std::vector<doc::Span>& matches, std::optional<doc::Span> within, bool scored,
+             std::vector<Candidate>& cands) {
+  cands.clear();
   const uint32_t n = b.size();
   Range in{0, n};
   if (within) in = {std::min(within->start, n), std::min(within->end, n)};
-  if (in.first >= in.second) return out;
-
+  if (in.first >= in.second) return false;
   std::vector<Range> clipped;
+  clipped.reserve(matches.size());
   for (const auto& m : matches) {
     const uint32_t s = std::max(m.start, in.first), e = std::min(m.end, in.second);
     if (s < e) clipped.push_back({s, e});
   }
   const Matches ms(std::move(clipped));
-
   if (ms.empty()) {  // a title-only hit: the lead of the document (or paragraph), unhighlighted
-    out.push_back(b.make(b.trim(b.candidate_for({in.first, in.first + 1}, in, ms), ms), ms));
-    return out;
+    Candidate c;
+    c.range = b.trim(b.candidate_for({in.first, in.first + 1}, in, ms), ms);
+    cands.push_back(c);
+    return true;
   }
-
-  std::vector<Candidate> cands;
   for (const auto& m : ms.all()) {
     Candidate c;
     c.range = b.trim(b.candidate_for(m, in, ms), ms);
     if (!cands.empty() && cands.back().range == c.range) continue;
-    const auto hs = b.highlights(c.range, ms);
-    c.highlights = hs.size();
-    c.distinct = b.distinct(c.range, hs);
+    if (scored) b.score(c, ms);
     cands.push_back(c);
   }
-  std::stable_sort(cands.begin(), cands.end(), [](const Candidate& x, const Candidate& y) {
-    return std::tie(y.distinct, y.highlights, x.range.first) < std::tie(x.distinct, x.highlights, y.range.first);
-  });
-  std::vector<Range> taken;
-  for (const auto& c : cands) {
-    if (taken.size() >= max_snippets) break;
-    const bool overlaps = std::any_of(taken.begin(), taken.end(), [&](const Range& t) {
-      return c.range.first < t.second && t.first < c.range.second;
-    });
-    if (overlaps) continue;
-    taken.push_back(c.range);
-    out.push_back(b.make(c.range, ms));
+  return true;
+}
+
+// The greedy choice of the candidates propose() gives (the best, then the best
+// not overlapping it, ...), without building every candidate: a common
+// character's thousand matches make a thousand candidates, and only the few
+// that could win are built and scored. A candidate is at most max_chars long
+// and holds its match's start, so it sees only the matches overlapping
+// [start - max_chars + 1, start + max_chars): their count bounds its highlights,
+// and that or the number of distinct strings of the matches (overlapping ones
+// merged, as highlights are), plus two (a highlight cut at either edge of a
+// candidate is a new string), bounds its distinct strings. Candidates are built in order of that bound, and a choice is made
+// once the best eligible one built beats every bound left. Ties go to the
+// earlier start, then to the earlier match, as in propose() order (where a run
+// of equal candidates was one: equal ranges overlap, so only one is taken).
+std::vector<std::pair<Candidate, size_t>> choose_lazily(const Builder& b, const Matches& ms, const Range& in, size_t k) {
+  const auto& all = ms.all();
+  const size_t count = all.size();
+  const uint64_t max = b.max_chars();
+  thread_local std::vector<uint32_t> bound;
+  thread_local std::vector<uint32_t> order;
+  bound.resize(count);
+  order.resize(count);
+  for (size_t i = 0, lo = 0, hi = 0; i < count; ++i) {
+    const uint64_t a = all[i].first, from = a + 1 > max ? a + 1 - max : 0;
+    while (lo < count && ms.reach(lo) <= from) ++lo;
+    while (hi < count && all[hi].first < a + max) ++hi;
+    bound[i] = static_cast<uint32_t>(hi - lo);
+    order[i] = static_cast<uint32_t>(i);
   }
+  std::stable_sort(order.begin(), order.end(), [](uint32_t x, uint32_t y) { return bound[x] > bound[y]; });
+  const uint32_t strings = std::min<uint32_t>(b.distinct_strings(ms), UINT32_MAX - 2);
+
+  std::vector<std::pair<Candidate, size_t>> picks;
+  thread_local std::vector<std::pair<Candidate, size_t>> built;
+  built.clear();
+  auto beats = [](const std::pair<Candidate, size_t>& x, const std::pair<Candidate, size_t>& y) {
+    return better(x.first, y.first) || (!better(y.first, x.first) && x.second < y.second);
+  };
+  auto eligible = [&](const std::pair<Candidate, size_t>& x) {
+    return std::none_of(picks.begin(), picks.end(), [&](const std::pair<Candidate, size_t>& p) {
+      const Range &r = x.first.range, &t = p.first.range;
+      return p.second == x.second || (r.first < t.second && t.first < r.second);
+    });
+  };
+  size_t next = 0;
+  while (picks.size() < k) {
+    const std::pair<Candidate, size_t>* best = nullptr;
+    for (const auto& x : built)
+      if (eligible(x) && (!best || beats(x, *best))) best = &x;
+    size_t best_at = best ? static_cast<size_t>(best - built.data()) : SIZE_MAX;
+    while (next < count) {
+      const uint32_t u = bound[order[next]], du = std::min(strings + 2, u);
+      if (best_at != SIZE_MAX) {
+        const Candidate& c = built[best_at].first;
+        if (c.distinct > du || (c.distinct == du && c.highlights > u)) break;
+      }
+      const size_t i = order[next++];
+      Candidate c;
+      c.range = b.trim(b.candidate_for(all[i], in, ms), ms);
+      b.score(c, ms);
+      built.push_back({c, i});
+      if (eligible(built.back()) && (best_at == SIZE_MAX || beats(built.back(), built[best_at])))
+        best_at = built.size() - 1;
+    }
+    if (best_at == SIZE_MAX) break;
+    picks.push_back(built[best_at]);
+  }
+  return picks;
+}
+
+}  // namespace
+
+std::vector<std::pair<uint32_t, uint32_t>> snippet_candidates(std::string_view text,
+                                                             const std::vector<doc::Span>& sentences,
+                                                             const std::vector<doc::Span>& matches, size_t max_chars,
+                                                             std::optional<doc::Span> within) {
+  std::vector<std::pair<uint32_t, uint32_t>> out;
+  if (text.empty()) return out;
+  const Builder b(text, sentences, max_chars);
+  std::vector<Candidate> cands;
+  propose(b, matches, within, false, cands);
+  for (const Candidate& c : cands) out.push_back(c.range);
+  return out;
+}
+
+std::vector<SnippetChoice> choose_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
+                                           const std::vector<doc::Span>& matches, size_t max_snippets,
+                                           size_t max_chars, std::optional<doc::Span> within) {
+  std::vector<SnippetChoice> out;
+  if (max_snippets == 0 || text.empty()) return out;
+  const Builder b(text, sentences, max_chars);
+  const uint32_t n = b.size();
+  Range in{0, n};
+  if (within) in = {std::min(within->start, n), std::min(within->end, n)};
+  if (in.first >= in.second) return out;
+  std::vector<Range> clipped;
+  clipped.reserve(matches.size());
+  for (const auto& m : matches) {
+    const uint32_t s = std::max(m.start, in.first), e = std::min(m.end, in.second);
+    if (s < e) clipped.push_back({s, e});
+  }
+  const Matches ms(std::move(clipped));
+  if (ms.empty()) {  // a title-only hit: the lead (as propose gives it)
+    Candidate c;
+    c.range = b.trim(b.candidate_for({in.first, in.first + 1}, in, ms), ms);
+    out.push_back(b.choice(c));
+    return out;
+  }
+  for (const auto& [c, i] : choose_lazily(b, ms, in, max_snippets)) out.push_back(b.choice(c));
+  return out;
+}
+
+Snippet cut_snippet(std::string_view text, const std::vector<doc::Span>& matches, const SnippetChoice& c) {
+  return cut(text, sorted_ranges(matches), c);
+}
+
+std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
+                                   const std::vector<doc::Span>& matches, size_t max_snippets,
+                                   size_t max_chars, std::optional<doc::Span> within) {
+  std::vector<Snippet> out;
+  const auto chosen = choose_snippets(text, sentences, matches, max_snippets, max_chars, within);
+  if (chosen.empty()) return out;
+  const std::vector<Range> ms = sorted_ranges(matches);
+  for (const SnippetChoice& c : chosen) out.push_back(cut(text, ms, c));
   return out;
 }
 

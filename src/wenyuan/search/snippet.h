@@ -47,4 +47,31 @@ std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc:
                                    const std::vector<doc::Span>& matches, size_t max_snippets = 3,
                                    size_t max_chars = kSnippetChars, std::optional<doc::Span> within = std::nullopt);
 
+// make_snippets in two steps, for a caller that chooses among several pieces of
+// one text before cutting any (hit_snippets: the islands around a long
+// document's matches). choose_snippets makes the same choice as make_snippets,
+// best first, without cutting text; cut_snippet(text, matches, c) is then the
+// snippet make_snippets gives for c.
+struct SnippetChoice {
+  uint32_t start = 0, end = 0;          // code points of the text, as Snippet::start, end
+  size_t byte_start = 0, byte_end = 0;  // the same as byte offsets into the text
+  uint32_t distinct = 0;                // distinct highlighted strings
+  uint32_t highlights = 0;              // highlights (overlapping matches merged)
+};
+std::vector<SnippetChoice> choose_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
+                                           const std::vector<doc::Span>& matches, size_t max_snippets = 3,
+                                           size_t max_chars = kSnippetChars,
+                                           std::optional<doc::Span> within = std::nullopt);
+Snippet cut_snippet(std::string_view text, const std::vector<doc::Span>& matches, const SnippetChoice& c);
+
+// The candidate ranges make_snippets chooses among, in the order the matches
+// propose them (each match its sentence(s) or window, trimmed; a run of equal
+// ones once; with no matches, the lead). For the tests' reference choice, which
+// scores and picks among them by brute force.
+std::vector<std::pair<uint32_t, uint32_t>> snippet_candidates(std::string_view text,
+                                                             const std::vector<doc::Span>& sentences,
+                                                             const std::vector<doc::Span>& matches,
+                                                             size_t max_chars = kSnippetChars,
+                                                             std::optional<doc::Span> within = std::nullopt);
+
 }  // namespace wenyuan::search
