@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 #include <unistd.h>
 
 #include "support/search_oracle.h"
 #include "wenyuan/index/index.h"
+#include "wenyuan/search/collapse.h"
 #include "wenyuan/search/engine.h"
 
 namespace wenyuan::search {
@@ -243,6 +245,77 @@ TEST_F(SmallIndex, IdsOnlyFullSetKeepsTheOrder) {
   for (size_t i = 1; i < a.hits.size(); ++i) distinct += a.hits[i].score != a.hits[i - 1].score;
   EXPECT_GT(distinct, 0);
   EXPECT_LT(distinct, 29);
+}
+
+// Folding reads text for the page only (search_folded: the window searched
+// without text, then the page's ranked span with it). Its pages must equal the
+// one-search way, the reference here: the whole window searched with snippets,
+// folded with collapse(), the page cut. Clusters of several sizes, pages deep
+// enough that the window grows, member and non-member, relevance and date.
+TEST_F(SmallIndex, FoldedPagesReadTextForThePageAloneAndMatchOneSearch) {
+  std::map<std::string, uint64_t> cluster;
+  for (int i = 0; i < 80; ++i) {
+    const std::string id = "d" + std::to_string(i);
+    add(id, "报告" + std::to_string(i),
+        "今年政府工作报告提出" + std::string(static_cast<size_t>(i % 7) * 2, 'x') + "，工作报告要求抓好落实。" +
+            std::string(static_cast<size_t>(i % 3), 'y') + "报告",
+        2000 + i % 9);
+    if (i % 5 != 0) cluster[id] = static_cast<uint64_t>(i % 4);  // four big clusters and singletons
+  }
+  ASSERT_TRUE(index_->commit(1).is_ok());
+  const ClusterOf of = [&](const std::string& id) -> std::optional<uint64_t> {
+    auto it = cluster.find(id);
+    return it == cluster.end() ? std::nullopt : std::optional<uint64_t>(it->second);
+  };
+  Engine e(*index_);
+  int compared = 0;
+  for (auto sort : {SearchRequest::Sort::kRelevance, SearchRequest::Sort::kDate}) {
+    for (bool vis : {false, true}) {
+      for (size_t offset : {0, 3, 10, 15}) {
+        SearchRequest r;
+        r.query = "报告";
+        r.sort = sort;
+        r.visible_only = vis;
+        r.offset = offset;
+        r.limit = 5;
+        auto q = parse_query(r.query);
+        ASSERT_TRUE(q.is_ok());
+        auto got = search_folded(e, *q, r, of);
+        ASSERT_TRUE(got.is_ok()) << got.status().message();
+        // The reference: one search of a window big enough for every page, with text.
+        SearchRequest wide = r;
+        wide.offset = 0;
+        wide.limit = 1000;
+        auto all = e.search(*q, wide);
+        ASSERT_TRUE(all.is_ok());
+        std::vector<Hit> hits = all->hits;
+        const auto folded = collapse(hits, of);
+        EXPECT_EQ(got->result.total, all->total);
+        ASSERT_EQ(got->result.hits.size(), std::min<size_t>(5, hits.size() > offset ? hits.size() - offset : 0));
+        for (size_t i = 0; i < got->result.hits.size(); ++i) {
+          const Hit& a = got->result.hits[i];
+          const Hit& b = hits[offset + i];
+          EXPECT_EQ(a.id, b.id);
+          EXPECT_EQ(a.score, b.score);
+          ASSERT_EQ(a.snippets.size(), b.snippets.size()) << a.id;
+          ASSERT_FALSE(a.snippets.empty()) << a.id;
+          for (size_t k = 0; k < a.snippets.size(); ++k) {
+            EXPECT_EQ(a.snippets[k].text, b.snippets[k].text);
+            EXPECT_EQ(a.snippets[k].highlights, b.snippets[k].highlights);
+          }
+          ASSERT_EQ(a.matches.size(), b.matches.size());
+          for (size_t k = 0; k < a.matches.size(); ++k) {
+            EXPECT_EQ(a.matches[k].start, b.matches[k].start);
+            EXPECT_EQ(a.matches[k].end, b.matches[k].end);
+          }
+          EXPECT_FALSE(a.matches.empty());
+          ++compared;
+        }
+      }
+    }
+  }
+  // 20 kept hits (four clusters, 16 singletons): every page is full.
+  EXPECT_EQ(compared, 2 * 2 * 4 * 5);
 }
 
 TEST_F(SmallIndex, ParagraphUnit) {

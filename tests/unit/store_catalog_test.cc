@@ -58,6 +58,18 @@ TEST_F(CatalogTest, RoundTripsEveryFieldOfARealDocument) {
     auto original = c->get_original(d.id);
     ASSERT_TRUE(original.is_ok());
     EXPECT_EQ(*original, d.original);
+
+    // Without outlines (a results page's snippet check): every other field the same.
+    auto bare = c->get_without_outlines(d.id);
+    ASSERT_TRUE(bare.is_ok()) << bare.status().message();
+    EXPECT_TRUE(bare->outline.empty());
+    EXPECT_FALSE(bare->public_outline.has_value() && !bare->public_outline->empty());
+    doc::Document expect = d;
+    expect.outline.clear();
+    expect.public_outline.reset();
+    bare->public_outline.reset();
+    expect_same_document(expect, *bare, false);
+    EXPECT_EQ(c->get_without_outlines("absent").status().code(), StatusCode::kNotFound);
   }
   // Reopening reads the same thing from disk.
   c.reset();

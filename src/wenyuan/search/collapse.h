@@ -40,8 +40,10 @@ struct FoldedResult {
 // Runs `r` (its offset and limit counted in folded hits): asks the engine for
 // the first ranked hits from 0, twice as many as the page needs and more while
 // folding leaves the page short (up to kMaxFoldWindow), folds them, and cuts
-// the page. Snippets are made for every hit asked for: folding costs about
-// that much more per query.
+// the page. With snippets or matches asked, the window is searched without
+// text, and the page's ranked span is searched again with it: text is read for
+// the page's hits (and any folded between them), not the whole window. Should a
+// commit move the ranks between the two, the window is searched once with text.
 Result<FoldedResult> search_folded(const Engine& engine, const Query& q, const SearchRequest& r,
                                    const ClusterOf& cluster_of);
 

@@ -330,6 +330,19 @@ Result<doc::Document> Catalog::get(const std::string& id, bool with_original) co
   return d;
 }
 
+Result<doc::Document> Catalog::get_without_outlines(const std::string& id) const {
+  Result<sqlite::Statement*> s = impl_->stmt(kGet);
+  if (!s.is_ok()) return impl_->in_file(s.status());
+  sqlite::StatementReset reset(**s);
+  (*s)->bind_text(1, id);
+  Result<bool> row = (*s)->step();
+  if (!row.is_ok()) return impl_->in_file(row.status());
+  if (!*row) return Status::not_found("no document \"" + id + "\"");
+  Result<doc::Document> d = read_document(**s, /*outlines=*/false);
+  if (!d.is_ok()) return impl_->in_file(d.status());
+  return d;
+}
+
 Result<std::string> Catalog::get_original(const std::string& id) const {
   Result<sqlite::Statement*> s = impl_->stmt(kGetOriginal);
   if (!s.is_ok()) return impl_->in_file(s.status());

@@ -141,6 +141,11 @@ class Catalog : public doc::EdgeLineStats {
   // NotFound if absent. `original` is filled only when asked: it is the largest
   // field and most readers (index, view) do not need it.
   Result<doc::Document> get(const std::string& id, bool with_original = false) const;
+  // The document without its outlines (outline and public_outline left empty):
+  // what judging a hit's snippets needs (access, regions, text). Parsing the
+  // two outlines' JSON was most of get()'s cost for a law of many articles,
+  // paid for every hit of every results page.
+  Result<doc::Document> get_without_outlines(const std::string& id) const;
   Result<std::string> get_original(const std::string& id) const;
 
   // NotFound if absent.

@@ -57,8 +57,9 @@ constexpr int64_t kOriginalWithTextPrefix = 1;
 // document's cleaned text (used by codec 1 only).
 Result<std::string> read_original(std::string_view frame, int64_t codec, std::string_view text);
 
-// Reads one row of WENYUAN_DOCUMENT_COLUMNS.
-Result<doc::Document> read_document(const sqlite::Statement& s);
+// Reads one row of WENYUAN_DOCUMENT_COLUMNS; without `outlines`, outline and
+// public_outline stay empty (Catalog::get_without_outlines).
+Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines = true);
 
 }  // namespace internal
 

@@ -90,7 +90,7 @@ std::optional<int> column_optional_int(const sqlite::Statement& s, int i) {
   return static_cast<int>(s.column_int(i));
 }
 
-Result<doc::Document> read_document(const sqlite::Statement& s) {
+Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines) {
   doc::Document d;
   d.id = s.column_text(0);
   d.title = s.column_text(1);
@@ -113,9 +113,11 @@ Result<doc::Document> read_document(const sqlite::Statement& s) {
   Result<std::vector<doc::Region>> regions = regions_from_json(s.column_text(13));
   if (!regions.is_ok()) return fail(regions.status());
   d.regions = std::move(regions).value();
-  Result<std::vector<doc::OutlineNode>> outline = outline_column(s, 14);
-  if (!outline.is_ok()) return fail(outline.status());
-  d.outline = std::move(outline).value();
+  if (outlines) {
+    Result<std::vector<doc::OutlineNode>> outline = outline_column(s, 14);
+    if (!outline.is_ok()) return fail(outline.status());
+    d.outline = std::move(outline).value();
+  }
   Result<std::vector<doc::Removed>> removed = removed_from_json(s.column_text(15));
   if (!removed.is_ok()) return fail(removed.status());
   d.removed = std::move(removed).value();
@@ -132,7 +134,7 @@ Result<doc::Document> read_document(const sqlite::Statement& s) {
   d.sentences = std::move(sentences).value();
   d.public_year = column_optional_int(s, 21);
   d.public_issuer = s.column_text(22);
-  if (!s.column_is_null(23)) {
+  if (outlines && !s.column_is_null(23)) {
     Result<std::vector<doc::OutlineNode>> public_outline = outline_column(s, 23);
     if (!public_outline.is_ok()) return fail(public_outline.status().with_context("public outline"));
     d.public_outline = std::move(public_outline).value();
