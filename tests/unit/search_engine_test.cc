@@ -258,7 +258,11 @@ TEST_F(SmallIndex, FoldedPagesReadTextForThePageAloneAndMatchOneSearch) {
     const std::string id = "d" + std::to_string(i);
     add(id, "报告" + std::to_string(i),
         "今年政府工作报告提出" + std::string(static_cast<size_t>(i % 7) * 2, 'x') + "，工作报告要求抓好落实。" +
-            std::string(static_cast<size_t>(i % 3), 'y') + "报告",
+            std::string(static_cast<size_t>(i % 3), 'y') + "报告\n" +
+            // Half the documents repeat the first paragraph: hits of equal score, adjacent in rank.
+            (i % 2 == 0 ? "今年政府工作报告提出" + std::string(static_cast<size_t>(i % 7) * 2, 'x') + "，工作报告要求抓好落实。" +
+                              std::string(static_cast<size_t>(i % 3), 'y') + "报告"
+                        : "第二段也有报告" + std::string(static_cast<size_t>(i % 5), 'z') + "。"),
         2000 + i % 9);
     if (i % 5 != 0) cluster[id] = static_cast<uint64_t>(i % 4);  // four big clusters and singletons
   }
@@ -268,12 +272,14 @@ TEST_F(SmallIndex, FoldedPagesReadTextForThePageAloneAndMatchOneSearch) {
     return it == cluster.end() ? std::nullopt : std::optional<uint64_t>(it->second);
   };
   Engine e(*index_);
-  int compared = 0;
+  int compared = 0, same_document_on_a_page = 0;
+  for (auto unit : {SearchRequest::Unit::kDocument, SearchRequest::Unit::kParagraph})
   for (auto sort : {SearchRequest::Sort::kRelevance, SearchRequest::Sort::kDate}) {
     for (bool vis : {false, true}) {
       for (size_t offset : {0, 3, 10, 15}) {
         SearchRequest r;
         r.query = "报告";
+        r.unit = unit;
         r.sort = sort;
         r.visible_only = vis;
         r.offset = offset;
@@ -297,6 +303,12 @@ TEST_F(SmallIndex, FoldedPagesReadTextForThePageAloneAndMatchOneSearch) {
           const Hit& b = hits[offset + i];
           EXPECT_EQ(a.id, b.id);
           EXPECT_EQ(a.score, b.score);
+          ASSERT_EQ(a.paragraph.has_value(), unit == SearchRequest::Unit::kParagraph);
+          if (a.paragraph) {
+            ASSERT_TRUE(b.paragraph.has_value());
+            EXPECT_EQ(a.paragraph->start, b.paragraph->start) << a.id;
+            EXPECT_EQ(a.paragraph->end, b.paragraph->end) << a.id;
+          }
           ASSERT_EQ(a.snippets.size(), b.snippets.size()) << a.id;
           ASSERT_FALSE(a.snippets.empty()) << a.id;
           for (size_t k = 0; k < a.snippets.size(); ++k) {
@@ -310,12 +322,16 @@ TEST_F(SmallIndex, FoldedPagesReadTextForThePageAloneAndMatchOneSearch) {
           }
           EXPECT_FALSE(a.matches.empty());
           ++compared;
+          for (size_t k = 0; k < i; ++k) same_document_on_a_page += got->result.hits[k].id == a.id;
         }
       }
     }
   }
-  // 20 kept hits (four clusters, 16 singletons): every page is full.
-  EXPECT_EQ(compared, 2 * 2 * 4 * 5);
+  // 20 kept documents (four clusters, 16 singletons), and in the paragraph unit
+  // both paragraphs of each singleton: every page is full; pages of the
+  // paragraph unit hold two hits of one document.
+  EXPECT_EQ(compared, 2 * 2 * 2 * 4 * 5);
+  EXPECT_GT(same_document_on_a_page, 0);
 }
 
 TEST_F(SmallIndex, ParagraphUnit) {

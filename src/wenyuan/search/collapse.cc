@@ -34,6 +34,11 @@ namespace wenyuan::search {
 
 namespace {
 
+bool same_hit(const Hit& a, const Hit& b) {
+  if (a.id != b.id || a.paragraph.has_value() != b.paragraph.has_value()) return false;
+  return !a.paragraph || (a.paragraph->start == b.paragraph->start && a.paragraph->end == b.paragraph->end);
+}
+
 // The folding loop: the first ranked hits of `r` from 0, twice as many as the
 // page needs and more while folding leaves the page short, folded; the page cut.
 // `rank` (if given) receives each page hit's rank among the unfolded hits.
@@ -50,16 +55,29 @@ Result<FoldedResult> fold_window(const Engine& engine, const Query& q, const Sea
     if (!res) return res.status();
     const bool more = res->total > res->hits.size();
     std::vector<Hit> hits = std::move(res->hits);
-    std::unordered_map<std::string, size_t> rank_of;
-    if (rank != nullptr)
-      for (size_t i = 0; i < hits.size(); ++i) rank_of.emplace(hits[i].id, i);
+    std::vector<Hit> ranked;  // the unfolded order, to find each page hit's rank
+    if (rank != nullptr) {
+      ranked.reserve(hits.size());
+      for (const Hit& h : hits) ranked.push_back(Hit{.id = h.id, .paragraph = h.paragraph});
+    }
     auto folded = collapse(hits, cluster_of);
     if (hits.size() >= want || !more || window >= kMaxFoldWindow) {
       out.window_full = more && window >= kMaxFoldWindow;
       out.result.total = res->total;
       out.result.took_us = res->took_us;
+      // The kept hits are a subsequence of the ranked ones; a hit is its id and,
+      // in the paragraph unit, its paragraph (several hits share a document).
+      size_t j = 0;
+      for (size_t i = 0; rank != nullptr && i < std::min(hits.size(), want); ++i) {
+        while (j < ranked.size() && !same_hit(ranked[j], hits[i])) ++j;
+        if (j == ranked.size()) {  // cannot happen (collapse keeps order); search_folded falls back
+          rank->clear();
+          break;
+        }
+        if (i >= r.offset) rank->push_back(j);
+        ++j;
+      }
       for (size_t i = r.offset; i < std::min(hits.size(), want); ++i) {
-        if (rank != nullptr) rank->push_back(rank_of.at(hits[i].id));
         out.result.hits.push_back(std::move(hits[i]));
         out.folded.push_back(std::move(folded[i]));
       }
@@ -91,6 +109,7 @@ Result<FoldedResult> search_folded(const Engine& engine, const Query& q, const S
   std::vector<size_t> rank;
   WENYUAN_ASSIGN_OR_RETURN(FoldedResult out, fold_window(engine, q, light, cluster_of, &rank));
   if (out.result.hits.empty()) return out;
+  if (rank.size() != out.result.hits.size()) return fold_window(engine, q, r, cluster_of, nullptr);
   SearchRequest page = r;
   page.offset = rank.front();
   page.limit = rank.back() - rank.front() + 1;  // ranks ascend: the page keeps rank order
@@ -98,7 +117,7 @@ Result<FoldedResult> search_folded(const Engine& engine, const Query& q, const S
   if (!res) return res.status();
   for (size_t i = 0; i < rank.size(); ++i) {
     const size_t at = rank[i] - rank.front();
-    if (at >= res->hits.size() || res->hits[at].id != out.result.hits[i].id) {
+    if (at >= res->hits.size() || !same_hit(res->hits[at], out.result.hits[i])) {
       // A commit between the two searches moved the ranks: fold the old way,
       // text for the whole window, from one search.
       return fold_window(engine, q, r, cluster_of, nullptr);
