@@ -101,8 +101,9 @@ Result<FoldedResult> search_folded(const Engine& engine, const Query& q, const S
   if (!r.snippets && !r.matches) return fold_window(engine, q, r, cluster_of, nullptr);
   // Fold without text first (ids and fields of the whole window), then read
   // text for the page alone: one search of the ranked hits the page spans.
-  // Snippets for a window of 2-3 times the page cost that much more per query
-  // (a one-character term: ~39 ms a page, most of a server's uncached time).
+  // Snippets for a window of 2-3 times the page cost that much more text work
+  // per query (an uncached 的 page: 39 -> 28 ms with this and the route's
+  // outline-free catalog read).
   SearchRequest light = r;
   light.snippets = false;
   light.matches = false;
