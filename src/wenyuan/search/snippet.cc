@@ -403,6 +403,21 @@ Snippet cut(std::string_view text, const std::vector<Range>& ms, const SnippetCh
 
 namespace {
 
+// The range snippets may come from (the text, or `within` clipped to it) and
+// the matches clipped to it; false when the range is empty.
+bool clip_to_range(uint32_t n, const std::vector<doc::Span>& matches, std::optional<doc::Span> within, Range& in,
+                   std::vector<Range>& clipped) {
+  in = {0, n};
+  if (within) in = {std::min(within->start, n), std::min(within->end, n)};
+  if (in.first >= in.second) return false;
+  clipped.reserve(matches.size());
+  for (const auto& m : matches) {
+    const uint32_t s = std::max(m.start, in.first), e = std::min(m.end, in.second);
+    if (s < e) clipped.push_back({s, e});
+  }
+  return true;
+}
+
 // The candidates of `text` (see the top of the file), in the order matches
 // propose them, consecutive equal ones once; scored when `scored`. False when
 // there is nothing to choose from (no text, or an empty `within`). With no
@@ -411,15 +426,9 @@ bool propose(const Builder& b, const std::vector<doc::Span>& matches, std::optio
              std::vector<Candidate>& cands) {
   cands.clear();
   const uint32_t n = b.size();
-  Range in{0, n};
-  if (within) in = {std::min(within->start, n), std::min(within->end, n)};
-  if (in.first >= in.second) return false;
+  Range in;
   std::vector<Range> clipped;
-  clipped.reserve(matches.size());
-  for (const auto& m : matches) {
-    const uint32_t s = std::max(m.start, in.first), e = std::min(m.end, in.second);
-    if (s < e) clipped.push_back({s, e});
-  }
+  if (!clip_to_range(n, matches, within, in, clipped)) return false;
   const Matches ms(std::move(clipped));
   if (ms.empty()) {  // a title-only hit: the lead of the document (or paragraph), unhighlighted
     Candidate c;
@@ -527,15 +536,9 @@ std::vector<SnippetChoice> choose_snippets(std::string_view text, const std::vec
   if (max_snippets == 0 || text.empty()) return out;
   const Builder b(text, sentences, max_chars);
   const uint32_t n = b.size();
-  Range in{0, n};
-  if (within) in = {std::min(within->start, n), std::min(within->end, n)};
-  if (in.first >= in.second) return out;
+  Range in;
   std::vector<Range> clipped;
-  clipped.reserve(matches.size());
-  for (const auto& m : matches) {
-    const uint32_t s = std::max(m.start, in.first), e = std::min(m.end, in.second);
-    if (s < e) clipped.push_back({s, e});
-  }
+  if (!clip_to_range(n, matches, within, in, clipped)) return out;
   const Matches ms(std::move(clipped));
   if (ms.empty()) {  // a title-only hit: the lead (as propose gives it)
     Candidate c;

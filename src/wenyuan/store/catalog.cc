@@ -311,36 +311,32 @@ Result<PutOutcome> Catalog::put(const doc::Document& d, const EncodedDocument& e
   return out;
 }
 
-Result<doc::Document> Catalog::get(const std::string& id, bool with_original) const {
-  Result<sqlite::Statement*> s = impl_->stmt(with_original ? kGetWithOriginal : kGet);
-  if (!s.is_ok()) return impl_->in_file(s.status());
+Result<doc::Document> Catalog::read_by_id(const std::string& id, bool with_original, bool outlines) const {
+  const Impl& impl = *impl_;
+  Result<sqlite::Statement*> s = impl.stmt(with_original ? kGetWithOriginal : kGet);
+  if (!s.is_ok()) return impl.in_file(s.status());
   sqlite::StatementReset reset(**s);
   (*s)->bind_text(1, id);
   Result<bool> row = (*s)->step();
-  if (!row.is_ok()) return impl_->in_file(row.status());
+  if (!row.is_ok()) return impl.in_file(row.status());
   if (!*row) return Status::not_found("no document \"" + id + "\"");
-  Result<doc::Document> d = read_document(**s);
-  if (!d.is_ok()) return impl_->in_file(d.status());
+  Result<doc::Document> d = read_document(**s, outlines);
+  if (!d.is_ok()) return impl.in_file(d.status());
   if (with_original) {
     Result<std::string> original =
         read_original((*s)->column_blob(kDocumentColumnCount), (*s)->column_int(kDocumentColumnCount + 1), d->text);
-    if (!original.is_ok()) return impl_->in_file(original.status().with_context("document " + id + ": original"));
+    if (!original.is_ok()) return impl.in_file(original.status().with_context("document " + id + ": original"));
     d->original = std::move(original).value();
   }
   return d;
 }
 
+Result<doc::Document> Catalog::get(const std::string& id, bool with_original) const {
+  return read_by_id(id, with_original, /*outlines=*/true);
+}
+
 Result<doc::Document> Catalog::get_without_outlines(const std::string& id) const {
-  Result<sqlite::Statement*> s = impl_->stmt(kGet);
-  if (!s.is_ok()) return impl_->in_file(s.status());
-  sqlite::StatementReset reset(**s);
-  (*s)->bind_text(1, id);
-  Result<bool> row = (*s)->step();
-  if (!row.is_ok()) return impl_->in_file(row.status());
-  if (!*row) return Status::not_found("no document \"" + id + "\"");
-  Result<doc::Document> d = read_document(**s, /*outlines=*/false);
-  if (!d.is_ok()) return impl_->in_file(d.status());
-  return d;
+  return read_by_id(id, /*with_original=*/false, /*outlines=*/false);
 }
 
 Result<std::string> Catalog::get_original(const std::string& id) const {

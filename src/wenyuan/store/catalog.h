@@ -214,6 +214,8 @@ class Catalog : public doc::EdgeLineStats {
 
  private:
   struct Impl;
+  // get() and get_without_outlines().
+  Result<doc::Document> read_by_id(const std::string& id, bool with_original, bool outlines) const;
   explicit Catalog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
