@@ -15,14 +15,19 @@ import { ARTIFACTS, BASE, REPO, USERS, newContext, cleanupProfiles, login, shoot
 const SIZES = [['desktop', 1366, 900], ['phone', 390, 844]];
 const ORIGINAL = '2025年中华人民共和国国务院政府工作报告';
 
-after(() => cleanupProfiles());
+// The repost file's folder, removed with the browser profiles.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-e2e-repost-'));
+after(() => {
+  cleanupProfiles();
+  fs.rmSync(work, { recursive: true, force: true });
+});
 
 function repost() {
   const raw = fs.readFileSync(path.join(REPO, 'data/sample/gwr_2025_state_council.txt'), 'utf8');
   const body = raw.split('\n').slice(1).join('\n')
     .replace('过去一年，我国发展历程很不平凡。', '过去一年，我国发展历程极不平凡、极为难忘。')
     .replace('请予审议', '请予以审议，这是一句转载时加上的话');
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wenyuan-e2e-repost-')), 'repost.txt');
+  const file = path.join(work, 'repost.txt');
   fs.writeFileSync(file, `转载：国务院政府工作报告（2025年全文）\n来源：某某资料网 发布时间：2025年3月6日\n${body}\n（责任编辑：张三）扫码关注公众号获取更多资料\n`);
   return file;
 }
