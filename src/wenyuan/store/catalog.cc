@@ -19,7 +19,7 @@ constexpr int kBusyTimeoutMs = 10'000;
 constexpr std::array<const char*, kSqlCount> kSqlText = {
     // kFindForPut
     "SELECT rid, content_hash, year, date, source, category, issuer, tags, public_year, public_issuer, "
-    "public_outline, doc_type, source_name FROM documents WHERE id = ?1",
+    WENYUAN_PUBLIC_OUTLINE_SQL("") ", doc_type, source_name FROM documents WHERE id = ?1",
     // kUpsertDocument
     "INSERT INTO documents (id, title, year, date, source, category, issuer, tags, access, format, "
     "encoding, origin, text_chars, regions, outline, removed, content_hash, imported_at, public_year, "
@@ -35,10 +35,11 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     "public_outline = excluded.public_outline, doc_type = excluded.doc_type, source_name = excluded.source_name "
     "RETURNING rid",
     // kUpsertBody
-    "INSERT INTO bodies (rid, original, text, paragraphs, sentences, original_codec) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "INSERT INTO bodies (rid, original, text, paragraphs, sentences, original_codec, spans_codec) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
     "ON CONFLICT (rid) DO UPDATE SET original = excluded.original, text = excluded.text, "
-    "paragraphs = excluded.paragraphs, sentences = excluded.sentences, original_codec = excluded.original_codec",
+    "paragraphs = excluded.paragraphs, sentences = excluded.sentences, original_codec = excluded.original_codec, "
+    "spans_codec = excluded.spans_codec",
     // kDeleteEdgeLines
     "DELETE FROM edge_lines WHERE rid = ?1",
     // kInsertEdgeLine
@@ -140,8 +141,9 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     s.bind_int(18, d.imported_at != 0 ? d.imported_at : now_unix_seconds());
     s.bind_optional_int(19, d.public_year);
     s.bind_text(20, d.public_issuer);
-    if (d.public_outline) bind_packed(s, 21, e.public_outline);
-    else s.bind_null(21);
+    if (!d.public_outline) s.bind_null(21);
+    else if (e.public_outline_same) s.bind_blob(21, "");  // WENYUAN_PUBLIC_OUTLINE_SQL: the same as outline
+    else bind_packed(s, 21, e.public_outline);
     s.bind_text(22, d.type);
     s.bind_text(23, d.source_name);
     WENYUAN_ASSIGN_OR_RETURN(bool row, s.step());
@@ -160,6 +162,7 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     s.bind_blob(4, e.paragraphs);
     s.bind_blob(5, e.sentences);
     s.bind_int(6, kOriginalWithTextPrefix);
+    s.bind_int(7, e.spans_codec);
     WENYUAN_RETURN_IF_ERROR(s.run());
   }
 

@@ -112,7 +112,9 @@ struct Change {
 struct EncodedDocument {
   std::string tags, regions, outline, removed, public_outline;  // outlines packed (codec.h pack_json)
   std::string public_outline_json;  // unpacked, to tell whether a stored document changed
+  bool public_outline_same = false;  // public_outline equals outline: stored as that, once (schema v8)
   std::string original, text, paragraphs, sentences;
+  int64_t spans_codec = 0;  // bodies.spans_codec of paragraphs and sentences (catalog_internal.h)
   // The duplicate sketch (dedup::sketch, store/clusters.h): put() clusters the
   // document with it in the same transaction. Unset: the document is left out
   // of clusters (`wenyuan dups --rebuild` sketches it later).

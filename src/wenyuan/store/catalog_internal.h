@@ -33,13 +33,21 @@ enum Sql : size_t {
   kSqlCount
 };
 
+// documents.public_outline (schema v8): NULL, no public outline (a Document built
+// by hand); a zero-length BLOB, the same as `outline` (every free document and a
+// paid one whose headings are all visible: stored once, not twice); else its
+// packed JSON. Every read of the column goes through this expression, so readers
+// see the public outline itself and never the marker.
+#define WENYUAN_PUBLIC_OUTLINE_SQL(t) \
+  "CASE WHEN " t "public_outline = X'' THEN " t "outline ELSE " t "public_outline END"
+
 // Columns of kGet and of for_each, in this order.
 #define WENYUAN_DOCUMENT_COLUMNS                                                                    \
   "d.id, d.title, d.year, d.date, d.source, d.category, d.issuer, d.tags, d.access, d.format, "    \
   "d.encoding, d.origin, d.text_chars, d.regions, d.outline, d.removed, d.content_hash, "          \
-  "d.imported_at, b.text, b.paragraphs, b.sentences, d.public_year, d.public_issuer, d.public_outline, " \
-  "d.doc_type, d.source_name"
-constexpr int kDocumentColumnCount = 26;
+  "d.imported_at, b.text, b.paragraphs, b.sentences, d.public_year, d.public_issuer, "              \
+  WENYUAN_PUBLIC_OUTLINE_SQL("d.") ", d.doc_type, d.source_name, b.spans_codec"
+constexpr int kDocumentColumnCount = 27;
 
 // The Document invariants the index, snippets and the access gate rely on.
 // Checked here because the catalog is where a broken document would become
@@ -48,6 +56,11 @@ Status validate(const doc::Document& d);
 
 Result<doc::Access> parse_access(const std::string& s);
 std::optional<int> column_optional_int(const sqlite::Statement& s, int i);
+
+// bodies.spans_codec (schema v8): how paragraphs and sentences are stored
+// (codec.h spans_to_blob, spans_to_deltas).
+constexpr int64_t kSpansFixed = 0;
+constexpr int64_t kSpansDeltas = 1;
 
 // bodies.original_codec (schema v7): 0, a zstd frame on its own; 1, a zstd frame
 // with the cleaned text as its prefix (codec.h compress_with_prefix).

@@ -126,10 +126,17 @@ Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines) {
   Result<std::string> text = decompress(s.column_blob(18));
   if (!text.is_ok()) return fail(text.status().with_context("text"));
   d.text = std::move(text).value();
-  Result<std::vector<doc::Span>> paragraphs = spans_from_blob(s.column_blob(19));
+  const int64_t spans_codec = s.column_int(kDocumentColumnCount - 1);  // b.spans_codec, the last
+  if (spans_codec != kSpansFixed && spans_codec != kSpansDeltas) {
+    return fail(Status::corruption("spans: unknown codec " + std::to_string(spans_codec)));
+  }
+  const auto spans = [&](int i) {
+    return spans_codec == kSpansDeltas ? spans_from_deltas(s.column_blob(i)) : spans_from_blob(s.column_blob(i));
+  };
+  Result<std::vector<doc::Span>> paragraphs = spans(19);
   if (!paragraphs.is_ok()) return fail(paragraphs.status().with_context("paragraphs"));
   d.paragraphs = std::move(paragraphs).value();
-  Result<std::vector<doc::Span>> sentences = spans_from_blob(s.column_blob(20));
+  Result<std::vector<doc::Span>> sentences = spans(20);
   if (!sentences.is_ok()) return fail(sentences.status().with_context("sentences"));
   d.sentences = std::move(sentences).value();
   d.public_year = column_optional_int(s, 21);
@@ -153,14 +160,18 @@ EncodedDocument encode(const doc::Document& d) {
   const std::string outline = outline_to_json(d.outline);
   e.outline = pack_json(outline);
   e.public_outline_json = d.public_outline ? outline_to_json(*d.public_outline) : std::string();
-  // Free documents (most) have the same public outline: packed once, copied.
-  e.public_outline = e.public_outline_json == outline ? e.outline : pack_json(e.public_outline_json);
+  // Free documents (most) have the same public outline: stored as "the same".
+  e.public_outline_same = d.public_outline && e.public_outline_json == outline;
+  if (!e.public_outline_same) e.public_outline = pack_json(e.public_outline_json);
   e.removed = removed_to_json(d.removed);
   // With the cleaned text as prefix: most of an original is its text again.
   e.original = compress_with_prefix(d.original, d.text, kOriginalLevel);
   e.text = compress(d.text, kTextLevel);
-  e.paragraphs = spans_to_blob(d.paragraphs);
-  e.sentences = spans_to_blob(d.sentences);
+  std::optional<std::string> paragraphs = spans_to_deltas(d.paragraphs);
+  std::optional<std::string> sentences = spans_to_deltas(d.sentences);
+  e.spans_codec = paragraphs && sentences ? internal::kSpansDeltas : internal::kSpansFixed;
+  e.paragraphs = e.spans_codec == internal::kSpansDeltas ? std::move(*paragraphs) : spans_to_blob(d.paragraphs);
+  e.sentences = e.spans_codec == internal::kSpansDeltas ? std::move(*sentences) : spans_to_blob(d.sentences);
   return e;
 }
 

@@ -202,6 +202,54 @@ Result<std::vector<doc::Span>> spans_from_blob(std::string_view blob) {
   return out;
 }
 
+std::optional<std::string> spans_to_deltas(const std::vector<doc::Span>& spans) {
+  std::string out;
+  out.reserve(spans.size() * 3);
+  const auto put = [&](uint32_t v) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>(v | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+  };
+  uint32_t prev_end = 0;
+  for (const doc::Span& s : spans) {
+    if (s.start < prev_end || s.end < s.start) return std::nullopt;
+    put(s.start - prev_end);
+    put(s.end - s.start);
+    prev_end = s.end;
+  }
+  return out;
+}
+
+Result<std::vector<doc::Span>> spans_from_deltas(std::string_view blob) {
+  std::vector<doc::Span> out;
+  size_t i = 0;
+  // A varint of at most 5 bytes whose value fits 32 bits; the sums are checked too.
+  const auto get = [&](uint64_t* v) {
+    *v = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      if (i >= blob.size()) return false;
+      const auto b = static_cast<uint8_t>(blob[i++]);
+      *v |= uint64_t{b & 0x7fu} << shift;
+      if ((b & 0x80) == 0) return *v <= UINT32_MAX;
+    }
+    return false;
+  };
+  uint64_t end = 0;
+  while (i < blob.size()) {
+    uint64_t gap = 0, len = 0;
+    if (!get(&gap) || !get(&len) || end + gap + len > UINT32_MAX) {
+      return Status::corruption("spans: a bad delta at byte " + std::to_string(i) + " of " +
+                                std::to_string(blob.size()));
+    }
+    const uint64_t start = end + gap;
+    end = start + len;
+    out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+  }
+  return out;
+}
+
 std::string compress(std::string_view raw, int level) {
   if (raw.empty()) return {};
   // A context reused by the thread (ZSTD_compress would make one a call, and

@@ -27,6 +27,7 @@
 // Decoders never throw: malformed input yields Status::corruption naming what.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,8 +49,15 @@ Result<std::vector<doc::OutlineNode>> outline_from_json(std::string_view json);
 std::string removed_to_json(const std::vector<doc::Removed>& removed);
 Result<std::vector<doc::Removed>> removed_from_json(std::string_view json);
 
+// bodies.paragraphs / sentences. Codec 0 (every row before schema v8, and a
+// list that is not in order): {u32 start, u32 end} a span. Codec 1: per span the
+// varint gap from the previous span's end, then the varint length; about a third
+// of the bytes, for lists sorted and disjoint (paragraphs and sentences are).
 std::string spans_to_blob(const std::vector<doc::Span>& spans);
 Result<std::vector<doc::Span>> spans_from_blob(std::string_view blob);
+// Codec 1, or nullopt if a span starts before the previous one ends or ends before it starts.
+std::optional<std::string> spans_to_deltas(const std::vector<doc::Span>& spans);
+Result<std::vector<doc::Span>> spans_from_deltas(std::string_view blob);
 
 // zstd at `level` (1 = fastest; 3 = zstd's default).
 std::string compress(std::string_view raw, int level = 3);

@@ -7,7 +7,7 @@ namespace wenyuan::store {
 namespace {
 
 // The migration steps, oldest first. Released steps are history: never edit them.
-constexpr std::array<const char*, 7> kSteps = {
+constexpr std::array<const char*, 8> kSteps = {
     // v1: documents, their bodies, the change log.
     R"sql(
 PRAGMA application_id = 1465467732;
@@ -167,6 +167,16 @@ CREATE INDEX dup_links_by_b ON dup_links (b);
     // rows before v7 keep their text. Nothing is rewritten: old rows read as they are.
     R"sql(
 ALTER TABLE bodies ADD COLUMN original_codec INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // v8: a public outline equal to the outline is stored as a zero-length BLOB
+    // meaning "the same" (catalog_internal.h WENYUAN_PUBLIC_OUTLINE_SQL), not as
+    // a second copy (9 MB of the public corpus's 77 MB catalog). Existing rows are
+    // rewritten so; the pages freed are reused by later writes. bodies.spans_codec
+    // 1: paragraphs and sentences as varint deltas (codec.h spans_to_deltas); 0,
+    // as every row before v8, fixed u32 pairs (those rows are not rewritten).
+    R"sql(
+UPDATE documents SET public_outline = X'' WHERE public_outline IS NOT NULL AND public_outline = outline;
+ALTER TABLE bodies ADD COLUMN spans_codec INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

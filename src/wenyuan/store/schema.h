@@ -28,6 +28,9 @@
 //              Maintained by triggers on documents and edge_lines, so every
 //              writer keeps them exact in its own transaction.
 //   dup_sketches, dup_bands, dup_links (v6): duplicate clusters (store/clusters.h).
+//   (v7) bodies.original_codec: the original stored against the text (codec.h);
+//   outlines may be zstd frames of their JSON. (v8) documents.public_outline is a
+//   zero-length BLOB when it equals outline (catalog_internal.h).
 #pragma once
 
 #include <cstdint>
