@@ -526,8 +526,8 @@ TEST_F(CatalogTest, AFailedPutLeavesNoTraceOfTheDocument) {
   const doc::Document kept = make_document(samples()[0], doc_id(0));
   ASSERT_TRUE(c->put(kept, {"甲"}).is_ok());
   sql_exec(
-      "CREATE TRIGGER fail_on_boom BEFORE INSERT ON edge_lines WHEN NEW.line = 'BOOM' "
-      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+      "CREATE TRIGGER fail_on_boom BEFORE INSERT ON edge_lines WHEN NEW.key = " +
+      std::to_string(edge_line_key("BOOM")) + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   const uint64_t seq = c->last_seq();
 
   // A new document.
@@ -744,7 +744,7 @@ TEST_F(CatalogTest, OpeningAVersion1CatalogMigratesIt) {
   auto c = open_catalog();
   ASSERT_TRUE(c);
   EXPECT_EQ(sql_int("PRAGMA user_version"), latest_schema_version());
-  EXPECT_EQ(latest_schema_version(), 8);  // v3: public metadata (docs/paywall.md); v4: per-source counts; v5: 文种, source name; v6: duplicate clusters; v7: smaller bodies; v8: a public outline equal to the outline stored once
+  EXPECT_EQ(latest_schema_version(), 9);  // v3: public metadata (docs/paywall.md); v4: per-source counts; v5: 文种, source name; v6: duplicate clusters; v7: smaller bodies; v8: a public outline equal to the outline stored once; v9: edge lines by key
   auto got = c->get(d.id, true);
   ASSERT_TRUE(got.is_ok()) << got.status().message();
   expect_same_document(d, *got, true);

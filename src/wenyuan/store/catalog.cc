@@ -43,7 +43,7 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     // kDeleteEdgeLines
     "DELETE FROM edge_lines WHERE rid = ?1",
     // kInsertEdgeLine
-    "INSERT OR IGNORE INTO edge_lines (line, rid) VALUES (?1, ?2)",
+    "INSERT OR IGNORE INTO edge_lines (key, rid) VALUES (?1, ?2)",
     // kLogChange
     "INSERT INTO changes (id, deleted) VALUES (?1, ?2)",
     // kGet
@@ -61,7 +61,7 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     // kChangesSince
     "SELECT seq, id, deleted FROM changes WHERE seq > ?1 ORDER BY seq",
     // kEdgeLineCount
-    "SELECT documents FROM edge_line_counts WHERE line = ?1 AND source = ?2",
+    "SELECT documents FROM edge_line_counts WHERE key = ?1 AND source = ?2",
     // kSourceCount
     "SELECT documents FROM source_counts WHERE source = ?1",
 };
@@ -176,7 +176,7 @@ Result<PutOutcome> Catalog::Impl::put_locked(const doc::Document& d, const Encod
     WENYUAN_ASSIGN_OR_RETURN(sqlite::Statement* ins, stmt(kInsertEdgeLine));
     for (const std::string& line : edge_lines) {
       sqlite::StatementReset reset(*ins);
-      ins->bind_text(1, line);
+      ins->bind_int(1, edge_line_key(line));  // stored by key (schema v9)
       ins->bind_int(2, rid);
       WENYUAN_RETURN_IF_ERROR(ins->run());
     }
@@ -406,7 +406,7 @@ static uint32_t cached_count(sqlite::Statement& s, const Args&... args) {
 
 uint32_t Catalog::documents_with_edge_line(std::string_view source, std::string_view line) const {
   Result<sqlite::Statement*> s = impl_->stmt(kEdgeLineCount);
-  return s.is_ok() ? cached_count(**s, line, source) : 0;
+  return s.is_ok() ? cached_count(**s, edge_line_key(line), source) : 0;
 }
 
 uint32_t Catalog::documents_in_source(std::string_view source) const {

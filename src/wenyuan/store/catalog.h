@@ -13,7 +13,7 @@
 //   bodies row     original bytes (zstd), cleaned text (zstd), paragraphs and
 //                  sentences (packed little-endian uint32 start,end pairs)
 //   edge_lines     the first 3 and last 3 non-empty lines of the RAW text, as
-//                  given to put(), deduplicated
+//                  given to put(), deduplicated, by key (codec.h edge_line_key)
 //   changes row    (seq, id, deleted) for each insert, update and delete
 // JSON shapes and blob layouts: codec.h.
 //

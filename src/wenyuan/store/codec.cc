@@ -1,5 +1,6 @@
 #include "wenyuan/store/codec.h"
 
+#include <sodium.h>
 #include <zstd.h>
 
 #include <limits>
@@ -248,6 +249,19 @@ Result<std::vector<doc::Span>> spans_from_deltas(std::string_view blob) {
     out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
   }
   return out;
+}
+
+int64_t edge_line_key(std::string_view line) {
+  // The BLAKE2b implementation libsodium picks at init is the same function
+  // everywhere; sodium_init is idempotent and thread-safe, run once.
+  static const int init = sodium_init();
+  (void)init;
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(line.data()), line.size(),
+                     nullptr, 0);
+  uint64_t k = 0;
+  for (int i = 7; i >= 0; --i) k = (k << 8) | digest[i];
+  return static_cast<int64_t>(k);
 }
 
 std::string compress(std::string_view raw, int level) {

@@ -24,9 +24,13 @@
 // Rows written before v7 keep plain JSON text and a self-contained original
 // frame, and read as they are.
 //
+// Since schema v9: an edge line is stored as its key (edge_line_key), not its
+// text: the cleaner only ever asks how many documents of a source share a line.
+//
 // Decoders never throw: malformed input yields Status::corruption naming what.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,7 +63,14 @@ Result<std::vector<doc::Span>> spans_from_blob(std::string_view blob);
 std::optional<std::string> spans_to_deltas(const std::vector<doc::Span>& spans);
 Result<std::vector<doc::Span>> spans_from_deltas(std::string_view blob);
 
-// zstd at `level` (1 = fastest; 3 = zstd's default).
+// edge_lines.key and edge_line_counts.key (schema v9): the first 8 bytes of the
+// BLAKE2b-128 digest (libsodium) of the line's UTF-8, little endian, as a signed
+// SQLite integer. Fixed forever: stored keys are compared with keys computed
+// later. Two different lines with one key (odds about n^2 / 2^65) would count as
+// one line, which at worst makes the cleaner treat a line as recurring.
+int64_t edge_line_key(std::string_view line);
+
+
 std::string compress(std::string_view raw, int level = 3);
 // Refuses frames that claim more than `max_size` bytes (a corrupt or hostile blob
 // must not make us allocate gigabytes).

@@ -30,7 +30,8 @@
 //   dup_sketches, dup_bands, dup_links (v6): duplicate clusters (store/clusters.h).
 //   (v7) bodies.original_codec: the original stored against the text (codec.h);
 //   outlines may be zstd frames of their JSON. (v8) documents.public_outline is a
-//   zero-length BLOB when it equals outline (catalog_internal.h).
+//   zero-length BLOB when it equals outline (catalog_internal.h). (v9) edge_lines
+//   and edge_line_counts hold a line's key (codec.h edge_line_key), not its text.
 #pragma once
 
 #include <cstdint>
