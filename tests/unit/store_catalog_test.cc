@@ -70,6 +70,16 @@ TEST_F(CatalogTest, RoundTripsEveryFieldOfARealDocument) {
     bare->public_outline.reset();
     expect_same_document(expect, *bare, false);
     EXPECT_EQ(c->get_without_outlines("absent").status().code(), StatusCode::kNotFound);
+    // With text_up_to: the text's start, at least that many code points of it.
+    const std::u32string all = text::decode_utf8(d.text);
+    for (const uint32_t n : {0u, 1u, 100u, d.text_chars / 2, d.text_chars, d.text_chars + 5}) {
+      auto part = c->get_without_outlines(d.id, n);
+      ASSERT_TRUE(part.is_ok()) << part.status().message();
+      EXPECT_EQ(d.text.compare(0, part->text.size(), part->text), 0) << "not a prefix, n=" << n;
+      EXPECT_GE(text::decode_utf8(part->text).size(), std::min<size_t>(n, all.size())) << n;
+      EXPECT_EQ(part->text_chars, d.text_chars);
+      EXPECT_EQ(part->regions.size(), d.regions.size());
+    }
   }
   // Reopening reads the same thing from disk.
   c.reset();
@@ -845,6 +855,29 @@ TEST(StoreCodec, RejectsMalformedBlobsAndJson) {
 
 // Outline kinds are stored by name: every kind comes back as itself, and a name
 // no build writes is corruption, as an unknown region kind is.
+// decompress_prefix: the start of the content, at least N code points, over
+// several 16 KB steps of a long text; damage is an error, never a shorter text.
+TEST(StoreCodec, DecompressPrefixGivesTheStartAndRefusesDamage) {
+  std::string text;
+  for (int i = 0; text.size() < 200'000; ++i) text += "第" + std::to_string(i) + "条　依法行政，ab。\n";
+  const size_t chars = text::decode_utf8(text).size();
+  const std::string frame = compress(text);
+  for (const size_t n : {size_t{1}, size_t{7}, size_t{5'000}, size_t{16'384}, chars / 2, chars - 1, chars, chars + 1}) {
+    auto got = decompress_prefix(frame, n);
+    ASSERT_TRUE(got.is_ok()) << got.status().message();
+    EXPECT_EQ(text.compare(0, got->size(), *got), 0) << n;
+    EXPECT_GE(text::decode_utf8(*got).size(), std::min(n, chars)) << n;
+    if (n < chars / 2) {
+      EXPECT_LT(got->size(), text.size()) << "decoded all of it for " << n;
+    }
+  }
+  EXPECT_EQ(*decompress_prefix(frame, chars), text);
+  EXPECT_TRUE(decompress_prefix(frame, 0)->empty());
+  EXPECT_TRUE(decompress_prefix("", 10)->empty());
+  EXPECT_EQ(decompress_prefix(frame.substr(0, frame.size() / 2), chars).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(decompress_prefix("not a zstd frame", 10).status().code(), StatusCode::kCorruption);
+}
+
 TEST(StoreCodec, OutlineKindsRoundTripByName) {
   using doc::OutlineKind;
   for (OutlineKind k : {OutlineKind::kPart, OutlineKind::kChapter, OutlineKind::kSection, OutlineKind::kArticle,

@@ -314,7 +314,8 @@ Result<PutOutcome> Catalog::put(const doc::Document& d, const EncodedDocument& e
   return out;
 }
 
-Result<doc::Document> Catalog::read_by_id(const std::string& id, bool with_original, bool outlines) const {
+Result<doc::Document> Catalog::read_by_id(const std::string& id, bool with_original, bool outlines,
+                                          std::optional<uint32_t> text_up_to) const {
   const Impl& impl = *impl_;
   Result<sqlite::Statement*> s = impl.stmt(with_original ? kGetWithOriginal : kGet);
   if (!s.is_ok()) return impl.in_file(s.status());
@@ -323,7 +324,7 @@ Result<doc::Document> Catalog::read_by_id(const std::string& id, bool with_origi
   Result<bool> row = (*s)->step();
   if (!row.is_ok()) return impl.in_file(row.status());
   if (!*row) return Status::not_found("no document \"" + id + "\"");
-  Result<doc::Document> d = read_document(**s, outlines);
+  Result<doc::Document> d = read_document(**s, outlines, with_original ? std::nullopt : text_up_to);
   if (!d.is_ok()) return impl.in_file(d.status());
   if (with_original) {
     Result<std::string> original =
@@ -338,8 +339,8 @@ Result<doc::Document> Catalog::get(const std::string& id, bool with_original) co
   return read_by_id(id, with_original, /*outlines=*/true);
 }
 
-Result<doc::Document> Catalog::get_without_outlines(const std::string& id) const {
-  return read_by_id(id, /*with_original=*/false, /*outlines=*/false);
+Result<doc::Document> Catalog::get_without_outlines(const std::string& id, std::optional<uint32_t> text_up_to) const {
+  return read_by_id(id, /*with_original=*/false, /*outlines=*/false, text_up_to);
 }
 
 Result<std::string> Catalog::get_original(const std::string& id) const {

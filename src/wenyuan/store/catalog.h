@@ -146,8 +146,13 @@ class Catalog : public doc::EdgeLineStats {
   // The document without its outlines (outline and public_outline left empty):
   // what judging a hit's snippets needs (access, regions, text). Parsing the
   // two outlines' JSON was most of get()'s cost for a law of many articles,
-  // paid for every hit of every results page.
-  Result<doc::Document> get_without_outlines(const std::string& id) const;
+  // paid for every hit of every results page. With `text_up_to`, `text` holds
+  // at least the first text_up_to code points, not necessarily more (0: none;
+  // text_chars is still the whole text's): a page's snippets are checked
+  // against the text up to the last one's end, and decoding a long law's whole
+  // text for that was the largest part of a results page's catalog reads.
+  Result<doc::Document> get_without_outlines(const std::string& id,
+                                             std::optional<uint32_t> text_up_to = std::nullopt) const;
   Result<std::string> get_original(const std::string& id) const;
 
   // NotFound if absent.
@@ -217,7 +222,8 @@ class Catalog : public doc::EdgeLineStats {
  private:
   struct Impl;
   // get() and get_without_outlines().
-  Result<doc::Document> read_by_id(const std::string& id, bool with_original, bool outlines) const;
+  Result<doc::Document> read_by_id(const std::string& id, bool with_original, bool outlines,
+                                   std::optional<uint32_t> text_up_to = std::nullopt) const;
   explicit Catalog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -90,7 +90,7 @@ std::optional<int> column_optional_int(const sqlite::Statement& s, int i) {
   return static_cast<int>(s.column_int(i));
 }
 
-Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines) {
+Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines, std::optional<uint32_t> text_up_to) {
   doc::Document d;
   d.id = s.column_text(0);
   d.title = s.column_text(1);
@@ -123,7 +123,8 @@ Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines) {
   d.removed = std::move(removed).value();
   d.content_hash = s.column_text(16);
   d.imported_at = s.column_int(17);
-  Result<std::string> text = decompress(s.column_blob(18));
+  Result<std::string> text =
+      text_up_to ? decompress_prefix(s.column_blob(18), *text_up_to) : decompress(s.column_blob(18));
   if (!text.is_ok()) return fail(text.status().with_context("text"));
   d.text = std::move(text).value();
   const int64_t spans_codec = s.column_int(kDocumentColumnCount - 1);  // b.spans_codec, the last

@@ -316,6 +316,31 @@ Result<std::string> decompress(std::string_view frame, size_t max_size) {
   return checked_output(std::move(out), n);
 }
 
+Result<std::string> decompress_prefix(std::string_view frame, size_t code_points) {
+  if (frame.empty() || code_points == 0) return std::string();
+  thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  if (!dctx) return Status::internal("zstd: out of memory");
+  ZSTD_DCtx* d = dctx.get();
+  ZSTD_DCtx_reset(d, ZSTD_reset_session_and_parameters);
+  constexpr size_t kStep = 16 * 1024;
+  std::string out;
+  size_t counted = 0;  // code points started in out (its lead bytes)
+  ZSTD_inBuffer in{frame.data(), frame.size(), 0};
+  for (;;) {
+    const size_t before = out.size();
+    out.resize(before + kStep);
+    ZSTD_outBuffer o{out.data(), out.size(), before};
+    const size_t rc = ZSTD_decompressStream(d, &o, &in);
+    if (ZSTD_isError(rc)) return Status::corruption(std::string("zstd: ") + ZSTD_getErrorName(rc));
+    out.resize(o.pos);
+    for (size_t i = before; i < out.size(); ++i) counted += (static_cast<unsigned char>(out[i]) & 0xC0) != 0x80;
+    if (rc == 0) return out;  // the whole content
+    // Code point number `code_points` has started, so every one before it is whole.
+    if (counted > code_points) return out;
+    if (in.pos == in.size && o.pos < o.size) return Status::corruption("zstd: truncated frame");
+  }
+}
+
 namespace {
 
 struct CCtxFree {

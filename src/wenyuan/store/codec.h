@@ -70,11 +70,16 @@ Result<std::vector<doc::Span>> spans_from_deltas(std::string_view blob);
 // one line, which at worst makes the cleaner treat a line as recurring.
 int64_t edge_line_key(std::string_view line);
 
-
+// zstd at `level` (1 = fastest; 3 = zstd's default).
 std::string compress(std::string_view raw, int level = 3);
 // Refuses frames that claim more than `max_size` bytes (a corrupt or hostile blob
 // must not make us allocate gigabytes).
 Result<std::string> decompress(std::string_view frame, size_t max_size = size_t{1} << 32);
+// The start of a frame's content: at least its first `code_points` code points
+// of UTF-8 (all of it if it has fewer), decoded in 16 KB steps and stopped as
+// soon as they are out; for checking a slice near the start of a long text
+// without decoding the rest. Corruption as decompress.
+Result<std::string> decompress_prefix(std::string_view frame, size_t code_points);
 
 // A zstd frame of `raw` that may refer back into `prefix` (zstd's raw-content
 // prefix): the bytes of `raw` also found in `prefix` cost a few bytes each. It
