@@ -25,6 +25,7 @@
 #include "wenyuan/library/library.h"
 #include "wenyuan/server/catalog_pool.h"
 #include "wenyuan/server/check_service.h"
+#include "wenyuan/server/cluster_map.h"
 #include "wenyuan/server/config.h"
 #include "wenyuan/server/metrics.h"
 #include "wenyuan/server/search_cache.h"
@@ -98,6 +99,7 @@ struct ApiState {
   CheckService check;  // 查重: the fingerprint index and quotas (routes/check.cc); clusters are in the catalog
   SuggestState suggestions;
   SearchCache search_cache;  // first pages of searches (routes/search.cc)
+  ClusterMap clusters;       // duplicate clusters, for folding results (routes/search.cc)
 
  private:
   std::mutex intake_mu_;

@@ -214,6 +214,8 @@ class Catalog : public doc::EdgeLineStats {
   Result<std::vector<DupGroup>> dup_versions() const;
   // The cluster of `id` (nullopt: alone, unknown or not sketched).
   Result<std::optional<int64_t>> dup_cluster_of(const std::string& id) const;
+  // Every clustered document's (id, cluster), in one read (server/cluster_map.h).
+  Result<std::vector<std::pair<std::string, int64_t>>> dup_cluster_ids() const;
   Result<std::vector<std::string>> ids_without_sketch() const;
   // Sketches (or re-sketches) a stored document and clusters it, in one
   // transaction (a savepoint inside a batch). NotFound if absent.

@@ -239,6 +239,10 @@ Result<std::optional<int64_t>> Catalog::dup_cluster_of(const std::string& id) co
   auto r = store::dup_cluster_of(impl_->db, id);
   return r ? r : impl_->in_file(r.status());
 }
+Result<std::vector<std::pair<std::string, int64_t>>> Catalog::dup_cluster_ids() const {
+  auto r = store::dup_cluster_ids(impl_->db);
+  return r ? r : impl_->in_file(r.status());
+}
 Result<std::vector<std::string>> Catalog::ids_without_sketch() const {
   auto r = store::ids_without_sketch(impl_->db);
   return r ? r : impl_->in_file(r.status());

@@ -365,6 +365,20 @@ Result<std::optional<int64_t>> dup_cluster_of(const sqlite::Db& db, const std::s
   return std::optional<int64_t>((*st)->column_int(0));
 }
 
+Result<std::vector<std::pair<std::string, int64_t>>> dup_cluster_ids(const sqlite::Db& db) {
+  auto st = db.prepare(
+      "SELECT d.id, s.cluster FROM dup_sketches s JOIN documents d ON d.rid = s.rid WHERE s.cluster IS NOT NULL",
+      false);
+  if (!st) return st.status();
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.status();
+    if (!*row) return out;
+    out.emplace_back(st->column_text(0), st->column_int(1));
+  }
+}
+
 Result<DupRelations> dup_relations(const sqlite::Db& db, const std::string& id) {
   DupRelations out;
   auto me = rows(db, "WHERE d.id = ?1", id);

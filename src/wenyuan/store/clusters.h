@@ -104,6 +104,7 @@ Result<DupRelations> dup_relations(const sqlite::Db& db, const std::string& id);
 Result<std::vector<DupGroup>> dup_clusters(const sqlite::Db& db);
 Result<std::vector<DupGroup>> dup_versions(const sqlite::Db& db);
 Result<std::optional<int64_t>> dup_cluster_of(const sqlite::Db& db, const std::string& id);
+Result<std::vector<std::pair<std::string, int64_t>>> dup_cluster_ids(const sqlite::Db& db);
 Result<std::vector<std::string>> ids_without_sketch(const sqlite::Db& db);
 
 }  // namespace wenyuan::store

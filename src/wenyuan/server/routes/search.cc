@@ -172,9 +172,12 @@ Response search(ApiState& s, Call& c) {
   // No lock: the engine searches a snapshot and never waits for a commit.
   auto cat = s.catalogs.acquire();
   if (!cat) return from_status(cat.status());
+  // Unreadable: nothing is folded (the answer is still right, only longer).
+  Result<std::shared_ptr<const ClusterMap::Map>> clusters = s.clusters.get(**cat);
   auto cluster_of = [&](const std::string& id) -> std::optional<uint64_t> {
-    auto cl = (*cat)->dup_cluster_of(id);
-    return cl && *cl ? std::optional<uint64_t>(static_cast<uint64_t>(**cl)) : std::nullopt;  // unreadable: not folded
+    if (!clusters) return std::nullopt;
+    auto it = (*clusters)->find(id);
+    return it != (*clusters)->end() ? std::optional<uint64_t>(it->second) : std::nullopt;
   };
   const bool collapse = param(q, "collapse") != "false";
   Result<search::FoldedResult> folded = run_search(s, collapse, full, sr, cluster_of);
