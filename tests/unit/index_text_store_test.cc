@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "support/segment_docs.h"
 #include "wenyuan/index/segment.h"
@@ -72,6 +73,19 @@ TEST(TextStore, SparseOriginMapEqualsTheDenseOne) {
     const std::string enc = OriginMap::encode(dense);
     const OriginMap map(enc.data(), static_cast<uint32_t>(enc.size() / 8), static_cast<uint32_t>(dense.size()));
     for (uint32_t n = 0; n < dense.size(); ++n) ASSERT_EQ(map.origin(n), dense[n]) << d.id << " at " << n;
+    // The cursor: in order, in strides, and backwards (any order is answered).
+    for (uint32_t stride : {1u, 3u, 97u}) {
+      OriginMap::Cursor c(map);
+      for (uint32_t n = 0; n < dense.size(); n += stride) ASSERT_EQ(c.origin(n), dense[n]) << d.id << " at " << n;
+    }
+    {
+      OriginMap::Cursor c(map);
+      std::mt19937 rng(static_cast<uint32_t>(dense.size()));
+      for (size_t k = 0; k < 200 && !dense.empty(); ++k) {
+        const auto n = static_cast<uint32_t>(rng() % dense.size());
+        ASSERT_EQ(c.origin(n), dense[n]) << d.id << " at " << n;
+      }
+    }
     for (uint32_t o = 0; o <= d.text_chars + 1; ++o) {
       const auto want = static_cast<uint32_t>(std::lower_bound(dense.begin(), dense.end(), o) - dense.begin());
       ASSERT_EQ(map.norm_of(o), want) << d.id << " at " << o;

@@ -185,5 +185,56 @@ TEST(SnippetOracle, ChoiceEqualsBruteForceOnRealText) {
   EXPECT_GE(rounds_over_1000, 40u);
 }
 
+// Terms that run across a sentence's end or a line break (a candidate made of
+// whole sentences then cuts some of their occurrences, and a cut highlight is
+// a new string), with or without a common one-character term, and terms of
+// one character alone (no candidate can cut those): the bound on distinct
+// strings choose_snippets builds candidates by must hold in every case, as
+// must the one for terms that overlap each other or are longer than a snippet.
+TEST(SnippetOracle, ChoiceEqualsBruteForceWithTermsAcrossSentenceEdges) {
+  const std::vector<Text> texts = load_texts();
+  ASSERT_GT(texts.size(), 10u);
+  std::mt19937 rng(23);
+  size_t across = 0;
+  for (int round = 0; round < 1600; ++round) {
+    const Text& t = texts[rng() % texts.size()];
+    const auto n = static_cast<uint32_t>(t.cps.size());
+    if (n < 8 || t.sentences.size() < 2) continue;
+    std::vector<doc::Span> matches;
+    const int kind = round % 4;
+    if (kind == 3) {  // two terms that overlap where they occur together (a highlight of both), inside a sentence
+      const uint32_t a = rng() % (n - 4), l1 = 2 + rng() % 2, l2 = 2 + rng() % 2;
+      for (const auto& m : occurrences(t, t.cps.substr(a, l1))) matches.push_back(m);
+      for (const auto& m : occurrences(t, t.cps.substr(a + 1, l2))) matches.push_back(m);
+    } else if (kind != 2) {  // a term across a sentence end (kind 0: with a common character too)
+      const doc::Span s = t.sentences[1 + rng() % (t.sentences.size() - 1)];
+      const uint32_t before = std::uniform_int_distribution<uint32_t>(1, 2)(rng);
+      const uint32_t after = std::uniform_int_distribution<uint32_t>(1, 2)(rng);
+      if (s.start < before || s.start + after > n) continue;
+      for (const auto& m : occurrences(t, t.cps.substr(s.start - before, before + after))) matches.push_back(m);
+      across += matches.size();
+    }
+    if (kind == 0 || kind == 2) {  // every occurrence of one or two single characters
+      const int terms = std::uniform_int_distribution<int>(1, 2)(rng);
+      for (int i = 0; i < terms; ++i)
+        for (const auto& m : occurrences(t, t.cps.substr(rng() % n, 1))) matches.push_back(m);
+    }
+    std::sort(matches.begin(), matches.end(), [](const doc::Span& a, const doc::Span& b) { return a.start < b.start; });
+    const size_t k = std::uniform_int_distribution<size_t>(1, 4)(rng);
+    const size_t max_chars = std::uniform_int_distribution<size_t>(2, 120)(rng);  // from 2: terms longer than it
+    const std::string what = "round " + std::to_string(round) + ", " + std::to_string(matches.size()) +
+                             " matches, k " + std::to_string(k) + ", max_chars " + std::to_string(max_chars);
+    expect_same(make_snippets(t.utf8, t.sentences, matches, k, max_chars), reference(t, matches, k, max_chars, {}), what);
+    if (::testing::Test::HasFatalFailure()) return;
+    if (!t.paragraphs.empty()) {
+      const doc::Span para = t.paragraphs[rng() % t.paragraphs.size()];
+      expect_same(make_snippets(t.utf8, t.sentences, matches, k, max_chars, para),
+                  reference(t, matches, k, max_chars, para), what + ", within a paragraph");
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+  }
+  EXPECT_GE(across, 300u);
+}
+
 }  // namespace
 }  // namespace wenyuan::search

@@ -69,6 +69,27 @@ uint32_t OriginMap::origin(uint32_t n) const {
   return orig_at(lo - 1) + (n - norm_at(lo - 1));
 }
 
+uint32_t OriginMap::Cursor::origin(uint32_t n) {
+  const OriginMap& m = *m_;
+  if (m.n_ == 0) return n;  // only for a corrupt map, as origin()
+  if (at_ >= m.n_ || m.norm_at(at_) > n) at_ = 0;
+  if (m.norm_at(at_) > n) return n;  // entry 0 is at 0: corrupt, as origin()
+  // The last entry with norm <= n, at or after at_: gallop to a bound, then bisect.
+  uint32_t lo = at_, step = 1, hi = at_ + 1;  // norm_at(lo) <= n; the answer is in [lo, hi) once norm_at(hi) > n
+  while (hi < m.n_ && m.norm_at(hi) <= n) {
+    lo = hi;
+    step *= 2;
+    hi = step > m.n_ - lo ? m.n_ : lo + step;
+  }
+  while (hi - lo > 1) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (m.norm_at(mid) <= n) lo = mid;
+    else hi = mid;
+  }
+  at_ = lo;
+  return m.orig_at(lo) + (n - m.norm_at(lo));
+}
+
 uint32_t OriginMap::norm_of(uint32_t o) const {
   // Origins never decrease, nor do the origins at the ends of the runs, so:
   // the first run whose last origin is >= o holds the answer.

@@ -40,6 +40,20 @@ class OriginMap {
   uint32_t entries() const { return n_; }
   // n < norm_len().
   uint32_t origin(uint32_t n) const;
+  // origin(n) for positions asked in (mostly) increasing order, as a hit's
+  // sorted occurrences ask: the entry of the last answer is kept and the next
+  // one searched forward from it (galloping), so k answers over a map of e
+  // entries cost about k log(e / k) instead of k log e. Any order is answered
+  // correctly (a smaller n searches from the first entry).
+  class Cursor {
+   public:
+    explicit Cursor(const OriginMap& map) : m_(&map) {}
+    uint32_t origin(uint32_t n);
+
+   private:
+    const OriginMap* m_;
+    uint32_t at_ = 0;  // an entry with norm <= the last n asked (0 at first)
+  };
   // The first normalized position whose origin is >= o (norm_len() if none):
   // std::lower_bound over the dense origin array.
   uint32_t norm_of(uint32_t o) const;

@@ -200,7 +200,14 @@ Result<std::vector<Snippet>> hit_snippets(const HitText& h, const std::vector<do
     }
     cur_byte = text::skip_code_points(buf, cur_byte, is.a - cur_cp);
     cur_cp = is.a;
-    const size_t end_byte = text::skip_code_points(buf, cur_byte, is.b - is.a);
+    // Its end: counted from the start of the block holding code point is.b
+    // when that is after is.a (blocks start at code point boundaries), not
+    // over the whole island.
+    const uint32_t be = rg.block_of_cp(is.b);
+    const size_t end_byte =
+        be > b0 && rg.block_first_cp(be) > is.a
+            ? text::skip_code_points(buf, rg.block_byte_off(be) - rg.block_byte_off(buf_b0), is.b - rg.block_first_cp(be))
+            : text::skip_code_points(buf, cur_byte, is.b - is.a);
     std::string piece(buf.substr(cur_byte, end_byte - cur_byte));
     if (h.visible_only) piece = mask(piece, is.a, h.stored.visible);
     sents.clear();

@@ -181,9 +181,11 @@ std::vector<doc::Span> match_spans(const HitText& h, uint32_t lo, uint32_t hi) {
   std::vector<doc::Span> r;
   for (const auto& [n, starts] : h.occ) {
     const uint32_t m = static_cast<uint32_t>(n->normalized.size());
+    // Starts come sorted (postings, blocks in order): two cursors walk the map.
+    index::OriginMap::Cursor first(h.region.map()), last(h.region.map());
     for (uint32_t s : starts) {
       if (s < lo || s + m > hi) continue;
-      r.push_back({h.origin(s), h.origin(s + m - 1) + 1});
+      r.push_back({first.origin(s), last.origin(s + m - 1) + 1});
     }
   }
   std::sort(r.begin(), r.end(), [](const doc::Span& a, const doc::Span& b) { return a.start < b.start || (a.start == b.start && a.end > b.end); });

@@ -201,6 +201,27 @@ class Builder {
     return count_distinct(keys);
   }
 
+  // Whether no candidate edge can cut a highlight of `matches` (clipped to the
+  // range candidates are proposed in): every merged highlight is one code
+  // point, or the matches are disjoint, none longer than max_chars, and each
+  // inside one sentence (sentences_ are cut at line breaks). Then every edge
+  // candidate_for and window give falls outside every match: a sentence's
+  // edge, the line's or the range's, or, in window, past a match crossing it
+  // (taken whole, or left out whole: the matches being disjoint, the one it
+  // cannot take is not its own).
+  bool cannot_cut(const Matches& matches) const {
+    const auto& all = matches.all();
+    if (std::all_of(all.begin(), all.end(), [](const Range& m) { return m.second == m.first + 1; })) return true;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const Range& m = all[i];
+      if (i > 0 && m.first < matches.reach(i - 1)) return false;
+      if (m.second - m.first > max_chars_) return false;
+      const int k = sentence_at(m.first);
+      if (k < 0 || sentences_[k].first > m.first || sentences_[k].second < m.second) return false;
+    }
+    return true;
+  }
+
   // The sentence index containing code point `p`, or the nearest one before it
   // (sentence spans may leave gaps); -1 if none.
   int sentence_at(uint32_t p) const {
@@ -446,16 +467,56 @@ bool propose(const Builder& b, const std::vector<doc::Span>& matches, std::optio
   return true;
 }
 
+// For each match i (sorted, as Matches holds them) an upper bound on the
+// highlights of any candidate proposed for it: a candidate is at most `max`
+// long and holds the match's start a, so it lies in some [x, x + max) with
+// x in [max(0, a - max + 1), a], and its highlights are at most the matches
+// overlapping that window. Those are the indices [lo(x), hi(x)) (lo(x): the
+// first whose running maximum end passes x; hi(x): the first starting at or
+// after x + max), both non-decreasing in x, so hi - lo is largest where hi has
+// just grown: at x_j = max(0, s_j - max + 1) for a start s_j in
+// [a, a + max - 1] (the lowest x is the one of s_j = a). So bound_i is the
+// largest v_j = hi(x_j) - lo(x_j) over those j: a sliding maximum. It is at
+// most the count of the matches overlapping [a - max + 1, a + max).
+void highlight_bounds(const Matches& ms, uint64_t max, std::vector<uint32_t>& bound) {
+  const auto& all = ms.all();
+  const size_t count = all.size();
+  thread_local std::vector<uint32_t> v;
+  v.resize(count);
+  for (size_t j = 0, lo = 0, hi = 0; j < count; ++j) {
+    const uint64_t s = all[j].first, x = s + 1 > max ? s + 1 - max : 0;  // windows start at 0 or after
+    while (lo < count && ms.reach(lo) <= x) ++lo;
+    while (hi < count && all[hi].first < x + max) ++hi;
+    v[j] = static_cast<uint32_t>(hi - lo);
+  }
+  thread_local std::vector<uint32_t> window;  // indices of v, values decreasing: the sliding maximum
+  window.clear();
+  size_t head = 0;
+  bound.resize(count);
+  for (size_t i = 0, first = 0, end = 0; i < count; ++i) {
+    const uint64_t a = all[i].first;
+    while (end < count && all[end].first < a + max) {  // j with s_j <= a + max - 1
+      while (window.size() > head && v[window.back()] <= v[end]) window.pop_back();
+      window.push_back(static_cast<uint32_t>(end++));
+    }
+    while (first < count && all[first].first < a) ++first;  // j with s_j >= a
+    while (head < window.size() && window[head] < first) ++head;
+    bound[i] = head < window.size() ? v[window[head]] : 0;
+  }
+}
+
 // The greedy choice of the candidates propose() gives (the best, then the best
 // not overlapping it, ...), without building every candidate: a common
 // character's thousand matches make a thousand candidates, and only the few
 // that could win are built and scored. A candidate is at most max_chars long
-// and holds its match's start, so it sees only the matches overlapping
-// [start - max_chars + 1, start + max_chars): their count bounds its highlights,
-// and that or the number of distinct strings of the matches (overlapping ones
-// merged, as highlights are), plus two (a highlight cut at either edge of a
-// candidate is a new string), bounds its distinct strings. Candidates are built in order of that bound, and a choice is made
-// once the best eligible one built beats every bound left. Ties go to the
+// and holds its match's start, so it sees only the matches overlapping one
+// window of max_chars holding that start: the most any such window overlaps
+// bounds its highlights (highlight_bounds), and that or the number of distinct
+// strings of the matches (overlapping ones merged, as highlights are), plus two
+// unless no candidate can cut a highlight (a highlight cut at either edge of a
+// candidate is a new string; Builder::cannot_cut), bounds its distinct strings.
+// Candidates are built in order of that bound, and a choice is made once the
+// best eligible one built beats every bound left. Ties go to the
 // earlier start, then to the earlier match, as in propose() order (where a run
 // of equal candidates was one: equal ranges overlap, so only one is taken).
 std::vector<std::pair<Candidate, size_t>> choose_lazily(const Builder& b, const Matches& ms, const Range& in, size_t k) {
@@ -466,15 +527,22 @@ std::vector<std::pair<Candidate, size_t>> choose_lazily(const Builder& b, const 
   thread_local std::vector<uint32_t> order;
   bound.resize(count);
   order.resize(count);
-  for (size_t i = 0, lo = 0, hi = 0; i < count; ++i) {
-    const uint64_t a = all[i].first, from = a + 1 > max ? a + 1 - max : 0;
-    while (lo < count && ms.reach(lo) <= from) ++lo;
-    while (hi < count && all[hi].first < a + max) ++hi;
-    bound[i] = static_cast<uint32_t>(hi - lo);
-    order[i] = static_cast<uint32_t>(i);
+  highlight_bounds(ms, max, bound);
+  {  // order: by bound, highest first, ties in match order (a counting sort: bounds are at most count)
+    thread_local std::vector<uint32_t> at;
+    const uint32_t top = count == 0 ? 0 : *std::max_element(bound.begin(), bound.end());
+    at.assign(top + 2, 0);
+    for (size_t i = 0; i < count; ++i) ++at[top - bound[i] + 1];
+    for (size_t v = 1; v < at.size(); ++v) at[v] += at[v - 1];
+    for (size_t i = 0; i < count; ++i) order[at[top - bound[i]]++] = static_cast<uint32_t>(i);
   }
-  std::stable_sort(order.begin(), order.end(), [](uint32_t x, uint32_t y) { return bound[x] > bound[y]; });
   const uint32_t strings = std::min<uint32_t>(b.distinct_strings(ms), UINT32_MAX - 2);
+  // A candidate's highlights are whole highlights of the text (merged matches)
+  // unless one of its edges cuts one, which may make a new string: hence the
+  // two more distinct strings. No edge can cut when every highlight is one
+  // code point, nor (see Builder::cannot_cut) when the matches are disjoint and
+  // each lies inside one sentence.
+  const uint32_t cut_strings = b.cannot_cut(ms) ? 0 : 2;
 
   std::vector<std::pair<Candidate, size_t>> picks;
   thread_local std::vector<std::pair<Candidate, size_t>> built;
@@ -495,7 +563,7 @@ std::vector<std::pair<Candidate, size_t>> choose_lazily(const Builder& b, const 
       if (eligible(x) && (!best || beats(x, *best))) best = &x;
     size_t best_at = best ? static_cast<size_t>(best - built.data()) : SIZE_MAX;
     while (next < count) {
-      const uint32_t u = bound[order[next]], du = std::min(strings + 2, u);
+      const uint32_t u = bound[order[next]], du = std::min(strings + cut_strings, u);
       if (best_at != SIZE_MAX) {
         const Candidate& c = built[best_at].first;
         if (c.distinct > du || (c.distinct == du && c.highlights > u)) break;
@@ -551,7 +619,13 @@ std::vector<SnippetChoice> choose_snippets(std::string_view text, const std::vec
 }
 
 Snippet cut_snippet(std::string_view text, const std::vector<doc::Span>& matches, const SnippetChoice& c) {
-  return cut(text, sorted_ranges(matches), c);
+  // Only the matches overlapping the choice count: those sorted, not all (an
+  // island may hold a thousand).
+  std::vector<Range> in;
+  for (const auto& m : matches)
+    if (m.start < c.end && m.end > c.start && m.start < m.end) in.push_back({m.start, m.end});
+  std::sort(in.begin(), in.end());
+  return cut(text, in, c);
 }
 
 std::vector<Snippet> make_snippets(std::string_view text, const std::vector<doc::Span>& sentences,
