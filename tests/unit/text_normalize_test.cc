@@ -145,6 +145,35 @@ TEST(Normalizer, ContextFreeOverRandomSplitsOfRealText) {
   }
 }
 
+// find(s, c) gives the positions of c in normalize(s), and its length, for
+// characters of the text itself, characters only an expansion or a
+// traditional form gives, a deleted one (a space), on real text, text mixing
+// every kind of mapping, and ill-formed UTF-8.
+TEST(Normalizer, FindEqualsSearchingTheNormalizedText) {
+  const Normalizer& n = Normalizer::instance();
+  std::vector<std::string> texts = corpus_texts();
+  texts.push_back("ＡＢ　經濟\n㍿x 株式會社 ㈠ ﬁ 𠀀𝐀 a\u3000b");
+  texts.push_back(std::string("ab\xE4\xB8\n\xFF\x80 cd\xF0\x9F\xE7", 14));
+  texts.push_back("");
+  std::mt19937 rng(7);
+  size_t found = 0;
+  for (const std::string& t : texts) {
+    const std::u32string whole = n.normalize(t);
+    std::vector<char32_t> cs = {U'的', U'经', U'株', U'(', U'a', U'i', U'x', U' ', 0xFFFD, U'𝐀', U'𠀀'};
+    for (int k = 0; k < 6 && !whole.empty(); ++k) cs.push_back(whole[rng() % whole.size()]);
+    for (const char32_t c : cs) {
+      std::vector<uint32_t> want, got = {7};  // appended after what is there, plus base
+      for (size_t p = whole.find(c); p != std::u32string::npos; p = whole.find(c, p + 1))
+        want.push_back(static_cast<uint32_t>(p + 100));
+      want.insert(want.begin(), 7);
+      ASSERT_EQ(n.find(t, c, got, 100), whole.size());
+      ASSERT_EQ(got, want) << "char U+" << std::hex << static_cast<uint32_t>(c);
+      found += want.size() - 1;
+    }
+  }
+  EXPECT_GT(found, 1000u);
+}
+
 TEST(Normalizer, IdempotentOnRealText) {
   for (const std::string& text : corpus_texts()) {
     const std::string once = norm(text);

@@ -21,12 +21,6 @@ namespace {
 using index::DocMeta;
 using index::Segment;
 
-// All starts of the one-code-point `c` in `hay`.
-void find_all(std::u32string_view hay, char32_t c, std::vector<uint32_t>& out) {
-  for (size_t at = hay.find(c); at != std::u32string_view::npos; at = hay.find(c, at + 1))
-    out.push_back(static_cast<uint32_t>(at));
-}
-
 // Position-space starts of term `t` (two or more code points) in doc `d`: the
 // positions the engine matched (docs/index-format.md "Grams": the covering
 // bigrams at p + offset, exact without reading text).
@@ -136,21 +130,19 @@ Status load_hit_text(const Segment& seg, uint32_t d, const std::vector<const Que
       while (b1 > b0 && rg.block_first_norm(b1 - 1) >= need.hi) --b1;
     }
     h.text_b0 = h.text_b1 = b0;
-    thread_local std::u32string chars;
     size_t in_range = 0;  // occurrences kept inside [lo, hi)
     for (uint32_t b = b0; b < b1; ++b) {
       if (std::all_of(ones.begin(), ones.end(), [](const One& o) { return o.left == 0; })) break;
       const size_t from = h.stored.text.size();
       WENYUAN_RETURN_IF_ERROR(rg.decode(b, b + 1, h.stored.text));
       h.text_b1 = b + 1;
-      chars.clear();
-      norm.normalize(std::string_view(h.stored.text).substr(from), chars);
+      const std::string_view block = std::string_view(h.stored.text).substr(from);
       const uint32_t first = rg.block_first_norm(b);
       for (One& o : ones) {
         if (o.left == 0) continue;
         auto& starts = h.occ[o.slot].second;
         at.clear();
-        find_all(chars, o.c, at);
+        norm.find(block, o.c, at);  // the block's normalized text, not built
         for (uint32_t a : at) {
           const uint32_t s = first + a;
           if (o.left != kUnknown && o.left > 0) --o.left;

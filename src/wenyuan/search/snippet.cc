@@ -41,7 +41,7 @@ bool is_edge_space(char32_t c) { return text::is_space(c) || c == 0x200B || c ==
 class Matches {
  public:
   explicit Matches(std::vector<Range> ms) : ms_(std::move(ms)) {
-    std::sort(ms_.begin(), ms_.end());
+    if (!std::is_sorted(ms_.begin(), ms_.end())) std::sort(ms_.begin(), ms_.end());
     reach_.reserve(ms_.size());
     for (const auto& m : ms_) reach_.push_back(reach_.empty() ? m.second : std::max(reach_.back(), m.second));
   }
@@ -366,11 +366,23 @@ class Builder {
     if (keys.size() < 2) return static_cast<uint32_t>(keys.size());
     const std::u32string_view all(cps_);
     auto str = [&](const HighlightKey& k) { return all.substr(k.at, k.len); };
-    std::sort(keys.begin(), keys.end(), [&](const HighlightKey& x, const HighlightKey& y) {
-      return x.hash != y.hash ? x.hash < y.hash : str(x) < str(y);
-    });
-    uint32_t d = 1;
-    for (size_t i = 1; i < keys.size(); ++i) d += keys[i].hash != keys[i - 1].hash || str(keys[i]) != str(keys[i - 1]);
+    // By hash (cheap compares: a common term's thousand highlights are one
+    // string); a run of equal hashes is sorted by content only when its
+    // strings differ (a collision), so it counts as many as they are.
+    std::sort(keys.begin(), keys.end(), [](const HighlightKey& x, const HighlightKey& y) { return x.hash < y.hash; });
+    uint32_t d = 0;
+    for (size_t i = 0, j = 0; i < keys.size(); i = j) {
+      bool same = true;
+      for (j = i + 1; j < keys.size() && keys[j].hash == keys[i].hash; ++j) same = same && str(keys[j]) == str(keys[i]);
+      if (same) {
+        ++d;
+        continue;
+      }
+      std::sort(keys.begin() + static_cast<std::ptrdiff_t>(i), keys.begin() + static_cast<std::ptrdiff_t>(j),
+                [&](const HighlightKey& x, const HighlightKey& y) { return str(x) < str(y); });
+      ++d;
+      for (size_t k = i + 1; k < j; ++k) d += str(keys[k]) != str(keys[k - 1]);
+    }
     return d;
   }
 
@@ -481,7 +493,8 @@ bool propose(const Builder& b, const std::vector<doc::Span>& matches, std::optio
 void highlight_bounds(const Matches& ms, uint64_t max, std::vector<uint32_t>& bound) {
   const auto& all = ms.all();
   const size_t count = all.size();
-  thread_local std::vector<uint32_t> v;
+  thread_local std::vector<uint32_t> v_buf;
+  std::vector<uint32_t>& v = v_buf;  // one TLS lookup, not one per use
   v.resize(count);
   for (size_t j = 0, lo = 0, hi = 0; j < count; ++j) {
     const uint64_t s = all[j].first, x = s + 1 > max ? s + 1 - max : 0;  // windows start at 0 or after
@@ -489,7 +502,8 @@ void highlight_bounds(const Matches& ms, uint64_t max, std::vector<uint32_t>& bo
     while (hi < count && all[hi].first < x + max) ++hi;
     v[j] = static_cast<uint32_t>(hi - lo);
   }
-  thread_local std::vector<uint32_t> window;  // indices of v, values decreasing: the sliding maximum
+  thread_local std::vector<uint32_t> window_buf;
+  std::vector<uint32_t>& window = window_buf;  // indices of v, values decreasing: the sliding maximum
   window.clear();
   size_t head = 0;
   bound.resize(count);

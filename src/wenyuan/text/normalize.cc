@@ -320,6 +320,34 @@ void Normalizer::normalize(std::string_view s, std::u32string& out, std::vector<
   }
 }
 
+size_t Normalizer::find(std::string_view s, char32_t c, std::vector<uint32_t>& at, uint32_t base) const {
+  const Plane& bmp = table_->plane(0);
+  const char32_t* bmp_entry = bmp.entry.get();
+  size_t n = 0;  // normalized code points so far
+  for (size_t i = 0; i < s.size();) {
+    const char32_t cp = next_code_point(s, i);  // always < kCodePointLimit
+    const Plane* plane = &bmp;
+    char32_t e;
+    if (cp < kPlaneSize) {
+      e = bmp_entry[cp];
+    } else {
+      plane = &table_->plane(cp);
+      e = plane->entry[cp & 0xFFFF];
+    }
+    if (e < kPoolTag) {
+      if (e == c) at.push_back(static_cast<uint32_t>(base + n));
+      ++n;
+    } else {
+      const size_t len = (e >> 24) & 0x7F;
+      const char32_t* m = plane->pool.data() + (e & 0xFFFFFF);
+      for (size_t k = 0; k < len; ++k)
+        if (m[k] == c) at.push_back(static_cast<uint32_t>(base + n + k));
+      n += len;
+    }
+  }
+  return n;
+}
+
 std::u32string Normalizer::normalize(std::string_view s) const {
   std::u32string out;
   normalize(s, out);

@@ -36,6 +36,11 @@ class Normalizer {
   void normalize(std::string_view s, std::u32string& out, std::vector<uint32_t>* origin = nullptr,
                  uint32_t origin_base = 0) const;
 
+  // The positions of `c` in normalize(s), plus `base`, appended to `at`,
+  // without building the normalized text (a hit's one-character term is
+  // looked for this way, block by block); returns normalize(s).size().
+  size_t find(std::string_view s, char32_t c, std::vector<uint32_t>& at, uint32_t base = 0) const;
+
   std::u32string normalize(std::string_view s) const;
   std::string normalize_utf8(std::string_view s) const;
 
