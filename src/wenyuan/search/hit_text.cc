@@ -69,6 +69,7 @@ std::vector<doc::Span> clip_to(const std::vector<doc::Span>& spans, const std::v
 
 Status load_hit_text(const Segment& seg, uint32_t d, const std::vector<const QueryNode*>& positives, HitText& h,
                      bool visible_only, OccurrenceNeed need) {
+  h.has_spans = false;
   h.seg = &seg;
   h.doc = d;
   h.visible_only = visible_only;
@@ -156,8 +157,14 @@ Status load_hit_text(const Segment& seg, uint32_t d, const std::vector<const Que
       // kMaxMatches-th range match_spans gives starts before that, the
       // ranges it returns no longer change (it stops at that range).
       if (!need.every && in_range >= kMaxMatches && b + 1 < b1) {
-        const std::vector<doc::Span> got = match_spans(h, need.lo, need.hi);
-        if (got.size() >= kMaxMatches && got.back().start < rg.block_first_cp(b + 1)) break;
+        std::vector<doc::Span> got = match_spans(h, need.lo, need.hi);
+        if (got.size() >= kMaxMatches && got.back().start < rg.block_first_cp(b + 1)) {
+          h.spans = std::move(got);
+          h.spans_lo = need.lo;
+          h.spans_hi = need.hi;
+          h.has_spans = true;
+          break;
+        }
       }
     }
   }
@@ -170,6 +177,7 @@ Status load_hit_text(const Segment& seg, uint32_t d, const std::vector<const Que
 
 // Match ranges in original code points, restricted to normalized text range [lo, hi).
 std::vector<doc::Span> match_spans(const HitText& h, uint32_t lo, uint32_t hi) {
+  if (h.has_spans && h.spans_lo == lo && h.spans_hi == hi) return h.spans;
   std::vector<doc::Span> r;
   for (const auto& [n, starts] : h.occ) {
     const uint32_t m = static_cast<uint32_t>(n->normalized.size());

@@ -37,6 +37,11 @@ struct HitText {
   uint32_t text_b0 = 0, text_b1 = 0;
   std::u32string title;           // normalized title
   std::vector<std::pair<const QueryNode*, std::vector<uint32_t>>> occ;  // text-relative normalized starts
+  // match_spans(*this, spans_lo, spans_hi) when load_hit_text computed it to
+  // decide it could stop (occ final by then): given back, not recomputed.
+  bool has_spans = false;
+  uint32_t spans_lo = 0, spans_hi = 0;
+  std::vector<doc::Span> spans;
 
   uint32_t origin(uint32_t n) const { return region.map().origin(n); }
   uint32_t norm_of(uint32_t o) const { return region.map().norm_of(o); }

@@ -212,12 +212,13 @@ class Builder {
   bool cannot_cut(const Matches& matches) const {
     const auto& all = matches.all();
     if (std::all_of(all.begin(), all.end(), [](const Range& m) { return m.second == m.first + 1; })) return true;
+    size_t k = 0;  // the sentence holding the last match (both sorted: walked, not searched)
     for (size_t i = 0; i < all.size(); ++i) {
       const Range& m = all[i];
       if (i > 0 && m.first < matches.reach(i - 1)) return false;
       if (m.second - m.first > max_chars_) return false;
-      const int k = sentence_at(m.first);
-      if (k < 0 || sentences_[k].first > m.first || sentences_[k].second < m.second) return false;
+      while (k < sentences_.size() && sentences_[k].second <= m.first) ++k;
+      if (k == sentences_.size() || sentences_[k].first > m.first || sentences_[k].second < m.second) return false;
     }
     return true;
   }
