@@ -582,6 +582,10 @@ std::vector<std::pair<Candidate, size_t>> choose_lazily(const Builder& b, const 
       if (best_at != SIZE_MAX) {
         const Candidate& c = built[best_at].first;
         if (c.distinct > du || (c.distinct == du && c.highlights > u)) break;
+        // A tie at best is lost by a later start: the rest of this bound's
+        // candidates (in match order) start at or after all[i].first - max + 1,
+        // and every later bound is beaten as above. So none can win this round.
+        if (c.distinct == du && c.highlights == u && all[order[next]].first + 1 > max + c.range.first) break;
       }
       const size_t i = order[next++];
       Candidate c;
