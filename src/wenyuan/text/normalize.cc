@@ -246,6 +246,30 @@ struct Normalizer::Table {
     return p;
   }
 
+  // The table walk of normalize() and find(), defined once: for each code
+  // point of UTF-8 `s`, in order, with its index among them (from 0),
+  // one(index, c) when it maps to the one code point c, or many(index, run)
+  // when it maps to a run of the pool (empty: deleted, as whitespace).
+  template <typename One, typename Many>
+  void walk(std::string_view s, One&& one, Many&& many) {
+    const Plane& bmp = plane(0);
+    const char32_t* bmp_entry = bmp.entry.get();
+    uint32_t index = 0;
+    for (size_t i = 0; i < s.size(); ++index) {
+      const char32_t cp = next_code_point(s, i);  // always < kCodePointLimit
+      const Plane* p = &bmp;
+      char32_t e;
+      if (cp < kPlaneSize) {
+        e = bmp_entry[cp];
+      } else {
+        p = &plane(cp);
+        e = p->entry[cp & 0xFFFF];
+      }
+      if (e < kPoolTag) one(index, e);
+      else many(index, std::u32string_view(p->pool).substr(e & 0xFFFFFF, (e >> 24) & 0x7F));
+    }
+  }
+
   void build(char32_t plane_number, Plane& p) const {
     const char32_t base = plane_number << 16;
     p.entry = std::make_unique<char32_t[]>(kPlaneSize);
@@ -294,57 +318,33 @@ std::u32string_view Normalizer::map(char32_t cp) const {
 
 void Normalizer::normalize(std::string_view s, std::u32string& out, std::vector<uint32_t>* origin,
                            uint32_t origin_base) const {
-  const Plane& bmp = table_->plane(0);
-  const char32_t* bmp_entry = bmp.entry.get();
   out.reserve(out.size() + s.size() / 2 + 8);
   if (origin) origin->reserve(origin->size() + s.size() / 2 + 8);
-  uint32_t index = origin_base;
-  for (size_t i = 0; i < s.size(); ++index) {
-    const char32_t cp = next_code_point(s, i);  // always < kCodePointLimit
-    const Plane* plane = &bmp;
-    char32_t e;
-    if (cp < kPlaneSize) {
-      e = bmp_entry[cp];
-    } else {
-      plane = &table_->plane(cp);
-      e = plane->entry[cp & 0xFFFF];
-    }
-    if (e < kPoolTag) {
-      out.push_back(e);
-      if (origin) origin->push_back(index);
-    } else {
-      const size_t len = (e >> 24) & 0x7F;
-      out.append(plane->pool, e & 0xFFFFFF, len);
-      if (origin) origin->insert(origin->end(), len, index);
-    }
-  }
+  table_->walk(
+      s,
+      [&](uint32_t index, char32_t c) {
+        out.push_back(c);
+        if (origin) origin->push_back(origin_base + index);
+      },
+      [&](uint32_t index, std::u32string_view run) {
+        out.append(run);
+        if (origin) origin->insert(origin->end(), run.size(), origin_base + index);
+      });
 }
 
 size_t Normalizer::find(std::string_view s, char32_t c, std::vector<uint32_t>& at, uint32_t base) const {
-  const Plane& bmp = table_->plane(0);
-  const char32_t* bmp_entry = bmp.entry.get();
   size_t n = 0;  // normalized code points so far
-  for (size_t i = 0; i < s.size();) {
-    const char32_t cp = next_code_point(s, i);  // always < kCodePointLimit
-    const Plane* plane = &bmp;
-    char32_t e;
-    if (cp < kPlaneSize) {
-      e = bmp_entry[cp];
-    } else {
-      plane = &table_->plane(cp);
-      e = plane->entry[cp & 0xFFFF];
-    }
-    if (e < kPoolTag) {
-      if (e == c) at.push_back(static_cast<uint32_t>(base + n));
-      ++n;
-    } else {
-      const size_t len = (e >> 24) & 0x7F;
-      const char32_t* m = plane->pool.data() + (e & 0xFFFFFF);
-      for (size_t k = 0; k < len; ++k)
-        if (m[k] == c) at.push_back(static_cast<uint32_t>(base + n + k));
-      n += len;
-    }
-  }
+  table_->walk(
+      s,
+      [&](uint32_t, char32_t x) {
+        if (x == c) at.push_back(static_cast<uint32_t>(base + n));
+        ++n;
+      },
+      [&](uint32_t, std::u32string_view run) {
+        for (size_t k = 0; k < run.size(); ++k)
+          if (run[k] == c) at.push_back(static_cast<uint32_t>(base + n + k));
+        n += run.size();
+      });
   return n;
 }
 
