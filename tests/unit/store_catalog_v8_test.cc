@@ -98,22 +98,7 @@ TEST_F(CatalogV8Test, AVersion7CatalogIsRewrittenToOneCopyAndReadsTheSame) {
   // A v7 file holding these rows as v7 stored them (a second copy of the packed
   // outline, spans as u32 pairs): the rows are copied column by column into a
   // catalog migrated to 7, so opening it runs step 8 and every later one.
-  const fs::path latest = dir_ / "latest.db";
-  fs::rename(path_, latest);
-  {
-    auto db = raw(path_);
-    ASSERT_TRUE(db.is_ok());
-    ASSERT_TRUE(migrate(*db, 7).is_ok());
-    ASSERT_TRUE(db->exec("ATTACH DATABASE '" + latest.string() + "' AS src").is_ok());
-    for (const char* table : {"documents", "bodies"}) {
-      auto cols = db->query_text(std::string("SELECT group_concat(name, ', ') FROM pragma_table_info('") + table + "')");
-      ASSERT_TRUE(cols.is_ok()) << cols.status().message();
-      const Status st = db->exec("INSERT INTO main." + std::string(table) + " (" + *cols + ") SELECT " + *cols +
-                                 " FROM src." + table);
-      ASSERT_TRUE(st.is_ok()) << st.message();
-    }
-    ASSERT_TRUE(db->exec("DETACH DATABASE src").is_ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(as_older_catalog(7));
   sql_exec("UPDATE documents SET public_outline = outline WHERE public_outline = X''");
   for (const auto* d : {&same, &cut}) {
     sql_exec("UPDATE bodies SET paragraphs = X'" + hex(spans_to_blob(d->paragraphs)) + "', sentences = X'" +

@@ -63,21 +63,10 @@ TEST_F(CatalogV9Test, AVersion8CatalogsLinesBecomeKeysWithTheirCounts) {
   }
   // The documents copied column by column into a catalog migrated to 8, and
   // their edge lines written as v8 wrote them (text; v8's triggers count them).
-  const fs::path latest = dir_ / "latest.db";
-  fs::rename(path_, latest);
+  ASSERT_NO_FATAL_FAILURE(as_older_catalog(8));
   {
     auto db = raw(path_);
     ASSERT_TRUE(db.is_ok());
-    ASSERT_TRUE(migrate(*db, 8).is_ok());
-    ASSERT_TRUE(db->exec("ATTACH DATABASE '" + latest.string() + "' AS src").is_ok());
-    for (const char* table : {"documents", "bodies"}) {
-      auto cols = db->query_text(std::string("SELECT group_concat(name, ', ') FROM pragma_table_info('") + table + "')");
-      ASSERT_TRUE(cols.is_ok()) << cols.status().message();
-      const Status st = db->exec("INSERT INTO main." + std::string(table) + " (" + *cols + ") SELECT " + *cols +
-                                 " FROM src." + table);
-      ASSERT_TRUE(st.is_ok()) << st.message();
-    }
-    ASSERT_TRUE(db->exec("DETACH DATABASE src").is_ok());
     for (const auto& [id, line] : std::vector<std::pair<std::string, std::string>>{
              {a.id, "页眉"}, {a.id, "甲的末行"}, {b.id, "页眉"}}) {
       const Status st = db->exec("INSERT INTO edge_lines (line, rid) SELECT '" + line +
