@@ -855,15 +855,15 @@ TEST(StoreCodec, RejectsMalformedBlobsAndJson) {
 
 // Outline kinds are stored by name: every kind comes back as itself, and a name
 // no build writes is corruption, as an unknown region kind is.
-// decompress_prefix: the start of the content, at least N code points, over
+// decompress_head: the start of the content, at least N code points, over
 // several 16 KB steps of a long text; damage is an error, never a shorter text.
-TEST(StoreCodec, DecompressPrefixGivesTheStartAndRefusesDamage) {
+TEST(StoreCodec, DecompressHeadGivesTheStartAndRefusesDamage) {
   std::string text;
   for (int i = 0; text.size() < 200'000; ++i) text += "第" + std::to_string(i) + "条　依法行政，ab。\n";
   const size_t chars = text::decode_utf8(text).size();
   const std::string frame = compress(text);
   for (const size_t n : {size_t{1}, size_t{7}, size_t{5'000}, size_t{16'384}, chars / 2, chars - 1, chars, chars + 1}) {
-    auto got = decompress_prefix(frame, n);
+    auto got = decompress_head(frame, n);
     ASSERT_TRUE(got.is_ok()) << got.status().message();
     EXPECT_EQ(text.compare(0, got->size(), *got), 0) << n;
     EXPECT_GE(text::decode_utf8(*got).size(), std::min(n, chars)) << n;
@@ -871,11 +871,11 @@ TEST(StoreCodec, DecompressPrefixGivesTheStartAndRefusesDamage) {
       EXPECT_LT(got->size(), text.size()) << "decoded all of it for " << n;
     }
   }
-  EXPECT_EQ(*decompress_prefix(frame, chars), text);
-  EXPECT_TRUE(decompress_prefix(frame, 0)->empty());
-  EXPECT_TRUE(decompress_prefix("", 10)->empty());
-  EXPECT_EQ(decompress_prefix(frame.substr(0, frame.size() / 2), chars).status().code(), StatusCode::kCorruption);
-  EXPECT_EQ(decompress_prefix("not a zstd frame", 10).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(*decompress_head(frame, chars), text);
+  EXPECT_TRUE(decompress_head(frame, 0)->empty());
+  EXPECT_TRUE(decompress_head("", 10)->empty());
+  EXPECT_EQ(decompress_head(frame.substr(0, frame.size() / 2), chars).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(decompress_head("not a zstd frame", 10).status().code(), StatusCode::kCorruption);
 }
 
 TEST(StoreCodec, OutlineKindsRoundTripByName) {

@@ -73,7 +73,7 @@ Result<std::string> read_original(std::string_view frame, int64_t codec, std::st
 // Reads one row of WENYUAN_DOCUMENT_COLUMNS; without `outlines`, outline and
 // public_outline stay empty (Catalog::get_without_outlines); with `text_up_to`,
 // text holds at least that many code points of its start (codec.h
-// decompress_prefix), not necessarily all of it.
+// decompress_head), not necessarily all of it.
 Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines = true,
                                     std::optional<uint32_t> text_up_to = std::nullopt);
 

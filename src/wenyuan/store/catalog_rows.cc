@@ -124,7 +124,7 @@ Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines, s
   d.content_hash = s.column_text(16);
   d.imported_at = s.column_int(17);
   Result<std::string> text =
-      text_up_to ? decompress_prefix(s.column_blob(18), *text_up_to) : decompress(s.column_blob(18));
+      text_up_to ? decompress_head(s.column_blob(18), *text_up_to) : decompress(s.column_blob(18));
   if (!text.is_ok()) return fail(text.status().with_context("text"));
   d.text = std::move(text).value();
   const int64_t spans_codec = s.column_int(kDocumentColumnCount - 1);  // b.spans_codec, the last

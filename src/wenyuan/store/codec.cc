@@ -299,6 +299,14 @@ Result<size_t> frame_size(std::string_view frame, size_t max_size) {
   return static_cast<size_t>(size);
 }
 
+// This thread's decompression context, reset (null if zstd cannot make one):
+// creating one a call costs more than decoding a small frame.
+ZSTD_DCtx* thread_dctx() {
+  thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  if (dctx) ZSTD_DCtx_reset(dctx.get(), ZSTD_reset_session_and_parameters);
+  return dctx.get();
+}
+
 // `out` sized by frame_size, `n` what zstd returned decoding into it.
 Result<std::string> checked_output(std::string out, size_t n) {
   if (ZSTD_isError(n)) return Status::corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
@@ -316,12 +324,10 @@ Result<std::string> decompress(std::string_view frame, size_t max_size) {
   return checked_output(std::move(out), n);
 }
 
-Result<std::string> decompress_prefix(std::string_view frame, size_t code_points) {
+Result<std::string> decompress_head(std::string_view frame, size_t code_points) {
   if (frame.empty() || code_points == 0) return std::string();
-  thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
-  if (!dctx) return Status::internal("zstd: out of memory");
-  ZSTD_DCtx* d = dctx.get();
-  ZSTD_DCtx_reset(d, ZSTD_reset_session_and_parameters);
+  ZSTD_DCtx* d = thread_dctx();
+  if (d == nullptr) return Status::internal("zstd: out of memory");
   constexpr size_t kStep = 16 * 1024;
   std::string out;
   size_t counted = 0;  // code points started in out (its lead bytes)
@@ -345,9 +351,6 @@ namespace {
 
 struct CCtxFree {
   void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
-};
-struct DCtxFree {
-  void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
 };
 
 void check(size_t rc) {
@@ -388,10 +391,8 @@ std::string compress_with_prefix(std::string_view raw, std::string_view prefix, 
 Result<std::string> decompress_with_prefix(std::string_view frame, std::string_view prefix, size_t max_size) {
   if (frame.empty()) return std::string();
   WENYUAN_ASSIGN_OR_RETURN(const size_t size, frame_size(frame, max_size));
-  thread_local std::unique_ptr<ZSTD_DCtx, DCtxFree> dctx(ZSTD_createDCtx());
-  if (!dctx) return Status::internal("zstd: out of memory");
-  ZSTD_DCtx* d = dctx.get();
-  ZSTD_DCtx_reset(d, ZSTD_reset_session_and_parameters);
+  ZSTD_DCtx* d = thread_dctx();
+  if (d == nullptr) return Status::internal("zstd: out of memory");
   if (!prefix.empty()) {
     const size_t rc = ZSTD_DCtx_refPrefix(d, prefix.data(), prefix.size());
     if (ZSTD_isError(rc)) return Status::internal(std::string("zstd: ") + ZSTD_getErrorName(rc));

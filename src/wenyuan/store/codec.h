@@ -79,7 +79,7 @@ Result<std::string> decompress(std::string_view frame, size_t max_size = size_t{
 // of UTF-8 (all of it if it has fewer), decoded in 16 KB steps and stopped as
 // soon as they are out; for checking a slice near the start of a long text
 // without decoding the rest. Corruption as decompress.
-Result<std::string> decompress_prefix(std::string_view frame, size_t code_points);
+Result<std::string> decompress_head(std::string_view frame, size_t code_points);
 
 // A zstd frame of `raw` that may refer back into `prefix` (zstd's raw-content
 // prefix): the bytes of `raw` also found in `prefix` cost a few bytes each. It
