@@ -122,6 +122,20 @@ void expect_same(const std::vector<Snippet>& got, const std::vector<Snippet>& wa
   }
 }
 
+// make_snippets against the brute force for `matches` over the whole text and,
+// as a paragraph hit, confined to one paragraph of `t` picked by `rng`.
+template <typename Rng>
+void expect_same_whole_and_in_a_paragraph(const Text& t, const std::vector<doc::Span>& matches, size_t k,
+                                          size_t max_chars, Rng& rng, const std::string& what) {
+  expect_same(make_snippets(t.utf8, t.sentences, matches, k, max_chars), reference(t, matches, k, max_chars, {}), what);
+  if (::testing::Test::HasFatalFailure()) return;
+  if (!t.paragraphs.empty()) {
+    const doc::Span para = t.paragraphs[rng() % t.paragraphs.size()];
+    expect_same(make_snippets(t.utf8, t.sentences, matches, k, max_chars, para),
+                reference(t, matches, k, max_chars, para), what + ", within a paragraph");
+  }
+}
+
 TEST(SnippetOracle, ChoiceEqualsBruteForceOnRealText) {
   const std::vector<Text> texts = load_texts();
   ASSERT_GT(texts.size(), 10u);
@@ -160,15 +174,9 @@ TEST(SnippetOracle, ChoiceEqualsBruteForceOnRealText) {
     const size_t max_chars = std::uniform_int_distribution<size_t>(8, 220)(rng);
     const std::string what = "round " + std::to_string(round) + ", " + std::to_string(matches.size()) +
                              " matches, k " + std::to_string(k) + ", max_chars " + std::to_string(max_chars);
-    expect_same(make_snippets(t.utf8, t.sentences, matches, k, max_chars), reference(t, matches, k, max_chars, {}), what);
+    // Whole, and confined to a paragraph (a paragraph hit).
+    expect_same_whole_and_in_a_paragraph(t, matches, k, max_chars, rng, what);
     if (::testing::Test::HasFatalFailure()) return;
-    // Confined to a paragraph (a paragraph hit).
-    if (!t.paragraphs.empty()) {
-      const doc::Span para = t.paragraphs[rng() % t.paragraphs.size()];
-      expect_same(make_snippets(t.utf8, t.sentences, matches, k, max_chars, para),
-                  reference(t, matches, k, max_chars, para), what + ", within a paragraph");
-      if (::testing::Test::HasFatalFailure()) return;
-    }
     // choose + cut is make_snippets.
     const auto chosen = choose_snippets(t.utf8, t.sentences, matches, k, max_chars);
     const auto made = make_snippets(t.utf8, t.sentences, matches, k, max_chars);
@@ -224,14 +232,8 @@ TEST(SnippetOracle, ChoiceEqualsBruteForceWithTermsAcrossSentenceEdges) {
     const size_t max_chars = std::uniform_int_distribution<size_t>(2, 120)(rng);  // from 2: terms longer than it
     const std::string what = "round " + std::to_string(round) + ", " + std::to_string(matches.size()) +
                              " matches, k " + std::to_string(k) + ", max_chars " + std::to_string(max_chars);
-    expect_same(make_snippets(t.utf8, t.sentences, matches, k, max_chars), reference(t, matches, k, max_chars, {}), what);
+    expect_same_whole_and_in_a_paragraph(t, matches, k, max_chars, rng, what);
     if (::testing::Test::HasFatalFailure()) return;
-    if (!t.paragraphs.empty()) {
-      const doc::Span para = t.paragraphs[rng() % t.paragraphs.size()];
-      expect_same(make_snippets(t.utf8, t.sentences, matches, k, max_chars, para),
-                  reference(t, matches, k, max_chars, para), what + ", within a paragraph");
-      if (::testing::Test::HasFatalFailure()) return;
-    }
   }
   EXPECT_GE(across, 300u);
 }
