@@ -247,8 +247,9 @@ TEST_F(SmallIndex, IdsOnlyFullSetKeepsTheOrder) {
   EXPECT_LT(distinct, 29);
 }
 
-// Folding reads text for the page only (search_folded: the window searched
-// without text, then the page's ranked span with it). Its pages must equal the
+// Folding reads text for the page only (search_folded: the query executed once,
+// its ranked ids folded, text read for the page's hits). Its pages,
+// and the count of hits left after folding, must equal the
 // one-search way, the reference here: the whole window searched with snippets,
 // folded with collapse(), the page cut. Clusters of several sizes, pages deep
 // enough that the window grows, member and non-member, relevance and date.
@@ -272,7 +273,7 @@ TEST_F(SmallIndex, FoldedPagesReadTextForThePageAloneAndMatchOneSearch) {
     return it == cluster.end() ? std::nullopt : std::optional<uint64_t>(it->second);
   };
   Engine e(*index_);
-  int compared = 0, same_document_on_a_page = 0;
+  int compared = 0, same_document_on_a_page = 0, paragraph_counts_known = 0;
   for (auto unit : {SearchRequest::Unit::kDocument, SearchRequest::Unit::kParagraph})
   for (auto sort : {SearchRequest::Sort::kRelevance, SearchRequest::Sort::kDate}) {
     for (bool vis : {false, true}) {
@@ -297,6 +298,16 @@ TEST_F(SmallIndex, FoldedPagesReadTextForThePageAloneAndMatchOneSearch) {
         std::vector<Hit> hits = all->hits;
         const auto folded = collapse(hits, of);
         EXPECT_EQ(got->result.total, all->total);
+        // 「共 N 篇」: every match folded. The document unit knows it (80
+        // matches fit the fold window), whether or not the window it ordered
+        // reached them all; the paragraph unit when its window did.
+        if (unit == SearchRequest::Unit::kDocument) {
+          ASSERT_TRUE(got->shown_total.has_value());
+          EXPECT_EQ(*got->shown_total, hits.size());
+        } else if (got->shown_total) {
+          EXPECT_EQ(*got->shown_total, hits.size());
+          ++paragraph_counts_known;
+        }
         ASSERT_EQ(got->result.hits.size(), std::min<size_t>(5, hits.size() > offset ? hits.size() - offset : 0));
         for (size_t i = 0; i < got->result.hits.size(); ++i) {
           const Hit& a = got->result.hits[i];
@@ -332,6 +343,8 @@ TEST_F(SmallIndex, FoldedPagesReadTextForThePageAloneAndMatchOneSearch) {
   // paragraph unit hold two hits of one document.
   EXPECT_EQ(compared, 2 * 2 * 2 * 4 * 5);
   EXPECT_GT(same_document_on_a_page, 0);
+  EXPECT_GT(paragraph_counts_known, 0);  // the deep pages' windows grew to every paragraph
+  EXPECT_LT(paragraph_counts_known, 2 * 2 * 4);  // the first pages' did not
 }
 
 TEST_F(SmallIndex, ParagraphUnit) {

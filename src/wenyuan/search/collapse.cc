@@ -1,90 +1,147 @@
 #include "wenyuan/search/collapse.h"
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
-namespace wenyuan::search {
-
-std::vector<std::vector<std::string>> collapse(std::vector<Hit>& hits, const ClusterOf& cluster_of, size_t limit) {
-  std::vector<Hit> kept;
-  std::vector<std::vector<std::string>> folded;
-  std::unordered_map<uint64_t, size_t> first_of;  // cluster -> index in kept
-  for (auto& h : hits) {
-    const auto c = cluster_of ? cluster_of(h.id) : std::nullopt;
-    if (c) {
-      auto it = first_of.find(*c);
-      if (it != first_of.end()) {
-        folded[it->second].push_back(h.id);
-        continue;
-      }
-    }
-    if (limit != 0 && kept.size() == limit) continue;  // later hits may still fold into kept ones
-    if (c) first_of.emplace(*c, kept.size());
-    kept.push_back(std::move(h));
-    folded.emplace_back();
-  }
-  hits = std::move(kept);
-  return folded;
-}
-
-}  // namespace wenyuan::search
+#include "wenyuan/search/collection.h"
+#include "wenyuan/search/execution.h"
 
 namespace wenyuan::search {
 
 namespace {
 
-bool same_hit(const Hit& a, const Hit& b) {
-  if (a.id != b.id || a.paragraph.has_value() != b.paragraph.has_value()) return false;
-  return !a.paragraph || (a.paragraph->start == b.paragraph->start && a.paragraph->end == b.paragraph->end);
+// The folding rule, over `n` ranked ids (id_at(i): the id of rank i): a rank is
+// kept if it is the first of its cluster (or has none), unless `limit` (0: no
+// limit) ranks are kept already; a later rank of a kept cluster is folded into
+// it. kept: the kept ranks, ascending; folded[k]: the ids folded into kept[k].
+struct Fold {
+  std::vector<size_t> kept;
+  std::vector<std::vector<std::string>> folded;
+};
+
+template <typename IdAt>
+Fold fold_ranks(size_t n, const IdAt& id_at, const ClusterOf& cluster_of, size_t limit) {
+  Fold out;
+  std::unordered_map<uint64_t, size_t> first_of;  // cluster -> index in kept
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& id = id_at(i);
+    const auto c = cluster_of ? cluster_of(id) : std::nullopt;
+    if (c) {
+      auto it = first_of.find(*c);
+      if (it != first_of.end()) {
+        out.folded[it->second].push_back(id);
+        continue;
+      }
+    }
+    if (limit != 0 && out.kept.size() == limit) continue;  // later hits may still fold into kept ones
+    if (c) first_of.emplace(*c, out.kept.size());
+    out.kept.push_back(i);
+    out.folded.emplace_back();
+  }
+  return out;
 }
 
-// The folding loop: the first ranked hits of `r` from 0, twice as many as the
-// page needs and more while folding leaves the page short, folded; the page cut.
-// `rank` (if given) receives each page hit's rank among the unfolded hits.
-Result<FoldedResult> fold_window(const Engine& engine, const Query& q, const SearchRequest& r,
-                                 const ClusterOf& cluster_of, std::vector<size_t>* rank) {
-  const size_t want = r.offset + r.limit;
-  FoldedResult out;
+}  // namespace
+
+std::vector<std::vector<std::string>> collapse(std::vector<Hit>& hits, const ClusterOf& cluster_of, size_t limit) {
+  Fold f = fold_ranks(hits.size(), [&](size_t i) -> const std::string& { return hits[i].id; }, cluster_of, limit);
+  std::vector<Hit> kept;
+  kept.reserve(f.kept.size());
+  for (size_t i : f.kept) kept.push_back(std::move(hits[i]));
+  hits = std::move(kept);
+  return std::move(f.folded);
+}
+
+namespace {
+
+// Folding over one execution of the query: `order(n)` puts the first n ranked
+// hits (fewer if there are fewer) in result order and returns how many there
+// are then, `total()` how many hits match, `id(i)` and `hit(i, ht)` the id
+// and the hit with text of rank i. The window grows from twice what the page
+// needs while folding leaves the page short, up to kMaxFoldWindow; only the
+// page's hits read text. (Before, a page ran the query three times: the window
+// without text, the page's ranked span with text, and the whole set again for
+// the count: bench/RESULTS.md, 2026-12-04.)
+template <typename Order, typename Total, typename IdOf, typename HitOf>
+Result<FoldedResult> fold_ranked(const SearchRequest& r, const ClusterOf& cluster_of, const Order& order,
+                                 const Total& total, const IdOf& id, const HitOf& hit) {
+  const size_t want = r.offset + std::min(r.limit, SIZE_MAX - r.offset);
+  std::vector<std::string> ids;  // ids of ranks [0, n)
   size_t window = std::min(kMaxFoldWindow, std::max<size_t>(2 * want, want + 20));
+  size_t n = 0;
+  Fold fold;
   for (;;) {
-    SearchRequest wide = r;
-    wide.offset = 0;
-    wide.limit = window;
-    auto res = engine.search(q, wide);
-    if (!res) return res.status();
-    const bool more = res->total > res->hits.size();
-    std::vector<Hit> hits = std::move(res->hits);
-    std::vector<Hit> ranked;  // the unfolded order, to find each page hit's rank
-    if (rank != nullptr) {
-      ranked.reserve(hits.size());
-      for (const Hit& h : hits) ranked.push_back(Hit{.id = h.id, .paragraph = h.paragraph});
-    }
-    auto folded = collapse(hits, cluster_of);
-    if (hits.size() >= want || !more || window >= kMaxFoldWindow) {
-      out.window_full = more && window >= kMaxFoldWindow;
-      out.result.total = res->total;
-      out.result.took_us = res->took_us;
-      // The kept hits are a subsequence of the ranked ones; a hit is its id and,
-      // in the paragraph unit, its paragraph (several hits share a document).
-      size_t j = 0;
-      for (size_t i = 0; rank != nullptr && i < std::min(hits.size(), want); ++i) {
-        while (j < ranked.size() && !same_hit(ranked[j], hits[i])) ++j;
-        if (j == ranked.size()) {  // cannot happen (collapse keeps order); search_folded falls back
-          rank->clear();
-          break;
-        }
-        if (i >= r.offset) rank->push_back(j);
-        ++j;
-      }
-      for (size_t i = r.offset; i < std::min(hits.size(), want); ++i) {
-        out.result.hits.push_back(std::move(hits[i]));
-        out.folded.push_back(std::move(folded[i]));
-      }
-      return out;
-    }
+    WENYUAN_ASSIGN_OR_RETURN(n, order(window));
+    ids.clear();
+    for (size_t i = 0; i < n; ++i) ids.emplace_back(id(i));
+    fold = fold_ranks(n, [&](size_t i) -> const std::string& { return ids[i]; }, cluster_of, 0);
+    if (fold.kept.size() >= want || n == total() || window >= kMaxFoldWindow) break;
     window = std::min(kMaxFoldWindow, window * 2);
   }
+  FoldedResult out;
+  out.window_full = total() > n && window >= kMaxFoldWindow;
+  out.result.total = total();
+  detail::HitText ht;  // reused across the page's hits
+  for (size_t k = r.offset; k < std::min(fold.kept.size(), want); ++k) {
+    WENYUAN_ASSIGN_OR_RETURN(Hit h, hit(fold.kept[k], ht));
+    out.result.hits.push_back(std::move(h));
+    out.folded.push_back(std::move(fold.folded[k]));
+  }
+  if (n == total()) out.shown_total = fold.kept.size();  // every match folded
+  return out;
+}
+
+std::string id_of(const index::Snapshot& snap, uint32_t part, uint32_t doc) {
+  return std::string(snap.parts()[part].segment->id(doc));
+}
+
+Result<FoldedResult> fold_documents(detail::Execution& ex, const SearchRequest& r, const ClusterOf& cluster_of) {
+  const index::Snapshot& snap = *ex.snap;
+  std::vector<detail::Found>& found = ex.found;
+  WENYUAN_ASSIGN_OR_RETURN(
+      FoldedResult out,
+      fold_ranked(
+          r, cluster_of,
+          [&](size_t n) -> Result<size_t> {
+            detail::order_documents(snap, found, r, n);
+            return std::min(n, found.size());
+          },
+          [&] { return found.size(); }, [&](size_t i) { return id_of(snap, found[i].part, found[i].doc); },
+          [&](size_t i, detail::HitText& ht) { return detail::document_hit(snap, found[i], ex.positives, r, ht); }));
+  // Past the window but within kMaxFoldWindow, 「共 N 篇」 is still exact: how
+  // many hits folding leaves (one per cluster, plus every document of none)
+  // does not depend on their order, so the rest is counted, not ordered.
+  if (!out.shown_total && found.size() <= kMaxFoldWindow) {
+    std::unordered_set<uint64_t> clusters;
+    uint64_t alone = 0;
+    for (const detail::Found& f : found) {
+      const auto c = cluster_of ? cluster_of(id_of(snap, f.part, f.doc)) : std::nullopt;
+      if (c) clusters.insert(*c);
+      else ++alone;
+    }
+    out.shown_total = alone + clusters.size();
+  }
+  return out;
+}
+
+// The paragraph hits are found again for a larger window: the scan keeps only
+// the best `window` of them (a common character has a million).
+Result<FoldedResult> fold_paragraphs(detail::Execution& ex, const Query& q, const SearchRequest& r,
+                                     const ClusterOf& cluster_of) {
+  const index::Snapshot& snap = *ex.snap;
+  std::vector<detail::ParaHit> paras;
+  uint64_t total = 0;
+  return fold_ranked(
+      r, cluster_of,
+      [&](size_t n) -> Result<size_t> {
+        WENYUAN_RETURN_IF_ERROR(detail::rank_paragraphs(snap, q.root, ex.found, ex.terms, ex.positives, r, n, paras, total));
+        return std::min(n, paras.size());
+      },
+      [&] { return total; }, [&](size_t i) { return id_of(snap, paras[i].part, paras[i].doc); },
+      [&](size_t i, detail::HitText& ht) { return detail::paragraph_hit(snap, paras[i], ex.positives, r, ht); });
 }
 
 }  // namespace
@@ -98,34 +155,14 @@ Result<FoldedResult> search_folded(const Engine& engine, const Query& q, const S
     out.result = std::move(*res);
     return out;
   }
-  if (!r.snippets && !r.matches) return fold_window(engine, q, r, cluster_of, nullptr);
-  // Fold without text first (ids and fields of the whole window), then read
-  // text for the page alone: one search of the ranked hits the page spans.
-  // Snippets for a window of 2-3 times the page cost that much more text work
-  // per query (an uncached 的 page: 39 -> 28 ms with this and the route's
-  // outline-free catalog read).
-  SearchRequest light = r;
-  light.snippets = false;
-  light.matches = false;
-  std::vector<size_t> rank;
-  WENYUAN_ASSIGN_OR_RETURN(FoldedResult out, fold_window(engine, q, light, cluster_of, &rank));
-  if (out.result.hits.empty()) return out;
-  if (rank.size() != out.result.hits.size()) return fold_window(engine, q, r, cluster_of, nullptr);
-  SearchRequest page = r;
-  page.offset = rank.front();
-  page.limit = rank.back() - rank.front() + 1;  // ranks ascend: the page keeps rank order
-  auto res = engine.search(q, page);
-  if (!res) return res.status();
-  for (size_t i = 0; i < rank.size(); ++i) {
-    const size_t at = rank[i] - rank.front();
-    if (at >= res->hits.size() || !same_hit(res->hits[at], out.result.hits[i])) {
-      // A commit between the two searches moved the ranks: fold the old way,
-      // text for the whole window, from one search.
-      return fold_window(engine, q, r, cluster_of, nullptr);
-    }
-    out.result.hits[i] = std::move(res->hits[at]);
+  const auto t0 = std::chrono::steady_clock::now();
+  WENYUAN_ASSIGN_OR_RETURN(detail::Execution ex, detail::execute(engine.index(), q, r));
+  Result<FoldedResult> out = r.unit == SearchRequest::Unit::kDocument ? fold_documents(ex, r, cluster_of)
+                                                                      : fold_paragraphs(ex, q, r, cluster_of);
+  if (out) {
+    out->result.took_us = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
   }
-  out.result.took_us += res->took_us;
   return out;
 }
 

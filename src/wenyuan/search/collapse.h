@@ -35,15 +35,16 @@ struct FoldedResult {
   SearchResult result;                        // total: matching documents; hits: the folded page
   std::vector<std::vector<std::string>> folded;  // per hit of the page
   bool window_full = false;                   // ranked hits past kMaxFoldWindow were not folded
+  // The hits left after folding every match (「共 N 篇」 and the pager), when
+  // known: in the document unit while total <= kMaxFoldWindow; in the
+  // paragraph unit when the fold window reached every match.
+  std::optional<uint64_t> shown_total;
 };
 
-// Runs `r` (its offset and limit counted in folded hits): asks the engine for
-// the first ranked hits from 0, twice as many as the page needs and more while
-// folding leaves the page short (up to kMaxFoldWindow), folds them, and cuts
-// the page. With snippets or matches asked, the window is searched without
-// text, and the page's ranked span is searched again with it: text is read for
-// the page's hits (and any folded between them), not the whole window. Should a
-// commit move the ranks between the two, the window is searched once with text.
+// Runs `r` (its offset and limit counted in folded hits): executes the query
+// once, folds its first ranked hits from 0 — twice as many as the page needs,
+// and more while folding leaves the page short, up to kMaxFoldWindow — by id,
+// and cuts the page. Text (snippets, matches) is read for the page's hits alone.
 Result<FoldedResult> search_folded(const Engine& engine, const Query& q, const SearchRequest& r,
                                    const ClusterOf& cluster_of);
 

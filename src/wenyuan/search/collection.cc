@@ -196,16 +196,37 @@ Status paragraph_hits_from_text(const Snapshot& snap, const QueryNode& root, con
 
 }  // namespace
 
+void order_documents(const Snapshot& snap, std::vector<Found>& found, const SearchRequest& r, size_t want) {
+  want = std::min(want, found.size());
+  // A full set (--limit 0) sorts everything: introsort beats partial_sort's heap there.
+  if (want == found.size() && r.sort == SearchRequest::Sort::kRelevance) sort_by_score(found);
+  else if (want == found.size()) std::sort(found.begin(), found.end(), result_order<Found>(snap, r));
+  else std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want), found.end(),
+                         result_order<Found>(snap, r));
+}
+
+Result<Hit> document_hit(const Snapshot& snap, const Found& f, const std::vector<const QueryNode*>& positives,
+                         const SearchRequest& r, HitText& ht) {
+  const Segment& seg = *snap.parts()[f.part].segment;
+  Hit h = make_hit(seg.doc(f.doc), f.score, r.visible_only);
+  if (r.snippets || r.matches) {
+    WENYUAN_RETURN_IF_ERROR(
+        load_hit_text(seg, f.doc, positives, ht, r.visible_only, OccurrenceNeed::for_matches(0, UINT32_MAX)));
+    h.matches = match_spans(ht, 0, UINT32_MAX);
+    if (r.snippets) {
+      WENYUAN_ASSIGN_OR_RETURN(h.snippets, hit_snippets(ht, h.matches, r.max_snippets));
+    }
+    if (!r.matches) h.matches.clear();
+  }
+  return h;
+}
+
 Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const std::vector<const QueryNode*>& positives,
                          const SearchRequest& r, SearchResult& res) {
   res.total = found.size();
-  const auto better = result_order<Found>(snap, r);
   const size_t want = std::min(found.size(), r.offset + std::min(r.limit, SIZE_MAX - r.offset));
   if (r.limit > 0 && r.offset < found.size()) {
-    // A full set (--limit 0) sorts everything: introsort beats partial_sort's heap there.
-    if (want == found.size() && r.sort == SearchRequest::Sort::kRelevance) sort_by_score(found);
-    else if (want == found.size()) std::sort(found.begin(), found.end(), better);
-    else std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want), found.end(), better);
+    order_documents(snap, found, r, want);
     if (r.ids_only) {
       pack_ids(snap, found.begin() + static_cast<std::ptrdiff_t>(r.offset),
                found.begin() + static_cast<std::ptrdiff_t>(want), res.ids);
@@ -214,40 +235,60 @@ Status collect_documents(const Snapshot& snap, std::vector<Found>& found, const 
     res.hits.reserve(want - r.offset);
     HitText ht;  // reused: its buffers are large for long laws
     for (size_t i = r.offset; i < want; ++i) {
-      const Found& f = found[i];
-      const Segment& seg = *snap.parts()[f.part].segment;
-      Hit h = make_hit(seg.doc(f.doc), f.score, r.visible_only);
-      if (r.snippets || r.matches) {
-        WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, f.doc, positives, ht, r.visible_only,
-                                                  OccurrenceNeed::for_matches(0, UINT32_MAX)));
-        h.matches = match_spans(ht, 0, UINT32_MAX);
-        if (r.snippets) {
-          WENYUAN_ASSIGN_OR_RETURN(h.snippets, hit_snippets(ht, h.matches, r.max_snippets));
-        }
-        if (!r.matches) h.matches.clear();
-      }
+      WENYUAN_ASSIGN_OR_RETURN(Hit h, document_hit(snap, found[i], positives, r, ht));
       res.hits.push_back(std::move(h));
     }
   }
   return Status::ok();
 }
 
+Status rank_paragraphs(const Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
+                       const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
+                       const SearchRequest& r, size_t keep, std::vector<ParaHit>& paras, uint64_t& total) {
+  paras.clear();
+  const auto better = result_order<ParaHit>(snap, r);
+  if (r.paragraphs_from_text) {
+    WENYUAN_RETURN_IF_ERROR(paragraph_hits_from_text(snap, root, found, terms, positives, r, paras));
+    total = paras.size();
+  } else {
+    WENYUAN_RETURN_IF_ERROR(paragraph_hits_from_index(snap, root, found, terms, positives, r, keep, better, paras, total));
+  }
+  const size_t want = std::min(paras.size(), keep);
+  std::partial_sort(paras.begin(), paras.begin() + static_cast<std::ptrdiff_t>(want), paras.end(), better);
+  return Status::ok();
+}
+
+Result<Hit> paragraph_hit(const Snapshot& snap, const ParaHit& p, const std::vector<const QueryNode*>& positives,
+                          const SearchRequest& r, HitText& ht) {
+  const Segment& seg = *snap.parts()[p.part].segment;
+  Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only);
+  // Only the hits shown read their text: the paragraph (clipped to a visible
+  // region for a non-member) is the one holding normalized position lo, and
+  // the snippet never leaves it.
+  WENYUAN_RETURN_IF_ERROR(
+      load_hit_text(seg, p.doc, positives, ht, r.visible_only, OccurrenceNeed::for_matches(p.lo, p.hi)));
+  const auto& ps = ht.stored.paragraphs;
+  const uint32_t o = ht.origin(p.lo);
+  auto it = std::upper_bound(ps.begin(), ps.end(), o, [](uint32_t v, const doc::Span& q) { return v < q.start; });
+  if (it == ps.begin() || o >= std::prev(it)->end) return Status::corruption(seg.name() + ": paragraph not in the text");
+  const doc::Span sp = *std::prev(it);
+  h.paragraph = sp;
+  h.matches = match_spans(ht, p.lo, p.hi);
+  if (r.snippets) {
+    WENYUAN_ASSIGN_OR_RETURN(h.snippets, hit_snippets(ht, h.matches, r.max_snippets, kSnippetChars, sp));
+  }
+  if (!r.matches) h.matches.clear();
+  return h;
+}
+
 Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std::vector<Found>& found,
                           const std::vector<TermInfo>& terms, const std::vector<const QueryNode*>& positives,
                           const SearchRequest& r, SearchResult& res) {
   std::vector<ParaHit> paras;
-  const auto better = result_order<ParaHit>(snap, r);
   const size_t keep = r.limit == 0 ? 0 : r.offset + std::min(r.limit, SIZE_MAX - r.offset);
-  if (r.paragraphs_from_text) {
-    WENYUAN_RETURN_IF_ERROR(paragraph_hits_from_text(snap, root, found, terms, positives, r, paras));
-    res.total = paras.size();
-  } else {
-    WENYUAN_RETURN_IF_ERROR(
-        paragraph_hits_from_index(snap, root, found, terms, positives, r, keep, better, paras, res.total));
-  }
+  WENYUAN_RETURN_IF_ERROR(rank_paragraphs(snap, root, found, terms, positives, r, keep, paras, res.total));
   const size_t want = std::min(paras.size(), keep);
   if (r.limit > 0 && r.offset < paras.size()) {
-    std::partial_sort(paras.begin(), paras.begin() + static_cast<std::ptrdiff_t>(want), paras.end(), better);
     if (r.ids_only) {
       pack_ids(snap, paras.begin() + static_cast<std::ptrdiff_t>(r.offset),
                paras.begin() + static_cast<std::ptrdiff_t>(want), res.ids);
@@ -255,24 +296,7 @@ Status collect_paragraphs(const Snapshot& snap, const QueryNode& root, const std
     }
     HitText ht;
     for (size_t i = r.offset; i < want; ++i) {
-      const ParaHit& p = paras[i];
-      const Segment& seg = *snap.parts()[p.part].segment;
-      Hit h = make_hit(seg.doc(p.doc), p.score, r.visible_only);
-      // Only the hits shown read their text: the paragraph (clipped to a
-      // visible region for a non-member) is the one holding normalized
-      // position lo, and the snippet never leaves it.
-      WENYUAN_RETURN_IF_ERROR(load_hit_text(seg, p.doc, positives, ht, r.visible_only, OccurrenceNeed::for_matches(p.lo, p.hi)));
-      const auto& ps = ht.stored.paragraphs;
-      const uint32_t o = ht.origin(p.lo);
-      auto it = std::upper_bound(ps.begin(), ps.end(), o, [](uint32_t v, const doc::Span& q) { return v < q.start; });
-      if (it == ps.begin() || o >= std::prev(it)->end) return Status::corruption(seg.name() + ": paragraph not in the text");
-      const doc::Span sp = *std::prev(it);
-      h.paragraph = sp;
-      h.matches = match_spans(ht, p.lo, p.hi);
-      if (r.snippets) {
-        WENYUAN_ASSIGN_OR_RETURN(h.snippets, hit_snippets(ht, h.matches, r.max_snippets, kSnippetChars, sp));
-      }
-      if (!r.matches) h.matches.clear();
+      WENYUAN_ASSIGN_OR_RETURN(Hit h, paragraph_hit(snap, paras[i], positives, r, ht));
       res.hits.push_back(std::move(h));
     }
   }

@@ -32,17 +32,12 @@ std::vector<std::string> Engine::matching_ids(const Query& q) const {
 
 Result<SearchResult> Engine::search(const Query& q, const SearchRequest& r) const {
   const auto t0 = std::chrono::steady_clock::now();
-  auto snap = index_.snapshot();
-  const detail::View view = detail::view_of(*snap, r.visible_only);
-  const auto terms = detail::term_infos(*snap, q.root, view);
-  std::vector<Found> found = detail::run(*snap, q.root, terms, view, &r);
-  if (detail::over_budget(r)) return detail::budget_error();
-  const auto positives = positive_terms(q.root);
+  WENYUAN_ASSIGN_OR_RETURN(detail::Execution ex, detail::execute(index_, q, r));
   SearchResult res;
   if (r.unit == SearchRequest::Unit::kDocument) {
-    WENYUAN_RETURN_IF_ERROR(detail::collect_documents(*snap, found, positives, r, res));
+    WENYUAN_RETURN_IF_ERROR(detail::collect_documents(*ex.snap, ex.found, ex.positives, r, res));
   } else {
-    WENYUAN_RETURN_IF_ERROR(detail::collect_paragraphs(*snap, q.root, found, terms, positives, r, res));
+    WENYUAN_RETURN_IF_ERROR(detail::collect_paragraphs(*ex.snap, q.root, ex.found, ex.terms, ex.positives, r, res));
   }
   res.took_us = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());

@@ -108,6 +108,7 @@ class Engine {
   // The ids of every matching document, in index order (for --limit 0 and tests).
   Result<std::vector<std::string>> matching_ids(std::string_view query) const;
   std::vector<std::string> matching_ids(const Query& q) const;
+  const index::Index& index() const { return index_; }
 
  private:
   const index::Index& index_;

@@ -434,4 +434,15 @@ std::vector<Found> run(const Snapshot& snap, const QueryNode& root, const std::v
   return found;
 }
 
+Result<Execution> execute(const index::Index& index, const Query& q, const SearchRequest& r) {
+  Execution ex;
+  ex.snap = index.snapshot();
+  ex.view = view_of(*ex.snap, r.visible_only);
+  ex.terms = term_infos(*ex.snap, q.root, ex.view);
+  ex.found = run(*ex.snap, q.root, ex.terms, ex.view, &r);
+  if (over_budget(r)) return budget_error();
+  ex.positives = positive_terms(q.root);
+  return ex;
+}
+
 }  // namespace wenyuan::search::detail

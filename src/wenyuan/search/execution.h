@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -61,5 +62,18 @@ inline Status budget_error() {
 // With a budget, stops between segments once it is spent (search() reports it).
 std::vector<Found> run(const index::Snapshot& snap, const QueryNode& root, const std::vector<TermInfo>& terms,
                        const View& view, const SearchRequest* budget = nullptr);
+
+// A query executed on one snapshot: what collection needs afterwards. Holds
+// pointers into the Query's nodes (terms, positives): the Query must outlive it.
+struct Execution {
+  std::shared_ptr<const index::Snapshot> snap;
+  View view;
+  std::vector<TermInfo> terms;
+  std::vector<Found> found;  // run()'s, in (part, doc) order
+  std::vector<const QueryNode*> positives;
+};
+
+// Takes a snapshot of `index` and runs `q` on it (run()), within r's budget.
+Result<Execution> execute(const index::Index& index, const Query& q, const SearchRequest& r);
 
 }  // namespace wenyuan::search::detail

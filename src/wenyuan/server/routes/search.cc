@@ -42,36 +42,14 @@ Result<search::FoldedResult> run_search(ApiState& s, bool collapse, const search
     search::FoldedResult f;
     f.result = std::move(*r);
     f.folded.resize(f.result.hits.size());
+    f.shown_total = f.result.total;
     return f;
   }
+  // 「共 N 篇」 and the pager must agree with what the pages hold: with
+  // folding, that is the hits left of all `total` (FoldedResult::shown_total:
+  // exact while every match fits the fold window, else unknown).
   return search::search_folded(s.library.engine(), full, sr, cluster_of);
 }
-
-// 「共 N 篇」 and the pager must agree with what the pages hold: with folding,
-// that is the hits left of all `total`, not `total`. Counted exactly while
-// every match fits the fold window (search/collapse.h), by folding the whole
-// ranked set (ids only: no text is read); nullopt past it, or in paragraph
-// mode unless this page already holds the whole result.
-std::optional<uint64_t> shown_total(ApiState& s, bool collapse, const search::Query& full,
-                                    const search::SearchRequest& sr, const search::FoldedResult& page,
-                                    const search::ClusterOf& cluster_of) {
-  const auto& r = page.result;
-  if (!collapse) return r.total;
-  size_t accounted = r.hits.size();
-  for (const auto& f : page.folded) accounted += f.size();
-  if (sr.offset == 0 && accounted == r.total) return r.hits.size();  // every match is on this page
-  if (sr.unit != search::SearchRequest::Unit::kDocument || r.total > search::kMaxFoldWindow) return std::nullopt;
-  search::SearchRequest every = sr;
-  every.offset = 0;
-  every.limit = r.total;
-  every.snippets = false;
-  every.matches = false;
-  auto all = s.library.engine().search(full, every);
-  if (!all) return std::nullopt;
-  search::collapse(all->hits, cluster_of);
-  return all->hits.size();
-}
-
 
 Response search(ApiState& s, Call& c) {
   const auto& q = c.target.query;
@@ -196,7 +174,7 @@ Response search(ApiState& s, Call& c) {
     return from_status(r.status());
   }
 
-  const std::optional<uint64_t> shown = shown_total(s, collapse, full, sr, *folded, cluster_of);
+  const std::optional<uint64_t> shown = folded->shown_total;
   json hits = json::array();
   for (size_t hi = 0; hi < r->hits.size(); ++hi) {
     const auto& h = r->hits[hi];
