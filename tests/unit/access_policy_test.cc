@@ -145,6 +145,30 @@ TEST(AccessPolicy, SnippetLockedWhenItTouchesPaidByOneCodePoint) {
   EXPECT_NE(m.text.find("秘密"), std::string::npos);
 }
 
+// The text comparison is for documents that hide text from the caller: the
+// search route reads no text of a document the caller may read whole.
+TEST(AccessPolicy, OnlyADocumentThatHidesTextHasItsSnippetsComparedWithTheText) {
+  Policy p;
+  const auto paid = make_doc();
+  EXPECT_TRUE(p.hides_text(paid, Tier::kFree));
+  EXPECT_FALSE(p.hides_text(paid, Tier::kVip));
+  doc::Document free_doc = paid;
+  free_doc.access = doc::Access::kFree;
+  free_doc.regions = {{doc::RegionKind::kPreview, 0, free_doc.text_chars}};
+  EXPECT_FALSE(p.hides_text(free_doc, Tier::kFree));
+  // A gap between preview regions is unreadable too (intervals fail closed).
+  doc::Document gap = free_doc;
+  gap.regions = {{doc::RegionKind::kPreview, 0, 3}, {doc::RegionKind::kPreview, 5, gap.text_chars}};
+  EXPECT_TRUE(p.hides_text(gap, Tier::kFree));
+  // Whole and free: shown without its text at hand, within the text's length only.
+  const std::string s = text::substr_code_points(free_doc.text, 2, 8);
+  free_doc.text.clear();
+  auto shown = p.redact_snippet(free_doc, Tier::kFree, s, 2, 8, {{0, 1}});
+  EXPECT_FALSE(shown.locked);
+  EXPECT_EQ(shown.text, s);
+  EXPECT_TRUE(p.redact_snippet(free_doc, Tier::kFree, s, free_doc.text_chars - 2, free_doc.text_chars + 4, {}).locked);
+}
+
 TEST(AccessPolicy, DownloadReplacesPaidWithNoteAndDropsOriginal) {
   Policy p;
   const auto d = make_doc();

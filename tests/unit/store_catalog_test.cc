@@ -59,26 +59,41 @@ TEST_F(CatalogTest, RoundTripsEveryFieldOfARealDocument) {
     ASSERT_TRUE(original.is_ok());
     EXPECT_EQ(*original, d.original);
 
-    // Without outlines (a results page's snippet check): every other field the same.
-    auto bare = c->get_without_outlines(d.id);
-    ASSERT_TRUE(bare.is_ok()) << bare.status().message();
-    EXPECT_TRUE(bare->outline.empty());
-    EXPECT_FALSE(bare->public_outline.has_value() && !bare->public_outline->empty());
-    doc::Document expect = d;
-    expect.outline.clear();
-    expect.public_outline.reset();
-    bare->public_outline.reset();
-    expect_same_document(expect, *bare, false);
-    EXPECT_EQ(c->get_without_outlines("absent").status().code(), StatusCode::kNotFound);
-    // With text_up_to: the text's start, at least that many code points of it.
+    // What a results page's snippet check reads: access, length, regions, and
+    // the text's start (at least text_up_to code points) only when wanted.
+    EXPECT_EQ(c->get_for_snippets("absent", 1).status().code(), StatusCode::kNotFound);
     const std::u32string all = text::decode_utf8(d.text);
     for (const uint32_t n : {0u, 1u, 100u, d.text_chars / 2, d.text_chars, d.text_chars + 5}) {
-      auto part = c->get_without_outlines(d.id, n);
-      ASSERT_TRUE(part.is_ok()) << part.status().message();
-      EXPECT_EQ(d.text.compare(0, part->text.size(), part->text), 0) << "not a prefix, n=" << n;
-      EXPECT_GE(text::decode_utf8(part->text).size(), std::min<size_t>(n, all.size())) << n;
-      EXPECT_EQ(part->text_chars, d.text_chars);
-      EXPECT_EQ(part->regions.size(), d.regions.size());
+      for (const bool wanted : {false, true}) {
+        int asked = 0;
+        auto part = c->get_for_snippets(d.id, n, [&](const doc::Document& row) {
+          ++asked;
+          EXPECT_EQ(row.access, d.access);
+          EXPECT_EQ(row.regions.size(), d.regions.size());
+          EXPECT_TRUE(row.text.empty());
+          return wanted;
+        });
+        ASSERT_TRUE(part.is_ok()) << part.status().message();
+        EXPECT_EQ(part->id, d.id);
+        EXPECT_EQ(part->access, d.access);
+        EXPECT_EQ(part->text_chars, d.text_chars);
+        ASSERT_EQ(part->regions.size(), d.regions.size());
+        for (size_t k = 0; k < d.regions.size(); ++k) {
+          EXPECT_EQ(part->regions[k].kind, d.regions[k].kind);
+          EXPECT_EQ(part->regions[k].start, d.regions[k].start);
+          EXPECT_EQ(part->regions[k].end, d.regions[k].end);
+        }
+        EXPECT_EQ(asked, n > 0 ? 1 : 0);
+        if (!wanted || n == 0) {
+          EXPECT_TRUE(part->text.empty()) << n;
+          continue;
+        }
+        EXPECT_EQ(d.text.compare(0, part->text.size(), part->text), 0) << "not a prefix, n=" << n;
+        EXPECT_GE(text::decode_utf8(part->text).size(), std::min<size_t>(n, all.size())) << n;
+      }
+      auto plain = c->get_for_snippets(d.id, n);  // no predicate: the text is wanted
+      ASSERT_TRUE(plain.is_ok());
+      EXPECT_GE(text::decode_utf8(plain->text).size(), std::min<size_t>(n, all.size())) << n;
     }
   }
   // Reopening reads the same thing from disk.

@@ -131,8 +131,14 @@ class Policy {
   // and ends): only a tier that reads them.
   bool discloses_paid_extent(Tier t) const { return may_read_paid(t); }
 
+  // Whether some of `d`'s text is unreadable to `t` (from access and regions
+  // alone: the text is not needed).
+  bool hides_text(const doc::Document& d, Tier t) const;
+
   // A snippet of `d`'s text (start/end code points of d.text) as `t` may see it:
-  // locked if it overlaps an unreadable region even by one code point.
+  // locked if it overlaps an unreadable region even by one code point. Where
+  // `d` hides some of its text from `t`, the snippet must also be d.text at
+  // its offsets (else locked); elsewhere d.text is not read and may be empty.
   SnippetView redact_snippet(const doc::Document& d, Tier t, std::string_view text, uint32_t start, uint32_t end,
                              const std::vector<std::pair<uint32_t, uint32_t>>& highlights) const;
   // The same decision from regions alone (for callers that hold no Document).

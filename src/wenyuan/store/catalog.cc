@@ -52,6 +52,9 @@ constexpr std::array<const char*, kSqlCount> kSqlText = {
     // as the rest even while another connection writes.
     "SELECT " WENYUAN_DOCUMENT_COLUMNS ", b.original, b.original_codec FROM documents d JOIN bodies b USING (rid) "
     "WHERE d.id = ?1",
+    // kGetForSnippets: the body's text is its second column, after the original
+    // (small for most documents: a frame over the text as its prefix, codec.h).
+    "SELECT d.access, d.text_chars, d.regions, b.text FROM documents d JOIN bodies b USING (rid) WHERE d.id = ?1",
     // kGetOriginal
     "SELECT b.original, b.original_codec, b.text FROM documents d JOIN bodies b USING (rid) WHERE d.id = ?1",
     // kRemove
@@ -314,52 +317,55 @@ Result<PutOutcome> Catalog::put(const doc::Document& d, const EncodedDocument& e
   return out;
 }
 
-Result<doc::Document> Catalog::read_by_id(const std::string& id, bool with_original, bool outlines,
-                                          std::optional<uint32_t> text_up_to) const {
-  const Impl& impl = *impl_;
-  Result<sqlite::Statement*> s = impl.stmt(with_original ? kGetWithOriginal : kGet);
-  if (!s.is_ok()) return impl.in_file(s.status());
-  sqlite::StatementReset reset(**s);
-  (*s)->bind_text(1, id);
-  Result<bool> row = (*s)->step();
-  if (!row.is_ok()) return impl.in_file(row.status());
-  if (!*row) return Status::not_found("no document \"" + id + "\"");
-  Result<doc::Document> d = read_document(**s, outlines, with_original ? std::nullopt : text_up_to);
-  if (!d.is_ok()) return impl.in_file(d.status());
-  if (with_original) {
-    Result<std::string> original =
-        read_original((*s)->column_blob(kDocumentColumnCount), (*s)->column_int(kDocumentColumnCount + 1), d->text);
-    if (!original.is_ok()) return impl.in_file(original.status().with_context("document " + id + ": original"));
-    d->original = std::move(original).value();
-  }
-  return d;
-}
-
 Result<doc::Document> Catalog::get(const std::string& id, bool with_original) const {
-  return read_by_id(id, with_original, /*outlines=*/true);
+  return impl_->read_row<doc::Document>(with_original ? kGetWithOriginal : kGet, id,
+                                 [&](const sqlite::Statement& s) -> Result<doc::Document> {
+    WENYUAN_ASSIGN_OR_RETURN(doc::Document d, read_document(s));
+    if (with_original) {
+      Result<std::string> original =
+          read_original(s.column_blob(kDocumentColumnCount), s.column_int(kDocumentColumnCount + 1), d.text);
+      if (!original.is_ok()) return original.status().with_context("document " + id + ": original");
+      d.original = std::move(original).value();
+    }
+    return d;
+  });
 }
 
-Result<doc::Document> Catalog::get_without_outlines(const std::string& id, std::optional<uint32_t> text_up_to) const {
-  return read_by_id(id, /*with_original=*/false, /*outlines=*/false, text_up_to);
+Result<doc::Document> Catalog::get_for_snippets(const std::string& id, uint32_t text_up_to,
+                                                const std::function<bool(const doc::Document&)>& text_wanted) const {
+  return impl_->read_row<doc::Document>(kGetForSnippets, id, [&](const sqlite::Statement& s) -> Result<doc::Document> {
+    doc::Document d;
+    d.id = id;
+    auto fail = [&](const Status& st) { return st.with_context("document " + id); };
+    Result<doc::Access> access = parse_access(s.column_text(0));
+    if (!access.is_ok()) return fail(access.status());
+    d.access = *access;
+    d.text_chars = static_cast<uint32_t>(s.column_int(1));
+    Result<std::vector<doc::Region>> regions = regions_from_json(s.column_text(2));
+    if (!regions.is_ok()) return fail(regions.status());
+    d.regions = std::move(regions).value();
+    // The blob is asked of SQLite (which reads its pages) only when wanted.
+    if (text_up_to > 0 && (!text_wanted || text_wanted(d))) {
+      Result<std::string> text = decompress_head(s.column_blob(3), text_up_to);
+      if (!text.is_ok()) return fail(text.status().with_context("text"));
+      d.text = std::move(text).value();
+    }
+    return d;
+  });
 }
 
 Result<std::string> Catalog::get_original(const std::string& id) const {
-  Result<sqlite::Statement*> s = impl_->stmt(kGetOriginal);
-  if (!s.is_ok()) return impl_->in_file(s.status());
-  sqlite::StatementReset reset(**s);
-  (*s)->bind_text(1, id);
-  Result<bool> row = (*s)->step();
-  if (!row.is_ok()) return impl_->in_file(row.status());
-  if (!*row) return Status::not_found("no document \"" + id + "\"");
-  std::string text;  // the prefix the original refers to, if it does
-  if ((*s)->column_int(1) == kOriginalWithTextPrefix) {
-    Result<std::string> t = decompress((*s)->column_blob(2));
-    if (!t.is_ok()) return impl_->in_file(t.status().with_context("document " + id + ": text"));
-    text = std::move(t).value();
-  }
-  Result<std::string> original = read_original((*s)->column_blob(0), (*s)->column_int(1), text);
-  if (!original.is_ok()) return impl_->in_file(original.status().with_context("document " + id + ": original"));
-  return original;
+  return impl_->read_row<std::string>(kGetOriginal, id, [&](const sqlite::Statement& s) -> Result<std::string> {
+    std::string text;  // the prefix the original refers to, if it does
+    if (s.column_int(1) == kOriginalWithTextPrefix) {
+      Result<std::string> t = decompress(s.column_blob(2));
+      if (!t.is_ok()) return t.status().with_context("document " + id + ": text");
+      text = std::move(t).value();
+    }
+    Result<std::string> original = read_original(s.column_blob(0), s.column_int(1), text);
+    if (!original.is_ok()) return original.status().with_context("document " + id + ": original");
+    return original;
+  });
 }
 
 Status Catalog::remove(const std::string& id) {

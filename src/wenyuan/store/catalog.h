@@ -143,16 +143,17 @@ class Catalog : public doc::EdgeLineStats {
   // NotFound if absent. `original` is filled only when asked: it is the largest
   // field and most readers (index, view) do not need it.
   Result<doc::Document> get(const std::string& id, bool with_original = false) const;
-  // The document without its outlines (outline and public_outline left empty):
-  // what judging a hit's snippets needs (access, regions, text). Parsing the
-  // two outlines' JSON was most of get()'s cost for a law of many articles,
-  // paid for every hit of every results page. With `text_up_to`, `text` holds
-  // at least the first text_up_to code points, not necessarily more (0: none;
-  // text_chars is still the whole text's): a page's snippets are checked
-  // against the text up to the last one's end, and decoding a long law's whole
-  // text for that was the largest part of a results page's catalog reads.
-  Result<doc::Document> get_without_outlines(const std::string& id,
-                                             std::optional<uint32_t> text_up_to = std::nullopt) const;
+  // What judging a hit's snippets needs of a document (access::Policy::
+  // redact_snippet), read alone: id, access, text_chars and regions, and the
+  // text only if `text_wanted` answers true for those (a non-member's snippets
+  // of a document with something to hide) — then at least its first
+  // `text_up_to` code points (codec.h decompress_head), not necessarily more.
+  // Every other field stays empty. A results page asks this for each hit; the
+  // whole row's read (outline JSON, spans, and SQLite walking the text's
+  // overflow pages to reach the columns after it) and the whole text's
+  // decoding were most of an uncached page's catalog time.
+  Result<doc::Document> get_for_snippets(const std::string& id, uint32_t text_up_to,
+                                         const std::function<bool(const doc::Document&)>& text_wanted = nullptr) const;
   Result<std::string> get_original(const std::string& id) const;
 
   // NotFound if absent.
@@ -223,9 +224,6 @@ class Catalog : public doc::EdgeLineStats {
 
  private:
   struct Impl;
-  // get() and get_without_outlines().
-  Result<doc::Document> read_by_id(const std::string& id, bool with_original, bool outlines,
-                                   std::optional<uint32_t> text_up_to = std::nullopt) const;
   explicit Catalog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -24,6 +24,7 @@ enum Sql : size_t {
   kLogChange,
   kGet,
   kGetWithOriginal,
+  kGetForSnippets,
   kGetOriginal,
   kRemove,
   kLastSeq,
@@ -70,12 +71,8 @@ constexpr int64_t kOriginalWithTextPrefix = 1;
 // document's cleaned text (used by codec 1 only).
 Result<std::string> read_original(std::string_view frame, int64_t codec, std::string_view text);
 
-// Reads one row of WENYUAN_DOCUMENT_COLUMNS; without `outlines`, outline and
-// public_outline stay empty (Catalog::get_without_outlines); with `text_up_to`,
-// text holds at least that many code points of its start (codec.h
-// decompress_head), not necessarily all of it.
-Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines = true,
-                                    std::optional<uint32_t> text_up_to = std::nullopt);
+// Reads one row of WENYUAN_DOCUMENT_COLUMNS.
+Result<doc::Document> read_document(const sqlite::Statement& s);
 
 }  // namespace internal
 
@@ -89,6 +86,21 @@ struct Catalog::Impl {
   Result<sqlite::Statement*> stmt(internal::Sql which) const;
 
   Status in_file(const Status& st) const { return st.with_context(path.string()); }
+  // Runs the cached statement `q` for document `id` and hands its row to `read`
+  // (which returns Result<T>); NotFound if there is none. Errors name the file.
+  template <typename T, typename Read>
+  Result<T> read_row(internal::Sql q, const std::string& id, const Read& read) const {
+    Result<sqlite::Statement*> s = stmt(q);
+    if (!s.is_ok()) return in_file(s.status());
+    sqlite::StatementReset reset(**s);
+    (*s)->bind_text(1, id);
+    Result<bool> row = (*s)->step();
+    if (!row.is_ok()) return in_file(row.status());
+    if (!*row) return Status::not_found("no document \"" + id + "\"");
+    Result<T> out = read(static_cast<const sqlite::Statement&>(**s));
+    if (!out.is_ok()) return in_file(out.status());
+    return out;
+  }
 
   // One document's worth of writing: a transaction of its own, or a savepoint
   // inside the caller's batch so a failure undoes this document only.

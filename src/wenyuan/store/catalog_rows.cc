@@ -90,7 +90,7 @@ std::optional<int> column_optional_int(const sqlite::Statement& s, int i) {
   return static_cast<int>(s.column_int(i));
 }
 
-Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines, std::optional<uint32_t> text_up_to) {
+Result<doc::Document> read_document(const sqlite::Statement& s) {
   doc::Document d;
   d.id = s.column_text(0);
   d.title = s.column_text(1);
@@ -113,18 +113,15 @@ Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines, s
   Result<std::vector<doc::Region>> regions = regions_from_json(s.column_text(13));
   if (!regions.is_ok()) return fail(regions.status());
   d.regions = std::move(regions).value();
-  if (outlines) {
-    Result<std::vector<doc::OutlineNode>> outline = outline_column(s, 14);
-    if (!outline.is_ok()) return fail(outline.status());
-    d.outline = std::move(outline).value();
-  }
+  Result<std::vector<doc::OutlineNode>> outline = outline_column(s, 14);
+  if (!outline.is_ok()) return fail(outline.status());
+  d.outline = std::move(outline).value();
   Result<std::vector<doc::Removed>> removed = removed_from_json(s.column_text(15));
   if (!removed.is_ok()) return fail(removed.status());
   d.removed = std::move(removed).value();
   d.content_hash = s.column_text(16);
   d.imported_at = s.column_int(17);
-  Result<std::string> text =
-      text_up_to ? decompress_head(s.column_blob(18), *text_up_to) : decompress(s.column_blob(18));
+  Result<std::string> text = decompress(s.column_blob(18));
   if (!text.is_ok()) return fail(text.status().with_context("text"));
   d.text = std::move(text).value();
   const int64_t spans_codec = s.column_int(kDocumentColumnCount - 1);  // b.spans_codec, the last
@@ -142,7 +139,7 @@ Result<doc::Document> read_document(const sqlite::Statement& s, bool outlines, s
   d.sentences = std::move(sentences).value();
   d.public_year = column_optional_int(s, 21);
   d.public_issuer = s.column_text(22);
-  if (outlines && !s.column_is_null(23)) {
+  if (!s.column_is_null(23)) {
     Result<std::vector<doc::OutlineNode>> public_outline = outline_column(s, 23);
     if (!public_outline.is_ok()) return fail(public_outline.status().with_context("public outline"));
     d.public_outline = std::move(public_outline).value();

@@ -179,13 +179,13 @@ Response search(ApiState& s, Call& c) {
   for (size_t hi = 0; hi < r->hits.size(); ++hi) {
     const auto& h = r->hits[hi];
     json snippets = json::array();
-    // Access, regions and text judge the snippets; a non-member's are checked
-    // against the text (Policy::redact_snippet), as far as the last one reaches.
+    // Access, regions and text judge the snippets; those of a document that
+    // hides text from the caller are checked against the text
+    // (Policy::redact_snippet), read as far as the last one reaches.
     uint32_t text_up_to = 0;
-    if (!s.policy.may_read_paid(c.caller.tier)) {
-      for (const auto& snip : h.snippets) text_up_to = std::max(text_up_to, snip.end);
-    }
-    auto d = (*cat)->get_without_outlines(h.id, text_up_to);
+    for (const auto& snip : h.snippets) text_up_to = std::max(text_up_to, snip.end);
+    auto d = (*cat)->get_for_snippets(
+        h.id, text_up_to, [&](const doc::Document& row) { return s.policy.hides_text(row, c.caller.tier); });
     for (const auto& snip : h.snippets) {
       // A hit whose document vanished since the search cannot be judged: withhold.
       access::SnippetView v;
