@@ -37,7 +37,18 @@ struct LineRec {
   bool blank = false;  // whitespace only (after taking out markers)
   Verdict verdict = Verdict::kKeep;
   std::u32string u32;
-  LineSignals sig;  // of `content`
+  size_t chars = 0;  // code points of the trimmed line (LineSignals::chars)
+  // The line's signals, computed when first asked: the head and tail blocks
+  // ask of a few lines, the single-line rule only of lines of 150 code points
+  // or fewer, so the long paragraphs that carry most of a document's text are
+  // never scanned for promotion words (line_signals was a tenth of an import).
+  const LineSignals& sig() const {
+    if (!sig_) sig_ = blank ? LineSignals{} : line_signals(u32);
+    return *sig_;
+  }
+
+ private:
+  mutable std::optional<LineSignals> sig_;  // of `content`
 };
 
 // `scanned` counts the bytes the marker search examined.
@@ -79,8 +90,8 @@ std::vector<LineRec> split(std::string_view text, uint64_t& scanned) {
       if (!p.marker) rec.content += p.text;
     }
     rec.u32 = text::decode_utf8(rec.content);
-    rec.blank = trim_blank(rec.u32).empty();
-    if (!rec.blank) rec.sig = line_signals(rec.u32);
+    rec.chars = trim_blank(rec.u32).size();
+    rec.blank = rec.chars == 0;
     if (rec.blank && rec.has_marker) rec.verdict = Verdict::kMarkerLine;
     lines.push_back(std::move(rec));
     start = end + 1;
@@ -116,7 +127,7 @@ void decide_edge_block(std::vector<LineRec>& lines, int first, int last) {
   for (int k = first; k < last; ++k) {
     const LineRec& l = lines[k];
     if (l.blank || l.verdict == Verdict::kMarkerLine) continue;
-    const LineSignals& s = l.sig;
+    const LineSignals& s = l.sig();
     trade += s.trade;
     strong += s.strong_words;
     contact += s.contact;
@@ -161,19 +172,19 @@ void mark_tail_block(std::vector<LineRec>& lines) {
   for (int k = n - 1; k >= 0; --k) {
     const LineRec& l = lines[k];
     if (l.blank || l.verdict == Verdict::kMarkerLine) continue;
-    if (is_body_anchor(l.sig)) break;
-    if (promo_words(l.sig)) {
+    if (is_body_anchor(l.sig())) break;
+    if (promo_words(l.sig())) {
       first = k;
       gap = 0;
       gap_chars = 0;
       continue;
     }
-    gap_chars += l.sig.chars;
+    gap_chars += l.sig().chars;
     if (++gap > kTailGapLines || gap_chars > kTailGapChars) break;
   }
   if (first >= n) return;
   while (first > 0 && !lines[first - 1].blank && lines[first - 1].verdict == Verdict::kKeep &&
-         !is_body_anchor(lines[first - 1].sig) && lines[first - 1].sig.trade > 0)
+         !is_body_anchor(lines[first - 1].sig()) && lines[first - 1].sig().trade > 0)
     --first;
   decide_edge_block(lines, first, n);
 }
@@ -187,7 +198,7 @@ void mark_head_block(std::vector<LineRec>& lines) {
     const LineRec& l = lines[k];
     if (l.verdict != Verdict::kKeep && l.verdict != Verdict::kMarkerLine) break;
     if (l.blank || l.verdict == Verdict::kMarkerLine) continue;
-    if (!own_signal(l.sig) || is_body_anchor(l.sig)) break;
+    if (!own_signal(l.sig()) || is_body_anchor(l.sig())) break;
     last = k + 1;
   }
   if (last > 0) decide_edge_block(lines, 0, last);
@@ -195,8 +206,8 @@ void mark_head_block(std::vector<LineRec>& lines) {
 
 // A line elsewhere goes only when it is promotion through and through.
 bool single_promo_line(const LineRec& l) {
-  return !l.blank && l.sig.chars <= 150 && promo_score_of(l.sig) >= kPromoSingle && l.sig.strong_words > 0 &&
-         !l.sig.structural && !l.sig.citation && !l.sig.statement && !(l.sig.chars >= 40 && l.sig.sentence_end && l.sig.contact == 0);
+  return !l.blank && l.chars <= 150 && promo_score_of(l.sig()) >= kPromoSingle && l.sig().strong_words > 0 &&
+         !l.sig().structural && !l.sig().citation && !l.sig().statement && !(l.sig().chars >= 40 && l.sig().sentence_end && l.sig().contact == 0);
 }
 
 void mark_promotions(std::vector<LineRec>& lines) {
