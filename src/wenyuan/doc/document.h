@@ -42,6 +42,7 @@ struct Region {
 struct Span {
   uint32_t start = 0;
   uint32_t end = 0;
+  bool operator==(const Span&) const = default;
 };
 
 // One node of the 公文 outline: a heading (一、 （一） 1. （1） 第一章 第一节 第一条)
@@ -57,6 +58,7 @@ struct OutlineNode {
   uint32_t end = 0;
   Span heading;
   std::vector<OutlineNode> children;
+  bool operator==(const OutlineNode&) const = default;
 };
 
 // Something cleaning took out of the text; nothing removed is lost.
