@@ -19,6 +19,10 @@
 #include "wenyuan/server/routes/routes.h"
 #include "wenyuan/server/work_queue.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace wenyuan::testing {
 namespace {
 
@@ -207,6 +211,22 @@ TEST(ServerWorkers, ShutdownWaitsForARequestOnAWorker) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "done");
   http.wait();
+}
+
+// The workers yield to the network threads (kWorkerNice) and the costly lane
+// to everything (nice 19): each job reads its own thread's nice value.
+TEST(WorkQueuePriorities, WorkersRunBelowTheCallerAndTheCostlyLaneLowest) {
+  auto nice_of_this_thread = [] {
+    errno = 0;
+    return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+  };
+  const int base = nice_of_this_thread();
+  server::WorkQueue q(1, 4, 1, 4);
+  std::promise<int> normal, costly;
+  ASSERT_TRUE(q.try_submit([&] { normal.set_value(nice_of_this_thread()); }, server::WorkQueue::Lane::kNormal));
+  ASSERT_TRUE(q.try_submit([&] { costly.set_value(nice_of_this_thread()); }, server::WorkQueue::Lane::kCostly));
+  EXPECT_EQ(normal.get_future().get(), std::min(19, base + server::kWorkerNice));
+  EXPECT_EQ(costly.get_future().get(), 19);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <exception>
 
 namespace wenyuan::server {
@@ -14,9 +15,14 @@ namespace {
 
 // Linux gives each thread its own nice value (setpriority on the thread id);
 // lowering one's own priority needs no privilege. Failure only costs fairness.
-void lower_this_threads_priority() {
+// `by` is added to the nice value the thread started with (the process's, if
+// it was started niced), up to 19.
+void lower_this_threads_priority(int by, const char* lane) {
   const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-  if (::setpriority(PRIO_PROCESS, tid, 19) != 0) spdlog::warn("costly lane: cannot lower the thread's priority");
+  errno = 0;
+  const int now = ::getpriority(PRIO_PROCESS, tid);
+  if (errno != 0 || ::setpriority(PRIO_PROCESS, tid, std::min(19, now + by)) != 0)
+    spdlog::warn("{}: cannot lower the thread's priority", lane);
 }
 
 }  // namespace
@@ -27,10 +33,14 @@ WorkQueue::WorkQueue(unsigned workers, size_t max_queued, unsigned costly_worker
   costly_.workers = costly_workers;
   costly_.max_queued = max_costly_queued;
   threads_.reserve(normal_.workers + costly_.workers);
-  for (unsigned i = 0; i < normal_.workers; ++i) threads_.emplace_back([this] { work(normal_); });
+  for (unsigned i = 0; i < normal_.workers; ++i)
+    threads_.emplace_back([this] {
+      lower_this_threads_priority(kWorkerNice, "workers");
+      work(normal_);
+    });
   for (unsigned i = 0; i < costly_.workers; ++i)
     threads_.emplace_back([this] {
-      lower_this_threads_priority();
+      lower_this_threads_priority(19, "costly lane");
       work(costly_);
     });
 }

@@ -8,6 +8,14 @@
 // letting the backlog grow without bound. Jobs running on workers do not count
 // against `max_queued`.
 //
+// Priorities: the ordinary workers run kWorkerNice below the network threads,
+// so that when searches keep every core busy the network threads (which only
+// parse, answer /healthz and write answers) are still scheduled at once. At
+// the same priority, a cached-results run at 33,000-35,000 searches/s on 2
+// cores put /healthz's p99 at 13-25 ms; at nice 5, 9.4 ms, for the same
+// throughput (bench/RESULTS.md, 2026-12-04). Workers still get every cycle
+// the network threads leave.
+//
 // Lanes (fairness, issue 10): jobs the caller estimates costly (a search of
 // many terms) go to Lane::kCostly, which has its own workers and its own,
 // smaller queue bound. Its threads run at the lowest CPU priority (nice 19),
@@ -29,6 +37,8 @@
 #include <vector>
 
 namespace wenyuan::server {
+
+inline constexpr int kWorkerNice = 5;
 
 class WorkQueue {
  public:
