@@ -206,8 +206,10 @@ void mark_head_block(std::vector<LineRec>& lines) {
 
 // A line elsewhere goes only when it is promotion through and through.
 bool single_promo_line(const LineRec& l) {
-  return !l.blank && l.chars <= 150 && promo_score_of(l.sig()) >= kPromoSingle && l.sig().strong_words > 0 &&
-         !l.sig().structural && !l.sig().citation && !l.sig().statement && !(l.sig().chars >= 40 && l.sig().sentence_end && l.sig().contact == 0);
+  if (l.blank || l.chars > 150) return false;  // decided without the signals
+  const LineSignals& s = l.sig();
+  return promo_score_of(s) >= kPromoSingle && s.strong_words > 0 && !s.structural && !s.citation && !s.statement &&
+         !(s.chars >= 40 && s.sentence_end && s.contact == 0);
 }
 
 void mark_promotions(std::vector<LineRec>& lines) {

@@ -137,7 +137,8 @@ Result<FoldedResult> fold_paragraphs(detail::Execution& ex, const Query& q, cons
   return fold_ranked(
       r, cluster_of,
       [&](size_t n) -> Result<size_t> {
-        WENYUAN_RETURN_IF_ERROR(detail::rank_paragraphs(snap, q.root, ex.found, ex.terms, ex.positives, r, n, paras, total));
+        WENYUAN_RETURN_IF_ERROR(
+            detail::rank_paragraphs(snap, q.root, ex.found, ex.terms, ex.positives, r, n, paras, total));
         return std::min(n, paras.size());
       },
       [&] { return total; }, [&](size_t i) { return id_of(snap, paras[i].part, paras[i].doc); },

@@ -161,7 +161,7 @@ EncodedDocument encode(const doc::Document& d) {
   // and not serialized twice to find that out (JSON of outlines was a tenth
   // of an import's CPU).
   e.public_outline_same = d.public_outline && *d.public_outline == d.outline;
-  e.public_outline_json = !d.public_outline ? std::string() : e.public_outline_same ? outline : outline_to_json(*d.public_outline);
+  if (d.public_outline) e.public_outline_json = e.public_outline_same ? outline : outline_to_json(*d.public_outline);
   if (!e.public_outline_same) e.public_outline = pack_json(e.public_outline_json);
   e.removed = removed_to_json(d.removed);
   // With the cleaned text as prefix: most of an original is its text again.
