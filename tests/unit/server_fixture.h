@@ -45,6 +45,9 @@ struct TestServer {
   std::unique_ptr<server::Server> server;
   uint16_t port = 0;
   std::string admin_token, vip_token, free_token;
+  // How often the server brings its index up to the catalog (ServeOptions):
+  // long, for a test of a catalog changed behind the index's back.
+  unsigned refresh_ms = 200;
 
   static server::ServerConfig base_config() {
     server::ServerConfig c;
@@ -72,6 +75,7 @@ struct TestServer {
     server::ServeOptions o;
     o.data_dir = dir / "data";
     o.config = config;
+    o.refresh_ms = refresh_ms;
     auto s = server::Server::start(o);
     ASSERT_TRUE(s) << s.status().message();
     server = std::move(s.value());

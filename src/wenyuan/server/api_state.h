@@ -23,6 +23,7 @@
 #include "wenyuan/access/policy.h"
 #include "wenyuan/access/rate_limiter.h"
 #include "wenyuan/library/library.h"
+#include "wenyuan/server/access_map.h"
 #include "wenyuan/server/catalog_pool.h"
 #include "wenyuan/server/check_service.h"
 #include "wenyuan/server/cluster_map.h"
@@ -100,6 +101,7 @@ struct ApiState {
   SuggestState suggestions;
   SearchCache search_cache;  // first pages of searches (routes/search.cc)
   ClusterMap clusters;       // duplicate clusters, for folding results (routes/search.cc)
+  AccessMap access;          // what judging each hit's snippets needs (routes/search.cc)
 
  private:
   std::mutex intake_mu_;

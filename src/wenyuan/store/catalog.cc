@@ -337,13 +337,7 @@ Result<doc::Document> Catalog::get_for_snippets(const std::string& id, uint32_t 
     doc::Document d;
     d.id = id;
     auto fail = [&](const Status& st) { return st.with_context("document " + id); };
-    Result<doc::Access> access = parse_access(s.column_text(0));
-    if (!access.is_ok()) return fail(access.status());
-    d.access = *access;
-    d.text_chars = static_cast<uint32_t>(s.column_int(1));
-    Result<std::vector<doc::Region>> regions = regions_from_json(s.column_text(2));
-    if (!regions.is_ok()) return fail(regions.status());
-    d.regions = std::move(regions).value();
+    if (Status st = internal::read_access_fields(s, 0, d); !st.is_ok()) return fail(st);
     // The blob is asked of SQLite (which reads its pages) only when wanted.
     if (text_up_to > 0 && (!text_wanted || text_wanted(d))) {
       Result<std::string> text = decompress_head(s.column_blob(3), text_up_to);

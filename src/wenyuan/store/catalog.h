@@ -154,6 +154,10 @@ class Catalog : public doc::EdgeLineStats {
   // decoding were most of an uncached page's catalog time.
   Result<doc::Document> get_for_snippets(const std::string& id, uint32_t text_up_to,
                                          const std::function<bool(const doc::Document&)>& text_wanted = nullptr) const;
+  // The same fields of every document without text (id, access, text_chars,
+  // regions; the rest empty), one at a time, in one read snapshot; returns
+  // the last_seq() that snapshot is as of (server/access_map.h).
+  Result<uint64_t> for_each_access(const std::function<void(doc::Document&&)>& fn) const;
   Result<std::string> get_original(const std::string& id) const;
 
   // NotFound if absent.

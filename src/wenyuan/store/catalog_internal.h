@@ -74,6 +74,10 @@ Result<std::string> read_original(std::string_view frame, int64_t codec, std::st
 // Reads one row of WENYUAN_DOCUMENT_COLUMNS.
 Result<doc::Document> read_document(const sqlite::Statement& s);
 
+// Reads columns `col`.. (access, text_chars, regions) of a row into `d`: the
+// fields Catalog::get_for_snippets and for_each_access give.
+Status read_access_fields(const sqlite::Statement& s, int col, doc::Document& d);
+
 }  // namespace internal
 
 struct Catalog::Impl {

@@ -178,6 +178,24 @@ Status Catalog::for_each(const std::function<Status(const doc::Document&)>& fn) 
   }
 }
 
+Result<uint64_t> Catalog::for_each_access(const std::function<void(doc::Document&&)>& fn) const {
+  ReadSnapshot snapshot(impl_->db, impl_->in_batch);  // the rows and the seq returned must agree
+  WENYUAN_RETURN_IF_ERROR(impl_->in_file(snapshot.status()));
+  const uint64_t seq = last_seq();
+  Result<sqlite::Statement> s = impl_->db.prepare("SELECT access, text_chars, regions, id FROM documents", false);
+  if (!s.is_ok()) return impl_->in_file(s.status());
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.is_ok()) return impl_->in_file(row.status().with_context("for_each_access"));
+    if (!*row) return seq;
+    doc::Document d;
+    d.id = s->column_text(3);
+    if (Status st = internal::read_access_fields(*s, 0, d); !st.is_ok())
+      return impl_->in_file(st.with_context("document " + d.id));
+    fn(std::move(d));
+  }
+}
+
 Result<std::vector<Change>> Catalog::changes_since(uint64_t seq) const {
   ReadSnapshot snapshot(impl_->db, impl_->in_batch);  // the log and last_seq() below must agree
   WENYUAN_RETURN_IF_ERROR(impl_->in_file(snapshot.status()));

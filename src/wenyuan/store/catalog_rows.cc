@@ -149,6 +149,17 @@ Result<doc::Document> read_document(const sqlite::Statement& s) {
   return d;
 }
 
+Status read_access_fields(const sqlite::Statement& s, int col, doc::Document& d) {
+  Result<doc::Access> access = parse_access(s.column_text(col));
+  if (!access.is_ok()) return access.status();
+  d.access = *access;
+  d.text_chars = static_cast<uint32_t>(s.column_int(col + 1));
+  Result<std::vector<doc::Region>> regions = regions_from_json(s.column_text(col + 2));
+  if (!regions.is_ok()) return regions.status();
+  d.regions = std::move(regions).value();
+  return Status::ok();
+}
+
 }  // namespace internal
 
 EncodedDocument encode(const doc::Document& d) {
