@@ -1,12 +1,12 @@
 // AccessMap: what judging a hit's snippets needs of every document (access,
 // text_chars, regions: access::Policy::hides_text and redact_snippet, and the
-// 免费/会员 badge), held in memory as of the catalog's change sequence. A
-// results page asked the catalog for each of its hits (Catalog::
-// get_for_snippets): three B-tree seeks and the regions' JSON a hit, about a
-// tenth of the uncached server's CPU (bench/RESULTS.md 2026-12-04, "access and
-// regions in memory"). The route reads the map after the search, so it is at least as new as the index
-// snapshot the hits come from, as the per-hit reads were; it still reads the
-// row, and the text, of a document that hides text from the caller (the
+// 免费/会员 badge), held in memory as of the catalog's change sequence. A results
+// page asked the catalog for each of its hits (Catalog::get_for_snippets):
+// three B-tree seeks and the regions' JSON a hit, about a tenth of the uncached
+// server's CPU (bench/RESULTS.md 2026-12-04, "access and regions in memory").
+// The route reads the map after the search, so it is at least as new as the
+// index snapshot the hits come from, as the per-hit reads were; it still reads
+// the row, and the text, of a document that hides text from the caller (the
 // snippet is compared with it), and of one the map does not hold.
 //
 // Kept current through the change log, as the index is: the first get() reads
