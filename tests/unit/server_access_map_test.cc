@@ -7,6 +7,9 @@
 // its snippets.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "unit/server_fixture.h"
 #include "unit/store_catalog_fixture.h"
 #include "wenyuan/server/access_map.h"
@@ -103,6 +106,58 @@ TEST_F(AccessMapTest, FollowsInsertsUpdatesRemovalsAndATrimmedLog) {
   expect_current(**trimmed, *c, ids);
   EXPECT_EQ((*trimmed)->at(doc_id(3)).access, doc::Access::kFree);
   EXPECT_EQ((*trimmed)->count(doc_id(2)), 1u);
+}
+
+// Request threads ask for the map while another connection writes: each
+// answer is a whole map of some moment (every entry as one of the versions
+// written), and once the writing stops the next one is the catalog's.
+TEST_F(AccessMapTest, ReadersWhileAnotherConnectionWrites) {
+  auto writer = open_catalog();
+  ASSERT_TRUE(writer);
+  server::AccessMap access;
+  const size_t n = std::min<size_t>(samples().size(), 6);
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < n; ++i) {
+    ids.push_back(doc_id(i));
+    ASSERT_TRUE(writer->put(free_document(i)));
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad{0}, reads{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      auto c = open_catalog();  // one connection a thread, as the server's pool gives
+      if (!c) {
+        ++bad;
+        return;
+      }
+      while (!stop) {
+        auto m = access.get(*c);
+        if (!m) {
+          ++bad;
+          continue;
+        }
+        ++reads;
+        for (const auto& [id, e] : **m) {
+          const bool as_free = e.access == doc::Access::kFree && e.regions.size() == 1;
+          const bool as_paid = e.access == doc::Access::kPaid && e.regions.size() == 2;
+          if (!as_free && !as_paid) ++bad;
+        }
+      }
+    });
+  }
+  for (int round = 0; round < 20; ++round) {
+    const size_t i = static_cast<size_t>(round) % n;
+    if (round % 5 == 4) ASSERT_TRUE(writer->remove(doc_id(i)).is_ok());
+    else ASSERT_TRUE(writer->put(round % 2 ? make_document(samples()[i], doc_id(i)) : free_document(i)));
+  }
+  while (reads < 20 && bad == 0) std::this_thread::yield();
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(bad, 0);
+  auto last = access.get(*writer);
+  ASSERT_TRUE(last) << last.status().message();
+  expect_current(**last, *writer, ids);
 }
 
 std::string record(const std::string& title, const std::string& text) {
