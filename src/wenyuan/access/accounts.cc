@@ -131,7 +131,9 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& db
   if (!db) return db.status().with_context(db_file.string());
   a->db_ = std::move(db.value());
   sqlite3_busy_timeout(a->db_.get(), 10000);
-  auto st = a->db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  // Several connections may open one new file at once (tests; the server and a CLI).
+  if (auto mode = store::sqlite::use_wal(a->db_, 10000); !mode) return mode.status().with_context(db_file.string());
+  auto st = a->db_.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   if (!st) return st.with_context(db_file.string());
   st = a->migrate();
   if (!st) return st.with_context(db_file.string());

@@ -252,8 +252,9 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
   // must be left as it was.
   // Two processes opening a new library at once (two imports into an empty
   // folder): switching the file to WAL takes an exclusive lock, and SQLite
-  // answers SQLITE_BUSY there without calling the busy handler. Wait as the
-  // busy timeout would, then give up with the error.
+  // answers SQLITE_BUSY there, to this read as to the switch itself
+  // (sqlite::use_wal), without calling the busy handler. Wait as the busy
+  // timeout would, then give up with the error.
   // `was_busy` is read right after the failing call (a later COMMIT or
   // ROLLBACK would reset the connection's error code).
   bool was_busy = false;
@@ -285,11 +286,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& db_f
     if (identity.code() == StatusCode::kCorruption) return not_ours(identity);
     return identity.with_context(name);
   }
-  Result<std::string> mode = retry_busy([&] {
-    auto r = c.query_text("PRAGMA journal_mode = WAL");
-    note_busy();
-    return r;
-  });
+  Result<std::string> mode = sqlite::use_wal(c, kBusyTimeoutMs);
   if (!mode.is_ok()) return mode.status().with_context(name);
   if (mode.value() != "wal") return Status::io_error(name + ": cannot use WAL mode (journal_mode is " + *mode + ")");
   WENYUAN_RETURN_IF_ERROR(c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON").with_context(name));

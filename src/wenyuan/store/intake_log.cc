@@ -112,7 +112,7 @@ Result<std::unique_ptr<IntakeLog>> IntakeLog::open(const std::filesystem::path& 
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(db).value();
   sqlite3_busy_timeout(impl->db.get(), kBusyTimeoutMs);
-  auto mode = impl->db.query_text("PRAGMA journal_mode = WAL");
+  auto mode = sqlite::use_wal(impl->db, kBusyTimeoutMs);
   if (!mode) return mode.status().with_context(name);
   WENYUAN_RETURN_IF_ERROR(impl->db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON").with_context(name));
   // Created under the write lock, so two processes opening a new file at once

@@ -1,5 +1,8 @@
 #include "wenyuan/store/sqlite_db.h"
 
+#include <chrono>
+#include <thread>
+
 namespace wenyuan::store::sqlite {
 
 namespace {
@@ -166,6 +169,18 @@ Result<std::string> Db::query_text(const std::string& sql) const {
   WENYUAN_ASSIGN_OR_RETURN(bool row, s.step());
   if (!row) return Status::not_found("no row: " + sql);
   return s.column_text(0);
+}
+
+Result<std::string> use_wal(const Db& db, int timeout_ms) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    Result<std::string> mode = db.query_text("PRAGMA journal_mode = WAL");
+    // Read right after the failing call: a later statement resets the error code.
+    const int rc = sqlite3_errcode(db.get()) & 0xff;
+    const bool busy = !mode.is_ok() && (rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    if (!busy || std::chrono::steady_clock::now() >= give_up) return mode;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 Status migrate(const Db& db, std::span<const char* const> steps, int target, std::string_view what) {

@@ -179,6 +179,14 @@ class Db {
   mutable std::unordered_map<std::string, Statement> cache_;
 };
 
+// Puts the file in WAL journal mode and returns the mode now in force ("wal"
+// unless the file system refuses it). Switching a new file takes an exclusive
+// lock, and SQLite answers SQLITE_BUSY there without calling the busy handler,
+// so two connections (or processes) opening one new file at once could fail
+// with "database is locked" at once. Retried every 5 ms for up to `timeout_ms`,
+// as the busy timeout would wait, then the error.
+Result<std::string> use_wal(const Db& db, int timeout_ms);
+
 // The migration scheme of wenyuan's SQLite files: PRAGMA user_version is the
 // number of steps applied; step k (1-based, `steps[k-1]`, SQL) takes the
 // schema from version k-1 to k. Brings `db` up to `target` (<= steps.size()),

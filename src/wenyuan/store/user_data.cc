@@ -37,7 +37,9 @@ CREATE TABLE IF NOT EXISTS check_quota (
 
 // Journal settings are per connection (journal_mode cannot change inside a
 // transaction), so they run before the migration, not as a step of it.
-constexpr const char* kPragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+// The WAL switch is sqlite::use_wal (it waits where SQLite would not).
+constexpr const char* kPragmas = "PRAGMA synchronous = NORMAL;";
+constexpr int kWalWaitMs = 10'000;
 
 // Runs `sql` with `args` bound and calls `on_row(statement)` at each row.
 template <typename F, typename... Args>
@@ -59,6 +61,7 @@ Result<int64_t> used_checks(const sqlite::Db& db, const std::string& who, int64_
 Result<std::unique_ptr<UserData>> UserData::open(const std::string& path) {
   auto db = sqlite::Db::open(path);
   if (!db) return db.status().with_context(path);
+  if (auto mode = sqlite::use_wal(*db, kWalWaitMs); !mode) return mode.status().with_context(path);
   WENYUAN_RETURN_IF_ERROR(db->exec(kPragmas).with_context(path));
   WENYUAN_RETURN_IF_ERROR(
       sqlite::migrate(*db, kSteps, static_cast<int>(kSteps.size()), "me.db schema").with_context(path));

@@ -41,7 +41,8 @@ Result<std::unique_ptr<WatchState>> WatchState::open(const std::filesystem::path
   auto db = store::sqlite::Db::open(file.string());
   if (!db) return db.status().with_context(file.string());
   sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
-  WENYUAN_RETURN_IF_ERROR(db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL").with_context(file.string()));
+  if (auto mode = store::sqlite::use_wal(*db, kBusyTimeoutMs); !mode) return mode.status().with_context(file.string());
+  WENYUAN_RETURN_IF_ERROR(db->exec("PRAGMA synchronous = NORMAL").with_context(file.string()));
   WENYUAN_RETURN_IF_ERROR(db->exec(kSchema).with_context(file.string()));
   return std::unique_ptr<WatchState>(new WatchState(std::move(db.value())));
 }
