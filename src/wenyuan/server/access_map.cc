@@ -38,7 +38,8 @@ Result<std::shared_ptr<const AccessMap::Map>> AccessMap::get(const store::Catalo
   // date is newer than it, so the next call reads that change again.
   const uint64_t seq = cat.last_seq();
   std::lock_guard lock(mu_);
-  if (map_ && seq_ == seq) return map_;
+  // A map newer than `seq` (another thread brought it further) is as good.
+  if (map_ && seq_ >= seq) return map_;
   if (!map_) {
     WENYUAN_RETURN_IF_ERROR(reload(cat));
     return map_;
@@ -48,6 +49,10 @@ Result<std::shared_ptr<const AccessMap::Map>> AccessMap::get(const store::Catalo
     // Trimmed past the map: every row again (anything else is the catalog's error).
     if (changes.status().code() != StatusCode::kNotFound) return changes.status();
     WENYUAN_RETURN_IF_ERROR(reload(cat));
+    return map_;
+  }
+  if (changes->empty()) {  // last_seq moved with no row to read (a seq given back)
+    seq_ = seq;
     return map_;
   }
   auto map = std::make_shared<Map>(*map_);

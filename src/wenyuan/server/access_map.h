@@ -13,8 +13,11 @@
 // every row (Catalog::for_each_access); later ones re-read only the documents
 // changed since (changes_since), or every row again once the log was trimmed
 // past the map. A new map is built beside the old one (copy-on-write), so a
-// page keeps the one it started with. Access and regions are the catalog's own
-// fields, read for every tier alike; the Policy decides what a tier sees.
+// page keeps the one it started with; the copy and the rows are read under the
+// map's mutex, so searches asking during it wait for it. A row the map cannot
+// read makes get() fail: the route then reads each hit's row, as before the
+// map. Access and regions are the catalog's own fields, read for every tier
+// alike; the Policy decides what a tier sees.
 //
 // Thread-safety: get() may be called from many threads.
 #pragma once
