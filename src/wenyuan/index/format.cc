@@ -29,22 +29,6 @@ DocRecord DocRecord::decode_from(const char* p) {
   return r;
 }
 
-void DictValue::encode_to(char* p) const {
-  std::memcpy(p, &postings_off, 8);
-  std::memcpy(p + 8, &df, 4);
-  std::memcpy(p + 12, &doc_bytes, 4);
-  std::memcpy(p + 16, &visible_df, 4);
-}
-
-DictValue DictValue::decode_from(const char* p) {
-  DictValue v;
-  v.postings_off = get_u64(p);
-  v.df = get_u32(p + 8);
-  v.doc_bytes = get_u32(p + 12);
-  v.visible_df = get_u32(p + 16);
-  return v;
-}
-
 void SkipEntry::encode_to(std::string& out) const {
   put_u32(out, first_doc);
   put_u32(out, doc_off);

@@ -22,7 +22,7 @@
 //
 // Segment file "seg-<NNNNNN>.wys":
 //
-//   header      8 bytes  "WYSEG\0\0" + one byte kSegmentFormatVersion (4); a
+//   header      8 bytes  "WYSEG\0\0" + one byte kSegmentFormatVersion (5); a
 //               file of another version is refused with "index format N, this
 //               build reads M: run `wenyuan reindex`"
 //   doc table   n_docs x 128-byte DocRecord (below)
@@ -42,9 +42,6 @@
 //                   code points (empty ones too: the i-th is the i-th paragraph
 //                   of the text store), so a paragraph search finds the
 //                   paragraph of an occurrence without reading text
-//   dict keys   n_grams x u64, sorted ascending
-//   dict vals   n_grams x {u64 postings offset, u32 df, u32 doc_bytes, u32 visible_df}
-//               (20 bytes; visible_df: docs with a visible occurrence)
 //   postings    per gram, at its offset (relative to the postings section):
 //                 skip table  ceil(df/128) x {u32 first_doc, u32 doc_off, u32 pos_off}
 //                             (only when df > 128)
@@ -60,6 +57,16 @@
 //               in paid text, or the public outline differs); without it
 //               visible_tf = tf and visible_in_heading = in_heading. Offsets in
 //               the skip table are relative to the start of each stream.
+//               The gram's postings are contiguous: skip table, doc stream, pos
+//               stream, and the next gram's start where they end.
+//   dict index  ceil(n_grams/16) x {u64 first_key, u64 postings_off, u64 entries_off}:
+//               per block of kDictBlock (16) grams in ascending key order, the
+//               first gram's key and postings offset, and where the block's
+//               entries start in the dict entries section (dictionary.h, version 5)
+//   dict entries per gram of a block: (not for the block's first) varint64 key
+//               step, varint64 postings offset step; then varint df, varint
+//               doc_bytes, varint df - visible_df (visible_df: docs with a
+//               visible occurrence)
 //   text store  per doc one region at its text_off (text_store.h, version 4):
 //                 u32 text_bytes, u32 n_blocks, u32 n_map, u32 norm_len, u32 spans_bytes
 //                 (n_blocks + 1) x {u32 byte_off, u32 first_cp, u32 first_norm,
@@ -74,13 +81,14 @@
 //                 n_blocks zstd frames, each ~kTextBlockBytes of the cleaned text
 //   pad         zero bytes to a multiple of 8 before each section
 //   footer      72 bytes: 7 x u64 section offsets (doc table, strings, spans,
-//               dict keys, dict vals, postings, text store), u32 n_docs,
+//               postings, dict index, dict entries, text store), u32 n_docs,
 //               u32 n_grams, u32 crc32c of every byte before the crc, u32 magic
 //               0x57594553. A section ends where the next begins (the text
 //               store where the footer begins).
 //
 // (Version 4 changed the text store: blocks, origin map, spans outside the frames;
-// and added the paragraph table.)
+// and added the paragraph table. Version 5 coded the dictionary in blocks, after
+// the postings, where it had been two fixed arrays before them.)
 // DocRecord (128 bytes; version 3 added `type`, the 文种, for the type: filter
 // and the facets; version 4 the paragraph table; older segments are refused:
 // `wenyuan reindex`):
@@ -124,7 +132,7 @@ namespace wenyuan::index {
 static_assert(std::endian::native == std::endian::little, "index format: little-endian hosts only (format.h)");
 
 // The one version number of the segment format: byte 8 of every segment file.
-inline constexpr uint8_t kSegmentFormatVersion = 4;
+inline constexpr uint8_t kSegmentFormatVersion = 5;
 inline constexpr char kSegmentMagic[8] = {'W', 'Y', 'S', 'E', 'G', 0, 0, static_cast<char>(kSegmentFormatVersion)};
 // The first 7 bytes of every segment version; byte 8 is the version.
 inline constexpr size_t kSegmentMagicPrefix = 7;
@@ -197,18 +205,6 @@ struct DocRecord {
   uint32_t body_len() const { return norm_len - title_len - (norm_len > title_len ? 1 : 0); }
 };
 
-// Where one gram's postings are (the dictionary's value array).
-struct DictValue {
-  uint64_t postings_off = 0;  // relative to the postings section
-  uint32_t df = 0;
-  uint32_t doc_bytes = 0;     // length of the doc stream
-  uint32_t visible_df = 0;    // docs with a visible occurrence
-
-  static constexpr size_t kSize = 20;
-  void encode_to(char* p) const;  // p: kSize writable bytes (the builder fills a reserved array)
-  static DictValue decode_from(const char* p);
-};
-
 // One block of a posting list's skip table (df > kSkipBlock only).
 struct SkipEntry {
   uint32_t first_doc = 0;  // absolute local doc id of the block's first entry
@@ -223,7 +219,7 @@ struct SkipEntry {
 
 // The last bytes of a segment file.
 struct Footer {
-  enum Section { kDocs, kStrings, kSpans, kDictKeys, kDictVals, kPostings, kTextStore, kSections };
+  enum Section { kDocs, kStrings, kSpans, kPostings, kDictIndex, kDictEntries, kTextStore, kSections };
   uint64_t offsets[kSections] = {};
   uint32_t n_docs = 0, n_grams = 0;
   uint32_t crc = 0;             // crc32c of every byte of the file before it
@@ -237,7 +233,6 @@ struct Footer {
 
 // Compatibility aliases for the sizes (one definition: the records above).
 inline constexpr size_t kDocRecordSize = DocRecord::kSize;
-inline constexpr size_t kDictValSize = DictValue::kSize;
 inline constexpr size_t kFooterSize = Footer::kSize;
 
 // "index format N, this build reads M: run `wenyuan reindex`" for a segment

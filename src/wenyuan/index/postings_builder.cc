@@ -6,6 +6,7 @@
 #include <memory>
 #include <numeric>
 
+#include "wenyuan/index/dictionary.h"
 #include "wenyuan/index/format.h"
 
 namespace wenyuan::index::internal {
@@ -54,10 +55,9 @@ class PostingsWriter {
       std::vector<uint32_t> order(n_grams);
       std::iota(order.begin(), order.end(), 0u);
       std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return keys_[a] < keys_[b]; });
-      pad8(out);
-      off[Footer::kDictKeys] = out.size();
-      for (uint32_t g : order) put_u64(out, keys_[g]);
-      std::vector<uint32_t>& rank = order;  // reused: order is written out
+      rank_key_.resize(n_grams);
+      for (uint32_t r = 0; r < n_grams; ++r) rank_key_[r] = keys_[order[r]];
+      const std::vector<uint32_t>& rank = order;
       std::vector<uint32_t> by_id(n_grams);
       for (uint32_t r = 0; r < n_grams; ++r) by_id[rank[r]] = r;
       for (uint32_t& g : log_.grams_) {
@@ -65,13 +65,7 @@ class PostingsWriter {
         ++start[g + 1];
       }
       for (uint32_t r = 0; r < n_grams; ++r) start[r + 1] += start[r];
-      is_bi_.resize(n_grams);
-      for (uint32_t r = 0; r < n_grams; ++r) is_bi_[r] = !is_unigram_key(keys_[rank[r]]);
     }
-    pad8(out);
-    off[Footer::kDictVals] = out.size();
-    vals_at_ = out.size();
-    out.append(size_t{n_grams} * DictValue::kSize, '\0');
     pad8(out);
     off[Footer::kPostings] = out.size();
     postings_at_ = out.size();
@@ -98,9 +92,16 @@ class PostingsWriter {
       scatter(r0, r1, base, fill, buf.get());
       for (uint32_t r = r0; r < r1; ++r) emit(r, buf.get() + (start[r] - base), buf.get() + (start[r + 1] - base), out);
     }
+    // The dictionary after the postings (format.h): its entries were coded as each list was written.
+    pad8(out);
+    off[Footer::kDictIndex] = out.size();
+    out.append(dict_.index());
+    off[Footer::kDictEntries] = out.size();
+    out.append(dict_.entries());
     if (stats) {
       stats->chunks = cuts.size() - 1;
-      stats->buffer_bytes = buf_len * sizeof(DocPos) + (biggest * 25 + 32) + fill.capacity() * sizeof(uint64_t);
+      stats->buffer_bytes = buf_len * sizeof(DocPos) + (biggest * 25 + 32) + fill.capacity() * sizeof(uint64_t) +
+                            rank_key_.capacity() * sizeof(uint64_t);  // the dictionary is output, as the postings
     }
     // The log is done with.
     log_ = OccurrenceLog{};
@@ -131,7 +132,7 @@ class PostingsWriter {
 
   // One gram's posting list (format.h) from its sorted occurrences.
   void emit(uint32_t r, const DocPos* e, const DocPos* end, std::string& out) {
-    const bool is_bi = is_bi_[r];
+    const bool is_bi = !is_unigram_key(rank_key_[r]);
     const size_t cnt = static_cast<size_t>(end - e);
     if (dbuf_.size() < cnt * 20 + 16) dbuf_.resize(cnt * 20 + 16);
     if (is_bi && pbuf_.size() < cnt * 5 + 16) pbuf_.resize(cnt * 5 + 16);
@@ -184,8 +185,7 @@ class PostingsWriter {
       e = de;
     }
     const uint32_t doc_bytes = static_cast<uint32_t>(dp - dbuf_.data());
-    DictValue{out.size() - postings_at_, df, doc_bytes, vis_df}.encode_to(out.data() + vals_at_ +
-                                                                         size_t{r} * DictValue::kSize);
+    dict_.add(DictEntry{rank_key_[r], out.size() - postings_at_, df, doc_bytes, vis_df});
     if (df > kSkipBlock) out.append(sbuf_);
     out.append(reinterpret_cast<const char*>(dbuf_.data()), doc_bytes);
     if (is_bi) out.append(reinterpret_cast<const char*>(pbuf_.data()), static_cast<size_t>(pp - pbuf_.data()));
@@ -194,8 +194,9 @@ class PostingsWriter {
   OccurrenceLog& log_;
   const std::vector<uint64_t>& keys_;
   const std::vector<uint32_t>& title_lens_;
-  std::vector<bool> is_bi_;  // by rank
-  size_t vals_at_ = 0, postings_at_ = 0;
+  std::vector<uint64_t> rank_key_;  // the key of each rank
+  DictWriter dict_;
+  size_t postings_at_ = 0;
   std::vector<uint8_t> dbuf_, pbuf_;
   std::string sbuf_;
 };

@@ -16,6 +16,7 @@
 
 #include "wenyuan/core/status.h"
 #include "wenyuan/doc/document.h"
+#include "wenyuan/index/dictionary.h"
 #include "wenyuan/index/directory.h"
 #include "wenyuan/index/format.h"
 #include "wenyuan/index/postings_builder.h"
@@ -148,11 +149,15 @@ class Segment {
   GramPostings gram(uint64_t key) const;
   // The dictionary by index (sorted by key): the first gram with key >= `key`
   // (gram_count() if none), the key and postings of gram i < gram_count().
-  // A one-character term reads the bigrams starting with it as one key range.
+  // A one-character term reads the bigrams starting with it as one key range,
+  // with a walk (dictionary.h: at() decodes from its block's start).
   uint32_t gram_count() const { return n_grams_; }
   uint32_t gram_lower_bound(uint64_t key) const;
   uint64_t gram_key_at(uint32_t i) const;
   GramPostings gram_at(uint32_t i) const;
+  const DictReader& dictionary() const { return dict_; }
+  // Where the postings of a dictionary entry of this segment are.
+  GramPostings postings(const DictEntry& e) const;
   // The number of {u32, u32} entries of the spans section (heading spans,
   // visible ranges and paragraphs of every document).
   uint32_t span_count() const { return n_spans_; }
@@ -171,8 +176,8 @@ class Segment {
   std::string name_;
   const char* base_ = nullptr;
   uint32_t n_docs_ = 0, n_grams_ = 0, n_spans_ = 0;
-  uint64_t off_docs_ = 0, off_strings_ = 0, off_headings_ = 0, off_keys_ = 0, off_vals_ = 0, off_postings_ = 0,
-           off_text_ = 0, end_text_ = 0;
+  uint64_t off_docs_ = 0, off_strings_ = 0, off_headings_ = 0, off_postings_ = 0, off_text_ = 0, end_text_ = 0;
+  DictReader dict_;
   uint64_t total_norm_len_ = 0, total_title_len_ = 0, total_visible_body_len_ = 0;
 };
 

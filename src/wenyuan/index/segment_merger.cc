@@ -51,7 +51,7 @@ class Out {
 struct Source {
   const Segment* seg;
   std::vector<uint32_t> new_id;  // local -> merged id, kDropped for tombstones
-  uint32_t next_gram = 0;        // the dictionary walk
+  DictReader::Walk walk;         // the dictionary walk
 };
 
 // One merged posting list (format.h "postings"), built in reused buffers.
@@ -61,19 +61,20 @@ struct GramScratch {
 };
 
 // The posting list of gram `key` over the sources in `having` (each positioned
-// at that gram), live documents only, renumbered. Returns its DictValue
-// (postings_off unset); df == 0 when no live document has the gram.
-Result<DictValue> encode_gram(uint64_t key, const std::vector<Source>& src, const std::vector<uint32_t>& having,
+// at that gram), live documents only, renumbered. Returns its dictionary entry
+// (key and counts; postings_off unset); df == 0 when no live document has the gram.
+Result<DictEntry> encode_gram(uint64_t key, const std::vector<Source>& src, const std::vector<uint32_t>& having,
                               GramScratch& s) {
   s.skip.clear();
   s.docs.clear();
   s.pos.clear();
   const bool bigram = !is_unigram_key(key);
-  DictValue v;
+  DictEntry v;
+  v.key = key;
   uint32_t prev = 0;
   for (uint32_t si : having) {
     const Source& st = src[si];
-    const GramPostings g = st.seg->gram_at(st.next_gram);
+    const GramPostings g = st.seg->postings(st.walk.entry());
     const uint8_t* p = g.docs;
     const uint8_t* pp = g.pos;
     uint32_t doc = 0;
@@ -117,27 +118,26 @@ Result<DictValue> encode_gram(uint64_t key, const std::vector<Source>& src, cons
 }
 
 // Walks the union of the sources' dictionaries in key order, calling
-// fn(key, value, scratch) for every gram some live document has.
+// fn(entry, scratch) for every gram some live document has.
 template <typename Fn>
 Status for_each_gram(std::vector<Source>& src, GramScratch& scratch, Fn&& fn) {
-  for (auto& st : src) st.next_gram = 0;
+  for (auto& st : src) st.walk = DictReader::Walk(st.seg->dictionary(), 0);
   std::vector<uint32_t> having;
   for (;;) {
     uint64_t key = UINT64_MAX;
     bool any = false;
     for (const auto& st : src) {
-      if (st.next_gram == st.seg->gram_count()) continue;
-      key = std::min(key, st.seg->gram_key_at(st.next_gram));
+      if (st.walk.done()) continue;
+      key = std::min(key, st.walk.entry().key);
       any = true;
     }
     if (!any) return Status::ok();
     having.clear();
     for (uint32_t i = 0; i < src.size(); ++i)
-      if (src[i].next_gram < src[i].seg->gram_count() && src[i].seg->gram_key_at(src[i].next_gram) == key)
-        having.push_back(i);
+      if (!src[i].walk.done() && src[i].walk.entry().key == key) having.push_back(i);
     WENYUAN_ASSIGN_OR_RETURN(auto v, encode_gram(key, src, having, scratch));
-    if (v.df > 0) WENYUAN_RETURN_IF_ERROR(fn(key, v, scratch));
-    for (uint32_t i : having) ++src[i].next_gram;
+    if (v.df > 0) WENYUAN_RETURN_IF_ERROR(fn(v, scratch));
+    for (uint32_t i : having) src[i].walk.next();
   }
 }
 
@@ -234,49 +234,29 @@ Status merge_segments(const std::vector<MergeSource>& sources, const ByteSink& s
   }));
   WENYUAN_RETURN_IF_ERROR(out.pad8());
 
-  // Dictionary: a first walk finds the grams that keep a live document and
-  // their merged sizes; the second writes the posting lists.
-  GramScratch scratch;
-  std::vector<uint64_t> keys;
-  std::vector<DictValue> vals;
-  uint64_t postings_at = 0;
-  WENYUAN_RETURN_IF_ERROR(for_each_gram(src, scratch, [&](uint64_t key, DictValue v, const GramScratch& s) {
-    v.postings_off = postings_at;
-    const size_t bytes = s.skip.size() + s.docs.size() + s.pos.size();
-    postings_at += bytes;
-    st.largest_posting = std::max(st.largest_posting, bytes);
-    keys.push_back(key);
-    vals.push_back(v);
-    return Status::ok();
-  }));
-  footer.n_grams = static_cast<uint32_t>(keys.size());
-  st.grams = footer.n_grams;
-  st.dict_bytes = keys.capacity() * sizeof(uint64_t) + vals.capacity() * sizeof(DictValue);
-  off[Footer::kDictKeys] = out.size();
-  {
-    std::string b;
-    for (uint64_t k : keys) put_u64(b, k);
-    std::vector<uint64_t>().swap(keys);
-    WENYUAN_RETURN_IF_ERROR(out.put(b));
-    WENYUAN_RETURN_IF_ERROR(out.pad8());
-    off[Footer::kDictVals] = out.size();
-    b.assign(vals.size() * DictValue::kSize, '\0');
-    for (size_t g = 0; g < vals.size(); ++g) vals[g].encode_to(b.data() + g * DictValue::kSize);
-    WENYUAN_RETURN_IF_ERROR(out.put(b));
-  }
-  WENYUAN_RETURN_IF_ERROR(out.pad8());
+  // Postings in one walk over the sources' dictionaries; the dictionary,
+  // coded as they are written, follows them (format.h).
   off[Footer::kPostings] = out.size();
-  size_t g = 0;
-  WENYUAN_RETURN_IF_ERROR(for_each_gram(src, scratch, [&](uint64_t, const DictValue& v, const GramScratch& s) -> Status {
-    if (g >= vals.size() || vals[g].df != v.df || out.size() - off[Footer::kPostings] != vals[g].postings_off)
-      return Status::internal("merge: the two dictionary walks differ");
-    ++g;
+  GramScratch scratch;
+  DictWriter dict;
+  WENYUAN_RETURN_IF_ERROR(for_each_gram(src, scratch, [&](DictEntry v, const GramScratch& s) -> Status {
+    v.postings_off = out.size() - off[Footer::kPostings];
+    st.largest_posting = std::max(st.largest_posting, s.skip.size() + s.docs.size() + s.pos.size());
+    dict.add(v);
     WENYUAN_RETURN_IF_ERROR(out.put(s.skip));
     WENYUAN_RETURN_IF_ERROR(out.put(s.docs));
     return out.put(s.pos);
   }));
   st.scratch_bytes = scratch.bytes();
-  std::vector<DictValue>().swap(vals);
+  footer.n_grams = dict.size();
+  st.grams = footer.n_grams;
+  st.dict_bytes = dict.bytes();
+  WENYUAN_RETURN_IF_ERROR(out.pad8());
+  off[Footer::kDictIndex] = out.size();
+  WENYUAN_RETURN_IF_ERROR(out.put(dict.index()));
+  off[Footer::kDictEntries] = out.size();
+  WENYUAN_RETURN_IF_ERROR(out.put(dict.entries()));
+  dict = DictWriter{};
   WENYUAN_RETURN_IF_ERROR(out.pad8());
 
   // Text store: every region as it is (its offsets are region-relative).

@@ -8,17 +8,18 @@
 //   doc table    the records, string/span/text offsets moved
 //   strings      copied
 //   spans        each document's contiguous run copied, its `first` fields moved
-//   dictionary   the union of the sources' grams that keep a live document
-//   postings     per gram, the sources' entries in doc order: doc ids renumbered
+//   postings     per gram of the union of the sources' grams that keep a live
+//                document, the sources' entries in doc order: doc ids renumbered
 //                (deltas, the absolute id at each 128-entry block, the skip
 //                table recomputed), the tf/flag varints and the position bytes
-//                copied as they are
+//                copied as they are; one walk over the sources' dictionaries
+//   dictionary   those grams, coded (dictionary.h) as their lists are written
 //   text store   each document's region copied (its offsets are region-relative)
 // The result is byte for byte the segment build_segment() makes from the same
 // documents read back with Segment::load_doc (tests/unit/index_merge_test.cc).
 //
-// Memory (docs/intake.md, "Memory of a merge"): the dictionary of the result
-// (28 bytes a gram), a new-id map (4 bytes a source document), the sink's
+// Memory (docs/intake.md, "Memory of a merge"): the coded dictionary of the
+// result (about 7 bytes a gram), a new-id map (4 bytes a source document), the sink's
 // buffer and one posting list's scratch (the largest merged posting list,
 // twice); the sources are read from their mappings.
 #pragma once

@@ -58,18 +58,21 @@ Result<std::shared_ptr<const Segment>> Segment::open(std::shared_ptr<const FileD
   for (int i = 0; i < Footer::kSections; ++i)
     if (off[i] > footer_at || (i > 0 && off[i] < off[i - 1])) return bad("section offsets out of order");
   if (off[Footer::kDocs] + uint64_t{s->n_docs_} * DocRecord::kSize > off[Footer::kStrings]) return bad("doc table overflows");
-  if (off[Footer::kDictKeys] + uint64_t{s->n_grams_} * 8 > off[Footer::kDictVals] ||
-      off[Footer::kDictVals] + uint64_t{s->n_grams_} * DictValue::kSize > off[Footer::kPostings])
-    return bad("dictionary overflows");
+  {
+    // The postings end where the dictionary's padding begins; validated entry by entry.
+    auto dict = DictReader::open(std::string_view(b + off[Footer::kDictIndex], off[Footer::kDictEntries] - off[Footer::kDictIndex]),
+                                 std::string_view(b + off[Footer::kDictEntries], off[Footer::kTextStore] - off[Footer::kDictEntries]),
+                                 s->n_grams_, off[Footer::kDictIndex] - off[Footer::kPostings]);
+    if (!dict.is_ok()) return bad(dict.status().message());
+    s->dict_ = std::move(dict).value();
+  }
   s->off_docs_ = off[Footer::kDocs];
   s->off_strings_ = off[Footer::kStrings];
   s->off_headings_ = off[Footer::kSpans];
-  s->off_keys_ = off[Footer::kDictKeys];
-  s->off_vals_ = off[Footer::kDictVals];
   s->off_postings_ = off[Footer::kPostings];
   s->off_text_ = off[Footer::kTextStore];
   s->end_text_ = footer_at;
-  const uint64_t n_spans = (off[Footer::kDictKeys] - off[Footer::kSpans]) / 8;
+  const uint64_t n_spans = (off[Footer::kPostings] - off[Footer::kSpans]) / 8;
   if (n_spans > UINT32_MAX) return bad("too many spans");
   s->n_spans_ = static_cast<uint32_t>(n_spans);
   const uint64_t strings_bytes = off[Footer::kSpans] - off[Footer::kStrings];
@@ -86,10 +89,6 @@ Result<std::shared_ptr<const Segment>> Segment::open(std::shared_ptr<const FileD
     s->total_norm_len_ += r.norm_len;
     s->total_title_len_ += r.title_len;
     s->total_visible_body_len_ += r.visible_body_len;
-  }
-  for (uint32_t g = 0; g < s->n_grams_; ++g) {
-    const DictValue v = DictValue::decode_from(b + off[Footer::kDictVals] + uint64_t{g} * DictValue::kSize);
-    if (off[Footer::kPostings] + v.postings_off + v.doc_bytes > off[Footer::kTextStore]) return bad("postings out of bounds");
   }
   return std::shared_ptr<const Segment>(std::move(s));
 }
@@ -134,39 +133,29 @@ DocMeta Segment::doc(uint32_t local) const {
   return m;
 }
 
-uint32_t Segment::gram_lower_bound(uint64_t key) const {
-  const char* keys = base_ + off_keys_;
-  uint32_t lo = 0, hi = n_grams_;
-  while (lo < hi) {
-    uint32_t mid = (lo + hi) / 2;
-    if (get_u64(keys + 8 * uint64_t{mid}) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+uint32_t Segment::gram_lower_bound(uint64_t key) const { return dict_.lower_bound(key); }
 
-uint64_t Segment::gram_key_at(uint32_t i) const { return get_u64(base_ + off_keys_ + 8 * uint64_t{i}); }
+uint64_t Segment::gram_key_at(uint32_t i) const { return dict_.at(i).key; }
 
 GramPostings Segment::gram(uint64_t key) const {
-  const uint32_t lo = gram_lower_bound(key);
-  if (lo == n_grams_ || gram_key_at(lo) != key) return GramPostings{};
-  return gram_at(lo);
+  const auto e = dict_.find(key);
+  return e ? postings(*e) : GramPostings{};
 }
 
-GramPostings Segment::gram_at(uint32_t lo) const {
+GramPostings Segment::gram_at(uint32_t i) const { return postings(dict_.at(i)); }
+
+GramPostings Segment::postings(const DictEntry& e) const {
   GramPostings g;
-  const uint64_t key = gram_key_at(lo);
-  const DictValue v = DictValue::decode_from(base_ + off_vals_ + uint64_t{lo} * DictValue::kSize);
-  const auto* p = reinterpret_cast<const uint8_t*>(base_ + off_postings_ + v.postings_off);
-  g.df = v.df;
-  g.visible_df = v.visible_df;
-  g.positions = !is_unigram_key(key);
+  const auto* p = reinterpret_cast<const uint8_t*>(base_ + off_postings_ + e.postings_off);
+  g.df = e.df;
+  g.visible_df = e.visible_df;
+  g.positions = !is_unigram_key(e.key);
   if (g.df > kSkipBlock) {
     g.skip = p;
     p += size_t{(g.df + kSkipBlock - 1) / kSkipBlock} * SkipEntry::kSize;
   }
   g.docs = p;
-  g.docs_end = p + v.doc_bytes;
+  g.docs_end = p + e.doc_bytes;
   g.pos = g.docs_end;
   return g;
 }

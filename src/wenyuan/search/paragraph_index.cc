@@ -183,10 +183,11 @@ class TermScan {
   void one_char(char32_t ch, bool heading, Accumulator& acc) {
     // Every bigram ch·x: its positions are the occurrences of ch followed by
     // x in the same field. `seen` counts them per document (title included).
-    const uint32_t from = seg_.gram_lower_bound(index::bigram_key(ch, 0));
-    const uint32_t to = seg_.gram_lower_bound(index::bigram_key(ch + 1, 0));
-    for (uint32_t gi = from; gi < to; ++gi) {
-      each_found(seg_.gram_at(gi), [&](PostingCursor& c) {
+    const uint64_t end_key = index::bigram_key(ch + 1, 0);
+    const index::DictReader& dict = seg_.dictionary();
+    for (index::DictReader::Walk w(dict, dict.lower_bound(index::bigram_key(ch, 0))); !w.done() && w.entry().key < end_key;
+         w.next()) {
+      each_found(seg_.postings(w.entry()), [&](PostingCursor& c) {
         sc_.pos.clear();
         c.positions(sc_.pos);
         sc_.seen[c.doc()] += static_cast<uint32_t>(sc_.pos.size());

@@ -79,10 +79,11 @@ class UnigramScan {
       summary[b >> 12] |= uint64_t{1} << ((b >> 6) & 63);
     };
     // Every bigram ch·x starts at an occurrence of ch (title included: no paragraph holds it).
-    const uint32_t from = seg_.gram_lower_bound(index::bigram_key(ch, 0));
-    const uint32_t to = seg_.gram_lower_bound(index::bigram_key(ch + 1, 0));
-    for (uint32_t gi = from; gi < to; ++gi) {
-      each_found(seg_.gram_at(gi), fd_, slot_, [&](PostingCursor& c) {
+    const uint64_t end_key = index::bigram_key(ch + 1, 0);
+    const index::DictReader& dict = seg_.dictionary();
+    for (index::DictReader::Walk w(dict, dict.lower_bound(index::bigram_key(ch, 0))); !w.done() && w.entry().key < end_key;
+         w.next()) {
+      each_found(seg_.postings(w.entry()), fd_, slot_, [&](PostingCursor& c) {
         sc_.pos.clear();
         c.positions(sc_.pos);
         sc_.seen[c.doc()] += static_cast<uint32_t>(sc_.pos.size());
